@@ -1,0 +1,38 @@
+# Two commands on a fresh Debian machine:
+#   make demo   install missing packages, build (Release), run lr-find on a shipped data set
+#   make test   same set-up, then the whole test suite through ctest
+PACKAGES := cmake g++ make libcli11-dev libeigen3-dev nlohmann-json3-dev libfmt-dev libgtest-dev
+BUILD    := build
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all deps build demo test clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	  done | tr '\n' ' '); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "missing Debian packages; run:"; \
+	    echo "  sudo apt-get install -y $$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	cmake --preset release
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	./$(BUILD)/lr-find data/breast_cancer.csv --model logistic
+
+test: build
+	ctest --preset release -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,62 @@
+// A data set ready for training: a dense feature matrix (numeric columns as
+// they are, categorical columns one-hot encoded) and a target vector holding a
+// value (regression) or a class index (classification).
+#pragma once
+
+#include <Eigen/Core>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "lrfind/csv.hpp"
+
+namespace lrfind {
+
+// Row-major, so that a mini-batch is a gather of contiguous rows.
+using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using Vector = Eigen::VectorXd;
+using Index = Eigen::Index;
+
+enum class TargetKind { kRegression, kClassification };
+
+struct DatasetOptions {
+  std::string target;              // header name or 1-based index; empty: the last column
+  std::vector<std::string> drop;   // header names or 1-based indices
+};
+
+// The cell texts that mean "missing".
+bool is_missing(std::string_view cell);
+
+struct Dataset {
+  Matrix features;                  // rows x features
+  Vector targets;                   // value, or class index 0..classes-1
+  std::vector<std::string> feature_names;
+  std::vector<std::string> categorical_columns;  // source columns that were one-hot encoded
+  std::string target_name;
+  std::vector<std::string> classes; // sorted class labels; empty for regression
+  std::size_t rows_read = 0;        // data rows in the file
+  std::size_t rows_dropped = 0;     // of those, dropped for a missing value in a used column
+  Index rows() const { return features.rows(); }
+};
+
+// Builds the data set from a parsed table. Throws UsageError for an unknown or
+// dropped target column and DataError for unusable content (naming the line).
+Dataset make_dataset(const CsvTable& table, const std::string& source, const DatasetOptions& options,
+                     TargetKind kind);
+
+// z-scores every column of X in place with the mean and population standard
+// deviation of the rows `fit_rows` (the training rows); a column with zero
+// variance there is only centred. Returns (mean, scale) per column.
+struct Standardization {
+  Vector mean;
+  Vector scale;
+};
+Standardization standardize(Matrix& X, std::span<const Index> fit_rows);
+
+// Parses a whole cell (surrounding blanks allowed) as a number, locale-free.
+// Returns false when the text is not a number; `value` may then be infinite
+// for overflowing text such as 1e999.
+bool parse_number(std::string_view text, double& value);
+
+}  // namespace lrfind

@@ -1,0 +1,33 @@
+// Grid search: a fresh model per learning rate, trained for a number of
+// epochs; every rate sees the same batches in the same order.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "lrfind/model.hpp"
+#include "lrfind/sampling.hpp"
+
+namespace lrfind {
+
+struct GridConfig {
+  std::vector<double> rates;
+  int epochs = 5;
+  Index batch_size = 32;  // 0: all training rows
+};
+
+struct GridRateResult {
+  double lr = 0.0;
+  std::vector<double> train_loss;  // objective over the training rows after each epoch
+  std::vector<double> val_loss;    // data loss over the validation rows after each epoch (empty without)
+  bool diverged = false;           // a loss became non-finite; training of this rate stopped there
+};
+
+// Trains every rate on `train_rows` with optimizer `optimizer_name`, scoring
+// each epoch on `train_rows` and, when not empty, on `validation_rows`.
+std::vector<GridRateResult> run_grid(const Model& model, const std::string& optimizer_name, const Matrix& X,
+                                     const Vector& y, std::span<const Index> train_rows,
+                                     std::span<const Index> validation_rows, const GridConfig& config, Rng& rng);
+
+}  // namespace lrfind

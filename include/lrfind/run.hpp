@@ -1,0 +1,95 @@
+// One lr-find run from settings to result: load, split, standardise, sweep,
+// recommend. The caller passes a sink for progress and warnings; the library
+// itself never prints.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lrfind/dataset.hpp"
+#include "lrfind/grid.hpp"
+#include "lrfind/model.hpp"
+#include "lrfind/range_test.hpp"
+#include "lrfind/suggest.hpp"
+
+namespace lrfind {
+
+enum class Method { kRange, kGrid };
+Method parse_method(std::string_view name);  // throws UsageError
+std::string_view to_string(Method method);
+
+// Every setting of a run. Optional fields take a default that depends on
+// other settings (the model kind, the method) when left empty.
+struct RunConfig {
+  std::string input;  // a path, or "-" for standard input
+  char delimiter = ',';
+  DatasetOptions columns;
+  bool standardize = true;
+
+  ModelKind model = ModelKind::kLinear;
+  std::optional<double> l2;
+  std::string optimizer = "sgd";
+  Method method = Method::kRange;
+  Index batch_size = 32;
+  std::uint64_t seed = 0;
+
+  // range
+  int steps = 100;
+  SweepKind sweep = SweepKind::kExponential;
+  double min_lr = 1e-7;
+  double max_lr = 10.0;
+  double smoothing = 0.98;
+  double stop_factor = 4.0;
+
+  // grid
+  int epochs = 5;
+  std::vector<double> rates;  // explicit rates; empty: grid_points log-spaced between the bounds
+  int grid_points = 25;
+  std::optional<double> validation;  // held-out fraction; default 0.2 for grid
+};
+
+// Throws UsageError naming the first invalid setting.
+void validate(const RunConfig& config);
+
+// The settings after defaults are resolved.
+double effective_l2(const RunConfig& config);
+double effective_validation(const RunConfig& config);
+
+struct Recommendation {
+  std::optional<double> lr;  // empty when no rate is usable
+  std::string rule;
+  std::string reason;        // why there is no rate (empty when there is one)
+  std::vector<Suggestion> suggestions;  // range: the classic rules on the same curve
+};
+
+struct RunResult {
+  RunConfig config;
+  Dataset dataset;                 // features after standardisation
+  std::string source;              // the input's name in messages and JSON
+  std::size_t train_rows = 0;
+  std::size_t validation_rows = 0;
+  Index outputs = 0;
+  std::string loss_name;
+  std::vector<std::pair<std::string, double>> optimizer_hyperparameters;
+  std::optional<RangeTestResult> range;
+  std::vector<GridRateResult> grid;
+  Recommendation recommendation;
+};
+
+using MessageSink = std::function<void(std::string_view)>;
+
+// Reads the input named in the config and runs it. Warnings (such as dropped
+// rows) go to `warn`.
+RunResult run(const RunConfig& config, const MessageSink& warn);
+// The same on bytes already in memory, `source` naming them in messages.
+RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const std::string& source,
+                       const MessageSink& warn);
+
+// One line for a person: the recommendation and how it was reached.
+std::string summary_line(const RunResult& result);
+
+}  // namespace lrfind

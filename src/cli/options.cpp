@@ -1,0 +1,101 @@
+#include "options.hpp"
+
+#include <fmt/format.h>
+
+#include "lrfind/error.hpp"
+#include "lrfind/optimizer.hpp"
+
+namespace lrfind::cli {
+
+namespace {
+
+constexpr const char* kExamples = R"(
+Examples:
+  lr-find data.csv --model logistic
+  lr-find data.csv --model linear --optimizer adam --batch-size 64
+  lr-find data.csv --model svm --method grid --epochs 3 --rates 0.001,0.01,0.1
+  lr-find - --model logistic --target label --drop id,name < data.csv
+  lr-find data.csv --model logistic --quiet | jq .recommended_lr
+
+Exit status: 0 success, 3 no usable rate (JSON still written), 64 bad usage,
+65 bad data, 66 input missing or unreadable, 73 output cannot be created.
+)";
+
+char parse_delimiter(const std::string& text) {
+  if (text == "\\t" || text == "tab" || text == "\t") return '\t';
+  if (text.size() != 1) throw UsageError(fmt::format("--delimiter must be one character (or \\t), not '{}'", text));
+  if (text == "\"" || text == "\n" || text == "\r") throw UsageError("--delimiter cannot be a quote or a line break");
+  return text[0];
+}
+
+}  // namespace
+
+void declare(CLI::App& app, Options& o) {
+  RunConfig& r = o.run;
+  app.description(
+      "lr-find: find a good learning rate for a linear, logistic or SVM model on a CSV file, by an LR range test "
+      "or a grid search, and write the loss curves and a recommended rate as JSON.");
+  app.footer(kExamples);
+  app.set_version_flag("--version", std::string("lr-find ") + LRFIND_VERSION);
+  app.option_defaults()->always_capture_default();
+
+  app.add_option("file", r.input, "CSV file with a header row; - reads standard input")->required();
+  app.add_option("-m,--model", o.model, "Model kind: linear, logistic or svm")->required();
+  app.add_option("--optimizer", r.optimizer, "sgd, momentum, nesterov, adagrad, rmsprop or adam (torch.optim defaults)");
+  app.add_option("--method", o.method, "range (LR range test) or grid (train each rate for --epochs)");
+
+  auto* data = "Data";
+  app.add_option("--target", r.columns.target, "Target column, by header name or 1-based index [default: last column]")
+      ->group(data);
+  app.add_option("--drop", r.columns.drop, "Columns to ignore, by name or 1-based index, comma-separated")
+      ->delimiter(',')
+      ->group(data);
+  app.add_option("--delimiter", o.delimiter, "Field delimiter (one character; \\t for tab)")->group(data);
+  app.add_flag("--no-standardize", o.no_standardize, "Use features as they are instead of z-scoring them")
+      ->group(data);
+
+  auto* training = "Training";
+  o.l2_option = app.add_option("--l2", o.l2, "L2 strength λ: adds (λ/2)·||W||² to the loss [default: 1e-4 for svm, 0 otherwise]")
+                    ->group(training);
+  app.add_option("--batch-size", r.batch_size, "Rows per mini-batch; 0 for the whole training set")->group(training);
+  app.add_option("--seed", r.seed, "Seed for shuffling and splitting")->group(training);
+  app.add_option("--min-lr", r.min_lr, "Smallest learning rate of the sweep or grid")->group(training);
+  app.add_option("--max-lr", r.max_lr, "Largest learning rate of the sweep or grid")->group(training);
+
+  auto* range = "Range test (--method range)";
+  app.add_option("--steps", r.steps, "Number of steps (one batch each)")->group(range);
+  app.add_option("--sweep", o.sweep, "Rate spacing: exp or linear")->group(range);
+  app.add_option("--smoothing", r.smoothing, "β of the bias-corrected moving average of the loss")->group(range);
+  app.add_option("--stop-factor", r.stop_factor, "Stop when the smoothed loss exceeds this times its minimum")
+      ->group(range);
+
+  auto* grid = "Grid search (--method grid)";
+  app.add_option("--epochs", r.epochs, "Epochs of training per rate")->group(grid);
+  app.add_option("--rates", r.rates, "Rates to try, comma-separated [default: --grid-points rates log-spaced "
+                                     "between --min-lr and --max-lr]")
+      ->delimiter(',')
+      ->group(grid);
+  app.add_option("--grid-points", r.grid_points, "Number of log-spaced rates when --rates is not given")->group(grid);
+  o.validation_option = app.add_option("--validation", o.validation,
+                                       "Fraction of rows held out for validation; 0 disables [default: 0.2]")
+                            ->group(grid);
+
+  auto* output = "Output";
+  app.add_option("-o,--output", o.output, "Write the JSON here instead of standard output (written whole or not at all)")
+      ->group(output);
+  app.add_flag("-q,--quiet", o.quiet, "No summary or warnings on standard error")->group(output);
+}
+
+RunConfig to_config(const Options& o) {
+  RunConfig config = o.run;
+  config.model = parse_model_kind(o.model);
+  config.method = parse_method(o.method);
+  config.sweep = parse_sweep_kind(o.sweep);
+  config.delimiter = parse_delimiter(o.delimiter);
+  config.standardize = !o.no_standardize;
+  if (o.l2_option->count() > 0) config.l2 = o.l2;
+  if (o.validation_option->count() > 0) config.validation = o.validation;
+  return config;
+}
+
+}  // namespace lrfind::cli

@@ -1,0 +1,33 @@
+// The command line: every option bound to a RunConfig field, with its default
+// and help text. Only the CLI parses options.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "lrfind/run.hpp"
+
+namespace lrfind::cli {
+
+struct Options {
+  RunConfig run;
+  std::string model;
+  std::string method = "range";
+  std::string sweep = "exp";
+  std::string delimiter = ",";
+  double l2 = 0.0;
+  double validation = 0.0;
+  std::string output = "-";
+  bool no_standardize = false;
+  bool quiet = false;
+  CLI::Option* l2_option = nullptr;
+  CLI::Option* validation_option = nullptr;
+};
+
+// Declares the options on `app`, bound to `options`.
+void declare(CLI::App& app, Options& options);
+
+// Turns parsed options into a run configuration; throws UsageError.
+RunConfig to_config(const Options& options);
+
+}  // namespace lrfind::cli

@@ -1,0 +1,95 @@
+#include "lrfind/optimizer.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+
+#include "lrfind/error.hpp"
+
+namespace lrfind {
+
+const std::vector<std::string>& optimizer_names() {
+  static const std::vector<std::string> names{"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"};
+  return names;
+}
+
+std::unique_ptr<Optimizer> make_optimizer(std::string_view name) {
+  // torch.optim's defaults.
+  if (name == "sgd") return std::make_unique<Sgd>();
+  if (name == "momentum") return std::make_unique<Momentum>(0.9, false);
+  if (name == "nesterov") return std::make_unique<Momentum>(0.9, true);
+  if (name == "adagrad") return std::make_unique<Adagrad>(1e-10);
+  if (name == "rmsprop") return std::make_unique<RmsProp>(0.99, 1e-8);
+  if (name == "adam") return std::make_unique<Adam>(0.9, 0.999, 1e-8);
+  throw UsageError(fmt::format("unknown optimizer '{}' (choose sgd, momentum, nesterov, adagrad, rmsprop or adam)", name));
+}
+
+void Sgd::step(Params& params, const Params& g, double lr) { params.noalias() -= lr * g; }
+
+std::vector<std::pair<std::string, double>> Momentum::hyperparameters() const {
+  return {{"momentum", momentum_}, {"dampening", 0.0}};
+}
+
+void Momentum::reset(Index rows, Index cols) {
+  buffer_.setZero(rows, cols);
+  first_ = true;
+}
+
+void Momentum::step(Params& params, const Params& g, double lr) {
+  if (first_) {
+    buffer_ = g;
+    first_ = false;
+  } else {
+    buffer_ = momentum_ * buffer_ + g;
+  }
+  if (nesterov_)
+    params.noalias() -= lr * (g + momentum_ * buffer_);
+  else
+    params.noalias() -= lr * buffer_;
+}
+
+std::vector<std::pair<std::string, double>> Adagrad::hyperparameters() const {
+  return {{"eps", eps_}, {"lr_decay", 0.0}, {"initial_accumulator_value", 0.0}};
+}
+
+void Adagrad::reset(Index rows, Index cols) { sum_.setZero(rows, cols); }
+
+void Adagrad::step(Params& params, const Params& g, double lr) {
+  if (sum_.size() != g.size()) reset(g.rows(), g.cols());
+  sum_.array() += g.array().square();
+  params.array() -= lr * g.array() / (sum_.array().sqrt() + eps_);
+}
+
+std::vector<std::pair<std::string, double>> RmsProp::hyperparameters() const {
+  return {{"alpha", alpha_}, {"eps", eps_}};
+}
+
+void RmsProp::reset(Index rows, Index cols) { square_avg_.setZero(rows, cols); }
+
+void RmsProp::step(Params& params, const Params& g, double lr) {
+  if (square_avg_.size() != g.size()) reset(g.rows(), g.cols());
+  square_avg_.array() = alpha_ * square_avg_.array() + (1.0 - alpha_) * g.array().square();
+  params.array() -= lr * g.array() / (square_avg_.array().sqrt() + eps_);
+}
+
+std::vector<std::pair<std::string, double>> Adam::hyperparameters() const {
+  return {{"beta1", beta1_}, {"beta2", beta2_}, {"eps", eps_}};
+}
+
+void Adam::reset(Index rows, Index cols) {
+  m_.setZero(rows, cols);
+  v_.setZero(rows, cols);
+  t_ = 0;
+}
+
+void Adam::step(Params& params, const Params& g, double lr) {
+  if (m_.size() != g.size()) reset(g.rows(), g.cols());
+  ++t_;
+  m_.array() = beta1_ * m_.array() + (1.0 - beta1_) * g.array();
+  v_.array() = beta2_ * v_.array() + (1.0 - beta2_) * g.array().square();
+  const double bias_correction1 = 1.0 - std::pow(beta1_, static_cast<double>(t_));
+  const double bias_correction2 = 1.0 - std::pow(beta2_, static_cast<double>(t_));
+  const double step_size = lr / bias_correction1;
+  params.array() -= step_size * m_.array() / (v_.array().sqrt() / std::sqrt(bias_correction2) + eps_);
+}
+
+}  // namespace lrfind

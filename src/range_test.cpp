@@ -1,0 +1,56 @@
+#include "lrfind/range_test.hpp"
+
+#include <cmath>
+
+namespace lrfind {
+
+double LossSmoother::add(double loss) {
+  average_ = beta_ * average_ + (1.0 - beta_) * loss;
+  beta_power_ *= beta_;
+  return average_ / (1.0 - beta_power_);
+}
+
+std::string_view to_string(StopReason reason) {
+  switch (reason) {
+    case StopReason::kCompleted: return "completed";
+    case StopReason::kNonFiniteLoss: return "loss_not_finite";
+    case StopReason::kLossDiverged: return "smoothed_loss_exceeded_stop_factor";
+  }
+  return "completed";
+}
+
+StopReason StopRule::check(double loss, double smoothed) {
+  if (!std::isfinite(loss) || !std::isfinite(smoothed)) return StopReason::kNonFiniteLoss;
+  if (any_ && smoothed > factor_ * best_) return StopReason::kLossDiverged;
+  if (!any_ || smoothed < best_) best_ = smoothed;
+  any_ = true;
+  return StopReason::kCompleted;
+}
+
+RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const Matrix& X, const Vector& y,
+                               std::span<const Index> rows, const RangeTestConfig& config, Rng& rng) {
+  RangeTestResult result;
+  const Sweep sweep(config.min_lr, config.max_lr, config.steps, config.sweep);
+  EpochSampler sampler(rows, config.batch_size, rng);
+  LossSmoother smoother(config.smoothing);
+  StopRule stop(config.stop_factor);
+  Params params = model.initial_params();
+  Params gradient;
+  optimizer.reset(params.rows(), params.cols());
+  Matrix Xb;
+  Vector yb;
+  result.points.reserve(static_cast<std::size_t>(config.steps));
+  for (int step = 0; step < config.steps; ++step) {
+    const double lr = sweep.lr_at(step);
+    gather_rows(X, y, sampler.next(), Xb, yb);
+    const double loss = model.loss_gradient(Xb, yb, params, &gradient);
+    const double smoothed = smoother.add(loss);
+    result.points.push_back({step, lr, loss, smoothed});
+    result.stop_reason = stop.check(loss, smoothed);
+    if (result.stop_reason != StopReason::kCompleted) break;
+    optimizer.step(params, gradient, lr);
+  }
+  return result;
+}
+
+}  // namespace lrfind
