@@ -1,0 +1,25 @@
+// Runs the built lr-find binary for end-to-end tests: arguments, optional
+// standard input, and the captured standard output, standard error and exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace lrfind::testing {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs LRFIND_BINARY with `args` in the source directory (so data/... paths work).
+CliResult run_cli(const std::vector<std::string>& args, const std::string& stdin_text = "");
+
+// A fresh empty temporary folder, removed by the caller with remove_tree.
+std::string make_temp_dir();
+void remove_tree(const std::string& path);
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& text);
+
+}  // namespace lrfind::testing
