@@ -1,1 +1,119 @@
+#include "lrfind/range_test.hpp"
+
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace lrfind {
+namespace {
+
+TEST(LossSmoother, IsBiasCorrectedMovingAverage) {
+  LossSmoother s(0.5);
+  EXPECT_DOUBLE_EQ(s.add(2.0), 2.0);                  // 0.5·2 / (1 - 0.5)
+  EXPECT_DOUBLE_EQ(s.add(4.0), (0.5 + 2.0) / 0.75);  // (0.25·2 + 0.5·4) / (1 - 0.25)
+}
+
+TEST(LossSmoother, BetaZeroIsTheRawLoss) {
+  LossSmoother s(0.0);
+  EXPECT_EQ(s.add(3.0), 3.0);
+  EXPECT_EQ(s.add(7.0), 7.0);
+}
+
+TEST(StopRule, StopsWhenSmoothedExceedsFactorTimesBest) {
+  StopRule rule(4.0);
+  EXPECT_EQ(rule.check(1.0, 1.0), StopReason::kCompleted);
+  EXPECT_EQ(rule.check(0.5, 0.5), StopReason::kCompleted);  // new best 0.5
+  EXPECT_EQ(rule.check(2.0, 2.0), StopReason::kCompleted);  // exactly 4x: not above
+  EXPECT_EQ(rule.check(2.1, 2.1), StopReason::kLossDiverged);
+}
+
+TEST(StopRule, StopsOnNonFiniteLoss) {
+  StopRule rule(4.0);
+  EXPECT_EQ(rule.check(std::numeric_limits<double>::infinity(), 1.0), StopReason::kNonFiniteLoss);
+  StopRule other(4.0);
+  EXPECT_EQ(other.check(std::nan(""), 1.0), StopReason::kNonFiniteLoss);
+}
+
+struct Line {
+  Matrix X;
+  Vector y;
+  std::vector<Index> rows;
+};
+
+// One row x = 1, y = 1: with w = b = 0 the loss is 1; after one SGD step of
+// rate r the gradient (-2, -2) gives w = b = 2r, so z = 4r and the loss (4r - 1)².
+Line one_point() {
+  Line l{Matrix(1, 1), Vector(1), {0}};
+  l.X << 1.0;
+  l.y << 1.0;
+  return l;
+}
+
+TEST(RunRangeTest, RecordsLossBeforeEachUpdateWithThatStepsRate) {
+  const Line l = one_point();
+  const LinearRegression model(1, 0.0);
+  Sgd sgd;
+  Rng rng(0);
+  RangeTestConfig config;
+  config.min_lr = 0.1;
+  config.max_lr = 0.2;
+  config.steps = 2;
+  config.smoothing = 0.0;
+  config.batch_size = 0;
+  const RangeTestResult r = run_range_test(model, sgd, l.X, l.y, l.rows, config, rng);
+  ASSERT_EQ(r.points.size(), 2u);
+  EXPECT_EQ(r.stop_reason, StopReason::kCompleted);
+  EXPECT_DOUBLE_EQ(r.points[0].lr, 0.1);
+  EXPECT_DOUBLE_EQ(r.points[0].loss, 1.0);
+  EXPECT_DOUBLE_EQ(r.points[1].lr, 0.2);
+  EXPECT_DOUBLE_EQ(r.points[1].loss, (0.4 - 1.0) * (0.4 - 1.0));
+  EXPECT_EQ(r.points[1].step, 1);
+}
+
+TEST(RunRangeTest, StopsWhenLossExplodes) {
+  // Three points no line fits: the least-squares minimum is above zero, so the
+  // loss must rise once the rate passes the stable bound.
+  Line l{Matrix(3, 1), Vector(3), {0, 1, 2}};
+  l.X << 1, 2, 3;
+  l.y << 1, 3, 2;
+  const LinearRegression model(1, 0.0);
+  Sgd sgd;
+  Rng rng(0);
+  RangeTestConfig config;
+  config.min_lr = 1e-3;
+  config.max_lr = 100.0;
+  config.steps = 200;
+  config.batch_size = 0;
+  const RangeTestResult r = run_range_test(model, sgd, l.X, l.y, l.rows, config, rng);
+  EXPECT_NE(r.stop_reason, StopReason::kCompleted);
+  EXPECT_LT(r.points.size(), 200u);
+  // The last recorded point is the one that triggered the stop.
+  double best = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i + 1 < r.points.size(); ++i) best = std::min(best, r.points[i].smoothed_loss);
+  const RangePoint& last = r.points.back();
+  EXPECT_TRUE(!std::isfinite(last.loss) || last.smoothed_loss > 4.0 * best);
+}
+
+TEST(RunRangeTest, StartsAtZeroWeightsEveryRun) {
+  Matrix X(6, 2);
+  X << 1, 0, 0, 1, 1, 1, -1, 0, 0, -1, -1, -1;
+  Vector y(6);
+  y << 1, 1, 1, 0, 0, 0;
+  std::vector<Index> rows(6);
+  std::iota(rows.begin(), rows.end(), 0);
+  const BinaryLogistic model(2, 0.0);
+  auto adam = make_optimizer("adam");
+  RangeTestConfig config;
+  config.steps = 20;
+  Rng rng1(9), rng2(9);
+  const RangeTestResult a = run_range_test(model, *adam, X, y, rows, config, rng1);
+  const RangeTestResult b = run_range_test(model, *adam, X, y, rows, config, rng2);
+  EXPECT_DOUBLE_EQ(a.points[0].loss, std::log(2.0));
+  ASSERT_EQ(a.points.size(), b.points.size());
+  for (std::size_t i = 0; i < a.points.size(); ++i) EXPECT_EQ(a.points[i].loss, b.points[i].loss);
+}
+
+}  // namespace
+}  // namespace lrfind
