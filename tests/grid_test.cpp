@@ -1,1 +1,132 @@
+#include "lrfind/grid.hpp"
+
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+#include <random>
+
+namespace lrfind {
+namespace {
+
+struct Problem {
+  Matrix X;
+  Vector y;
+  std::vector<Index> train;
+  std::vector<Index> validation;
+};
+
+Problem noisy_line(Index rows) {
+  std::mt19937 gen(4);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  Problem p{Matrix(rows, 2), Vector(rows), {}, {}};
+  for (Index i = 0; i < rows; ++i) {
+    p.X(i, 0) = normal(gen);
+    p.X(i, 1) = normal(gen);
+    p.y(i) = 2.0 * p.X(i, 0) - p.X(i, 1) + 0.5 + 0.1 * normal(gen);
+    (i % 5 == 0 ? p.validation : p.train).push_back(i);
+  }
+  return p;
+}
+
+TEST(RunGrid, OneStepPerEpochMatchesHandComputation) {
+  // One row x = 1, y = 1, full batch, SGD: after one step w = b = 2r, loss (4r - 1)².
+  Matrix X(1, 1);
+  X << 1.0;
+  Vector y(1);
+  y << 1.0;
+  const std::vector<Index> rows{0};
+  const LinearRegression model(1, 0.0);
+  GridConfig config;
+  config.rates = {0.1, 0.05};
+  config.epochs = 2;
+  config.batch_size = 0;
+  Rng rng(0);
+  const auto results = run_grid(model, "sgd", X, y, rows, {}, config, rng);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_DOUBLE_EQ(results[0].train_loss[0], (0.4 - 1.0) * (0.4 - 1.0));
+  EXPECT_DOUBLE_EQ(results[1].train_loss[0], (0.2 - 1.0) * (0.2 - 1.0));
+  // Second step: residual shrinks by (1 - 4r) again.
+  EXPECT_DOUBLE_EQ(results[0].train_loss[1], std::pow(1 - 0.4, 4));
+  EXPECT_TRUE(results[0].val_loss.empty());
+  EXPECT_FALSE(results[0].diverged);
+}
+
+TEST(RunGrid, EveryRateSeesTheSameBatches) {
+  const Problem p = noisy_line(103);
+  const LinearRegression model(2, 0.0);
+  GridConfig config;
+  config.rates = {0.01, 0.03, 0.01};
+  config.epochs = 3;
+  config.batch_size = 8;
+  Rng rng(7);
+  const auto together = run_grid(model, "momentum", p.X, p.y, p.train, p.validation, config, rng);
+  // Equal rates, equal curves: only possible if they saw the same batches.
+  EXPECT_EQ(together[0].train_loss, together[2].train_loss);
+  EXPECT_EQ(together[0].val_loss, together[2].val_loss);
+  // A rate trained alone, from the same seed, gives the same curve as in company.
+  GridConfig alone = config;
+  alone.rates = {0.03};
+  Rng rng2(7);
+  const auto single = run_grid(model, "momentum", p.X, p.y, p.train, p.validation, alone, rng2);
+  EXPECT_EQ(single[0].train_loss, together[1].train_loss);
+  EXPECT_EQ(single[0].val_loss, together[1].val_loss);
+}
+
+TEST(RunGrid, RecordsTrainAndValidationEachEpoch) {
+  const Problem p = noisy_line(200);
+  const LinearRegression model(2, 0.0);
+  GridConfig config;
+  config.rates = {0.2};
+  config.epochs = 4;
+  Rng rng(1);
+  const auto results = run_grid(model, "sgd", p.X, p.y, p.train, p.validation, config, rng);
+  ASSERT_EQ(results[0].train_loss.size(), 4u);
+  ASSERT_EQ(results[0].val_loss.size(), 4u);
+  // A well-posed problem at a sane rate: both losses fall to the noise level (0.01).
+  EXPECT_LT(results[0].train_loss.back(), results[0].train_loss.front());
+  EXPECT_LT(results[0].val_loss.back(), 0.05);
+}
+
+TEST(RunGrid, DivergentRateIsMarkedAndOthersContinue) {
+  const Problem p = noisy_line(100);
+  const LinearRegression model(2, 0.0);
+  GridConfig config;
+  config.rates = {0.01, 1e6};
+  config.epochs = 3;
+  config.batch_size = 10;
+  Rng rng(2);
+  const auto results = run_grid(model, "sgd", p.X, p.y, p.train, p.validation, config, rng);
+  EXPECT_FALSE(results[0].diverged);
+  EXPECT_EQ(results[0].train_loss.size(), 3u);
+  EXPECT_TRUE(results[1].diverged);
+  ASSERT_FALSE(results[1].train_loss.empty());
+  EXPECT_FALSE(std::isfinite(results[1].train_loss.back()));
+  EXPECT_LT(results[1].train_loss.size(), 3u + 1);
+}
+
+TEST(RunGrid, TrainingLossIncludesPenaltyValidationDoesNot) {
+  const Problem p = noisy_line(60);
+  const LinearRegression model(2, 0.5);
+  GridConfig config;
+  config.rates = {0.05};
+  config.epochs = 1;
+  config.batch_size = 0;
+  Rng rng(3);
+  const auto results = run_grid(model, "sgd", p.X, p.y, p.train, p.train, config, rng);
+  // Validation on the training rows themselves: the two differ by the penalty.
+  const double gap = results[0].train_loss[0] - results[0].val_loss[0];
+  EXPECT_GT(gap, 0.0);
+  // After one full-batch step from zero: w = -lr·(2/n)·Xᵀ(-y) ... the penalty is (λ/2)·||w||².
+  Params w = model.initial_params();
+  Params g;
+  Matrix Xt(p.train.size(), 2);
+  Vector yt(p.train.size());
+  gather_rows(p.X, p.y, p.train, Xt, yt);
+  model.loss_gradient(Xt, yt, w, &g);
+  w -= 0.05 * g;
+  EXPECT_NEAR(gap, model.penalty(w), 1e-12);
+}
+
+}  // namespace
+}  // namespace lrfind
