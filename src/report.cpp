@@ -22,7 +22,7 @@ Json config_json(const RunResult& result) {
   Json config;
   config["input"] = c.input;
   config["delimiter"] = std::string(1, c.delimiter);
-  config["target"] = c.columns.target.empty() ? Json(nullptr) : Json(c.columns.target);
+  config["target"] = result.dataset.target_name;
   config["drop"] = c.columns.drop;
   config["standardize"] = c.standardize;
   config["model"] = to_string(c.model);

@@ -49,6 +49,7 @@ void declare(CLI::App& app, Options& o) {
       ->group(data);
   app.add_option("--drop", r.columns.drop, "Columns to ignore, by name or 1-based index, comma-separated")
       ->delimiter(',')
+      ->default_str("")
       ->group(data);
   app.add_option("--delimiter", o.delimiter, "Field delimiter (one character; \\t for tab)")->group(data);
   app.add_flag("--no-standardize", o.no_standardize, "Use features as they are instead of z-scoring them")
@@ -56,6 +57,7 @@ void declare(CLI::App& app, Options& o) {
 
   auto* training = "Training";
   o.l2_option = app.add_option("--l2", o.l2, "L2 strength λ: adds (λ/2)·||W||² to the loss [default: 1e-4 for svm, 0 otherwise]")
+                    ->default_str("")
                     ->group(training);
   app.add_option("--batch-size", r.batch_size, "Rows per mini-batch; 0 for the whole training set")->group(training);
   app.add_option("--seed", r.seed, "Seed for shuffling and splitting")->group(training);
@@ -74,10 +76,12 @@ void declare(CLI::App& app, Options& o) {
   app.add_option("--rates", r.rates, "Rates to try, comma-separated [default: --grid-points rates log-spaced "
                                      "between --min-lr and --max-lr]")
       ->delimiter(',')
+      ->default_str("")
       ->group(grid);
   app.add_option("--grid-points", r.grid_points, "Number of log-spaced rates when --rates is not given")->group(grid);
   o.validation_option = app.add_option("--validation", o.validation,
                                        "Fraction of rows held out for validation; 0 disables [default: 0.2]")
+                            ->default_str("")
                             ->group(grid);
 
   auto* output = "Output";
