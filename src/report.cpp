@@ -107,6 +107,9 @@ Json make_report(const RunResult& result) {
                       {"val_loss", result.validation_rows > 0 ? numbers(g.val_loss) : Json(nullptr)},
                       {"diverged", g.diverged}});
     report["grid"] = grid;
+    report["untrained_loss"] = {
+        {"train_loss", number(result.untrained_train_loss)},
+        {"val_loss", result.untrained_val_loss ? number(*result.untrained_val_loss) : Json(nullptr)}};
   }
   return report;
 }

@@ -81,10 +81,12 @@ Recommendation recommend_range(const RangeTestResult& range, int planned_steps) 
   return rec;
 }
 
-Recommendation recommend_grid(const std::vector<GridRateResult>& grid, bool validated) {
+// The rate with the lowest final loss, provided it beats the untrained model:
+// a rate that ends worse than where it started is not usable, finite or not.
+Recommendation recommend_grid(const std::vector<GridRateResult>& grid, bool validated, double untrained) {
   Recommendation rec;
   rec.rule = validated ? "lowest_final_validation_loss" : "lowest_final_training_loss";
-  double best = std::numeric_limits<double>::infinity();
+  double best = untrained;
   for (const GridRateResult& r : grid) {
     if (r.diverged) continue;
     const std::vector<double>& curve = validated ? r.val_loss : r.train_loss;
@@ -94,7 +96,12 @@ Recommendation recommend_grid(const std::vector<GridRateResult>& grid, bool vali
       rec.lr = r.lr;
     }
   }
-  if (!rec.lr) rec.reason = "every rate diverged; try smaller rates";
+  if (!rec.lr) {
+    const bool all_diverged =
+        std::all_of(grid.begin(), grid.end(), [](const GridRateResult& r) { return r.diverged; });
+    rec.reason = all_diverged ? "every rate diverged; try smaller rates"
+                              : "no rate ended below the untrained model's loss; try other rates or more epochs";
+  }
   return rec;
 }
 
@@ -162,7 +169,13 @@ RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const st
     gc.epochs = config.epochs;
     gc.batch_size = config.batch_size;
     result.grid = run_grid(*model, config.optimizer, data.features, data.targets, train_rows, validation_rows, gc, rng);
-    result.recommendation = recommend_grid(result.grid, !validation_rows.empty());
+    const Params untrained = model->initial_params();
+    result.untrained_train_loss = mean_loss(*model, data.features, data.targets, train_rows, untrained, true);
+    if (!validation_rows.empty())
+      result.untrained_val_loss = mean_loss(*model, data.features, data.targets, validation_rows, untrained, false);
+    result.recommendation = recommend_grid(result.grid, !validation_rows.empty(),
+                                           validation_rows.empty() ? result.untrained_train_loss
+                                                                   : *result.untrained_val_loss);
   }
   return result;
 }

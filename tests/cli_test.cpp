@@ -326,6 +326,27 @@ TEST(CliGrid, EveryRateDivergingExitsThreeWithJson) {
   EXPECT_EQ(count_lines(r.err), 1u);
 }
 
+TEST(CliGrid, RatesEndingAboveTheUntrainedLossAreNotRecommended) {
+  // Finite but exploding (about 1e116 after 5 epochs): not diverged, yet no use.
+  const CliResult r = run_cli({"data/diabetes.csv", "--model", "linear", "--no-standardize", "--method", "grid",
+                               "--rates", "1e6,1e7", "--batch-size", "0", "--quiet"});
+  ASSERT_EQ(r.exit_code, 3) << r.err;
+  const Json j = parse_json(r.out);
+  for (const Json& g : j.at("grid")) EXPECT_FALSE(g.at("diverged").get<bool>());
+  EXPECT_TRUE(j.at("recommended_lr").is_null());
+  const double untrained = j.at("untrained_loss").at("val_loss").get<double>();
+  EXPECT_GT(untrained, 1e4);  // the mean squared progression, about 2.9e4
+  EXPECT_GT(j.at("grid")[0].at("val_loss").back().get<double>(), untrained);
+  EXPECT_NE(j.at("recommendation").at("reason").get<std::string>().find("untrained"), std::string::npos);
+}
+
+TEST(CliWarnings, OptionsOfTheOtherMethodAreNamed) {
+  const CliResult r = run_cli({"data/iris.csv", "--model", "svm", "--steps", "20", "--rates", "0.1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("lr-find: warning: --rates has no effect with --method range"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("--steps has no effect"), std::string::npos) << r.err;
+}
+
 TEST(CliRange, LossNotFiniteAtFirstStepExitsThreeWithJson) {
   ScopedTempDir dir;
   const std::string csv = dir.path("huge.csv");
@@ -496,6 +517,7 @@ TEST(CliUsageErrors, ExitSixtyFourWithOneLineMessage) {
       {{"data/iris.csv", "--model", "logistic", "--drop", "petals"}, "petals"},
       {{"data/iris.csv", "--model", "logistic", "--optimizer", "lbfgs"}, "lbfgs"},
       {{"data/iris.csv", "--model", "logistic", "--method", "random"}, "random"},
+      {{"data/iris.csv", "--model", "logistic", "--seed", "-1"}, "--seed"},
   };
   for (const auto& [args, fragment] : cases) {
     SCOPED_TRACE(::testing::PrintToString(args));

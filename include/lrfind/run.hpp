@@ -77,6 +77,8 @@ struct RunResult {
   std::vector<std::pair<std::string, double>> optimizer_hyperparameters;
   std::optional<RangeTestResult> range;
   std::vector<GridRateResult> grid;
+  double untrained_train_loss = 0.0;        // grid: the zero-weight model's losses,
+  std::optional<double> untrained_val_loss;  // the bar a usable rate must beat
   Recommendation recommendation;
 };
 

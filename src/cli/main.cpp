@@ -33,13 +33,19 @@ int main(int argc, char** argv) {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
       if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-      print_error(fmt::format("{} (see lr-find --help)", e.what()));
+      // CLI11 writes sentences; lr-find's messages are lower-case phrases.
+      std::string message = e.what();
+      if (!message.empty() && message[0] >= 'A' && message[0] <= 'Z' && !(message.size() > 1 && message[1] >= 'A' && message[1] <= 'Z'))
+        message[0] = static_cast<char>(message[0] - 'A' + 'a');
+      print_error(fmt::format("{} (see lr-find --help)", message));
       return lrfind::kExitUsage;
     }
     const lrfind::RunConfig config = lrfind::cli::to_config(options);
     const auto warn = [&](std::string_view message) {
       if (!options.quiet) fmt::print(stderr, "lr-find: warning: {}\n", message);
     };
+    for (const std::string& name : lrfind::cli::ignored_options(app, options))
+      warn(fmt::format("{} has no effect with --method {}", name, options.method));
     const lrfind::RunResult result = lrfind::run(config, warn);
     lrfind::write_output(options.output, lrfind::render_report(lrfind::make_report(result)));
     if (!options.quiet) fmt::print(stderr, "lr-find: {}\n", lrfind::summary_line(result));

@@ -60,7 +60,11 @@ void declare(CLI::App& app, Options& o) {
                     ->default_str("")
                     ->group(training);
   app.add_option("--batch-size", r.batch_size, "Rows per mini-batch; 0 for the whole training set")->group(training);
-  app.add_option("--seed", r.seed, "Seed for shuffling and splitting")->group(training);
+  app.add_option("--seed", r.seed, "Seed for shuffling and splitting")
+      ->check([](const std::string& text) {
+        return !text.empty() && text[0] == '-' ? std::string("must be 0 or a positive whole number") : std::string();
+      })
+      ->group(training);
   app.add_option("--min-lr", r.min_lr, "Smallest learning rate of the sweep or grid")->group(training);
   app.add_option("--max-lr", r.max_lr, "Largest learning rate of the sweep or grid")->group(training);
 
@@ -88,6 +92,16 @@ void declare(CLI::App& app, Options& o) {
   app.add_option("-o,--output", o.output, "Write the JSON here instead of standard output (written whole or not at all)")
       ->group(output);
   app.add_flag("-q,--quiet", o.quiet, "No summary or warnings on standard error")->group(output);
+}
+
+std::vector<std::string> ignored_options(const CLI::App& app, const Options& o) {
+  static const char* const range_only[] = {"--steps", "--sweep", "--smoothing", "--stop-factor"};
+  static const char* const grid_only[] = {"--epochs", "--rates", "--grid-points", "--validation"};
+  const bool grid = o.method == "grid";
+  std::vector<std::string> ignored;
+  for (const char* name : grid ? range_only : grid_only)
+    if (app.get_option(name)->count() > 0) ignored.push_back(name);
+  return ignored;
 }
 
 RunConfig to_config(const Options& o) {

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 #include "lrfind/run.hpp"
 
@@ -26,6 +27,9 @@ struct Options {
 
 // Declares the options on `app`, bound to `options`.
 void declare(CLI::App& app, Options& options);
+
+// Options given on the command line that the chosen method does not use.
+std::vector<std::string> ignored_options(const CLI::App& app, const Options& options);
 
 // Turns parsed options into a run configuration; throws UsageError.
 RunConfig to_config(const Options& options);
