@@ -28,6 +28,8 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
   }
   EpochSampler sampler(train_rows, config.batch_size, rng);
   const Index batches = sampler.batches_per_epoch();
+  const TrainingSchedule schedule(config.schedule, static_cast<long>(batches) * config.epochs);
+  long step = 0;
   Matrix Xb;
   Vector yb;
   Params gradient;
@@ -41,6 +43,7 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
   for (int epoch = 0; epoch < config.epochs; ++epoch) {
     for (Index b = 0; b < batches; ++b) {
       gather_rows(X, y, sampler.next(), Xb, yb);
+      const double factor = schedule.factor(step++);
       for (std::size_t r = 0; r < k; ++r) {
         if (!runs[r].active) continue;
         const double loss = model.loss_gradient(Xb, yb, runs[r].params, &gradient);
@@ -48,7 +51,7 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
           mark_diverged(r);
           continue;
         }
-        runs[r].optimizer->step(runs[r].params, gradient, config.rates[r]);
+        runs[r].optimizer->step(runs[r].params, gradient, config.rates[r] * factor);
       }
     }
     for (std::size_t r = 0; r < k; ++r) {

@@ -33,18 +33,27 @@ Json config_json(const RunResult& result) {
   config["seed"] = c.seed;
   config["min_lr"] = c.min_lr;
   config["max_lr"] = c.max_lr;
-  if (c.method == Method::kRange) {
+  config["repeats"] = effective_repeats(c);
+  if (c.method != Method::kGrid) {  // range, and auto's bracketing range tests
     config["steps"] = c.steps;
     config["sweep"] = to_string(c.sweep);
     config["smoothing"] = c.smoothing;
     config["stop_factor"] = c.stop_factor;
-  } else {
+  }
+  if (c.method != Method::kRange) {
     config["epochs"] = c.epochs;
+    config["schedule"] = to_string(c.schedule);
+  }
+  if (c.method == Method::kGrid) {
     config["grid_points"] = c.rates.empty() ? c.grid_points : static_cast<int>(c.rates.size());
     Json rates = Json::array();
     for (const GridRateResult& g : result.grid) rates.push_back(g.lr);
     config["rates"] = rates;
     config["validation"] = effective_validation(c);
+  }
+  if (c.method == Method::kAuto) {
+    config["folds"] = result.automatic->folds;
+    config["validation"] = result.automatic->folds >= 2 ? 0.0 : effective_validation(c);
   }
   return config;
 }
@@ -61,10 +70,24 @@ Json make_report(const RunResult& result) {
 
   Json suggestions = Json::object();
   for (const Suggestion& s : rec.suggestions) suggestions[s.rule] = number(s.lr);
-  report["recommendation"] = {{"lr", rec.lr ? number(*rec.lr) : Json(nullptr)},
-                              {"rule", rec.rule},
-                              {"reason", rec.reason.empty() ? Json(nullptr) : Json(rec.reason)},
-                              {"suggestions", suggestions}};
+  Json recommendation = {{"lr", rec.lr ? number(*rec.lr) : Json(nullptr)},
+                         {"rule", rec.rule},
+                         {"reason", rec.reason.empty() ? Json(nullptr) : Json(rec.reason)},
+                         {"suggestions", suggestions}};
+  recommendation["interval"] =
+      rec.interval ? Json::array({number(rec.interval->first), number(rec.interval->second)}) : Json(nullptr);
+  recommendation["confidence"] = rec.confidence.empty() ? Json(nullptr) : Json(rec.confidence);
+  recommendation["confidence_reason"] = rec.confidence_reason.empty() ? Json(nullptr) : Json(rec.confidence_reason);
+  if (result.config.method != Method::kRange && rec.lr) {
+    const TrainingSchedule schedule(result.config.schedule, result.steps_per_epoch * result.config.epochs);
+    Json params;
+    params["name"] = to_string(result.config.schedule);
+    for (const ScheduleParameter& p : schedule.parameters(*rec.lr)) params[p.name] = number(p.value);
+    recommendation["schedule"] = params;
+  } else {
+    recommendation["schedule"] = nullptr;
+  }
+  report["recommendation"] = recommendation;
   report["method"] = to_string(result.config.method);
 
   report["dataset"] = {{"path", result.source},
@@ -89,17 +112,68 @@ Json make_report(const RunResult& result) {
   report["optimizer"] = optimizer;
   report["config"] = config_json(result);
 
-  if (result.range) {
+  if (result.theory) {
+    const Theory& t = *result.theory;
+    Json theory = {{"smoothness", number(t.smoothness)},
+                   {"max_example_smoothness", number(t.max_example_smoothness)},
+                   {"max_stable_lr_full_batch", number(t.max_stable_lr_full_batch)},
+                   {"batch_size", t.batch_size},
+                   {"expected_smoothness", number(t.expected_smoothness)},
+                   {"minibatch_lr_bound", number(t.minibatch_lr_bound)}};
+    theory["recommended_over_full_batch_bound"] = rec.lr ? number(*rec.lr / t.max_stable_lr_full_batch) : Json(nullptr);
+    theory["recommended_over_minibatch_bound"] = rec.lr ? number(*rec.lr / t.minibatch_lr_bound) : Json(nullptr);
+    report["theory"] = theory;
+  } else {
+    report["theory"] = nullptr;
+  }
+
+  const auto curve = [](const RangeTestResult& r) {
     Json points = Json::array();
-    for (const RangePoint& p : result.range->points)
+    for (const RangePoint& p : r.points)
       points.push_back({{"step", p.step},
                         {"lr", number(p.lr)},
                         {"loss", number(p.loss)},
                         {"smoothed_loss", number(p.smoothed_loss)}});
+    return points;
+  };
+  if (result.range) {
     report["range_test"] = {{"stop_reason", to_string(result.range->stop_reason)},
                             {"steps_run", result.range->points.size()},
-                            {"points", points}};
-  } else {
+                            {"points", curve(*result.range)}};
+    if (result.range_repeats.size() > 1) {
+      Json repeats = Json::array();
+      for (std::size_t r = 0; r < result.range_repeats.size(); ++r) {
+        const RangeTestResult& rr = result.range_repeats[r];
+        repeats.push_back({{"seed", result.repeat_seeds[r]},
+                           {"stop_reason", to_string(rr.stop_reason)},
+                           {"steps_run", rr.points.size()},
+                           {"points", curve(rr)}});
+      }
+      report["range_test"]["repeats"] = repeats;
+    }
+  }
+  if (result.automatic) {
+    const AutoResult& a = *result.automatic;
+    Json candidates = Json::array();
+    for (const CvObjective::Score& s : a.candidates)
+      candidates.push_back({{"lr", number(s.lr)},
+                            {"val_loss", number(s.val_loss)},
+                            {"val_loss_by_repeat", numbers(s.val_loss_by_repeat)},
+                            {"train_curve", numbers(s.train_curve)},
+                            {"val_curve", numbers(s.val_curve)},
+                            {"diverged", s.diverged},
+                            {"stage", s.stage}});
+    Json bracket_stops = Json::array();
+    for (const double lr : a.stop_lrs) bracket_stops.push_back(number(lr));
+    report["auto"] = {{"folds", a.folds},
+                      {"repeats", a.seeds.size()},
+                      {"seeds", a.seeds},
+                      {"bracket", {{"low", number(a.bracket_low)}, {"high", number(a.bracket_high)}, {"range_stop_lrs", bracket_stops}}},
+                      {"widened", a.widenings},
+                      {"untrained_val_loss", number(a.untrained_loss)},
+                      {"repeat_best_lrs", numbers(a.repeat_best)},
+                      {"candidates", candidates}};
+  } else if (!result.range) {
     Json grid = Json::array();
     for (const GridRateResult& g : result.grid)
       grid.push_back({{"lr", number(g.lr)},

@@ -12,17 +12,29 @@
 namespace lrfind {
 
 Method parse_method(std::string_view name) {
+  if (name == "auto") return Method::kAuto;
   if (name == "range") return Method::kRange;
   if (name == "grid") return Method::kGrid;
-  throw UsageError(fmt::format("unknown method '{}' (choose range or grid)", name));
+  throw UsageError(fmt::format("unknown method '{}' (choose auto, range or grid)", name));
 }
 
-std::string_view to_string(Method method) { return method == Method::kRange ? "range" : "grid"; }
+std::string_view to_string(Method method) {
+  switch (method) {
+    case Method::kAuto: return "auto";
+    case Method::kRange: return "range";
+    case Method::kGrid: return "grid";
+  }
+  return "auto";
+}
+
+int effective_repeats(const RunConfig& config) {
+  return config.repeats.value_or(config.method == Method::kGrid ? 1 : 3);
+}
 
 double effective_l2(const RunConfig& config) { return config.l2.value_or(default_l2(config.model)); }
 
 double effective_validation(const RunConfig& config) {
-  return config.validation.value_or(config.method == Method::kGrid ? 0.2 : 0.0);
+  return config.validation.value_or(config.method == Method::kRange ? 0.0 : 0.2);
 }
 
 void validate(const RunConfig& config) {
@@ -46,6 +58,9 @@ void validate(const RunConfig& config) {
   const double validation = effective_validation(config);
   if (!(validation >= 0.0 && validation < 1.0))
     throw UsageError(fmt::format("--validation must be in [0, 1), not {}", validation));
+  if (effective_repeats(config) < 1) throw UsageError("--repeats must be at least 1");
+  if (config.folds < 0 || config.folds == 1)
+    throw UsageError("--folds must be 0 (choose), or at least 2; a single hold-out is --folds 0 on large data");
   make_optimizer(config.optimizer);  // throws for an unknown name
 }
 
@@ -83,6 +98,49 @@ Recommendation recommend_range(const RangeTestResult& range, int planned_steps) 
 
 // The rate with the lowest final loss, provided it beats the untrained model:
 // a rate that ends worse than where it started is not usable, finite or not.
+// Range test repeated with different seeds: the median of each rule across
+// repeats, and the spread of the recommended rule as the interval.
+Recommendation recommend_range_repeats(const std::vector<RangeTestResult>& runs, int planned_steps) {
+  std::vector<Recommendation> each;
+  for (const RangeTestResult& r : runs) each.push_back(recommend_range(r, planned_steps));
+  Recommendation rec = each.front();
+  if (each.size() == 1) return rec;
+  const auto median_of = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : std::sqrt(v[n / 2 - 1] * v[n / 2]);
+  };
+  std::vector<double> chosen;
+  for (const Recommendation& e : each)
+    if (e.lr) chosen.push_back(*e.lr);
+  if (chosen.empty()) return rec;
+  rec.lr = median_of(chosen);
+  rec.reason.clear();
+  const auto [lo, hi] = std::minmax_element(chosen.begin(), chosen.end());
+  rec.interval = std::make_pair(*lo, *hi);
+  for (Suggestion& s : rec.suggestions) {
+    std::vector<double> values;
+    for (const Recommendation& e : each)
+      for (const Suggestion& t : e.suggestions)
+        if (t.rule == s.rule) values.push_back(t.lr);
+    s.lr = median_of(values);
+  }
+  const double spread = *hi / *lo;
+  if (chosen.size() < each.size()) {
+    rec.confidence = "low";
+    rec.confidence_reason = "some repeats found no usable rate";
+  } else if (spread > 4.0) {
+    rec.confidence = "low";
+    rec.confidence_reason = fmt::format("repeats disagree: their rates span {:.3g} to {:.3g}", *lo, *hi);
+  } else if (spread > 2.0) {
+    rec.confidence = "medium";
+    rec.confidence_reason = fmt::format("repeats' rates differ by a factor of {:.2g}", spread);
+  } else {
+    rec.confidence = "high";
+  }
+  return rec;
+}
+
 Recommendation recommend_grid(const std::vector<GridRateResult>& grid, bool validated, double untrained) {
   Recommendation rec;
   rec.rule = validated ? "lowest_final_validation_loss" : "lowest_final_training_loss";
@@ -121,7 +179,7 @@ RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const st
     warn(fmt::format("dropped {} of {} rows with a missing value in a used column", data.rows_dropped,
                      data.rows_read));
 
-  // One generator for the whole run: first the split, then the batches.
+  // One generator for the split; each training run gets its own seeded stream.
   Rng rng(config.seed);
   std::vector<Index> order(static_cast<std::size_t>(data.rows()));
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<Index>(i);
@@ -143,31 +201,76 @@ RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const st
   }
   result.train_rows = train_rows.size();
   result.validation_rows = validation_rows.size();
+  // Auto cross-validates over every row, so it standardises on all of them.
   if (config.standardize) standardize(data.features, train_rows);
 
-  const std::unique_ptr<Model> model = make_model(config.model, data.features.cols(), data.classes.size(),
-                                                  effective_l2(config));
+  const double l2 = effective_l2(config);
+  const std::unique_ptr<Model> model = make_model(config.model, data.features.cols(), data.classes.size(), l2);
   result.outputs = model->outputs();
   result.loss_name = model->loss_name();
   const std::unique_ptr<Optimizer> optimizer = make_optimizer(config.optimizer);
   result.optimizer_hyperparameters = optimizer->hyperparameters();
+  result.theory = estimate_theory(config.model, data.classes.size(), l2, data.features, train_rows, config.batch_size);
+
+  RangeTestConfig rc;
+  rc.min_lr = config.min_lr;
+  rc.max_lr = config.max_lr;
+  rc.steps = config.steps;
+  rc.sweep = config.sweep;
+  rc.smoothing = config.smoothing;
+  rc.stop_factor = config.stop_factor;
+  rc.batch_size = config.batch_size;
+  const int repeats = effective_repeats(config);
+  for (int r = 0; r < repeats; ++r) result.repeat_seeds.push_back(config.seed + static_cast<std::uint64_t>(r));
+
+  const auto batches_per_epoch = [&](std::size_t rows) {
+    const std::size_t b = config.batch_size > 0 ? std::min<std::size_t>(static_cast<std::size_t>(config.batch_size), rows) : rows;
+    return static_cast<long>((rows + b - 1) / b);
+  };
 
   if (config.method == Method::kRange) {
-    RangeTestConfig rc;
-    rc.min_lr = config.min_lr;
-    rc.max_lr = config.max_lr;
-    rc.steps = config.steps;
-    rc.sweep = config.sweep;
-    rc.smoothing = config.smoothing;
-    rc.stop_factor = config.stop_factor;
-    rc.batch_size = config.batch_size;
-    result.range = run_range_test(*model, *optimizer, data.features, data.targets, train_rows, rc, rng);
-    result.recommendation = recommend_range(*result.range, config.steps);
+    for (const std::uint64_t seed : result.repeat_seeds) {
+      Rng stream(seed);
+      result.range_repeats.push_back(
+          run_range_test(*model, *optimizer, data.features, data.targets, train_rows, rc, stream));
+    }
+    result.range = result.range_repeats.front();
+    result.recommendation = recommend_range_repeats(result.range_repeats, config.steps);
+  } else if (config.method == Method::kAuto) {
+    AutoConfig ac;
+    ac.min_lr = config.min_lr;
+    ac.max_lr = config.max_lr;
+    ac.repeats = repeats;
+    ac.folds = config.folds;
+    ac.holdout = fraction;
+    ac.budget.epochs = config.epochs;
+    ac.budget.batch_size = config.batch_size;
+    ac.budget.schedule = config.schedule;
+    ac.range = rc;
+    ac.seed = config.seed;
+    result.automatic = run_auto(*model, config.optimizer, data.features, data.targets, train_rows, ac);
+    const AutoResult& a = *result.automatic;
+    result.range = a.range_tests.front();
+    // Training rows of one fold (or of the hold-out split), for the schedule's step count.
+    const std::size_t fold_rows = a.folds >= 2 ? train_rows.size() - train_rows.size() / static_cast<std::size_t>(a.folds)
+                                               : train_rows.size() - static_cast<std::size_t>(std::llround(fraction * static_cast<double>(train_rows.size())));
+    result.steps_per_epoch = batches_per_epoch(fold_rows);
+    Recommendation rec;
+    rec.rule = "cross_validated_search";
+    rec.lr = a.lr;
+    rec.reason = a.reason;
+    if (a.lr) rec.interval = std::make_pair(a.interval_low, a.interval_high);
+    rec.confidence = a.confidence;
+    rec.confidence_reason = a.confidence_reason;
+    rec.suggestions = recommend_range(a.range_tests.front(), config.steps).suggestions;
+    result.recommendation = rec;
   } else {
     GridConfig gc;
     gc.rates = config.rates.empty() ? log_spaced(config.min_lr, config.max_lr, config.grid_points) : config.rates;
     gc.epochs = config.epochs;
     gc.batch_size = config.batch_size;
+    gc.schedule = config.schedule;
+    result.steps_per_epoch = batches_per_epoch(train_rows.size());
     result.grid = run_grid(*model, config.optimizer, data.features, data.targets, train_rows, validation_rows, gc, rng);
     const Params untrained = model->initial_params();
     result.untrained_train_loss = mean_loss(*model, data.features, data.targets, train_rows, untrained, true);
@@ -192,7 +295,13 @@ std::string summary_line(const RunResult& result) {
   const std::string what = fmt::format("{} {} on {} rows x {} features", to_string(c.model), c.optimizer,
                                        result.dataset.rows(), result.dataset.features.cols());
   std::string how;
-  if (result.range) {
+  if (result.automatic) {
+    const AutoResult& a = *result.automatic;
+    how = fmt::format("auto: {} rates x {} epochs, {} x {}, confidence {}", a.candidates.size(), c.epochs,
+                      a.folds >= 2 ? fmt::format("{}-fold", a.folds) : std::string("hold-out"),
+                      fmt::format("{} repeat{}", a.seeds.size(), a.seeds.size() == 1 ? "" : "s"), a.confidence);
+    if (!a.confidence_reason.empty() && a.lr) how += fmt::format(" ({})", a.confidence_reason);
+  } else if (result.range) {
     const RangeTestResult& r = *result.range;
     how = fmt::format("range test, {} of {} steps", r.points.size(), c.steps);
     if (r.stop_reason == StopReason::kLossDiverged)
@@ -206,7 +315,9 @@ std::string summary_line(const RunResult& result) {
   }
   const Recommendation& rec = result.recommendation;
   if (!rec.lr) return fmt::format("no usable learning rate: {} ({}; {})", rec.reason, what, how);
-  return fmt::format("recommended lr {:.3g} by {} ({}; {})", *rec.lr, rec.rule, what, how);
+  const std::string interval =
+      rec.interval ? fmt::format(" in [{:.3g}, {:.3g}]", rec.interval->first, rec.interval->second) : std::string();
+  return fmt::format("recommended lr {:.3g}{} by {} ({}; {})", *rec.lr, interval, rec.rule, what, how);
 }
 
 }  // namespace lrfind

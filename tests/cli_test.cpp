@@ -43,7 +43,7 @@ class ScopedTempDir {
 };
 
 // Quick settings for runs whose point is not the defaults.
-const std::vector<std::string> kQuickRange = {"--steps", "30"};
+const std::vector<std::string> kQuickRange = {"--method", "range", "--steps", "30"};
 const std::vector<std::string> kQuickGrid = {"--method", "grid", "--grid-points", "4", "--epochs", "2"};
 
 Json parse_json(const std::string& text) { return Json::parse(text); }  // throws on invalid JSON
@@ -132,7 +132,8 @@ TEST(CliRange, PointsFollowExponentialScheduleAndSmoothing) {
   const double min_lr = 1e-5, max_lr = 1.0;
   const int steps = 30;
   const Json j =
-      run_ok({"data/iris.csv", "--model", "logistic", "-q", "--steps", "30", "--min-lr", "1e-5", "--max-lr", "1"});
+      run_ok({"data/iris.csv", "--model", "logistic", "-q", "--method", "range", "--steps", "30", "--min-lr", "1e-5",
+              "--max-lr", "1"});
   const Json& range = j.at("range_test");
   EXPECT_EQ(range.at("stop_reason"), "completed");
   const Json& points = range.at("points");
@@ -343,7 +344,7 @@ TEST(CliGrid, RatesEndingAboveTheUntrainedLossAreNotRecommended) {
 TEST(CliWarnings, OptionsOfTheOtherMethodAreNamed) {
   const CliResult r = run_cli({"data/iris.csv", "--model", "svm", "--steps", "20", "--rates", "0.1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("lr-find: warning: --rates has no effect with --method range"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("lr-find: warning: --rates has no effect with --method auto"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("--steps has no effect"), std::string::npos) << r.err;
 }
 

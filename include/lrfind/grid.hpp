@@ -8,6 +8,7 @@
 
 #include "lrfind/model.hpp"
 #include "lrfind/sampling.hpp"
+#include "lrfind/schedule.hpp"
 
 namespace lrfind {
 
@@ -15,6 +16,7 @@ struct GridConfig {
   std::vector<double> rates;
   int epochs = 5;
   Index batch_size = 32;  // 0: all training rows
+  ScheduleKind schedule = ScheduleKind::kConstant;  // applied to every rate, stepped per batch
 };
 
 struct GridRateResult {

@@ -10,15 +10,17 @@
 #include <string_view>
 #include <vector>
 
+#include "lrfind/auto.hpp"
 #include "lrfind/dataset.hpp"
 #include "lrfind/grid.hpp"
 #include "lrfind/model.hpp"
 #include "lrfind/range_test.hpp"
 #include "lrfind/suggest.hpp"
+#include "lrfind/theory.hpp"
 
 namespace lrfind {
 
-enum class Method { kRange, kGrid };
+enum class Method { kAuto, kRange, kGrid };
 Method parse_method(std::string_view name);  // throws UsageError
 std::string_view to_string(Method method);
 
@@ -33,9 +35,11 @@ struct RunConfig {
   ModelKind model = ModelKind::kLinear;
   std::optional<double> l2;
   std::string optimizer = "sgd";
-  Method method = Method::kRange;
+  Method method = Method::kAuto;
   Index batch_size = 32;
   std::uint64_t seed = 0;
+  std::optional<int> repeats;  // default 3 for range and auto, 1 for grid
+  ScheduleKind schedule = ScheduleKind::kConstant;  // grid and auto training
 
   // range
   int steps = 100;
@@ -49,7 +53,8 @@ struct RunConfig {
   int epochs = 5;
   std::vector<double> rates;  // explicit rates; empty: grid_points log-spaced between the bounds
   int grid_points = 25;
-  std::optional<double> validation;  // held-out fraction; default 0.2 for grid
+  std::optional<double> validation;  // held-out fraction; default 0.2 for grid and auto hold-out
+  int folds = 0;                     // auto: cross-validation folds; 0 chooses (5, or 1 for large data)
 };
 
 // Throws UsageError naming the first invalid setting.
@@ -58,12 +63,16 @@ void validate(const RunConfig& config);
 // The settings after defaults are resolved.
 double effective_l2(const RunConfig& config);
 double effective_validation(const RunConfig& config);
+int effective_repeats(const RunConfig& config);
 
 struct Recommendation {
   std::optional<double> lr;  // empty when no rate is usable
   std::string rule;
   std::string reason;        // why there is no rate (empty when there is one)
-  std::vector<Suggestion> suggestions;  // range: the classic rules on the same curve
+  std::vector<Suggestion> suggestions;  // the classic rules on the range test's curve
+  std::optional<std::pair<double, double>> interval;  // near-best rates, or the spread across repeats
+  std::string confidence;         // high, medium or low (range and auto)
+  std::string confidence_reason;  // why it is not high
 };
 
 struct RunResult {
@@ -75,7 +84,12 @@ struct RunResult {
   Index outputs = 0;
   std::string loss_name;
   std::vector<std::pair<std::string, double>> optimizer_hyperparameters;
-  std::optional<RangeTestResult> range;
+  std::optional<RangeTestResult> range;          // range: the first repeat (seed); auto: the bracket's first
+  std::vector<RangeTestResult> range_repeats;    // range: every repeat, the first included
+  std::vector<std::uint64_t> repeat_seeds;
+  std::optional<AutoResult> automatic;
+  std::optional<Theory> theory;
+  long steps_per_epoch = 0;                      // training batches per epoch (grid and auto)
   std::vector<GridRateResult> grid;
   double untrained_train_loss = 0.0;        // grid: the zero-weight model's losses,
   std::optional<double> untrained_val_loss;  // the bar a usable rate must beat

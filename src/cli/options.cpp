@@ -42,7 +42,12 @@ void declare(CLI::App& app, Options& o) {
   app.add_option("file", r.input, "CSV file with a header row; - reads standard input")->required();
   app.add_option("-m,--model", o.model, "Model kind: linear, logistic or svm")->required();
   app.add_option("--optimizer", r.optimizer, "sgd, momentum, nesterov, adagrad, rmsprop or adam (torch.optim defaults)");
-  app.add_option("--method", o.method, "range (LR range test) or grid (train each rate for --epochs)");
+  app.add_option("--method", o.method,
+                 "auto (range test, then cross-validated search for your budget), range (LR range test) or grid "
+                 "(train each rate for --epochs)");
+  o.repeats_option = app.add_option("--repeats", o.repeats, "Runs with seeds seed, seed+1, ...: median and spread [default: 3 for auto "
+                                         "and range, 1 for grid]")
+      ->default_str("");
 
   auto* data = "Data";
   app.add_option("--target", r.columns.target, "Target column, by header name or 1-based index [default: last column]")
@@ -68,23 +73,29 @@ void declare(CLI::App& app, Options& o) {
   app.add_option("--min-lr", r.min_lr, "Smallest learning rate of the sweep or grid")->group(training);
   app.add_option("--max-lr", r.max_lr, "Largest learning rate of the sweep or grid")->group(training);
 
-  auto* range = "Range test (--method range)";
+  auto* range = "Range test (--method range, and auto's bracketing)";
   app.add_option("--steps", r.steps, "Number of steps (one batch each)")->group(range);
   app.add_option("--sweep", o.sweep, "Rate spacing: exp or linear")->group(range);
   app.add_option("--smoothing", r.smoothing, "β of the bias-corrected moving average of the loss")->group(range);
   app.add_option("--stop-factor", r.stop_factor, "Stop when the smoothed loss exceeds this times its minimum")
       ->group(range);
 
-  auto* grid = "Grid search (--method grid)";
+  auto* grid = "Training budget and grid (--method auto and grid)";
   app.add_option("--epochs", r.epochs, "Epochs of training per rate")->group(grid);
-  app.add_option("--rates", r.rates, "Rates to try, comma-separated [default: --grid-points rates log-spaced "
+  app.add_option("--schedule", o.schedule,
+                 "Learning-rate schedule while training: constant, step, exponential, cosine, onecycle or invscaling")
+      ->group(grid);
+  app.add_option("--folds", r.folds, "auto: cross-validation folds; 0 chooses 5, or a hold-out above 20000 rows")
+      ->group(grid);
+  app.add_option("--rates", r.rates, "grid: rates to try, comma-separated [default: --grid-points rates log-spaced "
                                      "between --min-lr and --max-lr]")
       ->delimiter(',')
       ->default_str("")
       ->group(grid);
-  app.add_option("--grid-points", r.grid_points, "Number of log-spaced rates when --rates is not given")->group(grid);
+  app.add_option("--grid-points", r.grid_points, "grid: number of log-spaced rates when --rates is not given")->group(grid);
   o.validation_option = app.add_option("--validation", o.validation,
-                                       "Fraction of rows held out for validation; 0 disables [default: 0.2]")
+                                       "Fraction of rows held out for validation (grid, and auto without folds); 0 disables "
+                                       "[default: 0.2]")
                             ->default_str("")
                             ->group(grid);
 
@@ -95,11 +106,16 @@ void declare(CLI::App& app, Options& o) {
 }
 
 std::vector<std::string> ignored_options(const CLI::App& app, const Options& o) {
-  static const char* const range_only[] = {"--steps", "--sweep", "--smoothing", "--stop-factor"};
-  static const char* const grid_only[] = {"--epochs", "--rates", "--grid-points", "--validation"};
-  const bool grid = o.method == "grid";
+  // The options each method leaves unused.
+  static const std::vector<std::string> for_range{"--epochs", "--rates", "--grid-points", "--validation",
+                                                  "--schedule", "--folds"};
+  static const std::vector<std::string> for_grid{"--steps", "--sweep", "--smoothing", "--stop-factor", "--folds",
+                                                 "--repeats"};
+  static const std::vector<std::string> for_auto{"--rates", "--grid-points"};
+  const std::vector<std::string>& unused =
+      o.method == "grid" ? for_grid : o.method == "range" ? for_range : for_auto;
   std::vector<std::string> ignored;
-  for (const char* name : grid ? range_only : grid_only)
+  for (const std::string& name : unused)
     if (app.get_option(name)->count() > 0) ignored.push_back(name);
   return ignored;
 }
@@ -109,6 +125,8 @@ RunConfig to_config(const Options& o) {
   config.model = parse_model_kind(o.model);
   config.method = parse_method(o.method);
   config.sweep = parse_sweep_kind(o.sweep);
+  config.schedule = parse_schedule_kind(o.schedule);
+  if (o.repeats_given()) config.repeats = o.repeats;
   config.delimiter = parse_delimiter(o.delimiter);
   config.standardize = !o.no_standardize;
   if (o.l2_option->count() > 0) config.l2 = o.l2;

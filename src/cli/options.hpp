@@ -13,7 +13,9 @@ namespace lrfind::cli {
 struct Options {
   RunConfig run;
   std::string model;
-  std::string method = "range";
+  std::string method = "auto";
+  std::string schedule = "constant";
+  int repeats = 0;
   std::string sweep = "exp";
   std::string delimiter = ",";
   double l2 = 0.0;
@@ -23,6 +25,8 @@ struct Options {
   bool quiet = false;
   CLI::Option* l2_option = nullptr;
   CLI::Option* validation_option = nullptr;
+  CLI::Option* repeats_option = nullptr;
+  bool repeats_given() const { return repeats_option != nullptr && repeats_option->count() > 0; }
 };
 
 // Declares the options on `app`, bound to `options`.
