@@ -48,3 +48,68 @@ TEST(SweepKind, ParsesNamesAndRejectsOthers) {
 
 }  // namespace
 }  // namespace lrfind
+
+namespace lrfind {
+namespace {
+
+TEST(TrainingSchedule, ConstantIsOne) {
+  const TrainingSchedule s(ScheduleKind::kConstant, 100);
+  EXPECT_EQ(s.factor(0), 1.0);
+  EXPECT_EQ(s.factor(99), 1.0);
+}
+
+TEST(TrainingSchedule, StepDropsTenfoldAtHalfAndThreeQuarters) {
+  const TrainingSchedule s(ScheduleKind::kStep, 100);
+  EXPECT_EQ(s.factor(49), 1.0);
+  EXPECT_DOUBLE_EQ(s.factor(50), 0.1);
+  EXPECT_DOUBLE_EQ(s.factor(74), 0.1);
+  EXPECT_DOUBLE_EQ(s.factor(75), 0.01);
+}
+
+TEST(TrainingSchedule, ExponentialReachesOnePercentAtTheEnd) {
+  const TrainingSchedule s(ScheduleKind::kExponential, 10);
+  EXPECT_EQ(s.factor(0), 1.0);
+  EXPECT_NEAR(s.factor(5), 0.1, 1e-15);  // 0.01^(5/10)
+  const auto params = s.parameters(0.5);
+  EXPECT_EQ(params[1].name, "gamma");
+  EXPECT_NEAR(std::pow(params[1].value, 10), 0.01, 1e-15);
+}
+
+TEST(TrainingSchedule, CosineAnnealsToZero) {
+  const TrainingSchedule s(ScheduleKind::kCosine, 100);
+  EXPECT_EQ(s.factor(0), 1.0);
+  EXPECT_NEAR(s.factor(50), 0.5, 1e-15);
+  EXPECT_NEAR(s.factor(25), (1 + std::cos(M_PI / 4)) / 2, 1e-15);
+}
+
+// torch.optim.lr_scheduler.OneCycleLR(max_lr=1, total_steps=100): starts at
+// 1/25, peaks at step 0.3·100 - 1 = 29, ends at 1/25/1e4 on step 99.
+TEST(TrainingSchedule, OneCycleMatchesTorchPhases) {
+  const TrainingSchedule s(ScheduleKind::kOneCycle, 100);
+  EXPECT_NEAR(s.factor(0), 1.0 / 25, 1e-15);
+  EXPECT_NEAR(s.factor(29), 1.0, 1e-15);
+  EXPECT_NEAR(s.factor(99), 1.0 / 25 / 1e4, 1e-18);
+  // Halfway up the warm-up: the cosine midpoint of 1/25 and 1.
+  EXPECT_NEAR(s.factor(14), 1.0 + (1.0 / 25 - 1.0) / 2 * (std::cos(M_PI * 14 / 29.0) + 1), 1e-15);
+  const auto params = s.parameters(0.3);
+  EXPECT_EQ(params[0].name, "max_lr");
+  EXPECT_EQ(params[0].value, 0.3);
+  EXPECT_EQ(params[1].value, 25.0);
+  EXPECT_EQ(params[2].value, 1e4);
+  EXPECT_EQ(params[3].value, 0.3);
+}
+
+TEST(TrainingSchedule, InvScalingIsScikitLearnsPowerLaw) {
+  const TrainingSchedule s(ScheduleKind::kInvScaling, 100);
+  EXPECT_EQ(s.factor(0), 1.0);
+  EXPECT_DOUBLE_EQ(s.factor(15), 1.0 / 2.0);  // 16^-0.25
+}
+
+TEST(ScheduleKind, ParsesEveryName) {
+  for (const char* name : {"constant", "step", "exponential", "cosine", "onecycle", "invscaling"})
+    EXPECT_EQ(to_string(parse_schedule_kind(name)), name);
+  EXPECT_THROW(parse_schedule_kind("cyclic"), UsageError);
+}
+
+}  // namespace
+}  // namespace lrfind

@@ -1,0 +1,166 @@
+#include "lrfind/auto.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <set>
+
+namespace lrfind {
+namespace {
+
+struct Problem {
+  Matrix X;
+  Vector y;
+  std::vector<Index> rows;
+};
+
+// A noisy linear target, or its sign as two classes.
+Problem make_problem(Index n, bool classes, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  Problem p{Matrix(n, 3), Vector(n), std::vector<Index>(static_cast<std::size_t>(n))};
+  std::iota(p.rows.begin(), p.rows.end(), Index{0});
+  for (Index i = 0; i < n; ++i) {
+    for (Index j = 0; j < 3; ++j) p.X(i, j) = normal(gen);
+    const double t = 1.5 * p.X(i, 0) - p.X(i, 1) + 0.5 * normal(gen);
+    p.y(i) = classes ? (t > 0 ? 1.0 : 0.0) : t + 2.0;
+  }
+  return p;
+}
+
+TEST(MakeSplits, FoldsPartitionTheRows) {
+  Rng rng(1);
+  const std::vector<Split> splits = make_splits(23, 5, 0.2, rng);
+  ASSERT_EQ(splits.size(), 5u);
+  std::multiset<Index> validated;
+  for (const Split& s : splits) {
+    EXPECT_GE(s.validation.size(), 4u);
+    EXPECT_LE(s.validation.size(), 5u);
+    EXPECT_EQ(s.train.size() + s.validation.size(), 23u);
+    EXPECT_TRUE(std::is_sorted(s.train.begin(), s.train.end()));
+    std::vector<Index> both;
+    std::set_intersection(s.train.begin(), s.train.end(), s.validation.begin(), s.validation.end(),
+                          std::back_inserter(both));
+    EXPECT_TRUE(both.empty());
+    validated.insert(s.validation.begin(), s.validation.end());
+  }
+  EXPECT_EQ(validated.size(), 23u);
+  EXPECT_EQ(std::set<Index>(validated.begin(), validated.end()).size(), 23u);
+}
+
+TEST(MakeSplits, OneFoldIsAHoldOut) {
+  Rng rng(2);
+  const std::vector<Split> splits = make_splits(100, 1, 0.2, rng);
+  ASSERT_EQ(splits.size(), 1u);
+  EXPECT_EQ(splits[0].validation.size(), 20u);
+  EXPECT_EQ(splits[0].train.size(), 80u);
+}
+
+CvObjective make_objective(const Model& model, const Problem& p, int repeats) {
+  std::vector<std::vector<Split>> splits;
+  std::vector<std::uint64_t> seeds;
+  for (int r = 0; r < repeats; ++r) {
+    Rng rng(100 + static_cast<std::uint64_t>(r));
+    splits.push_back(make_splits(static_cast<Index>(p.rows.size()), 4, 0.2, rng));
+    seeds.push_back(static_cast<std::uint64_t>(r));
+  }
+  GridConfig budget;
+  budget.epochs = 3;
+  budget.batch_size = 16;
+  return CvObjective(model, p.X, p.y, std::move(splits), std::move(seeds), budget, "sgd");
+}
+
+TEST(CvObjective, ScoreOfARateDoesNotDependOnItsCompany) {
+  const Problem p = make_problem(120, false, 3);
+  const LinearRegression model(3, 0.0);
+  CvObjective together = make_objective(model, p, 2);
+  together.evaluate({0.001, 0.01, 0.1}, "grid");
+  CvObjective alone = make_objective(model, p, 2);
+  EXPECT_EQ(alone.value(0.01), together.scores().at(0.01).val_loss);
+  EXPECT_EQ(alone.scores().at(0.01).stage, "refine");
+  EXPECT_EQ(together.scores().at(0.01).val_loss_by_repeat.size(), 2u);
+  // The mean over repeats of the per-repeat means is the overall mean.
+  const auto& s = together.scores().at(0.1);
+  EXPECT_NEAR((s.val_loss_by_repeat[0] + s.val_loss_by_repeat[1]) / 2, s.val_loss, 1e-12);
+  EXPECT_EQ(s.val_curve.size(), 3u);
+  EXPECT_EQ(s.val_curve.back(), s.val_loss);
+}
+
+TEST(CvObjective, UntrainedLossIsTheZeroModelOnValidationFolds) {
+  const Problem p = make_problem(80, false, 4);
+  const LinearRegression model(3, 0.0);
+  const CvObjective objective = make_objective(model, p, 1);
+  // Zero weights predict 0: the loss is the mean of y² over the validation
+  // rows, and the folds cover every row once.
+  EXPECT_NEAR(objective.untrained_loss(), p.y.squaredNorm() / 80.0, 0.5);
+  EXPECT_GT(objective.untrained_loss(), 3.0);
+}
+
+TEST(CvObjective, DivergingRateScoresInfinity) {
+  const Problem p = make_problem(60, false, 5);
+  const LinearRegression model(3, 0.0);
+  CvObjective objective = make_objective(model, p, 1);
+  EXPECT_TRUE(std::isinf(objective.value(1e100)));
+  EXPECT_TRUE(objective.scores().at(1e100).diverged);
+}
+
+AutoConfig quick_config() {
+  AutoConfig c;
+  c.repeats = 3;
+  c.budget.epochs = 3;
+  c.budget.batch_size = 16;
+  c.range.steps = 60;
+  return c;
+}
+
+TEST(RunAuto, RecommendsTheBestScoredRateInsideItsInterval) {
+  const Problem p = make_problem(200, false, 6);
+  const LinearRegression model(3, 0.0);
+  const AutoResult a = run_auto(model, "sgd", p.X, p.y, p.rows, quick_config());
+  ASSERT_TRUE(a.lr);
+  EXPECT_EQ(a.folds, 5);
+  EXPECT_EQ(a.seeds, (std::vector<std::uint64_t>{0, 1, 2}));
+  double lowest = std::numeric_limits<double>::infinity();
+  for (const auto& c : a.candidates) lowest = std::min(lowest, c.val_loss);
+  const auto best = std::find_if(a.candidates.begin(), a.candidates.end(),
+                                 [&](const CvObjective::Score& c) { return c.lr == *a.lr; });
+  ASSERT_NE(best, a.candidates.end());
+  EXPECT_EQ(best->val_loss, lowest);
+  EXPECT_LE(a.interval_low, *a.lr);
+  EXPECT_GE(a.interval_high, *a.lr);
+  EXPECT_LT(best->val_loss, a.untrained_loss);
+  EXPECT_EQ(a.repeat_best.size(), 3u);
+  // The loss blows up inside [1e-7, 10] for least squares, so the bracket's
+  // top is where the range tests stopped, and rates were refined.
+  EXPECT_FALSE(a.stop_lrs.empty());
+  EXPECT_TRUE(std::any_of(a.candidates.begin(), a.candidates.end(),
+                          [](const CvObjective::Score& c) { return c.stage == "refine"; }));
+  EXPECT_FALSE(a.confidence.empty());
+}
+
+TEST(RunAuto, WidensWhenTheBestRateIsAtTheTop) {
+  const Problem p = make_problem(150, true, 7);
+  const BinaryLogistic model(3, 0.0);
+  AutoConfig c = quick_config();
+  c.max_lr = 1e-3;  // far too small for logistic regression on standardised data
+  const AutoResult a = run_auto(model, "sgd", p.X, p.y, p.rows, c);
+  ASSERT_FALSE(a.widenings.empty());
+  ASSERT_TRUE(a.lr);
+  EXPECT_GT(*a.lr, 1e-2);
+}
+
+TEST(RunAuto, SameSeedSameResult) {
+  const Problem p = make_problem(100, true, 8);
+  const BinaryLogistic model(3, 0.0);
+  const AutoResult a = run_auto(model, "adam", p.X, p.y, p.rows, quick_config());
+  const AutoResult b = run_auto(model, "adam", p.X, p.y, p.rows, quick_config());
+  ASSERT_TRUE(a.lr && b.lr);
+  EXPECT_EQ(*a.lr, *b.lr);
+  EXPECT_EQ(a.candidates.size(), b.candidates.size());
+}
+
+}  // namespace
+}  // namespace lrfind
