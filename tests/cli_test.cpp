@@ -368,6 +368,99 @@ TEST(CliRange, LossNotFiniteAtFirstStepExitsThreeWithJson) {
 
 // --- determinism --------------------------------------------------------------
 
+// --- auto ---------------------------------------------------------------------
+
+const std::vector<std::string> kQuickAuto = {"--epochs", "2", "--steps", "40"};
+
+TEST(CliAuto, IsTheDefaultAndReportsIntervalConfidenceAndCandidates) {
+  const Json j = run_ok(concat({"data/breast_cancer.csv", "--model", "logistic", "-q"}, kQuickAuto));
+  EXPECT_EQ(j.at("method"), "auto");
+  const Json& rec = j.at("recommendation");
+  EXPECT_EQ(rec.at("rule"), "cross_validated_search");
+  ASSERT_TRUE(is_positive_number(j.at("recommended_lr")));
+  const double lr = j.at("recommended_lr").get<double>();
+  ASSERT_EQ(rec.at("interval").size(), 2u);
+  EXPECT_LE(rec.at("interval")[0].get<double>(), lr);
+  EXPECT_GE(rec.at("interval")[1].get<double>(), lr);
+  const std::string confidence = rec.at("confidence").get<std::string>();
+  EXPECT_TRUE(confidence == "high" || confidence == "medium" || confidence == "low") << confidence;
+  for (const char* rule : {"minimum_div_10", "steepest", "valley"})
+    EXPECT_TRUE(is_positive_number(rec.at("suggestions").at(rule))) << rule;
+  const Json& a = j.at("auto");
+  EXPECT_EQ(a.at("folds"), 5);
+  EXPECT_EQ(a.at("repeats"), 3);
+  EXPECT_EQ(a.at("seeds"), Json({0, 1, 2}));
+  ASSERT_GE(a.at("candidates").size(), 10u);
+  double lowest = std::numeric_limits<double>::infinity();
+  for (const Json& c : a.at("candidates")) {
+    if (c.at("diverged").get<bool>()) continue;
+    EXPECT_EQ(c.at("val_curve").size(), 2u);
+    EXPECT_EQ(c.at("train_curve").size(), 2u);
+    EXPECT_EQ(c.at("val_loss_by_repeat").size(), 3u);
+    lowest = std::min(lowest, c.at("val_loss").get<double>());
+  }
+  for (const Json& c : a.at("candidates")) {
+    if (c.at("lr").get<double>() == lr) {
+      EXPECT_EQ(c.at("val_loss").get<double>(), lowest);
+    }
+  }
+  EXPECT_LT(lowest, a.at("untrained_val_loss").get<double>());
+  EXPECT_EQ(j.at("config").at("folds"), 5);
+  EXPECT_EQ(j.at("config").at("schedule"), "constant");
+  EXPECT_EQ(rec.at("schedule").at("name"), "constant");
+  EXPECT_EQ(rec.at("schedule").at("lr").get<double>(), lr);
+  EXPECT_TRUE(j.contains("range_test"));  // the bracketing range test of the first seed
+}
+
+TEST(CliAuto, TheoryBoundsForSmoothLossesOnly) {
+  const Json logistic = run_ok(concat({"data/breast_cancer.csv", "--model", "logistic", "-q"}, kQuickAuto));
+  const Json& t = logistic.at("theory");
+  ASSERT_TRUE(t.is_object());
+  const double L = t.at("smoothness").get<double>();
+  EXPECT_GT(L, 0.25);  // 1/4 of the Gram matrix's top eigenvalue, which is at least 1 (intercept column)
+  expect_rel_near(t.at("max_stable_lr_full_batch").get<double>(), 2.0 / L);
+  EXPECT_EQ(t.at("batch_size"), 32);
+  EXPECT_GE(t.at("expected_smoothness").get<double>(), L);
+  expect_rel_near(t.at("minibatch_lr_bound").get<double>(), 0.5 / t.at("expected_smoothness").get<double>());
+  expect_rel_near(t.at("recommended_over_full_batch_bound").get<double>(),
+                  logistic.at("recommended_lr").get<double>() / (2.0 / L));
+  const Json svm = run_ok(concat({"data/iris.csv", "--model", "svm", "-q"}, kQuickAuto));
+  EXPECT_TRUE(svm.at("theory").is_null());
+}
+
+TEST(CliAuto, OneCycleScheduleGivesReadyToUseParameters) {
+  const Json j = run_ok(concat({"data/iris.csv", "--model", "logistic", "--schedule", "onecycle", "--repeats", "1",
+                                "-q"}, kQuickAuto));
+  const Json& s = j.at("recommendation").at("schedule");
+  EXPECT_EQ(s.at("name"), "onecycle");
+  EXPECT_EQ(s.at("max_lr"), j.at("recommended_lr"));
+  EXPECT_EQ(s.at("div_factor"), 25.0);
+  EXPECT_EQ(s.at("final_div_factor"), 1e4);
+  EXPECT_EQ(s.at("pct_start"), 0.3);
+  // 5-fold: 120 training rows per fold, 4 batches of 32 per epoch, 2 epochs.
+  EXPECT_EQ(s.at("total_steps"), 8.0);
+  EXPECT_EQ(j.at("auto").at("repeats"), 1);
+}
+
+TEST(CliAuto, SameSeedSameBytes) {
+  const std::vector<std::string> args = concat({"data/iris.csv", "--model", "svm", "-q"}, kQuickAuto);
+  EXPECT_EQ(run_cli(args).out, run_cli(args).out);
+}
+
+TEST(CliRange, RepeatsReportMedianAndSpread) {
+  const Json j = run_ok({"data/diabetes.csv", "--model", "linear", "--method", "range", "--repeats", "3", "-q"});
+  const Json& repeats = j.at("range_test").at("repeats");
+  ASSERT_EQ(repeats.size(), 3u);
+  EXPECT_EQ(repeats[0].at("seed"), 0);
+  EXPECT_EQ(repeats[2].at("seed"), 2);
+  EXPECT_EQ(repeats[0].at("points"), j.at("range_test").at("points"));
+  const double lr = j.at("recommended_lr").get<double>();
+  const Json& interval = j.at("recommendation").at("interval");
+  EXPECT_LE(interval[0].get<double>(), lr);
+  EXPECT_GE(interval[1].get<double>(), lr);
+  EXPECT_TRUE(j.at("recommendation").at("confidence").is_string());
+}
+
 TEST(CliDeterminism, IdenticalRunsGiveIdenticalBytes) {
   for (const auto& args : {concat({"data/breast_cancer.csv", "--model", "logistic", "-q", "--seed", "7"}, kQuickRange),
                            concat({"data/iris.csv", "--model", "svm", "-q", "--optimizer", "adam"}, kQuickGrid)}) {
