@@ -33,7 +33,7 @@ class Parser {
   // `text`). Returns false at end of input. Blank lines are skipped.
   template <typename SpanT>
   bool next(std::string& text, std::vector<SpanT>& cells, std::size_t& count, long& start_line) {
-    // Skip blank lines (LF or CRLF alone).
+    // Skip blank lines (LF or CRLF alone, or a final CR whose LF is missing).
     while (pos_ < in_.size()) {
       if (in_[pos_] == '\n') {
         ++pos_;
@@ -41,6 +41,8 @@ class Parser {
       } else if (in_[pos_] == '\r' && pos_ + 1 < in_.size() && in_[pos_ + 1] == '\n') {
         pos_ += 2;
         ++line_;
+      } else if (in_[pos_] == '\r' && pos_ + 1 == in_.size()) {
+        ++pos_;
       } else {
         break;
       }
