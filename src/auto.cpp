@@ -252,9 +252,15 @@ AutoResult run_auto(const Model& model, const std::string& optimizer, const Matr
     }
   }
 
-  // The result: best, near-best interval, agreement between repeats.
-  const auto& scores = objective.scores();
-  for (const auto& [lr, s] : scores) result.candidates.push_back(s);
+  // The result: best, near-best interval, agreement between repeats. A rate
+  // under check is scored last, on the same folds, and is not a candidate.
+  for (const auto& [lr, s] : objective.scores()) result.candidates.push_back(s);
+  if (config.check_lr) {
+    objective.evaluate({*config.check_lr}, "check");
+    result.checked = objective.scores().at(*config.check_lr);
+  }
+  std::map<double, CvObjective::Score> scores;
+  for (const CvObjective::Score& s : result.candidates) scores.emplace(s.lr, s);
   const double best = best_rate(scores);
   const double best_loss = scores.at(best).val_loss;
   if (!std::isfinite(best_loss) || best_loss >= result.untrained_loss) {

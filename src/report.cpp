@@ -112,6 +112,19 @@ Json make_report(const RunResult& result) {
   report["optimizer"] = optimizer;
   report["config"] = config_json(result);
 
+  if (result.check) {
+    const CheckResult& c = *result.check;
+    report["check"] = {
+        {"lr", number(c.lr)},
+        {"verdict", c.verdict},
+        {"passed", c.passed()},
+        {"tolerance", number(c.tolerance)},
+        {"interval", c.interval ? Json::array({number(c.interval->first), number(c.interval->second)}) : Json(nullptr)},
+        {"factor", c.factor ? number(*c.factor) : Json(nullptr)},
+        {"val_loss", c.val_loss ? number(*c.val_loss) : Json(nullptr)},
+        {"regret", c.regret ? number(*c.regret) : Json(nullptr)},
+        {"message", c.message}};
+  }
   if (result.theory) {
     const Theory& t = *result.theory;
     Json theory = {{"smoothness", number(t.smoothness)},

@@ -59,6 +59,10 @@ void validate(const RunConfig& config) {
   if (!(validation >= 0.0 && validation < 1.0))
     throw UsageError(fmt::format("--validation must be in [0, 1), not {}", validation));
   if (effective_repeats(config) < 1) throw UsageError("--repeats must be at least 1");
+  if (config.check_lr && !positive(*config.check_lr))
+    throw UsageError(fmt::format("--lr must be a positive number, not {}", *config.check_lr));
+  if (!(config.tolerance >= 1.0) || !std::isfinite(config.tolerance))
+    throw UsageError(fmt::format("--tolerance must be a factor of at least 1, not {}", config.tolerance));
   if (config.folds < 0 || config.folds == 1)
     throw UsageError("--folds must be 0 (choose), or at least 2; a single hold-out is --folds 0 on large data");
   make_optimizer(config.optimizer);  // throws for an unknown name
@@ -248,6 +252,7 @@ RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const st
     ac.budget.schedule = config.schedule;
     ac.range = rc;
     ac.seed = config.seed;
+    ac.check_lr = config.check_lr;
     result.automatic = run_auto(*model, config.optimizer, data.features, data.targets, train_rows, ac);
     const AutoResult& a = *result.automatic;
     result.range = a.range_tests.front();
@@ -280,7 +285,75 @@ RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const st
                                            validation_rows.empty() ? result.untrained_train_loss
                                                                    : *result.untrained_val_loss);
   }
+  if (config.check_lr) result.check = check_rate(result, *config.check_lr, config.tolerance);
   return result;
+}
+
+CheckResult check_rate(const RunResult& result, double lr, double tolerance) {
+  CheckResult c;
+  c.lr = lr;
+  c.tolerance = tolerance;
+  const Recommendation& rec = result.recommendation;
+  if (!rec.lr) {
+    c.verdict = "no_recommendation";
+    c.message = fmt::format("cannot check {:.4g}: no usable rate was found ({})", lr, rec.reason);
+    return c;
+  }
+  // Grid runs have no interval: the recommended rate alone, widened by the tolerance.
+  const std::pair<double, double> base = rec.interval.value_or(std::make_pair(*rec.lr, *rec.lr));
+  c.interval = std::make_pair(base.first / tolerance, base.second * tolerance);
+  const auto [low, high] = *c.interval;
+  const std::string where = fmt::format("the recommended interval [{:.3g}, {:.3g}] (recommended {:.3g})", low, high, *rec.lr);
+
+  bool diverged = false;
+  bool near_best = false;
+  double untrained = 0.0;
+  if (result.automatic && result.automatic->checked) {
+    const CvObjective::Score& s = *result.automatic->checked;
+    diverged = s.diverged;
+    const double v0 = result.automatic->untrained_loss;
+    untrained = v0;
+    double best = v0;
+    for (const CvObjective::Score& k : result.automatic->candidates) best = std::min(best, k.val_loss);
+    if (std::isfinite(s.val_loss)) {
+      c.val_loss = s.val_loss;
+      c.regret = v0 > best ? std::max(0.0, (s.val_loss - best) / (v0 - best)) : 0.0;
+      near_best = *c.regret <= AutoConfig::kIntervalTolerance;
+    }
+  }
+  const bool above_stable = result.theory && result.config.optimizer == "sgd" && result.config.batch_size == 0 &&
+                            lr > result.theory->max_stable_lr_full_batch;
+  if (lr >= low && lr <= high) {
+    c.verdict = "pass";
+    c.message = fmt::format("{:.4g} is inside {}", lr, where);
+  } else if (near_best && !diverged) {
+    // The interval is read off the scored rates; a rate measured as near-best is inside it in truth.
+    c.verdict = "pass";
+    c.message = fmt::format("{:.4g} is outside {} but its own cross-validated loss is near-best (regret {:.3f})", lr,
+                            where, *c.regret);
+  } else if (diverged || above_stable || (c.regret && *c.regret > 1.0 && lr > high)) {
+    // Diverging, or ending worse than the untrained model: unstable either way.
+    c.verdict = "unstable";
+    c.factor = lr / high;
+    const std::string how =
+        diverged       ? std::string("training diverges")
+        : above_stable ? std::string("it exceeds the full-batch stability bound 2/L")
+                       : fmt::format("its cross-validated loss ends {:.3g}x the untrained model's", *c.val_loss / untrained);
+    c.message = fmt::format("{:.4g} is unstable: {}; {:.3g}x above {}", lr, how, *c.factor, where);
+    c.regret.reset();  // already said
+  } else if (lr > high) {
+    c.verdict = "too_high";
+    c.factor = lr / high;
+    c.message = fmt::format("{:.4g} is too high: {:.3g}x above {}", lr, *c.factor, where);
+  } else {
+    c.verdict = "too_low";
+    c.factor = low / lr;
+    c.message = fmt::format("{:.4g} is too low: {:.3g}x below {}", lr, *c.factor, where);
+  }
+  if (c.regret && c.verdict != "pass")
+    c.message += fmt::format("; its cross-validated loss is {:.0f}% of the way back to the untrained model's",
+                             100.0 * *c.regret);
+  return c;
 }
 
 RunResult run(const RunConfig& config, const MessageSink& warn) {

@@ -461,6 +461,79 @@ TEST(CliRange, RepeatsReportMedianAndSpread) {
   EXPECT_TRUE(j.at("recommendation").at("confidence").is_string());
 }
 
+// --- check ----------------------------------------------------------------------
+
+std::string rate_text(double lr) { return Json(lr).dump(); }
+
+// At the recommendation, 10x above and 10x below, for every model kind.
+TEST(CliCheck, VerdictsAtTheRecommendationAndTenfoldOff) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"data/diabetes.csv", "linear"}, {"data/breast_cancer.csv", "logistic"}, {"data/iris.csv", "svm"}};
+  for (const auto& [file, model] : cases) {
+    SCOPED_TRACE(model);
+    const std::vector<std::string> base = concat({file, "--model", model, "-q"}, kQuickAuto);
+    const double lr = run_ok(base).at("recommended_lr").get<double>();
+    const auto check = [&](double rate) { return run_cli(concat(concat({"check"}, base), {"--lr", rate_text(rate)})); };
+
+    const CliResult at = check(lr);
+    EXPECT_EQ(at.exit_code, 0) << at.err;
+    EXPECT_EQ(at.err, "");  // quiet and passing: nothing to say
+    const Json j = parse_json(at.out);
+    EXPECT_EQ(j.at("check").at("verdict"), "pass");
+    EXPECT_EQ(j.at("check").at("passed"), true);
+    EXPECT_EQ(j.at("recommended_lr").get<double>(), lr);  // checking does not change the search
+
+    const CliResult high = check(10 * lr);
+    EXPECT_EQ(high.exit_code, 1) << high.err;
+    const std::string verdict = parse_json(high.out).at("check").at("verdict").get<std::string>();
+    EXPECT_TRUE(verdict == "too_high" || verdict == "unstable") << verdict;
+    EXPECT_EQ(count_lines(high.err), 1u);
+    EXPECT_EQ(high.err.rfind("lr-find: check failed: ", 0), 0u) << high.err;
+
+    const CliResult low = check(lr / 10);
+    EXPECT_EQ(low.exit_code, 1) << low.err;
+    EXPECT_EQ(parse_json(low.out).at("check").at("verdict"), "too_low");
+    EXPECT_NE(low.err.find("too low"), std::string::npos) << low.err;
+  }
+}
+
+TEST(CliCheck, ToleranceWidensTheInterval) {
+  const std::vector<std::string> base = concat({"data/diabetes.csv", "--model", "linear", "-q"}, kQuickAuto);
+  const Json plain = run_ok(base);
+  const double low = plain.at("recommendation").at("interval")[0].get<double>();
+  const CliResult r = run_cli(concat(concat({"check"}, base), {"--lr", rate_text(low / 2), "--tolerance", "3"}));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const Json j = parse_json(r.out);
+  expect_rel_near(j.at("check").at("interval")[0].get<double>(), low / 3);
+  EXPECT_EQ(j.at("check").at("tolerance"), 3.0);
+}
+
+TEST(CliCheck, ReadsTheRateFromAJsonConfig) {
+  ScopedTempDir dir;
+  const std::vector<std::string> base = concat({"data/diabetes.csv", "--model", "linear", "-q"}, kQuickAuto);
+  const double lr = run_ok(base).at("recommended_lr").get<double>();
+  write_file(dir.path("config.json"), "{\"train\": {\"lr\": " + rate_text(lr) + ", \"epochs\": 5}}");
+  const CliResult ok = run_cli(concat(concat({"check"}, base), {"--lr-from", dir.path("config.json"), "--lr-key", "train.lr"}));
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(parse_json(ok.out).at("check").at("lr").get<double>(), lr);
+
+  const CliResult missing_key =
+      run_cli(concat(concat({"check"}, base), {"--lr-from", dir.path("config.json"), "--lr-key", "train.rate"}));
+  EXPECT_TRUE(fails_with(missing_key, 65, "train.rate"));
+  const CliResult missing_file =
+      run_cli(concat(concat({"check"}, base), {"--lr-from", dir.path("nope.json"), "--lr-key", "train.lr"}));
+  EXPECT_TRUE(fails_with(missing_file, 66, "nope.json"));
+}
+
+TEST(CliCheck, NeedsARate) {
+  EXPECT_TRUE(fails_with(run_cli({"check", "data/iris.csv", "--model", "svm"}), 64, "--lr"));
+  EXPECT_TRUE(fails_with(run_cli({"check", "data/iris.csv", "--model", "svm", "--lr", "-1"}), 64, "--lr"));
+  EXPECT_TRUE(fails_with(run_cli({"check", "data/iris.csv", "--model", "svm", "--lr", "0.1", "--tolerance", "0.5"}),
+                         64, "--tolerance"));
+  // --lr belongs to check only.
+  EXPECT_TRUE(fails_with(run_cli({"data/iris.csv", "--model", "svm", "--lr", "0.1"}), 64, "--lr"));
+}
+
 TEST(CliDeterminism, IdenticalRunsGiveIdenticalBytes) {
   for (const auto& args : {concat({"data/breast_cancer.csv", "--model", "logistic", "-q", "--seed", "7"}, kQuickRange),
                            concat({"data/iris.csv", "--model", "svm", "-q", "--optimizer", "adam"}, kQuickGrid)}) {

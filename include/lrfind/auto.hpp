@@ -78,6 +78,7 @@ struct AutoConfig {
   GridConfig budget;        // epochs, batch size and schedule; rates unused
   RangeTestConfig range;    // for the bracket; its bounds are min_lr and max_lr
   std::uint64_t seed = 0;
+  std::optional<double> check_lr;  // also score this rate (lr-find check), outside the search
   static constexpr Index kMaxRowsForFolds = 20000;
   static constexpr double kIntervalTolerance = 0.05;  // normalised regret of the interval
 };
@@ -99,6 +100,7 @@ struct AutoResult {
   std::string confidence;                    // high, medium or low
   std::string confidence_reason;
   std::string reason;                        // why there is no rate
+  std::optional<CvObjective::Score> checked; // the score of AutoConfig::check_lr
 };
 
 AutoResult run_auto(const Model& model, const std::string& optimizer, const Matrix& X, const Vector& y,

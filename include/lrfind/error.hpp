@@ -10,6 +10,7 @@ namespace lrfind {
 // sysexits(3) codes, plus the tool's own "ran, but no usable rate".
 enum ExitCode : int {
   kExitOk = 0,
+  kExitCheckFailed = 1,  // lr-find check: the rate is outside the recommended interval
   kExitNoUsableRate = 3,
   kExitUsage = 64,     // EX_USAGE
   kExitData = 65,      // EX_DATAERR

@@ -55,6 +55,10 @@ struct RunConfig {
   int grid_points = 25;
   std::optional<double> validation;  // held-out fraction; default 0.2 for grid and auto hold-out
   int folds = 0;                     // auto: cross-validation folds; 0 chooses (5, or 1 for large data)
+
+  // lr-find check: the rate to judge, and the factor that widens the interval.
+  std::optional<double> check_lr;
+  double tolerance = 1.0;
 };
 
 // Throws UsageError naming the first invalid setting.
@@ -75,6 +79,19 @@ struct Recommendation {
   std::string confidence_reason;  // why it is not high
 };
 
+// The verdict of `lr-find check` on a configured rate.
+struct CheckResult {
+  double lr = 0.0;
+  double tolerance = 1.0;
+  std::string verdict;              // pass, too_low, too_high, unstable or no_recommendation
+  std::optional<std::pair<double, double>> interval;  // widened by the tolerance
+  std::optional<double> factor;     // how many times outside the interval
+  std::optional<double> val_loss;   // auto: the rate's own cross-validated loss
+  std::optional<double> regret;     // auto: (V(lr) - V*)/(V0 - V*)
+  std::string message;              // one line for a person
+  bool passed() const { return verdict == "pass"; }
+};
+
 struct RunResult {
   RunConfig config;
   Dataset dataset;                 // features after standardisation
@@ -90,11 +107,15 @@ struct RunResult {
   std::optional<AutoResult> automatic;
   std::optional<Theory> theory;
   long steps_per_epoch = 0;                      // training batches per epoch (grid and auto)
+  std::optional<CheckResult> check;
   std::vector<GridRateResult> grid;
   double untrained_train_loss = 0.0;        // grid: the zero-weight model's losses,
   std::optional<double> untrained_val_loss;  // the bar a usable rate must beat
   Recommendation recommendation;
 };
+
+// Judges `lr` against a finished run's recommendation.
+CheckResult check_rate(const RunResult& result, double lr, double tolerance);
 
 using MessageSink = std::function<void(std::string_view)>;
 

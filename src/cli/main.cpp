@@ -5,6 +5,7 @@
 #include <exception>
 #include <fmt/format.h>
 #include <new>
+#include <string_view>
 
 #include "lrfind/error.hpp"
 #include "lrfind/output.hpp"
@@ -26,11 +27,16 @@ void print_error(std::string_view message) {
 
 int main(int argc, char** argv) {
   try {
-    CLI::App app{"lr-find", "lr-find"};
+    // `lr-find check FILE ...` is the main command with a rate to judge.
     lrfind::cli::Options options;
+    options.check = argc > 1 && std::string_view(argv[1]) == "check";
+    CLI::App app{"lr-find", options.check ? "lr-find check" : "lr-find"};
     lrfind::cli::declare(app, options);
     try {
-      app.parse(argc, argv);
+      if (options.check)
+        app.parse(argc - 1, argv + 1);  // argv[1], "check", stands where the program name does
+      else
+        app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
       if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
       // CLI11 writes sentences; lr-find's messages are lower-case phrases.
@@ -48,6 +54,12 @@ int main(int argc, char** argv) {
       warn(fmt::format("{} has no effect with --method {}", name, options.method));
     const lrfind::RunResult result = lrfind::run(config, warn);
     lrfind::write_output(options.output, lrfind::render_report(lrfind::make_report(result)));
+    if (result.check) {
+      const lrfind::CheckResult& check = *result.check;
+      if (!check.passed() || !options.quiet)
+        fmt::print(stderr, "lr-find: check {}: {}\n", check.passed() ? "passed" : "failed", check.message);
+      return check.passed() ? lrfind::kExitOk : lrfind::kExitCheckFailed;
+    }
     if (!options.quiet) fmt::print(stderr, "lr-find: {}\n", lrfind::summary_line(result));
     return result.recommendation.lr ? lrfind::kExitOk : lrfind::kExitNoUsableRate;
   } catch (const lrfind::Error& e) {

@@ -2,6 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "lrfind/csv.hpp"
+#include "lrfind/dataset.hpp"
 #include "lrfind/error.hpp"
 #include "lrfind/optimizer.hpp"
 
@@ -12,12 +17,15 @@ namespace {
 constexpr const char* kExamples = R"(
 Examples:
   lr-find data.csv --model logistic
+  lr-find check data.csv --model logistic --lr 0.05
+  lr-find check data.csv --model logistic --lr-from config.json --lr-key train.lr
   lr-find data.csv --model linear --optimizer adam --batch-size 64
   lr-find data.csv --model svm --method grid --epochs 3 --rates 0.001,0.01,0.1
   lr-find - --model logistic --target label --drop id,name < data.csv
   lr-find data.csv --model logistic --quiet | jq .recommended_lr
 
-Exit status: 0 success, 3 no usable rate (JSON still written), 64 bad usage,
+Exit status: 0 success (check: the rate is inside the interval), 1 check: the
+rate is outside it, 3 no usable rate (JSON still written), 64 bad usage,
 65 bad data, 66 input missing or unreadable, 73 output cannot be created.
 )";
 
@@ -99,6 +107,17 @@ void declare(CLI::App& app, Options& o) {
                             ->default_str("")
                             ->group(grid);
 
+  if (o.check) {
+    auto* check = "Check (lr-find check)";
+    o.lr_option = app.add_option("--lr", o.check_lr, "The configured rate to check")->group(check);
+    app.add_option("--lr-from", o.lr_from, "Read the rate to check from this JSON file (with --lr-key)")
+        ->group(check)
+        ->excludes(o.lr_option);
+    app.add_option("--lr-key", o.lr_key, "Dotted path of the rate in the --lr-from file, e.g. train.lr")->group(check);
+    app.add_option("--tolerance", o.tolerance, "Widen the recommended interval by this factor on each side")
+        ->group(check);
+  }
+
   auto* output = "Output";
   app.add_option("-o,--output", o.output, "Write the JSON here instead of standard output (written whole or not at all)")
       ->group(output);
@@ -120,8 +139,46 @@ std::vector<std::string> ignored_options(const CLI::App& app, const Options& o) 
   return ignored;
 }
 
+double read_rate_from_json(const std::string& path, const std::string& key) {
+  const std::string text = read_input(path);
+  nlohmann::json document;
+  try {
+    document = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw DataError(path, 0, fmt::format("not valid JSON (byte {})", e.byte));
+  }
+  const nlohmann::json* node = &document;
+  std::size_t start = 0;
+  while (start <= key.size()) {
+    const std::size_t dot = std::min(key.find('.', start), key.size());
+    const std::string part = key.substr(start, dot - start);
+    if (!node->is_object() || !node->contains(part))
+      throw DataError(path, 0, fmt::format("no key '{}' (looking for --lr-key {})", part, key));
+    node = &node->at(part);
+    start = dot + 1;
+  }
+  double value = 0.0;
+  if (node->is_number())
+    value = node->get<double>();
+  else if (!node->is_string() || !parse_number(node->get<std::string>(), value))
+    throw DataError(path, 0, fmt::format("'{}' is not a number: {}", key, node->dump()));
+  if (!std::isfinite(value) || value <= 0.0) throw DataError(path, 0, fmt::format("'{}' is not a positive rate: {}", key, node->dump()));
+  return value;
+}
+
 RunConfig to_config(const Options& o) {
   RunConfig config = o.run;
+  if (o.check) {
+    if (o.lr_option->count() > 0) {
+      config.check_lr = o.check_lr;
+    } else if (!o.lr_from.empty()) {
+      if (o.lr_key.empty()) throw UsageError("--lr-from needs --lr-key, the dotted path of the rate (e.g. train.lr)");
+      config.check_lr = read_rate_from_json(o.lr_from, o.lr_key);
+    } else {
+      throw UsageError("lr-find check needs the rate to check: --lr RATE, or --lr-from FILE --lr-key KEY");
+    }
+    config.tolerance = o.tolerance;
+  }
   config.model = parse_model_kind(o.model);
   config.method = parse_method(o.method);
   config.sweep = parse_sweep_kind(o.sweep);

@@ -26,11 +26,25 @@ struct Options {
   CLI::Option* l2_option = nullptr;
   CLI::Option* validation_option = nullptr;
   CLI::Option* repeats_option = nullptr;
+  // lr-find check
+  bool check = false;
+  double check_lr = 0.0;
+  std::string lr_from;
+  std::string lr_key;
+  double tolerance = 1.0;
+  CLI::Option* lr_option = nullptr;
+
   bool repeats_given() const { return repeats_option != nullptr && repeats_option->count() > 0; }
 };
 
-// Declares the options on `app`, bound to `options`.
+// Declares the options on `app`, bound to `options`; with options.check set,
+// also those of `lr-find check`.
 void declare(CLI::App& app, Options& options);
+
+// The number at a dotted key path ("train.lr") of a JSON file. Throws
+// InputError for a missing file, DataError for bad JSON, a missing key or a
+// value that is not a positive number.
+double read_rate_from_json(const std::string& path, const std::string& key);
 
 // Options given on the command line that the chosen method does not use.
 std::vector<std::string> ignored_options(const CLI::App& app, const Options& options);
