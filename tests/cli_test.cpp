@@ -534,6 +534,36 @@ TEST(CliCheck, NeedsARate) {
   EXPECT_TRUE(fails_with(run_cli({"data/iris.csv", "--model", "svm", "--lr", "0.1"}), 64, "--lr"));
 }
 
+// --- config files ---------------------------------------------------------------
+
+TEST(CliConfig, JsonAndTomlFilesSetOptionsAndTheCommandLineWins) {
+  ScopedTempDir dir;
+  write_file(dir.path("ci.json"),
+             R"({"model": "svm", "method": "grid", "rates": [0.01, 0.1], "epochs": 2, "batch-size": 0, "quiet": true})");
+  const CliResult json = run_cli({"data/iris.csv", "--config", dir.path("ci.json")});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(json.err, "");  // quiet came from the file
+  const Json j = parse_json(json.out);
+  EXPECT_EQ(j.at("model").at("kind"), "svm");
+  EXPECT_EQ(j.at("config").at("rates"), Json({0.01, 0.1}));
+  EXPECT_EQ(j.at("config").at("batch_size"), 0);
+
+  write_file(dir.path("ci.toml"), "model = \"linear\"\nmethod = \"range\"\nsteps = 25\nrepeats = 1\n");
+  const Json t = run_ok({"data/diabetes.csv", "--config", dir.path("ci.toml"), "--steps", "30", "-q"});
+  EXPECT_EQ(t.at("method"), "range");
+  EXPECT_EQ(t.at("config").at("steps"), 30);  // the command line wins
+  EXPECT_EQ(t.at("range_test").at("steps_run").get<int>() <= 30, true);
+}
+
+TEST(CliConfig, BadFilesAreErrors) {
+  ScopedTempDir dir;
+  write_file(dir.path("extra.toml"), "model = \"svm\"\nbogus = 1\n");
+  EXPECT_TRUE(fails_with(run_cli({"data/iris.csv", "--config", dir.path("extra.toml")}), 64, "bogus"));
+  write_file(dir.path("broken.json"), "{\"model\": ");
+  EXPECT_TRUE(fails_with(run_cli({"data/iris.csv", "--config", dir.path("broken.json")}), 64, "JSON"));
+  EXPECT_TRUE(fails_with(run_cli({"data/iris.csv", "--config", dir.path("missing.toml")}), 66, "missing.toml"));
+}
+
 TEST(CliDeterminism, IdenticalRunsGiveIdenticalBytes) {
   for (const auto& args : {concat({"data/breast_cancer.csv", "--model", "logistic", "-q", "--seed", "7"}, kQuickRange),
                            concat({"data/iris.csv", "--model", "svm", "-q", "--optimizer", "adam"}, kQuickGrid)}) {

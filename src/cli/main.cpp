@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
         app.parse(argc - 1, argv + 1);  // argv[1], "check", stands where the program name does
       else
         app.parse(argc, argv);
+    } catch (const CLI::FileError& e) {
+      print_error(e.what());  // a --config file that cannot be read
+      return lrfind::kExitNoInput;
     } catch (const CLI::ParseError& e) {
       if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
       // CLI11 writes sentences; lr-find's messages are lower-case phrases.

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "config_file.hpp"
 #include "lrfind/csv.hpp"
 #include "lrfind/dataset.hpp"
 #include "lrfind/error.hpp"
@@ -46,6 +47,9 @@ void declare(CLI::App& app, Options& o) {
   app.footer(kExamples);
   app.set_version_flag("--version", std::string("lr-find ") + LRFIND_VERSION);
   app.option_defaults()->always_capture_default();
+  app.config_formatter(std::make_shared<TomlOrJsonConfig>());
+  app.set_config("--config", "", "Read options from a TOML or JSON file (command-line options win)");
+  app.allow_config_extras(CLI::config_extras_mode::error);
 
   app.add_option("file", r.input, "CSV file with a header row; - reads standard input")->required();
   app.add_option("-m,--model", o.model, "Model kind: linear, logistic or svm")->required();
