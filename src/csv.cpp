@@ -9,6 +9,8 @@
 #include <iostream>
 #include <iterator>
 
+#include <zlib.h>
+
 #include "lrfind/error.hpp"
 
 namespace lrfind {
@@ -143,11 +145,47 @@ CsvTable parse_csv(std::string_view bytes, const std::string& source, const CsvO
   return table;
 }
 
+bool is_gzip(std::string_view bytes) {
+  return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f && static_cast<unsigned char>(bytes[1]) == 0x8b;
+}
+
+std::string gunzip(std::string_view bytes, const std::string& source) {
+  z_stream stream{};
+  if (inflateInit2(&stream, 15 + 32) != Z_OK) throw InputError(fmt::format("{}: cannot start gzip decoding", source));
+  std::string out;
+  out.reserve(bytes.size() * 4);
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  stream.avail_in = static_cast<uInt>(bytes.size());
+  char buffer[1 << 16];
+  int status = Z_OK;
+  for (;;) {
+    stream.next_out = reinterpret_cast<Bytef*>(buffer);
+    stream.avail_out = sizeof buffer;
+    status = inflate(&stream, Z_NO_FLUSH);
+    out.append(buffer, sizeof buffer - stream.avail_out);
+    if (status == Z_STREAM_END) {
+      // Concatenated members (as `cat a.gz b.gz` makes) continue the data.
+      if (stream.avail_in == 0) break;
+      inflateReset(&stream);
+      continue;
+    }
+    if (status != Z_OK) break;
+    if (stream.avail_in == 0 && stream.avail_out != 0) {
+      status = Z_DATA_ERROR;  // input ended inside a member
+      break;
+    }
+  }
+  inflateEnd(&stream);
+  if (status != Z_STREAM_END)
+    throw DataError(source, 0, "damaged or truncated gzip data");
+  return out;
+}
+
 std::string read_input(const std::string& path) {
   if (path == "-") {
     std::string data((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
     if (std::cin.bad()) throw InputError("<stdin>: cannot read standard input");
-    return data;
+    return is_gzip(data) ? gunzip(data, "<stdin>") : data;
   }
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0)
@@ -164,7 +202,7 @@ std::string read_input(const std::string& path) {
   const int err = errno;
   std::fclose(f);
   if (failed) throw InputError(fmt::format("{}: cannot read: {}", path, std::strerror(err)));
-  return data;
+  return is_gzip(data) ? gunzip(data, path) : data;
 }
 
 }  // namespace lrfind

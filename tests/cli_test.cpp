@@ -534,6 +534,46 @@ TEST(CliCheck, NeedsARate) {
   EXPECT_TRUE(fails_with(run_cli({"data/iris.csv", "--model", "svm", "--lr", "0.1"}), 64, "--lr"));
 }
 
+// --- compressed input -------------------------------------------------------------
+
+TEST(CliGzip, GzipFileAndStandardInputReadLikeThePlainFile) {
+  ScopedTempDir dir;
+  const std::string plain = read_file(std::string(LRFIND_SOURCE_DIR) + "/data/iris.csv");
+  // A stored (uncompressed) gzip member, written by hand: header, deflate
+  // stored blocks of at most 65535 bytes, CRC-32 and length trailer.
+  std::string gz = std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff", 10);
+  for (std::size_t at = 0; at < plain.size(); at += 65535) {
+    const std::size_t len = std::min<std::size_t>(65535, plain.size() - at);
+    gz.push_back(at + len == plain.size() ? '\x01' : '\x00');
+    gz.push_back(static_cast<char>(len & 0xff));
+    gz.push_back(static_cast<char>(len >> 8));
+    gz.push_back(static_cast<char>(~len & 0xff));
+    gz.push_back(static_cast<char>((~len >> 8) & 0xff));
+    gz += plain.substr(at, len);
+  }
+  std::uint32_t crc = 0xffffffffu;
+  for (const unsigned char c : plain) {
+    crc ^= c;
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+  }
+  crc ^= 0xffffffffu;
+  for (int k = 0; k < 4; ++k) gz.push_back(static_cast<char>((crc >> (8 * k)) & 0xff));
+  for (int k = 0; k < 4; ++k) gz.push_back(static_cast<char>((plain.size() >> (8 * k)) & 0xff));
+  write_file(dir.path("iris.csv.gz"), gz);
+
+  const std::vector<std::string> opts = {"--model", "svm", "--method", "range", "--repeats", "1", "-q"};
+  const CliResult expected = run_cli(concat({"data/iris.csv"}, opts));
+  const CliResult from_file = run_cli(concat({dir.path("iris.csv.gz")}, opts));
+  ASSERT_EQ(from_file.exit_code, 0) << from_file.err;
+  EXPECT_EQ(parse_json(from_file.out).at("range_test"), parse_json(expected.out).at("range_test"));
+  const CliResult from_stdin = run_cli(concat({"-"}, opts), gz);
+  ASSERT_EQ(from_stdin.exit_code, 0) << from_stdin.err;
+  EXPECT_EQ(parse_json(from_stdin.out).at("range_test"), parse_json(expected.out).at("range_test"));
+
+  write_file(dir.path("cut.csv.gz"), gz.substr(0, gz.size() / 2));
+  EXPECT_TRUE(fails_with(run_cli(concat({dir.path("cut.csv.gz")}, opts)), 65, "gzip"));
+}
+
 // --- config files ---------------------------------------------------------------
 
 TEST(CliConfig, JsonAndTomlFilesSetOptionsAndTheCommandLineWins) {
