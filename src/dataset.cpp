@@ -111,13 +111,18 @@ Dataset make_dataset(const CsvTable& table, const std::string& source, const Dat
   data.target_name = table.header()[target];
   data.rows_read = table.rows();
 
+  const auto missing = [&](std::string_view cell) {
+    if (is_missing(cell)) return true;
+    const std::string_view text = trim(cell);
+    return std::find(options.na_values.begin(), options.na_values.end(), text) != options.na_values.end();
+  };
   // Rows with a missing value in any used column are dropped.
   std::vector<std::size_t> kept;
   kept.reserve(table.rows());
   for (std::size_t r = 0; r < table.rows(); ++r) {
-    bool complete = !is_missing(table.cell(r, target));
+    bool complete = !missing(table.cell(r, target));
     for (std::size_t i = 0; complete && i < feature_columns.size(); ++i)
-      complete = !is_missing(table.cell(r, feature_columns[i]));
+      complete = !missing(table.cell(r, feature_columns[i]));
     if (complete) kept.push_back(r);
   }
   data.rows_dropped = table.rows() - kept.size();
@@ -139,21 +144,47 @@ Dataset make_dataset(const CsvTable& table, const std::string& source, const Dat
     double value = 0.0;
     // The first row holding inf or 1e999; an error only once the whole column is known to be numeric.
     std::size_t non_finite = table.rows();
+    std::size_t first_text = table.rows();
+    std::size_t numbers = 0;
     for (const std::size_t r : kept) {
       if (!parse_number(table.cell(r, c), value)) {
-        column.numeric = false;
-        break;
+        if (first_text == table.rows()) first_text = r;
+        continue;
       }
+      ++numbers;
       if (non_finite == table.rows() && !std::isfinite(value)) non_finite = r;
     }
+    const std::string& name = table.header()[c];
+    column.numeric = numbers == kept.size();
     if (column.numeric && non_finite < table.rows())
       throw DataError(source, table.line(non_finite),
-                      fmt::format("column '{}': non-finite number {}", table.header()[c],
-                                  quoted_sample(table.cell(non_finite, c))));
+                      fmt::format("column '{}': non-finite number {}", name, quoted_sample(table.cell(non_finite, c))));
+    // A few stray words in a column of numbers are far more likely an export
+    // glitch (#N/A, a unit, a typo) than categories: say so rather than
+    // silently one-hot encoding the column.
+    if (!column.numeric && 20 * numbers >= 19 * kept.size()) {
+      const std::string_view stray = trim(table.cell(first_text, c));
+      throw DataError(source, table.line(first_text),
+                      fmt::format("column '{}' holds numbers but also the text {}; mark such cells missing with "
+                                  "--na-values '{}', or leave the column out with --drop '{}'",
+                                  name, quoted_sample(stray), stray, name));
+    }
     if (!column.numeric) {
       std::set<std::string, std::less<>> levels;
       for (const std::size_t r : kept) levels.emplace(trim(table.cell(r, c)));
       column.levels.assign(levels.begin(), levels.end());
+      if (column.levels.size() > options.max_categories) {
+        const std::string_view sample = trim(table.cell(first_text, c));
+        const bool decimal_comma = sample.find(',') != std::string_view::npos &&
+                                   sample.find_first_not_of("0123456789,-+") == std::string_view::npos;
+        throw DataError(source, 0,
+                        fmt::format("column '{}' has {} distinct text values, more than --max-categories {}; leave "
+                                    "it out with --drop '{}' or raise --max-categories{}",
+                                    name, column.levels.size(), options.max_categories, name,
+                                    decimal_comma ? " (numbers written with decimal commas, like "
+                                                        + std::string(sample) + "? lr-find reads decimal points)"
+                                                  : ""));
+      }
       data.categorical_columns.push_back(table.header()[c]);
     }
     encoded_width += column.numeric ? 1 : column.levels.size();

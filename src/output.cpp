@@ -102,10 +102,20 @@ void write_output(const std::string& path, std::string_view text) {
   }
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    // A new file gets the permissions the umask allows.
+    // A new file gets the permissions the umask allows; through a dangling
+    // link, it is created where the link points, and the link is kept.
     const mode_t mask = ::umask(0);
     ::umask(mask);
-    replace_atomically(path, text, 0666 & ~mask, path);
+    std::string destination = path;
+    struct stat link {};
+    if (::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+      std::string target(4096, '\0');
+      const ssize_t length = ::readlink(path.c_str(), target.data(), target.size());
+      if (length <= 0) throw OutputError(fmt::format("{}: cannot read link: {}", path, std::strerror(errno)));
+      target.resize(static_cast<std::size_t>(length));
+      destination = target.front() == '/' ? target : folder_of(path) + "/" + target;
+    }
+    replace_atomically(destination, text, 0666 & ~mask, path);
     return;
   }
   if (S_ISDIR(st.st_mode)) throw OutputError(fmt::format("{}: is a directory", path));

@@ -201,6 +201,10 @@ Json make_report(const RunResult& result) {
   return report;
 }
 
-std::string render_report(const Json& report) { return report.dump(2) + "\n"; }
+// Text from the input (column names, labels) that is not UTF-8 is written with
+// U+FFFD in place of each bad byte rather than failing the whole report.
+std::string render_report(const Json& report) {
+  return report.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
 
 }  // namespace lrfind

@@ -61,6 +61,15 @@ void validate(const RunConfig& config) {
   if (effective_repeats(config) < 1) throw UsageError("--repeats must be at least 1");
   if (config.check_lr && !positive(*config.check_lr))
     throw UsageError(fmt::format("--lr must be a positive number, not {}", *config.check_lr));
+  // Limits that keep a typo from exhausting memory or time.
+  if (config.steps > 1'000'000) throw UsageError("--steps must be at most 1000000");
+  if (config.grid_points > 10'000) throw UsageError("--grid-points must be at most 10000");
+  if (config.rates.size() > 10'000) throw UsageError("--rates takes at most 10000 rates");
+  if (config.epochs > 100'000) throw UsageError("--epochs must be at most 100000");
+  if (effective_repeats(config) > 100) throw UsageError("--repeats must be at most 100");
+  if (config.folds > 100) throw UsageError("--folds must be at most 100");
+  if (config.method == Method::kAuto && config.validation && *config.validation <= 0.0)
+    throw UsageError("--validation 0 leaves auto no rows to score rates on; give a fraction, or --folds K");
   if (!(config.tolerance >= 1.0) || !std::isfinite(config.tolerance))
     throw UsageError(fmt::format("--tolerance must be a factor of at least 1, not {}", config.tolerance));
   if (config.folds < 0 || config.folds == 1)
@@ -79,9 +88,17 @@ Recommendation recommend_range(const RangeTestResult& range, int planned_steps) 
     lrs.push_back(p.lr);
     smoothed.push_back(p.smoothed_loss);
   }
+  rec.rule = "minimum_div_10";
   if (lrs.empty()) {
-    rec.rule = "minimum_div_10";
     rec.reason = "the loss was not finite from the first step; try a smaller --min-lr";
+    return rec;
+  }
+  // A test that blew up before its first tenth (where the suggestions start
+  // reading) never saw a working rate: every rate tried was too high.
+  if (range.stop_reason != StopReason::kCompleted &&
+      range.points.size() <= static_cast<std::size_t>(std::max(2, planned_steps / 10))) {
+    rec.reason = fmt::format("the loss blew up within the first {} steps, at lr {:.3g}; try a smaller --min-lr",
+                             range.points.size(), range.points.back().lr);
     return rec;
   }
   const Window w = suggestion_window(lrs.size(), planned_steps);

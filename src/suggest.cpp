@@ -45,9 +45,11 @@ std::optional<Suggestion> suggest_valley(std::span<const double> lrs, std::span<
       }
     }
   }
-  // As fastai, max_start is one before the run; the clamp covers short curves.
+  // As fastai, max_start is one before the run, so on a curve that falls from
+  // its first point the index can be -1, which Python reads as the last point.
   const double sections = static_cast<double>(static_cast<long>(max_end) - max_start) / 3.0;
-  const long raw = max_start + static_cast<long>(sections) + static_cast<long>(sections / 2.0);
+  long raw = max_start + static_cast<long>(sections) + static_cast<long>(sections / 2.0);
+  if (raw < 0) raw += static_cast<long>(n);
   const std::size_t index = static_cast<std::size_t>(std::clamp(raw, 0L, static_cast<long>(n) - 1));
   return Suggestion{"valley", lrs[index], index};
 }

@@ -14,26 +14,46 @@ std::optional<double> curvature_constant(ModelKind kind, std::size_t classes) {
   return std::nullopt;
 }
 
+namespace {
+
+// y = X̃ᵀ(X̃v)/n over row chunks, without forming X̃ᵀX̃: O(n·d) time, O(d) memory.
+void gram_times(const Matrix& X, std::span<const Index> rows, const Eigen::VectorXd& v, Eigen::VectorXd& y) {
+  const Index d = X.cols();
+  y.setZero(d + 1);
+  for (const Index r : rows) {
+    const double z = X.row(r).dot(v.head(d)) + v(d);
+    y.head(d) += z * X.row(r).transpose();
+    y(d) += z;
+  }
+  y /= static_cast<double>(rows.size());
+}
+
+}  // namespace
+
 double largest_gram_eigenvalue(const Matrix& X, std::span<const Index> rows) {
   const Index d = X.cols() + 1;
-  const double n = static_cast<double>(rows.size());
   if (rows.empty()) return 0.0;
-  // The Gram matrix G = X̃ᵀX̃/n, accumulated over row chunks: one pass over the
-  // data, then power iteration costs d² per step whatever the row count.
-  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(d, d);
-  constexpr std::size_t kChunk = 4096;
-  Eigen::MatrixXd block;
-  for (std::size_t start = 0; start < rows.size(); start += kChunk) {
-    const std::size_t count = std::min(kChunk, rows.size() - start);
-    block.resize(static_cast<Index>(count), d);
-    for (std::size_t i = 0; i < count; ++i) {
-      block.row(static_cast<Index>(i)).head(d - 1) = X.row(rows[start + i]);
-      block(static_cast<Index>(i), d - 1) = 1.0;
+  // Up to a few hundred columns the Gram matrix G = X̃ᵀX̃/n is formed once (one
+  // pass over the data; then d² per iteration); beyond that each iteration
+  // multiplies through the data instead, so memory stays O(d).
+  constexpr Index kMaxGramColumns = 512;
+  Eigen::MatrixXd gram;
+  if (d <= kMaxGramColumns) {
+    gram = Eigen::MatrixXd::Zero(d, d);
+    constexpr std::size_t kChunk = 4096;
+    Eigen::MatrixXd block;
+    for (std::size_t start = 0; start < rows.size(); start += kChunk) {
+      const std::size_t count = std::min(kChunk, rows.size() - start);
+      block.resize(static_cast<Index>(count), d);
+      for (std::size_t i = 0; i < count; ++i) {
+        block.row(static_cast<Index>(i)).head(d - 1) = X.row(rows[start + i]);
+        block(static_cast<Index>(i), d - 1) = 1.0;
+      }
+      gram.selfadjointView<Eigen::Lower>().rankUpdate(block.transpose());
     }
-    gram.selfadjointView<Eigen::Lower>().rankUpdate(block.transpose());
+    gram = gram.selfadjointView<Eigen::Lower>();
+    gram /= static_cast<double>(rows.size());
   }
-  gram = gram.selfadjointView<Eigen::Lower>();
-  gram /= n;
   // A fixed start (ones plus a ramp) keeps the result deterministic; it is
   // orthogonal to the leading eigenvector only by a measure-zero accident.
   Eigen::VectorXd v(d);
@@ -41,8 +61,12 @@ double largest_gram_eigenvalue(const Matrix& X, std::span<const Index> rows) {
   v.normalize();
   double lambda = 0.0;
   Eigen::VectorXd w(d);
-  for (int iteration = 0; iteration < 1000; ++iteration) {
-    w.noalias() = gram * v;
+  const int iterations = d <= kMaxGramColumns ? 1000 : 200;
+  for (int iteration = 0; iteration < iterations; ++iteration) {
+    if (d <= kMaxGramColumns)
+      w.noalias() = gram * v;
+    else
+      gram_times(X, rows, v, w);
     const double next = v.dot(w);  // Rayleigh quotient
     const double norm = w.norm();
     if (norm == 0.0) return 0.0;

@@ -574,6 +574,54 @@ TEST(CliGzip, GzipFileAndStandardInputReadLikeThePlainFile) {
   EXPECT_TRUE(fails_with(run_cli(concat({dir.path("cut.csv.gz")}, opts)), 65, "gzip"));
 }
 
+// --- messy columns ----------------------------------------------------------------
+
+TEST(CliMessy, StrayTextInANumericColumnIsNamedWithAFix) {
+  ScopedTempDir dir;
+  std::string csv = "x,y\n";
+  for (int i = 0; i < 40; ++i) csv += std::to_string(i) + "," + std::to_string(2 * i) + "\n";
+  csv += "#N/A,5\n";
+  write_file(dir.path("stray.csv"), csv);
+  const CliResult r = run_cli({dir.path("stray.csv"), "--model", "linear"});
+  EXPECT_TRUE(fails_with(r, 65, ":42: column 'x' holds numbers but also the text '#N/A'"));
+  EXPECT_NE(r.err.find("--na-values '#N/A'"), std::string::npos) << r.err;
+  // Following the advice works: the row is dropped as missing.
+  const Json j = run_ok({dir.path("stray.csv"), "--model", "linear", "--na-values", "#N/A", "-q", "--epochs", "1",
+                         "--repeats", "1"});
+  EXPECT_EQ(j.at("dataset").at("rows_dropped"), 1);
+  EXPECT_EQ(j.at("dataset").at("rows"), 40);
+}
+
+TEST(CliMessy, TooManyCategoriesIsAnErrorNamingTheColumn) {
+  ScopedTempDir dir;
+  std::string csv = "id,x,y\n";
+  for (int i = 0; i < 150; ++i)
+    csv += "user" + std::to_string(i) + "," + std::to_string(i % 7) + "," + (i % 7 > 3 ? "1" : "0") + "\n";
+  write_file(dir.path("ids.csv"), csv);
+  EXPECT_TRUE(fails_with(run_cli({dir.path("ids.csv"), "--model", "logistic"}), 65,
+                         "column 'id' has 150 distinct text values, more than --max-categories 100"));
+  const Json j = run_ok({dir.path("ids.csv"), "--model", "logistic", "--drop", "id", "-q", "--epochs", "1",
+                         "--repeats", "1"});
+  EXPECT_EQ(j.at("dataset").at("features"), 1);
+}
+
+TEST(CliMessy, RangeTestThatBlowsUpAtOnceHasNoRate) {
+  const CliResult r = run_cli({"data/diabetes.csv", "--model", "linear", "--method", "range", "--min-lr", "5",
+                               "--max-lr", "10"});
+  ASSERT_EQ(r.exit_code, 3) << r.err;
+  const Json j = parse_json(r.out);
+  EXPECT_TRUE(j.at("recommended_lr").is_null());
+  EXPECT_NE(j.at("recommendation").at("reason").get<std::string>().find("smaller --min-lr"), std::string::npos);
+}
+
+TEST(CliLimits, AbsurdSizesAreUsageErrors) {
+  EXPECT_TRUE(fails_with(run_cli({"data/iris.csv", "--model", "svm", "--method", "range", "--steps", "1000000000"}),
+                         64, "--steps"));
+  EXPECT_TRUE(fails_with(run_cli({"data/iris.csv", "--model", "svm", "--method", "grid", "--grid-points",
+                                  "100000000"}), 64, "--grid-points"));
+  EXPECT_TRUE(fails_with(run_cli({"data/iris.csv", "--model", "svm", "--validation", "0"}), 64, "--validation"));
+}
+
 // --- config files ---------------------------------------------------------------
 
 TEST(CliConfig, JsonAndTomlFilesSetOptionsAndTheCommandLineWins) {

@@ -95,6 +95,13 @@ TEST_F(Output, LinkToRegularFileReplacesTargetAndKeepsLink) {
   EXPECT_EQ(entries(), (std::set<std::string>{"link.json", "real.json"}));
 }
 
+TEST_F(Output, DanglingLinkCreatesItsTargetAndKeepsLink) {
+  std::filesystem::create_symlink("made.json", path("link.json"));  // relative, to a file not yet there
+  write_output(path("link.json"), "new");
+  EXPECT_TRUE(std::filesystem::is_symlink(path("link.json")));
+  EXPECT_EQ(read_file(path("made.json")), "new");
+}
+
 TEST_F(Output, EmptyTextGivesEmptyFile) {
   write_file(path("out.json"), "old");
   write_output(path("out.json"), "");

@@ -86,9 +86,12 @@ TEST(Report, NumbersRoundTripInShortestForm) {
   EXPECT_EQ(text.back(), '\n');
 }
 
-TEST(Report, SameInputSameBytes) {
-  EXPECT_EQ(render_report(make_report(small_run(Method::kGrid))),
-            render_report(make_report(small_run(Method::kGrid))));
+TEST(Report, InvalidUtf8FromTheInputIsReplacedNotFatal) {
+  RunResult result = small_run(Method::kRange);
+  result.dataset.target_name = "caf\xe9";  // Latin-1, not UTF-8
+  const std::string text = render_report(make_report(result));
+  EXPECT_NE(text.find("caf\xef\xbf\xbd"), std::string::npos);  // U+FFFD
+  EXPECT_NO_THROW(nlohmann::json::parse(text));
 }
 
 }  // namespace

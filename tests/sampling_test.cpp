@@ -24,7 +24,7 @@ TEST(Rng, SameSeedSameSequence) {
   }
 }
 
-TEST(Rng, FirstDrawIsTheStandardMt19937_64) {
+TEST(Rng, TenThousandthDrawIsTheStandardMt19937_64) {
   // The C++ standard fixes mt19937_64's output: the 10000th draw of the
   // default seed is 9981545732273789042. Our sequence is portable because of it.
   Rng rng(5489);

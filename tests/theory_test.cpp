@@ -34,6 +34,15 @@ TEST(Theory, PowerIterationMatchesExactEigenvalue) {
   EXPECT_NEAR(largest_gram_eigenvalue(X, all_rows(300)), exact, 1e-8 * exact);
 }
 
+TEST(Theory, WideDataUsesMatrixFreeIterationWithTheSameAnswer) {
+  const Matrix X = random_features(700, 600, 9);  // 601 columns with the intercept: no Gram matrix
+  Eigen::MatrixXd Xt(700, 601);
+  Xt << X, Eigen::VectorXd::Ones(700);
+  const Eigen::MatrixXd gram = Xt.transpose() * Xt / 700.0;
+  const double exact = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(gram).eigenvalues().maxCoeff();
+  EXPECT_NEAR(largest_gram_eigenvalue(X, all_rows(700)), exact, 1e-6 * exact);
+}
+
 TEST(Theory, ConstantsPerLoss) {
   EXPECT_EQ(*curvature_constant(ModelKind::kLinear, 0), 2.0);
   EXPECT_EQ(*curvature_constant(ModelKind::kLogistic, 2), 0.25);

@@ -23,6 +23,8 @@ enum class TargetKind { kRegression, kClassification };
 struct DatasetOptions {
   std::string target;              // header name or 1-based index; empty: the last column
   std::vector<std::string> drop;   // header names or 1-based indices
+  std::vector<std::string> na_values;  // more cell texts that mean "missing"
+  std::size_t max_categories = 100;    // distinct values a text column may have
 };
 
 // The cell texts that mean "missing".

@@ -71,6 +71,14 @@ void declare(CLI::App& app, Options& o) {
   app.add_option("--delimiter", o.delimiter, "Field delimiter (one character; \\t for tab)")->group(data);
   app.add_flag("--no-standardize", o.no_standardize, "Use features as they are instead of z-scoring them")
       ->group(data);
+  app.add_option("--na-values", r.columns.na_values,
+                 "More cell texts meaning missing, comma-separated (besides empty, NA, N/A, NaN, nan, null, ?)")
+      ->delimiter(',')
+      ->default_str("")
+      ->group(data);
+  app.add_option("--max-categories", r.columns.max_categories,
+                 "Most distinct values a text column may have before it is an error")
+      ->group(data);
 
   auto* training = "Training";
   o.l2_option = app.add_option("--l2", o.l2, "L2 strength λ: adds (λ/2)·||W||² to the loss [default: 1e-4 for svm, 0 otherwise]")
