@@ -30,6 +30,23 @@ rate is outside it, 3 no usable rate (JSON still written), 64 bad usage,
 65 bad data, 66 input missing or unreadable, 73 output cannot be created.
 )";
 
+}  // namespace
+
+const std::vector<std::pair<std::string, std::vector<std::string>>>& option_choices() {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> choices{
+      {"--model", {"linear", "logistic", "svm"}},
+      {"--optimizer", optimizer_names()},
+      {"--method", {"auto", "range", "grid"}},
+      {"--sweep", {"exp", "linear"}},
+      {"--schedule", {"constant", "step", "exponential", "cosine", "onecycle", "invscaling"}},
+  };
+  return choices;
+}
+
+const char* examples_text() { return kExamples; }
+
+namespace {
+
 char parse_delimiter(const std::string& text) {
   if (text == "\\t" || text == "tab" || text == "\t") return '\t';
   if (text.size() != 1) throw UsageError(fmt::format("--delimiter must be one character (or \\t), not '{}'", text));
@@ -42,8 +59,9 @@ char parse_delimiter(const std::string& text) {
 void declare(CLI::App& app, Options& o) {
   RunConfig& r = o.run;
   app.description(
-      "lr-find: find a good learning rate for a linear, logistic or SVM model on a CSV file, by an LR range test "
-      "or a grid search, and write the loss curves and a recommended rate as JSON.");
+      "lr-find: find a good learning rate for a linear, logistic or SVM model on a CSV file and write the loss "
+      "curves and a recommended rate as JSON. By default (--method auto) an LR range test brackets the useful "
+      "range, then candidate rates are trained for your budget and scored by cross-validated loss.");
   app.footer(kExamples);
   app.set_version_flag("--version", std::string("lr-find ") + LRFIND_VERSION);
   app.option_defaults()->always_capture_default();
@@ -121,7 +139,7 @@ void declare(CLI::App& app, Options& o) {
 
   if (o.check) {
     auto* check = "Check (lr-find check)";
-    o.lr_option = app.add_option("--lr", o.check_lr, "The configured rate to check")->group(check);
+    o.lr_option = app.add_option("--lr", o.check_lr, "The configured rate to check")->default_str("")->group(check);
     app.add_option("--lr-from", o.lr_from, "Read the rate to check from this JSON file (with --lr-key)")
         ->group(check)
         ->excludes(o.lr_option);

@@ -46,6 +46,13 @@ void declare(CLI::App& app, Options& options);
 // value that is not a positive number.
 double read_rate_from_json(const std::string& path, const std::string& key);
 
+// The values an option accepts, where it takes one of a fixed set (for the
+// help, the man page and shell completions).
+const std::vector<std::pair<std::string, std::vector<std::string>>>& option_choices();
+
+// The examples and exit codes shown after the options in --help and the man page.
+const char* examples_text();
+
 // Options given on the command line that the chosen method does not use.
 std::vector<std::string> ignored_options(const CLI::App& app, const Options& options);
 
