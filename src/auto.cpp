@@ -101,8 +101,10 @@ void CvObjective::evaluate(const std::vector<double>& rates, const std::string& 
   GridConfig config = budget_;
   config.rates = fresh;
   std::size_t runs = 0;
+  const std::size_t total_runs = splits_.size() * splits_.front().size();
   for (std::size_t r = 0; r < splits_.size(); ++r) {
     for (std::size_t f = 0; f < splits_[r].size(); ++f) {
+      if (progress_) progress_(static_cast<double>(runs) / static_cast<double>(total_runs));
       const Split& split = splits_[r][f];
       Rng rng(derive_seed(seeds_[r], f));
       const std::vector<GridRateResult> results =
@@ -159,7 +161,11 @@ double best_rate(const std::map<double, CvObjective::Score>& scores) {
 }  // namespace
 
 AutoResult run_auto(const Model& model, const std::string& optimizer, const Matrix& X, const Vector& y,
-                    std::span<const Index> rows, const AutoConfig& config) {
+                    std::span<const Index> rows, const AutoConfig& config, const ProgressFn& progress) {
+  // Progress by stage: bracket 0-15%, grid 15-55%, widening 55-70%, refinement 70-100%.
+  const auto report = [&](double fraction, std::string_view stage) {
+    if (progress) progress(std::min(fraction, 1.0), stage);
+  };
   AutoResult result;
   const Index n = static_cast<Index>(rows.size());
   const int repeats = std::max(1, config.repeats);
@@ -172,6 +178,7 @@ AutoResult run_auto(const Model& model, const std::string& optimizer, const Matr
   range.min_lr = config.min_lr;
   range.max_lr = config.max_lr;
   for (const std::uint64_t seed : result.seeds) {
+    report(0.15 * static_cast<double>(result.range_tests.size()) / static_cast<double>(repeats), "auto: range tests");
     Rng rng(seed);
     const std::unique_ptr<Optimizer> opt = make_optimizer(optimizer);
     result.range_tests.push_back(run_range_test(model, *opt, X, y, rows, range, rng));
@@ -197,12 +204,14 @@ AutoResult run_auto(const Model& model, const std::string& optimizer, const Matr
   }
   CvObjective objective(model, X, y, std::move(splits), result.seeds, config.budget, optimizer);
   result.untrained_loss = objective.untrained_loss();
+  objective.set_progress([&](double f) { report(0.15 + 0.40 * f, "auto: scoring candidate rates"); });
   objective.evaluate(log_range(low, high, 3), "grid");
 
   // Widen while the best rate sits at an edge of what was scored.
   constexpr double kCeiling = 1e6;
   constexpr double kFloor = 1e-12;
   for (int round = 0; round < 8; ++round) {
+    objective.set_progress([&report, round](double f) { report(0.55 + (0.15 * (round + f)) / 8.0, "auto: widening the range"); });
     const double best = best_rate(objective.scores());
     const double top = objective.scores().rbegin()->first;
     const double bottom = objective.scores().begin()->first;
@@ -229,22 +238,32 @@ AutoResult run_auto(const Model& model, const std::string& optimizer, const Matr
     double a = std::log(left), b = std::log(right);
     const double inv_phi = (std::sqrt(5.0) - 1.0) / 2.0;
     const double scale = std::max(result.untrained_loss - scores.at(best).val_loss, 1e-300);
+    // About 10 evaluations take the bracket from a factor 10^(2/3) to 1.05.
+    int evaluations = 0;
+    objective.set_progress([&](double f) {
+      report(0.70 + 0.30 * std::min(1.0, (evaluations + f) / 10.0), "auto: refining");
+    });
+    const auto value = [&](double lr) {
+      const double v = objective.value(lr);
+      ++evaluations;
+      return v;
+    };
     if (b > a) {
       double c = b - inv_phi * (b - a), d = a + inv_phi * (b - a);
-      double fc = objective.value(std::exp(c)), fd = objective.value(std::exp(d));
+      double fc = value(std::exp(c)), fd = value(std::exp(d));
       while (b - a > std::log(1.05)) {
         if (fc < fd) {
           b = d;
           d = c;
           fd = fc;
           c = b - inv_phi * (b - a);
-          fc = objective.value(std::exp(c));
+          fc = value(std::exp(c));
         } else {
           a = c;
           c = d;
           fc = fd;
           d = a + inv_phi * (b - a);
-          fd = objective.value(std::exp(d));
+          fd = value(std::exp(d));
         }
         // More precision would not change the loss measurably.
         if (std::isfinite(fc) && std::isfinite(fd) && std::abs(fc - fd) <= 1e-4 * scale) break;
@@ -254,6 +273,8 @@ AutoResult run_auto(const Model& model, const std::string& optimizer, const Matr
 
   // The result: best, near-best interval, agreement between repeats. A rate
   // under check is scored last, on the same folds, and is not a candidate.
+  objective.set_progress({});
+  report(1.0, "auto: done");
   for (const auto& [lr, s] : objective.scores()) result.candidates.push_back(s);
   if (config.check_lr) {
     objective.evaluate({*config.check_lr}, "check");

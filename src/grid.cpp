@@ -9,7 +9,8 @@ namespace lrfind {
 
 std::vector<GridRateResult> run_grid(const Model& model, const std::string& optimizer_name, const Matrix& X,
                                      const Vector& y, std::span<const Index> train_rows,
-                                     std::span<const Index> validation_rows, const GridConfig& config, Rng& rng) {
+                                     std::span<const Index> validation_rows, const GridConfig& config, Rng& rng,
+                                     const ProgressFn& progress) {
   // All rates advance together, batch by batch, so that each batch is drawn
   // and gathered once and every rate sees exactly the same sequence.
   struct Run {
@@ -41,6 +42,7 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
     if (!validation_rows.empty()) results[r].val_loss.push_back(kNaN);
   };
   for (int epoch = 0; epoch < config.epochs; ++epoch) {
+    if (progress) progress(static_cast<double>(epoch) / config.epochs, "grid: training");
     for (Index b = 0; b < batches; ++b) {
       gather_rows(X, y, sampler.next(), Xb, yb);
       const double factor = schedule.factor(step++);

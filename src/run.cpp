@@ -187,7 +187,7 @@ Recommendation recommend_grid(const std::vector<GridRateResult>& grid, bool vali
 }  // namespace
 
 RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const std::string& source,
-                       const MessageSink& warn) {
+                       const MessageSink& warn, const ProgressFn& progress) {
   validate(config);
   RunResult result;
   result.config = config;
@@ -251,6 +251,8 @@ RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const st
 
   if (config.method == Method::kRange) {
     for (const std::uint64_t seed : result.repeat_seeds) {
+      if (progress)
+        progress(static_cast<double>(result.range_repeats.size()) / static_cast<double>(repeats), "range test");
       Rng stream(seed);
       result.range_repeats.push_back(
           run_range_test(*model, *optimizer, data.features, data.targets, train_rows, rc, stream));
@@ -270,7 +272,7 @@ RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const st
     ac.range = rc;
     ac.seed = config.seed;
     ac.check_lr = config.check_lr;
-    result.automatic = run_auto(*model, config.optimizer, data.features, data.targets, train_rows, ac);
+    result.automatic = run_auto(*model, config.optimizer, data.features, data.targets, train_rows, ac, progress);
     const AutoResult& a = *result.automatic;
     result.range = a.range_tests.front();
     // Training rows of one fold (or of the hold-out split), for the schedule's step count.
@@ -293,7 +295,8 @@ RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const st
     gc.batch_size = config.batch_size;
     gc.schedule = config.schedule;
     result.steps_per_epoch = batches_per_epoch(train_rows.size());
-    result.grid = run_grid(*model, config.optimizer, data.features, data.targets, train_rows, validation_rows, gc, rng);
+    result.grid =
+        run_grid(*model, config.optimizer, data.features, data.targets, train_rows, validation_rows, gc, rng, progress);
     const Params untrained = model->initial_params();
     result.untrained_train_loss = mean_loss(*model, data.features, data.targets, train_rows, untrained, true);
     if (!validation_rows.empty())
@@ -373,11 +376,11 @@ CheckResult check_rate(const RunResult& result, double lr, double tolerance) {
   return c;
 }
 
-RunResult run(const RunConfig& config, const MessageSink& warn) {
+RunResult run(const RunConfig& config, const MessageSink& warn, const ProgressFn& progress) {
   validate(config);
   const std::string source = config.input == "-" ? "<stdin>" : config.input;
   const std::string bytes = read_input(config.input);
-  return run_on_bytes(config, bytes, source, warn);
+  return run_on_bytes(config, bytes, source, warn, progress);
 }
 
 std::string summary_line(const RunResult& result) {

@@ -152,6 +152,23 @@ TEST(RunAuto, WidensWhenTheBestRateIsAtTheTop) {
   EXPECT_GT(*a.lr, 1e-2);
 }
 
+TEST(RunAuto, ReportsProgressFromZeroToOneWithoutGoingBack) {
+  const Problem p = make_problem(100, true, 9);
+  const BinaryLogistic model(3, 0.0);
+  std::vector<double> seen;
+  std::set<std::string> stages;
+  run_auto(model, "sgd", p.X, p.y, p.rows, quick_config(), [&](double f, std::string_view stage) {
+    seen.push_back(f);
+    stages.emplace(stage);
+  });
+  ASSERT_GT(seen.size(), 10u);
+  EXPECT_EQ(seen.front(), 0.0);
+  EXPECT_EQ(seen.back(), 1.0);
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_TRUE(stages.count("auto: range tests") && stages.count("auto: scoring candidate rates") &&
+              stages.count("auto: refining"));
+}
+
 TEST(RunAuto, SameSeedSameResult) {
   const Problem p = make_problem(100, true, 8);
   const BinaryLogistic model(3, 0.0);

@@ -14,6 +14,12 @@ namespace lrfind::testing {
 
 
 CliResult run_cli(const std::vector<std::string>& args, const std::string& stdin_text) {
+  std::vector<std::string> command{LRFIND_BINARY};
+  command.insert(command.end(), args.begin(), args.end());
+  return run_cli_command(command, stdin_text);
+}
+
+CliResult run_cli_command(const std::vector<std::string>& command, const std::string& stdin_text) {
   // Standard input and both outputs go through temporary files, so that a
   // large output cannot dead-lock against an unread pipe.
   const std::string dir = make_temp_dir();
@@ -30,12 +36,10 @@ CliResult run_cli(const std::vector<std::string>& args, const std::string& stdin
     ::dup2(err, 2);
     if (::chdir(LRFIND_SOURCE_DIR) != 0) ::_exit(127);
     std::vector<char*> argv;
-    std::string binary = LRFIND_BINARY;
-    argv.push_back(binary.data());
-    std::vector<std::string> copies(args);
+    std::vector<std::string> copies(command);
     for (std::string& a : copies) argv.push_back(a.data());
     argv.push_back(nullptr);
-    ::execv(binary.c_str(), argv.data());
+    ::execvp(copies.front().c_str(), argv.data());
     ::_exit(127);
   }
   int status = 0;

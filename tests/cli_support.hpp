@@ -16,6 +16,9 @@ struct CliResult {
 // Runs LRFIND_BINARY with `args` in the source directory (so data/... paths work).
 CliResult run_cli(const std::vector<std::string>& args, const std::string& stdin_text = "");
 
+// Runs any program (looked up on PATH) with `args`, capturing like run_cli.
+CliResult run_cli_command(const std::vector<std::string>& command, const std::string& stdin_text = "");
+
 // A fresh empty temporary folder, removed by the caller with remove_tree.
 std::string make_temp_dir();
 void remove_tree(const std::string& path);

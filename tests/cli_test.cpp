@@ -22,6 +22,7 @@ using Json = nlohmann::json;
 using testing::CliResult;
 using testing::read_file;
 using testing::run_cli;
+using testing::run_cli_command;
 using testing::write_file;
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -620,6 +621,31 @@ TEST(CliLimits, AbsurdSizesAreUsageErrors) {
   EXPECT_TRUE(fails_with(run_cli({"data/iris.csv", "--model", "svm", "--method", "grid", "--grid-points",
                                   "100000000"}), 64, "--grid-points"));
   EXPECT_TRUE(fails_with(run_cli({"data/iris.csv", "--model", "svm", "--validation", "0"}), 64, "--validation"));
+}
+
+// --- progress -------------------------------------------------------------------
+
+TEST(CliProgress, BarOnlyOnATerminalAndErasedAtTheEnd) {
+  // Not a terminal (the test's files): no bar, no carriage returns.
+  const CliResult plain = run_cli({"data/breast_cancer.csv", "--model", "logistic", "-o", "/dev/null"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(plain.err.find('\r'), std::string::npos);
+  // A pseudo-terminal from util-linux's script(1): the bar is drawn, then erased
+  // before the summary line.
+  ScopedTempDir dir;
+  const std::string command = std::string("cd ") + LRFIND_SOURCE_DIR + " && " + LRFIND_BINARY +
+                              " data/breast_cancer.csv --model logistic --repeats 5 -o /dev/null";
+  const CliResult tty = run_cli_command({"script", "-qec", command, dir.path("typescript")});
+  ASSERT_EQ(tty.exit_code, 0) << tty.out << tty.err;
+  const std::string screen = tty.out;
+  EXPECT_NE(screen.find("\r["), std::string::npos) << screen;
+  EXPECT_NE(screen.find("auto: scoring candidate rates"), std::string::npos);
+  const std::size_t erase = screen.rfind("\r\033[K");
+  ASSERT_NE(erase, std::string::npos);
+  EXPECT_NE(screen.find("lr-find: recommended lr", erase), std::string::npos);
+  // --quiet draws nothing, even on a terminal.
+  const CliResult quiet = run_cli_command({"script", "-qec", command + " -q", dir.path("typescript")});
+  EXPECT_EQ(quiet.out.find("\r["), std::string::npos);
 }
 
 // --- config files ---------------------------------------------------------------

@@ -20,6 +20,7 @@
 
 #include "lrfind/grid.hpp"
 #include "lrfind/model.hpp"
+#include "lrfind/progress.hpp"
 #include "lrfind/range_test.hpp"
 #include "lrfind/schedule.hpp"
 
@@ -56,6 +57,8 @@ class CvObjective {
   const std::map<double, Score>& scores() const { return scores_; }
   double untrained_loss() const { return untrained_; }
   std::size_t repeats() const { return splits_.size(); }
+  // Called with the fraction of the current evaluate() call that is done.
+  void set_progress(std::function<void(double)> report) { progress_ = std::move(report); }
 
  private:
   const Model& model_;
@@ -67,6 +70,7 @@ class CvObjective {
   std::string optimizer_;
   std::map<double, Score> scores_;
   double untrained_ = 0.0;
+  std::function<void(double)> progress_;
 };
 
 struct AutoConfig {
@@ -104,6 +108,6 @@ struct AutoResult {
 };
 
 AutoResult run_auto(const Model& model, const std::string& optimizer, const Matrix& X, const Vector& y,
-                    std::span<const Index> rows, const AutoConfig& config);
+                    std::span<const Index> rows, const AutoConfig& config, const ProgressFn& progress = {});
 
 }  // namespace lrfind

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "lrfind/model.hpp"
+#include "lrfind/progress.hpp"
 #include "lrfind/sampling.hpp"
 #include "lrfind/schedule.hpp"
 
@@ -30,6 +31,7 @@ struct GridRateResult {
 // each epoch on `train_rows` and, when not empty, on `validation_rows`.
 std::vector<GridRateResult> run_grid(const Model& model, const std::string& optimizer_name, const Matrix& X,
                                      const Vector& y, std::span<const Index> train_rows,
-                                     std::span<const Index> validation_rows, const GridConfig& config, Rng& rng);
+                                     std::span<const Index> validation_rows, const GridConfig& config, Rng& rng,
+                                     const ProgressFn& progress = {});
 
 }  // namespace lrfind

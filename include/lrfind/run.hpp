@@ -14,6 +14,7 @@
 #include "lrfind/dataset.hpp"
 #include "lrfind/grid.hpp"
 #include "lrfind/model.hpp"
+#include "lrfind/progress.hpp"
 #include "lrfind/range_test.hpp"
 #include "lrfind/suggest.hpp"
 #include "lrfind/theory.hpp"
@@ -121,10 +122,10 @@ using MessageSink = std::function<void(std::string_view)>;
 
 // Reads the input named in the config and runs it. Warnings (such as dropped
 // rows) go to `warn`.
-RunResult run(const RunConfig& config, const MessageSink& warn);
+RunResult run(const RunConfig& config, const MessageSink& warn, const ProgressFn& progress = {});
 // The same on bytes already in memory, `source` naming them in messages.
 RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const std::string& source,
-                       const MessageSink& warn);
+                       const MessageSink& warn, const ProgressFn& progress = {});
 
 // One line for a person: the recommendation and how it was reached.
 std::string summary_line(const RunResult& result);

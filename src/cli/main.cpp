@@ -1,5 +1,7 @@
 // lr-find: the command-line front end. The only place that parses options,
 // prints, catches errors and chooses the exit status.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
@@ -12,6 +14,7 @@
 #include "lrfind/report.hpp"
 #include "lrfind/run.hpp"
 #include "options.hpp"
+#include "progress_bar.hpp"
 
 namespace {
 
@@ -55,7 +58,10 @@ int main(int argc, char** argv) {
     };
     for (const std::string& name : lrfind::cli::ignored_options(app, options))
       warn(fmt::format("{} has no effect with --method {}", name, options.method));
-    const lrfind::RunResult result = lrfind::run(config, warn);
+    lrfind::cli::ProgressBar bar(!options.quiet && ::isatty(STDERR_FILENO) == 1);
+    const lrfind::RunResult result =
+        lrfind::run(config, warn, [&](double fraction, std::string_view stage) { bar.update(fraction, stage); });
+    bar.finish();
     lrfind::write_output(options.output, lrfind::render_report(lrfind::make_report(result)));
     if (result.check) {
       const lrfind::CheckResult& check = *result.check;
