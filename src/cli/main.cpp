@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <fmt/format.h>
 #include <new>
@@ -58,7 +59,8 @@ int main(int argc, char** argv) {
     };
     for (const std::string& name : lrfind::cli::ignored_options(app, options))
       warn(fmt::format("{} has no effect with --method {}", name, options.method));
-    lrfind::cli::ProgressBar bar(!options.quiet && ::isatty(STDERR_FILENO) == 1);
+    const char* delay = std::getenv("LR_FIND_PROGRESS_AFTER");
+    lrfind::cli::ProgressBar bar(!options.quiet && ::isatty(STDERR_FILENO) == 1, delay ? std::atof(delay) : 0.5);
     const lrfind::RunResult result =
         lrfind::run(config, warn, [&](double fraction, std::string_view stage) { bar.update(fraction, stage); });
     bar.finish();

@@ -10,7 +10,7 @@ void ProgressBar::update(double fraction, std::string_view stage) {
   if (!enabled_) return;
   const Clock::time_point now = Clock::now();
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  if (elapsed < 0.5 || (drawn_ && now - last_ < std::chrono::milliseconds(100))) return;
+  if (elapsed < delay_ || (drawn_ && now - last_ < std::chrono::milliseconds(100))) return;
   last_ = now;
   drawn_ = true;
   constexpr int kWidth = 24;

@@ -10,7 +10,9 @@ namespace lrfind::cli {
 
 class ProgressBar {
  public:
-  explicit ProgressBar(bool enabled) : enabled_(enabled), start_(Clock::now()) {}
+  // Draws from `delay` seconds into the run on (LR_FIND_PROGRESS_AFTER in the
+  // environment overrides the default half second; 0 draws at once).
+  explicit ProgressBar(bool enabled, double delay = 0.5) : enabled_(enabled), delay_(delay), start_(Clock::now()) {}
   ~ProgressBar() { finish(); }
   void update(double fraction, std::string_view stage);
   void finish();
@@ -18,6 +20,7 @@ class ProgressBar {
  private:
   using Clock = std::chrono::steady_clock;
   bool enabled_;
+  double delay_;
   bool drawn_ = false;
   Clock::time_point start_;
   Clock::time_point last_{};
