@@ -2,7 +2,7 @@
 #   make demo   install missing packages, build (Release), run lr-find on a shipped data set
 #   make test   same set-up, then the whole test suite through ctest
 PACKAGES := cmake g++ make libcli11-dev libeigen3-dev nlohmann-json3-dev libfmt-dev libgtest-dev zlib1g-dev \
-            librsvg2-bin python3 python3-jsonschema
+            librsvg2-bin python3 python3-jsonschema jq
 BUILD    := build
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 
