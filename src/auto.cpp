@@ -22,18 +22,26 @@ std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t index) {
   return z ^ (z >> 31);
 }
 
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n % 2 == 1 ? values[n / 2] : std::sqrt(values[n / 2 - 1] * values[n / 2]);  // geometric: rates
-}
-
 std::vector<double> log_range(double low, double high, int per_decade) {
   const int count = std::max(2, static_cast<int>(std::lround(per_decade * std::log10(high / low))) + 1);
   return log_spaced(low, high, count);
 }
 
 }  // namespace
+
+double median_rate(std::vector<double> rates) {
+  std::sort(rates.begin(), rates.end());
+  const std::size_t n = rates.size();
+  return n % 2 == 1 ? rates[n / 2] : std::sqrt(rates[n / 2 - 1] * rates[n / 2]);
+}
+
+Confidence spread_confidence(double lowest, double highest) {
+  const double spread = highest / lowest;
+  if (spread > 4.0)
+    return {"low", fmt::format("repeats disagree: their best rates span {:.3g} to {:.3g}", lowest, highest)};
+  if (spread > 2.0) return {"medium", fmt::format("repeats' best rates differ by a factor of {:.2g}", spread)};
+  return {"high", ""};
+}
 
 std::vector<Split> make_splits(Index rows, int k, double holdout, Rng& rng) {
   std::vector<Index> order(static_cast<std::size_t>(rows));
@@ -185,7 +193,7 @@ AutoResult run_auto(const Model& model, const std::string& optimizer, const Matr
     const RangeTestResult& rt = result.range_tests.back();
     if (rt.stop_reason != StopReason::kCompleted && !rt.points.empty()) result.stop_lrs.push_back(rt.points.back().lr);
   }
-  double high = result.stop_lrs.empty() ? config.max_lr : median(result.stop_lrs);
+  double high = result.stop_lrs.empty() ? config.max_lr : median_rate(result.stop_lrs);
   double low = std::max(config.min_lr, high * 1e-4);
   if (low >= high) low = high * 1e-4;
   result.bracket_low = low;
@@ -311,7 +319,6 @@ AutoResult run_auto(const Model& model, const std::string& optimizer, const Matr
     result.repeat_best.push_back(rbest);
   }
   const auto [min_it, max_it] = std::minmax_element(result.repeat_best.begin(), result.repeat_best.end());
-  const double spread = *max_it / *min_it;
   const bool at_edge = at == 0 || at + 1 == result.candidates.size();
   if (result.untrained_loss - best_loss < 0.01 * std::abs(result.untrained_loss)) {
     result.confidence = "low";
@@ -321,15 +328,10 @@ AutoResult run_auto(const Model& model, const std::string& optimizer, const Matr
   } else if (at_edge) {
     result.confidence = "low";
     result.confidence_reason = "the best rate is at the edge of the searched range";
-  } else if (spread > 4.0) {
-    result.confidence = "low";
-    result.confidence_reason =
-        fmt::format("repeats disagree: their best rates span {:.3g} to {:.3g}", *min_it, *max_it);
-  } else if (spread > 2.0) {
-    result.confidence = "medium";
-    result.confidence_reason = fmt::format("repeats' best rates differ by a factor of {:.2g}", spread);
   } else {
-    result.confidence = "high";
+    const Confidence c = spread_confidence(*min_it, *max_it);
+    result.confidence = c.level;
+    result.confidence_reason = c.reason;
   }
   return result;
 }

@@ -25,6 +25,8 @@ Json config_json(const RunResult& result) {
   config["target"] = result.dataset.target_name;
   config["drop"] = c.columns.drop;
   config["standardize"] = c.standardize;
+  config["na_values"] = c.columns.na_values;
+  config["max_categories"] = c.columns.max_categories;
   config["model"] = to_string(c.model);
   config["l2"] = effective_l2(c);
   config["optimizer"] = c.optimizer;
@@ -82,7 +84,8 @@ Json make_report(const RunResult& result) {
     const TrainingSchedule schedule(result.config.schedule, result.steps_per_epoch * result.config.epochs);
     Json params;
     params["name"] = to_string(result.config.schedule);
-    for (const ScheduleParameter& p : schedule.parameters(*rec.lr)) params[p.name] = number(p.value);
+    for (const ScheduleParameter& p : schedule.parameters(*rec.lr))
+      params[p.name] = p.whole ? Json(static_cast<long>(p.value)) : number(p.value);
     recommendation["schedule"] = params;
   } else {
     recommendation["schedule"] = nullptr;

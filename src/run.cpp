@@ -126,16 +126,16 @@ Recommendation recommend_range_repeats(const std::vector<RangeTestResult>& runs,
   for (const RangeTestResult& r : runs) each.push_back(recommend_range(r, planned_steps));
   Recommendation rec = each.front();
   if (each.size() == 1) return rec;
-  const auto median_of = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 ? v[n / 2] : std::sqrt(v[n / 2 - 1] * v[n / 2]);
-  };
+  for (const Recommendation& e : each)
+    if (e.lr) {
+      rec = e;  // suggestions' names from a repeat that has them
+      break;
+    }
   std::vector<double> chosen;
   for (const Recommendation& e : each)
     if (e.lr) chosen.push_back(*e.lr);
   if (chosen.empty()) return rec;
-  rec.lr = median_of(chosen);
+  rec.lr = median_rate(chosen);
   rec.reason.clear();
   const auto [lo, hi] = std::minmax_element(chosen.begin(), chosen.end());
   rec.interval = std::make_pair(*lo, *hi);
@@ -144,20 +144,15 @@ Recommendation recommend_range_repeats(const std::vector<RangeTestResult>& runs,
     for (const Recommendation& e : each)
       for (const Suggestion& t : e.suggestions)
         if (t.rule == s.rule) values.push_back(t.lr);
-    s.lr = median_of(values);
+    s.lr = median_rate(values);
   }
-  const double spread = *hi / *lo;
   if (chosen.size() < each.size()) {
     rec.confidence = "low";
     rec.confidence_reason = "some repeats found no usable rate";
-  } else if (spread > 4.0) {
-    rec.confidence = "low";
-    rec.confidence_reason = fmt::format("repeats disagree: their rates span {:.3g} to {:.3g}", *lo, *hi);
-  } else if (spread > 2.0) {
-    rec.confidence = "medium";
-    rec.confidence_reason = fmt::format("repeats' rates differ by a factor of {:.2g}", spread);
   } else {
-    rec.confidence = "high";
+    const Confidence c = spread_confidence(*lo, *hi);
+    rec.confidence = c.level;
+    rec.confidence_reason = c.reason;
   }
   return rec;
 }
@@ -279,6 +274,10 @@ RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const st
     const std::size_t fold_rows = a.folds >= 2 ? train_rows.size() - train_rows.size() / static_cast<std::size_t>(a.folds)
                                                : train_rows.size() - static_cast<std::size_t>(std::llround(fraction * static_cast<double>(train_rows.size())));
     result.steps_per_epoch = batches_per_epoch(fold_rows);
+    if (a.folds < 2) {  // one hold-out split: report its sizes (with folds, every row trains in some fold)
+      result.validation_rows = train_rows.size() - fold_rows;
+      result.train_rows = fold_rows;
+    }
     Recommendation rec;
     rec.rule = "cross_validated_search";
     rec.lr = a.lr;

@@ -108,17 +108,17 @@ std::vector<ScheduleParameter> TrainingSchedule::parameters(double lr) const {
     case ScheduleKind::kStep:
       return {{"lr", lr},
               {"gamma", kStepGamma},
-              {"milestone_1", static_cast<double>(step_milestone(total_, 2))},
-              {"milestone_2", static_cast<double>(step_milestone(total_, 3))}};
+              {"milestone_1", static_cast<double>(step_milestone(total_, 2)), true},
+              {"milestone_2", static_cast<double>(step_milestone(total_, 3)), true}};
     case ScheduleKind::kExponential:
       return {{"lr", lr}, {"gamma", std::pow(kExponentialFinal, 1.0 / total)}};
-    case ScheduleKind::kCosine: return {{"lr", lr}, {"T_max", total}, {"eta_min", 0.0}};
+    case ScheduleKind::kCosine: return {{"lr", lr}, {"T_max", total, true}, {"eta_min", 0.0}};
     case ScheduleKind::kOneCycle:
       return {{"max_lr", lr},
               {"div_factor", kOneCycleDivFactor},
               {"final_div_factor", kOneCycleFinalDiv},
               {"pct_start", kOneCyclePctStart},
-              {"total_steps", total}};
+              {"total_steps", total, true}};
     case ScheduleKind::kInvScaling: return {{"eta0", lr}, {"power_t", kInvScalingPower}};
   }
   return {{"lr", lr}};

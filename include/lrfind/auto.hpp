@@ -107,6 +107,18 @@ struct AutoResult {
   std::optional<CvObjective::Score> checked; // the score of AutoConfig::check_lr
 };
 
+// The middle of a set of rates; for an even count, the geometric mean of the
+// two middle ones (rates live on a log scale).
+double median_rate(std::vector<double> rates);
+
+// Confidence from the spread of the best rates that independent repeats
+// found: high within a factor 2, medium within 4, low beyond.
+struct Confidence {
+  std::string level;
+  std::string reason;  // empty when high
+};
+Confidence spread_confidence(double lowest, double highest);
+
 AutoResult run_auto(const Model& model, const std::string& optimizer, const Matrix& X, const Vector& y,
                     std::span<const Index> rows, const AutoConfig& config, const ProgressFn& progress = {});
 

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 namespace lrfind {
@@ -27,12 +26,14 @@ inline constexpr const char* kCsvHeader = "source,repeat,lr,step,epoch,loss,smoo
 std::string render_csv(const nlohmann::ordered_json& report);
 
 // A summary for a person: the recommendation (rate, rule, interval,
-// confidence, schedule parameters), the data set, model, optimizer, method,
-// theory bounds and classic suggestions as aligned "label  value" lines, then a
-// table of the scored rates (auto candidates or grid rates; for range about 15
-// points of the first curve) with the recommended row marked '*'. Rates are
-// written with 4 significant digits (fmt "{:.4g}"), losses with 6; plain ASCII;
-// ends with a newline.
+// confidence, schedule parameters, lr-find check's verdict), the data set,
+// model, optimizer, method, theory bounds and classic suggestions as aligned
+// "label  value" lines, then a table of the scored rates (auto candidates or
+// grid rates; for range about 15 points of the first curve) with the
+// recommended row marked '*'. Every line of that table has the same width.
+// Rates are written with 4 significant digits (fmt "{:.4g}"), losses with 6;
+// text from the data has control characters replaced by '?'; ends with a
+// newline.
 std::string render_table(const nlohmann::ordered_json& report);
 
 }  // namespace lrfind

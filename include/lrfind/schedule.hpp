@@ -45,6 +45,7 @@ std::string_view to_string(ScheduleKind kind);
 struct ScheduleParameter {
   std::string name;
   double value;
+  bool whole = false;  // a step count, written as an integer
 };
 
 class TrainingSchedule {
