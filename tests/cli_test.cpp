@@ -1,6 +1,7 @@
 // End-to-end tests: run the built lr-find on the data sets in data/ and on
 // small files written to a temporary folder, and check its JSON, its messages
 // on stderr and its exit status.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -621,6 +622,24 @@ TEST(CliLimits, AbsurdSizesAreUsageErrors) {
   EXPECT_TRUE(fails_with(run_cli({"data/iris.csv", "--model", "svm", "--method", "grid", "--grid-points",
                                   "100000000"}), 64, "--grid-points"));
   EXPECT_TRUE(fails_with(run_cli({"data/iris.csv", "--model", "svm", "--validation", "0"}), 64, "--validation"));
+}
+
+// --- formats --------------------------------------------------------------------
+
+TEST(CliFormat, CsvAndTableRenderTheSameRun) {
+  const std::vector<std::string> base = {"data/iris.csv", "--model", "svm", "--method", "grid", "--grid-points", "3",
+                                         "--epochs", "2", "-q"};
+  const Json j = run_ok(base);
+  const CliResult csv = run_cli(concat(base, {"--format", "csv"}));
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(csv.out.rfind("source,repeat,lr,step,epoch,loss,smoothed_loss,train_loss,val_loss,diverged\r\n", 0), 0u);
+  // One row per (rate, epoch) after the header.
+  EXPECT_EQ(count_lines(csv.out), 1u + 3u * 2u);
+  const CliResult table = run_cli(concat(base, {"--format", "table"}));
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_EQ(table.out.rfind("recommended lr", 0), 0u) << table.out;
+  EXPECT_NE(table.out.find(fmt::format("{:.4g}", j.at("recommended_lr").get<double>())), std::string::npos);
+  EXPECT_TRUE(fails_with(run_cli(concat(base, {"--format", "xml"})), 64, "--format"));
 }
 
 // --- progress -------------------------------------------------------------------

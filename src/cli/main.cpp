@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "lrfind/error.hpp"
+#include "lrfind/format.hpp"
 #include "lrfind/output.hpp"
 #include "lrfind/report.hpp"
 #include "lrfind/run.hpp"
@@ -64,7 +65,11 @@ int main(int argc, char** argv) {
     const lrfind::RunResult result =
         lrfind::run(config, warn, [&](double fraction, std::string_view stage) { bar.update(fraction, stage); });
     bar.finish();
-    lrfind::write_output(options.output, lrfind::render_report(lrfind::make_report(result)));
+    const nlohmann::ordered_json report = lrfind::make_report(result);
+    const std::string text = options.format == "csv"     ? lrfind::render_csv(report)
+                             : options.format == "table" ? lrfind::render_table(report)
+                                                         : lrfind::render_report(report);
+    lrfind::write_output(options.output, text);
     if (result.check) {
       const lrfind::CheckResult& check = *result.check;
       if (!check.passed() || !options.quiet)

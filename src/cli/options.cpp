@@ -39,6 +39,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& option_choi
       {"--method", {"auto", "range", "grid"}},
       {"--sweep", {"exp", "linear"}},
       {"--schedule", {"constant", "step", "exponential", "cosine", "onecycle", "invscaling"}},
+      {"--format", {"json", "csv", "table"}},
   };
   return choices;
 }
@@ -151,6 +152,8 @@ void declare(CLI::App& app, Options& o) {
   auto* output = "Output";
   app.add_option("-o,--output", o.output, "Write the JSON here instead of standard output (written whole or not at all)")
       ->group(output);
+  app.add_option("--format", o.format, "Output format: json, csv (one row per rate and step or epoch) or table")
+      ->group(output);
   app.add_flag("-q,--quiet", o.quiet, "No summary or warnings on standard error")->group(output);
 }
 
@@ -198,6 +201,8 @@ double read_rate_from_json(const std::string& path, const std::string& key) {
 
 RunConfig to_config(const Options& o) {
   RunConfig config = o.run;
+  if (o.format != "json" && o.format != "csv" && o.format != "table")
+    throw UsageError(fmt::format("--format must be json, csv or table, not '{}'", o.format));
   if (o.check) {
     if (o.lr_option->count() > 0) {
       config.check_lr = o.check_lr;

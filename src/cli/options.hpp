@@ -21,6 +21,7 @@ struct Options {
   double l2 = 0.0;
   double validation = 0.0;
   std::string output = "-";
+  std::string format = "json";
   bool no_standardize = false;
   bool quiet = false;
   CLI::Option* l2_option = nullptr;
