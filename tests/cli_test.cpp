@@ -642,6 +642,27 @@ TEST(CliFormat, CsvAndTableRenderTheSameRun) {
   EXPECT_TRUE(fails_with(run_cli(concat(base, {"--format", "xml"})), 64, "--format"));
 }
 
+TEST(CliPlot, SvgFileAndTextPlotOnStandardError) {
+  ScopedTempDir dir;
+  const std::vector<std::string> base = concat({"data/diabetes.csv", "--model", "linear", "-q"}, kQuickAuto);
+  const CliResult r = run_cli(concat(base, {"--plot", dir.path("plot.svg")}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  const std::string svg = read_file(dir.path("plot.svg"));
+  EXPECT_EQ(svg.rfind("<svg", 0), 0u);
+  const double lr = parse_json(r.out).at("recommended_lr").get<double>();
+  EXPECT_NE(svg.find(fmt::format("recommended {:.3g}", lr)), std::string::npos);
+  const CliResult text = run_cli(concat(base, {"--plot", "-"}));
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(text.out, r.out);  // the JSON is unchanged
+  EXPECT_NE(text.err.find("recommended lr"), std::string::npos) << text.err;
+  // Braille cells (U+2800-U+28FF) draw the curve.
+  bool braille = false;
+  for (const char* lead : {"\xe2\xa0", "\xe2\xa1", "\xe2\xa2", "\xe2\xa3"}) braille = braille || text.err.find(lead) != std::string::npos;
+  EXPECT_TRUE(braille) << text.err;
+  EXPECT_TRUE(fails_with(run_cli(concat(base, {"--plot", dir.path("missing/plot.svg")})), 73, "plot.svg"));
+}
+
 // --- progress -------------------------------------------------------------------
 
 TEST(CliProgress, BarOnlyOnATerminalAndErasedAtTheEnd) {

@@ -12,6 +12,7 @@
 
 #include "lrfind/error.hpp"
 #include "lrfind/format.hpp"
+#include "lrfind/plot.hpp"
 #include "lrfind/output.hpp"
 #include "lrfind/report.hpp"
 #include "lrfind/run.hpp"
@@ -69,7 +70,10 @@ int main(int argc, char** argv) {
     const std::string text = options.format == "csv"     ? lrfind::render_csv(report)
                              : options.format == "table" ? lrfind::render_table(report)
                                                          : lrfind::render_report(report);
+    // The plot first: if it cannot be written, nothing has been output yet.
+    if (!options.plot.empty() && options.plot != "-") lrfind::write_output(options.plot, lrfind::render_svg(report));
     lrfind::write_output(options.output, text);
+    if (options.plot == "-") fmt::print(stderr, "{}", lrfind::render_terminal_plot(report, 72, 14));
     if (result.check) {
       const lrfind::CheckResult& check = *result.check;
       if (!check.passed() || !options.quiet)

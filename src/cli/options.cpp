@@ -152,6 +152,9 @@ void declare(CLI::App& app, Options& o) {
   auto* output = "Output";
   app.add_option("-o,--output", o.output, "Write the JSON here instead of standard output (written whole or not at all)")
       ->group(output);
+  app.add_option("--plot", o.plot,
+                 "Also draw loss against learning rate: an SVG file, or - for a text plot on standard error")
+      ->group(output);
   app.add_option("--format", o.format, "Output format: json, csv (one row per rate and step or epoch) or table")
       ->group(output);
   app.add_flag("-q,--quiet", o.quiet, "No summary or warnings on standard error")->group(output);

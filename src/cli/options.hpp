@@ -22,6 +22,7 @@ struct Options {
   double validation = 0.0;
   std::string output = "-";
   std::string format = "json";
+  std::string plot;  // an SVG file to write, or "-" for a plot on standard error
   bool no_standardize = false;
   bool quiet = false;
   CLI::Option* l2_option = nullptr;
