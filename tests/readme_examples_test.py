@@ -5,7 +5,8 @@ Examples are: commands after `$ ` in ```console blocks, lines that call
 lr-find in ```sh blocks, `- run:` steps in ```yaml blocks, and the
 backticked `lr-find ...` examples of the options table. Each runs with bash
 (pipefail) in a scratch folder that links the repository's data/, tests/ and
-bench/, so relative paths work and output files land in the scratch folder.
+bench/ (and has an empty docs/), so relative paths work and output files land
+in the scratch folder.
 An example must exit 0, unless a console block shows `$ echo $?` after it,
 whose printed status it must then match.
 
@@ -62,6 +63,7 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         for name in ("data", "tests", "bench"):
             os.symlink(os.path.join(source, name), os.path.join(scratch, name))
+        os.mkdir(os.path.join(scratch, "docs"))  # examples write their plots here, not into the repository
         prelude = f'set -o pipefail; lr-find() {{ "{binary}" "$@"; }}; '
         for command, expected in cases:
             run = subprocess.run(["bash", "-c", prelude + command], cwd=scratch, capture_output=True, text=True,
