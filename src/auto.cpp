@@ -6,6 +6,7 @@
 #include <limits>
 #include <numeric>
 
+#include "lrfind/error.hpp"
 #include "lrfind/optimizer.hpp"
 
 namespace lrfind {
@@ -63,6 +64,7 @@ std::vector<Split> make_splits(Index rows, int k, double holdout, Rng& rng) {
       add(n * static_cast<std::size_t>(f) / static_cast<std::size_t>(k),
           n * static_cast<std::size_t>(f + 1) / static_cast<std::size_t>(k));
   } else {
+    if (n < 2) throw UsageError("a hold-out split needs at least 2 rows");
     std::size_t held = static_cast<std::size_t>(std::llround(holdout * static_cast<double>(n)));
     held = std::clamp<std::size_t>(held, 1, n - 1);
     add(0, held);

@@ -12,7 +12,7 @@ std::string scalar_text(const nlohmann::json& value, const std::string& key) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
   if (value.is_number()) return value.dump();
-  throw CLI::ConversionError(key, "a config value must be a string, number, boolean or list of them");
+  throw CLI::ConfigError("config key '" + key + "': a value must be a string, number, boolean or list of them");
 }
 
 }  // namespace
