@@ -212,6 +212,8 @@ AutoResult run_auto(const Model& model, const std::string& optimizer, const Matr
     }
     splits.push_back(std::move(positions));
   }
+  result.split_train_rows = splits.front().front().train.size();
+  result.split_validation_rows = splits.front().front().validation.size();
   CvObjective objective(model, X, y, std::move(splits), result.seeds, config.budget, optimizer);
   result.untrained_loss = objective.untrained_loss();
   objective.set_progress([&](double f) { report(0.15 + 0.40 * f, "auto: scoring candidate rates"); });

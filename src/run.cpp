@@ -270,13 +270,11 @@ RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const st
     result.automatic = run_auto(*model, config.optimizer, data.features, data.targets, train_rows, ac, progress);
     const AutoResult& a = *result.automatic;
     result.range = a.range_tests.front();
-    // Training rows of one fold (or of the hold-out split), for the schedule's step count.
-    const std::size_t fold_rows = a.folds >= 2 ? train_rows.size() - train_rows.size() / static_cast<std::size_t>(a.folds)
-                                               : train_rows.size() - static_cast<std::size_t>(std::llround(fraction * static_cast<double>(train_rows.size())));
-    result.steps_per_epoch = batches_per_epoch(fold_rows);
+    // The schedule's step count is that of one training split, as trained.
+    result.steps_per_epoch = batches_per_epoch(a.split_train_rows);
     if (a.folds < 2) {  // one hold-out split: report its sizes (with folds, every row trains in some fold)
-      result.validation_rows = train_rows.size() - fold_rows;
-      result.train_rows = fold_rows;
+      result.validation_rows = a.split_validation_rows;
+      result.train_rows = a.split_train_rows;
     }
     Recommendation rec;
     rec.rule = "cross_validated_search";

@@ -91,6 +91,8 @@ struct AutoResult {
   std::vector<RangeTestResult> range_tests;  // one per repeat
   std::vector<std::uint64_t> seeds;
   int folds = 0;
+  std::size_t split_train_rows = 0;       // rows of the first split: training
+  std::size_t split_validation_rows = 0;  // and validation
   double bracket_low = 0.0;
   double bracket_high = 0.0;
   std::vector<double> stop_lrs;              // where each range test stopped (diverging ones)
