@@ -11,131 +11,45 @@
 
 #include <zlib.h>
 
+#include "csv_cursor.hpp"
 #include "lrfind/error.hpp"
 
 namespace lrfind {
 
-DataError::DataError(std::string source, long line, const std::string& what)
-    : Error(line > 0 ? fmt::format("{}:{}: {}", source, line, what)
-                     : fmt::format("{}: {}", source, what)),
+DataError::DataError(std::string source, long line, long column, const std::string& what)
+    : Error(line > 0 && column > 0 ? fmt::format("{}:{}:{}: {}", source, line, column, what)
+            : line > 0             ? fmt::format("{}:{}: {}", source, line, what)
+                                   : fmt::format("{}: {}", source, what)),
       source_(std::move(source)),
-      line_(line) {}
-
-namespace {
-
-// Streams records out of the bytes; one instance per parse.
-class Parser {
- public:
-  Parser(std::string_view bytes, const std::string& source, char delimiter)
-      : in_(bytes), source_(source), delim_(delimiter) {
-    if (in_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
-  }
-
-  // Parses the next record into `out` (cell spans appended to `cells`, text to
-  // `text`). Returns false at end of input. Blank lines are skipped.
-  template <typename SpanT>
-  bool next(std::string& text, std::vector<SpanT>& cells, std::size_t& count, long& start_line) {
-    // Skip blank lines (LF or CRLF alone, or a final CR whose LF is missing).
-    while (pos_ < in_.size()) {
-      if (in_[pos_] == '\n') {
-        ++pos_;
-        ++line_;
-      } else if (in_[pos_] == '\r' && pos_ + 1 < in_.size() && in_[pos_ + 1] == '\n') {
-        pos_ += 2;
-        ++line_;
-      } else if (in_[pos_] == '\r' && pos_ + 1 == in_.size()) {
-        ++pos_;
-      } else {
-        break;
-      }
-    }
-    if (pos_ >= in_.size()) return false;
-    start_line = line_;
-    count = 0;
-    for (;;) {
-      const std::size_t offset = text.size();
-      bool end_of_record = false;
-      if (pos_ < in_.size() && in_[pos_] == '"') {
-        const long quote_line = line_;
-        ++pos_;
-        for (;;) {
-          if (pos_ >= in_.size())
-            throw DataError(source_, quote_line, "unterminated quoted field (a '\"' opened here is never closed)");
-          const char c = in_[pos_];
-          if (c == '"') {
-            if (pos_ + 1 < in_.size() && in_[pos_ + 1] == '"') {
-              text.push_back('"');
-              pos_ += 2;
-              continue;
-            }
-            ++pos_;
-            break;
-          }
-          if (c == '\n') ++line_;
-          text.push_back(c);
-          ++pos_;
-        }
-        // After the closing quote: a delimiter, the end of the line, or the end of input.
-        if (pos_ < in_.size() && in_[pos_] != delim_ && in_[pos_] != '\n' &&
-            !(in_[pos_] == '\r' && pos_ + 1 < in_.size() && in_[pos_ + 1] == '\n') &&
-            !(in_[pos_] == '\r' && pos_ + 1 == in_.size()))
-          throw DataError(source_, line_, fmt::format("unexpected '{}' after a closing quote; quotes inside a quoted field are written as \"\"", in_[pos_]));
-      } else {
-        // Unquoted: up to the delimiter or end of line; copy runs, not bytes.
-        const std::size_t start = pos_;
-        while (pos_ < in_.size() && in_[pos_] != delim_ && in_[pos_] != '\n') ++pos_;
-        std::size_t end = pos_;
-        if (end > start && in_[end - 1] == '\r' && (pos_ >= in_.size() || in_[pos_] == '\n')) --end;
-        text.append(in_.data() + start, end - start);
-      }
-      cells.push_back(SpanT{offset, text.size() - offset});
-      ++count;
-      if (pos_ >= in_.size()) {
-        end_of_record = true;
-      } else if (in_[pos_] == delim_) {
-        ++pos_;
-      } else {
-        if (in_[pos_] == '\r') ++pos_;
-        if (pos_ < in_.size() && in_[pos_] == '\n') {
-          ++pos_;
-          ++line_;
-        }
-        end_of_record = true;
-      }
-      if (end_of_record) return true;
-    }
-  }
-
-  long line() const { return line_; }
-
- private:
-  std::string_view in_;
-  const std::string& source_;
-  char delim_;
-  std::size_t pos_ = 0;
-  long line_ = 1;
-};
-
-}  // namespace
+      line_(line),
+      column_(line > 0 ? column : 0) {}
 
 CsvTable parse_csv(std::string_view bytes, const std::string& source, const CsvOptions& options) {
   if (options.delimiter == '"' || options.delimiter == '\n' || options.delimiter == '\r')
     throw UsageError("the delimiter cannot be a quote or a line break");
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
   CsvTable table;
-  Parser parser(bytes, source, options.delimiter);
-  std::size_t count = 0;
-  long line = 0;
-  if (!parser.next(table.text_, table.cells_, count, line))
-    throw DataError(source, 0, "empty input: a header row is required");
-  for (std::size_t c = 0; c < count; ++c) {
-    const CsvTable::Span& s = table.cells_[c];
-    table.header_.emplace_back(table.text_.substr(s.offset, s.length));
+  detail::CsvCursor cursor(bytes, source, options.delimiter, 1);
+  if (!cursor.skip_blank_lines()) throw DataError(source, 0, "empty input: a header row is required");
+  bool record_end = false;
+  while (!record_end) {
+    table.header_.emplace_back(cursor.field(record_end));
+    if (table.header_.size() > kMaxColumns)
+      throw DataError(source, 1, fmt::format("the header has more columns than the limit of {}", kMaxColumns));
   }
-  table.cells_.clear();
-  table.text_.clear();
-  table.text_.reserve(bytes.size());
   const std::size_t width = table.header_.size();
-  while (parser.next(table.text_, table.cells_, count, line)) {
+  table.text_.reserve(bytes.size());
+  while (cursor.skip_blank_lines()) {
+    const long line = cursor.line();
+    std::size_t count = 0;
+    record_end = false;
+    while (!record_end && count < width) {
+      const std::string_view text = cursor.field(record_end);
+      table.cells_.push_back(CsvTable::Span{table.text_.size(), text.size()});
+      table.text_.append(text);
+      ++count;
+    }
+    if (!record_end) count = cursor.count_rest(count);
     if (count != width)
       throw DataError(source, line,
                       fmt::format("row has {} field{}, the header has {}{}", count, count == 1 ? "" : "s", width,

@@ -171,6 +171,10 @@ void dataset_lines(const Json& report, Lines& lines) {
   const Json& data = field(report, "dataset");
   std::string rows = fmt::format("{}: {} rows", text(field(data, "path")), count_text(field(data, "rows")));
   const Json& dropped = field(data, "rows_dropped");
+  const Json& sample = data.contains("sample") ? data.at("sample") : Json(nullptr);
+  if (sample.is_object())
+    rows += fmt::format(" (a sample of {} of {} rows)", count_text(field(sample, "rows")),
+                        count_text(field(data, "rows_read")));
   if (dropped.is_number() && dropped.get<double>() > 0)
     rows += fmt::format(" ({} of {} dropped for missing values)", count_text(dropped),
                         count_text(field(data, "rows_read")));

@@ -97,6 +97,8 @@ Json make_report(const RunResult& result) {
                        {"rows", data.rows()},
                        {"rows_read", data.rows_read},
                        {"rows_dropped", data.rows_dropped},
+                       {"sample", data.sampled ? Json{{"rows", data.rows_sampled}, {"seed", result.config.seed}}
+                                               : Json(nullptr)},
                        {"train_rows", result.train_rows},
                        {"validation_rows", result.validation_rows},
                        {"features", data.features.cols()},

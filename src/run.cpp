@@ -4,7 +4,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
-#include "lrfind/csv.hpp"
+#include "lrfind/loader.hpp"
 #include "lrfind/error.hpp"
 #include "lrfind/optimizer.hpp"
 #include "lrfind/schedule.hpp"
@@ -72,6 +72,8 @@ void validate(const RunConfig& config) {
     throw UsageError("--validation 0 leaves auto no rows to score rates on; give a fraction, or --folds K");
   if (!(config.tolerance >= 1.0) || !std::isfinite(config.tolerance))
     throw UsageError(fmt::format("--tolerance must be a factor of at least 1, not {}", config.tolerance));
+  if (config.sample && *config.sample < 2) throw UsageError("--sample must be at least 2 rows");
+  if (config.threads > 1024) throw UsageError("--threads must be at most 1024");
   if (config.folds < 0 || config.folds == 1)
     throw UsageError("--folds must be 0 (choose), or at least 2; a single hold-out is --folds 0 on large data");
   make_optimizer(config.optimizer);  // throws for an unknown name
@@ -181,19 +183,40 @@ Recommendation recommend_grid(const std::vector<GridRateResult>& grid, bool vali
 
 }  // namespace
 
+namespace {
+
+LoadOptions load_options(const RunConfig& config) {
+  LoadOptions options;
+  options.delimiter = config.delimiter;
+  options.columns = config.columns;
+  options.kind = config.model == ModelKind::kLinear ? TargetKind::kRegression : TargetKind::kClassification;
+  options.threads = config.threads;
+  options.sample = config.sample;
+  options.seed = config.seed;
+  return options;
+}
+
+}  // namespace
+
 RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const std::string& source,
                        const MessageSink& warn, const ProgressFn& progress) {
+  validate(config);
+  return run_on_dataset(config, load_dataset_from_bytes(bytes, source, load_options(config)), source, warn, progress);
+}
+
+RunResult run_on_dataset(const RunConfig& config, Dataset dataset, const std::string& source, const MessageSink& warn,
+                         const ProgressFn& progress) {
   validate(config);
   RunResult result;
   result.config = config;
   result.source = source;
-  const CsvTable table = parse_csv(bytes, source, CsvOptions{config.delimiter});
-  const TargetKind kind = config.model == ModelKind::kLinear ? TargetKind::kRegression : TargetKind::kClassification;
-  result.dataset = make_dataset(table, source, config.columns, kind);
+  result.dataset = std::move(dataset);
   Dataset& data = result.dataset;
+  if (data.sampled && warn)
+    warn(fmt::format("sampled {} of {} rows (--sample, seed {})", data.rows_sampled, data.rows_read, config.seed));
   if (data.rows_dropped > 0 && warn)
     warn(fmt::format("dropped {} of {} rows with a missing value in a used column", data.rows_dropped,
-                     data.rows_read));
+                     data.rows_sampled));
 
   // One generator for the split; each training run gets its own seeded stream.
   Rng rng(config.seed);
@@ -379,8 +402,10 @@ CheckResult check_rate(const RunResult& result, double lr, double tolerance) {
 RunResult run(const RunConfig& config, const MessageSink& warn, const ProgressFn& progress) {
   validate(config);
   const std::string source = config.input == "-" ? "<stdin>" : config.input;
-  const std::string bytes = read_input(config.input);
-  return run_on_bytes(config, bytes, source, warn, progress);
+  LoadOptions options = load_options(config);
+  options.progress = progress;
+  if (progress) progress(0.0, "reading");
+  return run_on_dataset(config, load_dataset(config.input, options), source, warn, progress);
 }
 
 std::string summary_line(const RunResult& result) {

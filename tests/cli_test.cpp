@@ -585,7 +585,7 @@ TEST(CliMessy, StrayTextInANumericColumnIsNamedWithAFix) {
   csv += "#N/A,5\n";
   write_file(dir.path("stray.csv"), csv);
   const CliResult r = run_cli({dir.path("stray.csv"), "--model", "linear"});
-  EXPECT_TRUE(fails_with(r, 65, ":42: column 'x' holds numbers but also the text '#N/A'"));
+  EXPECT_TRUE(fails_with(r, 65, "stray.csv:42:1: column 'x' holds numbers but also the text '#N/A'"));
   EXPECT_NE(r.err.find("--na-values '#N/A'"), std::string::npos) << r.err;
   // Following the advice works: the row is dropped as missing.
   const Json j = run_ok({dir.path("stray.csv"), "--model", "linear", "--na-values", "#N/A", "-q", "--epochs", "1",
@@ -601,7 +601,7 @@ TEST(CliMessy, TooManyCategoriesIsAnErrorNamingTheColumn) {
     csv += "user" + std::to_string(i) + "," + std::to_string(i % 7) + "," + (i % 7 > 3 ? "1" : "0") + "\n";
   write_file(dir.path("ids.csv"), csv);
   EXPECT_TRUE(fails_with(run_cli({dir.path("ids.csv"), "--model", "logistic"}), 65,
-                         "column 'id' has 150 distinct text values, more than --max-categories 100"));
+                         "column 'id' has more than 100 distinct text values (--max-categories 100)"));
   const Json j = run_ok({dir.path("ids.csv"), "--model", "logistic", "--drop", "id", "-q", "--epochs", "1",
                          "--repeats", "1"});
   EXPECT_EQ(j.at("dataset").at("features"), 1);
@@ -682,7 +682,7 @@ TEST(CliProgress, BarOnlyOnATerminalAndErasedAtTheEnd) {
   EXPECT_NE(screen.find("\r["), std::string::npos) << screen;
   // With no delay the first report (the first stage, at 0%) is always drawn;
   // later ones are throttled to ten a second, so which appear depends on speed.
-  EXPECT_NE(screen.find("[........................]   0%  auto: range tests"), std::string::npos) << screen;
+  EXPECT_NE(screen.find("[........................]   0%  reading"), std::string::npos) << screen;
   const std::size_t erase = screen.rfind("\r\033[K");
   ASSERT_NE(erase, std::string::npos);
   EXPECT_NE(screen.find("lr-find: recommended lr", erase), std::string::npos);

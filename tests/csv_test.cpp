@@ -264,7 +264,7 @@ TEST(CsvErrors, UnterminatedQuoteNamesTheLineWhereItOpened) {
   const DataError e = parse_error("a,b\n1,2\n3,\"open\nmore\nstill\n");
   EXPECT_EQ(e.line(), 3);
   EXPECT_EQ(e.source(), kSource);
-  EXPECT_STREQ(e.what(), "in.csv:3: unterminated quoted field (a '\"' opened here is never closed)");
+  EXPECT_STREQ(e.what(), "in.csv:3:3: unterminated quoted field (a '\"' opened here is never closed)");
 }
 
 TEST(CsvErrors, UnterminatedQuoteInHeaderNamesLineOne) { EXPECT_EQ(parse_error("\"a,b\n1,2\n").line(), 1); }
@@ -273,7 +273,7 @@ TEST(CsvErrors, GarbageAfterClosingQuoteIsDataError) {
   const DataError e = parse_error("a,b\n1,2\n\"x\"y,1\n");
   EXPECT_EQ(e.line(), 3);
   EXPECT_STREQ(e.what(),
-               "in.csv:3: unexpected 'y' after a closing quote; quotes inside a quoted field are written as \"\"");
+               "in.csv:3:4: unexpected 'y' after a closing quote; quotes inside a quoted field are written as \"\"");
 }
 
 TEST(CsvErrors, GarbageAfterMultilineQuoteNamesTheLineOfTheGarbage) {

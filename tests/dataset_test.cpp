@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "lrfind/csv.hpp"
+#include "lrfind/loader.hpp"
 #include "lrfind/error.hpp"
 
 namespace lrfind {
@@ -17,7 +17,10 @@ const std::string kSource = "d.csv";
 using Names = std::vector<std::string>;
 
 Dataset load(const std::string& csv, const DatasetOptions& options = {}, TargetKind kind = TargetKind::kRegression) {
-  return make_dataset(parse_csv(csv, kSource), kSource, options, kind);
+  LoadOptions load;
+  load.columns = options;
+  load.kind = kind;
+  return load_dataset_from_bytes(csv, kSource, load);
 }
 
 Dataset load_classes(const std::string& csv, const DatasetOptions& options = {}) {
@@ -260,11 +263,11 @@ TEST(DatasetCategorical, SurroundingBlanksDoNotMakeNewLevels) {
 
 TEST(DatasetCategorical, InfinityAmongWordsIsACategory) {
   // Not every cell is a number, so the column is categorical and "inf" is just a level,
-  // wherever it appears.
+  // wherever it appears. A number's level is named by its value, so 1e999 is "inf".
   const Dataset before = load("c,t\ninf,1\nabc,2\n");
   EXPECT_EQ(before.feature_names, (Names{"c=abc", "c=inf"}));
   const Dataset after = load("c,t\nabc,1\n1e999,2\n");
-  EXPECT_EQ(after.feature_names, (Names{"c=1e999", "c=abc"}));
+  EXPECT_EQ(after.feature_names, (Names{"c=abc", "c=inf"}));
 }
 
 TEST(DatasetNumeric, BlanksSignsAndExponentsAreNumbers) {
@@ -276,14 +279,14 @@ TEST(DatasetNumeric, BlanksSignsAndExponentsAreNumbers) {
 TEST(DatasetNumeric, InfinityIsDataErrorNamingTheLine) {
   const DataError e = data_error("x,t\n1,1\ninf,2\n3,3\n");
   EXPECT_EQ(e.line(), 3);
-  EXPECT_EQ(std::string(e.what()), "d.csv:3: column 'x': non-finite number 'inf'");
+  EXPECT_EQ(std::string(e.what()), "d.csv:3:1: column 'x': non-finite number 'inf'");
 }
 
 TEST(DatasetNumeric, OverflowIsDataErrorNamingThePhysicalLine) {
   // The quoted cell spans lines 2-3 and a blank line 5 is skipped: the bad row starts on line 6.
   const DataError e = data_error("x,c,t\n1,\"a\nb\",1\n2,c,2\n\n-1e999,d,3\n");
   EXPECT_EQ(e.line(), 6);
-  EXPECT_EQ(std::string(e.what()), "d.csv:6: column 'x': non-finite number '-1e999'");
+  EXPECT_EQ(std::string(e.what()), "d.csv:6:1: column 'x': non-finite number '-1e999'");
 }
 
 TEST(DatasetNumeric, NonFiniteValueInDroppedRowIsIgnored) {
@@ -299,7 +302,7 @@ TEST(DatasetRegression, NonNumericTargetIsDataErrorNamingTheLine) {
   EXPECT_EQ(e.line(), 3);
   EXPECT_EQ(e.source(), kSource);
   EXPECT_EQ(std::string(e.what()),
-            "d.csv:3: the regression target 'y' is not numeric: 'abc' (for class labels use --model logistic or "
+            "d.csv:3:3: the regression target 'y' is not numeric: 'abc' (for class labels use --model logistic or "
             "svm)");
   EXPECT_EQ(e.exit_code(), kExitData);
 }
@@ -307,7 +310,7 @@ TEST(DatasetRegression, NonNumericTargetIsDataErrorNamingTheLine) {
 TEST(DatasetRegression, InfiniteTargetIsDataErrorNamingTheLine) {
   const DataError e = data_error("x,y\n1,2\n2,3\n3,1e400\n");
   EXPECT_EQ(e.line(), 4);
-  EXPECT_EQ(std::string(e.what()), "d.csv:4: target 'y': non-finite number '1e400'");
+  EXPECT_EQ(std::string(e.what()), "d.csv:4:3: target 'y': non-finite number '1e400'");
 }
 
 TEST(DatasetRegression, LongTextIsCutInTheMessage) {

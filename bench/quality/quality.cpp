@@ -38,7 +38,7 @@
 #include <vector>
 
 #include "lrfind/auto.hpp"
-#include "lrfind/csv.hpp"
+#include "lrfind/loader.hpp"
 #include "lrfind/dataset.hpp"
 #include "lrfind/error.hpp"
 #include "lrfind/grid.hpp"
@@ -581,11 +581,9 @@ LoadedData load(const DatasetSpec& spec, const std::vector<fs::path>& dirs) {
   for (const fs::path& dir : dirs) {
     const fs::path path = dir / spec.file;
     if (!fs::is_regular_file(path)) continue;
-    const std::string bytes = lrfind::read_input(path.string());
-    const lrfind::CsvTable table = lrfind::parse_csv(bytes, path.string());
-    LoadedData out{&spec, lrfind::make_dataset(
-                              table, path.string(), {},
-                              spec.regression ? lrfind::TargetKind::kRegression : lrfind::TargetKind::kClassification)};
+    lrfind::LoadOptions options;
+    options.kind = spec.regression ? lrfind::TargetKind::kRegression : lrfind::TargetKind::kClassification;
+    LoadedData out{&spec, lrfind::load_dataset(path.string(), options)};
     std::vector<Index> all(static_cast<std::size_t>(out.data.rows()));
     std::iota(all.begin(), all.end(), Index{0});
     lrfind::standardize(out.data.features, all);

@@ -9,6 +9,12 @@
 
 namespace lrfind {
 
+// Limits that keep a hostile or mistaken input from exhausting memory; each
+// is an error that says which limit was hit.
+inline constexpr std::size_t kMaxFieldBytes = std::size_t{1} << 20;   // one field, unescaped
+inline constexpr std::size_t kMaxColumns = 100'000;                    // fields in the header
+inline constexpr std::size_t kMaxRecordBytes = std::size_t{64} << 20;  // one row, quoted newlines included
+
 struct CsvOptions {
   char delimiter = ',';
 };
@@ -42,7 +48,7 @@ class CsvTable {
 // Parses CSV bytes. `source` names the input in error messages. Accepts LF and
 // CRLF, a UTF-8 byte-order mark, quoted fields with delimiters, doubled quotes
 // and newlines, and blank lines at the end. Throws DataError on an empty input,
-// a ragged row or an unterminated quote.
+// a ragged row, an unterminated quote or a limit exceeded.
 CsvTable parse_csv(std::string_view bytes, const std::string& source,
                    const CsvOptions& options = {});
 

@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "lrfind/csv.hpp"
 
 namespace lrfind {
 
@@ -19,6 +18,7 @@ using Vector = Eigen::VectorXd;
 using Index = Eigen::Index;
 
 enum class TargetKind { kRegression, kClassification };
+enum class Precision { kFloat64, kFloat32 };
 
 struct DatasetOptions {
   std::string target;              // header name or 1-based index; empty: the last column
@@ -30,6 +30,12 @@ struct DatasetOptions {
 // The cell texts that mean "missing".
 bool is_missing(std::string_view cell);
 
+// The text without the blanks (spaces, tabs) around it.
+std::string_view trim_blanks(std::string_view text);
+
+// The most classes a classifier's target may have.
+inline constexpr std::size_t kMaxClasses = 1000;
+
 struct Dataset {
   Matrix features;                  // rows x features
   Vector targets;                   // value, or class index 0..classes-1
@@ -38,14 +44,11 @@ struct Dataset {
   std::string target_name;
   std::vector<std::string> classes; // sorted class labels; empty for regression
   std::size_t rows_read = 0;        // data rows in the file
-  std::size_t rows_dropped = 0;     // of those, dropped for a missing value in a used column
+  std::size_t rows_sampled = 0;     // of those, kept by --sample (rows_read without a sample)
+  bool sampled = false;             // whether --sample chose the rows
+  std::size_t rows_dropped = 0;     // of the rows kept, dropped for a missing value in a used column
   Index rows() const { return features.rows(); }
 };
-
-// Builds the data set from a parsed table. Throws UsageError for an unknown or
-// dropped target column and DataError for unusable content (naming the line).
-Dataset make_dataset(const CsvTable& table, const std::string& source, const DatasetOptions& options,
-                     TargetKind kind);
 
 // z-scores every column of X in place with the mean and population standard
 // deviation of the rows `fit_rows` (the training rows); a column with zero

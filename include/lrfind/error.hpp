@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace lrfind {
 
@@ -31,18 +32,23 @@ class UsageError : public Error {
   int exit_code() const override { return kExitUsage; }
 };
 
-// The input was read but its content is unusable. Carries the input's name and
-// the 1-based physical line (0 when no single line is to blame).
+// The input was read but its content is unusable. Carries the input's name,
+// the 1-based physical line (0 when no single line is to blame) and the
+// 1-based character column of the cell at fault (0 when a whole row is).
+// The message reads "SOURCE:LINE:COLUMN: what", dropping absent parts.
 class DataError : public Error {
  public:
-  DataError(std::string source, long line, const std::string& what);
+  DataError(std::string source, long line, const std::string& what) : DataError(std::move(source), line, 0, what) {}
+  DataError(std::string source, long line, long column, const std::string& what);
   int exit_code() const override { return kExitData; }
   const std::string& source() const { return source_; }
   long line() const { return line_; }
+  long column() const { return column_; }
 
  private:
   std::string source_;
   long line_;
+  long column_;
 };
 
 // The input file is missing or unreadable.

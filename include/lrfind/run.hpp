@@ -32,6 +32,8 @@ struct RunConfig {
   char delimiter = ',';
   DatasetOptions columns;
   bool standardize = true;
+  unsigned threads = 0;               // CSV parsing threads; 0: every core
+  std::optional<std::size_t> sample;  // read a uniform random sample of this many rows
 
   ModelKind model = ModelKind::kLinear;
   std::optional<double> l2;
@@ -126,6 +128,10 @@ RunResult run(const RunConfig& config, const MessageSink& warn, const ProgressFn
 // The same on bytes already in memory, `source` naming them in messages.
 RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const std::string& source,
                        const MessageSink& warn, const ProgressFn& progress = {});
+
+// The same on a data set already loaded.
+RunResult run_on_dataset(const RunConfig& config, Dataset dataset, const std::string& source, const MessageSink& warn,
+                         const ProgressFn& progress = {});
 
 // One line for a person: the recommendation and how it was reached.
 std::string summary_line(const RunResult& result);

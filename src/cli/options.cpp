@@ -98,6 +98,13 @@ void declare(CLI::App& app, Options& o) {
   app.add_option("--max-categories", r.columns.max_categories,
                  "Most distinct values a text column may have before it is an error")
       ->group(data);
+  o.sample_option = app.add_option("--sample", o.sample,
+                                   "Read a uniform random sample of N rows (reservoir sampling with --seed) in one "
+                                   "pass, for files larger than memory [default: every row]")
+                        ->default_str("")
+                        ->group(data);
+  app.add_option("--threads", r.threads, "Threads that parse the CSV; 0 for every core (results never depend on it)")
+      ->group(data);
 
   auto* training = "Training";
   o.l2_option = app.add_option("--l2", o.l2, "L2 strength λ: adds (λ/2)·||W||² to the loss [default: 1e-4 for svm, 0 otherwise]")
@@ -226,6 +233,7 @@ RunConfig to_config(const Options& o) {
   config.standardize = !o.no_standardize;
   if (o.l2_option->count() > 0) config.l2 = o.l2;
   if (o.validation_option->count() > 0) config.validation = o.validation;
+  if (o.sample_option->count() > 0) config.sample = o.sample;
   return config;
 }
 

@@ -28,6 +28,8 @@ struct Options {
   CLI::Option* l2_option = nullptr;
   CLI::Option* validation_option = nullptr;
   CLI::Option* repeats_option = nullptr;
+  std::size_t sample = 0;
+  CLI::Option* sample_option = nullptr;
   // lr-find check
   bool check = false;
   double check_lr = 0.0;
