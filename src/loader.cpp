@@ -286,7 +286,7 @@ class BlockReader {
         line_ += static_cast<long>(out.newlines);
         return !buf.empty();
       }
-      if (buf.size() > kMaxRecordBytes) {
+      if (buf.size() >= kMaxRecordBytes) {
         if (open_quote)
           throw DataError(source_, line_,
                           fmt::format("a quoted field runs on for more than {} MiB: a '\"' on or after this line is "
@@ -307,8 +307,11 @@ class BlockReader {
     if (nul == nullptr) return;
     const std::size_t at = offset + static_cast<std::size_t>(static_cast<const char*>(nul) - fresh.data());
     const long line = line_ + static_cast<long>(std::count(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-    const bool utf16 = (at > 0 && static_cast<unsigned char>(buf[at - 1]) < 0x80 && buf[at - 1] != '\0') ||
-                       (at + 1 < buf.size() && static_cast<unsigned char>(buf[at + 1]) < 0x80 && buf[at + 1] != '\0');
+    // UTF-16 text of ASCII characters is every other byte NUL.
+    const std::size_t from = at >= 16 ? at - 16 : 0;
+    const std::size_t to = std::min(buf.size(), at + 16);
+    const auto nuls = std::count(buf.begin() + static_cast<std::ptrdiff_t>(from), buf.begin() + static_cast<std::ptrdiff_t>(to), '\0');
+    const bool utf16 = to - from >= 4 && static_cast<std::size_t>(nuls) * 10 >= (to - from) * 4;
     throw DataError(source_, line,
                     fmt::format("not a CSV text file: it holds a NUL byte{}", utf16 ? " (UTF-16 text? save it as UTF-8)"
                                                                                     : " (binary data)"));

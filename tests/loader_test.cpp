@@ -1,0 +1,321 @@
+#include "lrfind/loader.hpp"
+
+#include <gtest/gtest.h>
+#include <fmt/format.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "lrfind/csv.hpp"
+#include "lrfind/error.hpp"
+
+namespace lrfind {
+namespace {
+
+const std::string kSource = "in.csv";
+
+Dataset load(const std::string& csv, LoadOptions options = {}) { return load_dataset_from_bytes(csv, kSource, options); }
+
+LoadOptions with(unsigned threads, std::size_t block_bytes, TargetKind kind = TargetKind::kRegression) {
+  LoadOptions options;
+  options.threads = threads;
+  options.block_bytes = block_bytes;
+  options.kind = kind;
+  return options;
+}
+
+std::string error_of(const std::string& csv, const LoadOptions& options = {}) {
+  try {
+    load(csv, options);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+void expect_same(const Dataset& a, const Dataset& b, const std::string& what) {
+  ASSERT_EQ(a.features.rows(), b.features.rows()) << what;
+  ASSERT_EQ(a.features.cols(), b.features.cols()) << what;
+  // Bit for bit, so compare the bytes (NaN never reaches a data set).
+  EXPECT_EQ(std::memcmp(a.features.data(), b.features.data(), sizeof(double) * a.features.size()), 0) << what;
+  EXPECT_EQ(a.targets, b.targets) << what;
+  EXPECT_EQ(a.feature_names, b.feature_names) << what;
+  EXPECT_EQ(a.classes, b.classes) << what;
+  EXPECT_EQ(a.categorical_columns, b.categorical_columns) << what;
+  EXPECT_EQ(a.rows_read, b.rows_read) << what;
+  EXPECT_EQ(a.rows_dropped, b.rows_dropped) << what;
+}
+
+// A messy but valid file: quoted fields with delimiters, quotes and line
+// breaks, CRLF and LF, blank lines, missing values, a categorical column,
+// numbers in many spellings, text class labels.
+std::string messy_csv(std::uint64_t seed, int rows) {
+  std::mt19937_64 rng(seed);
+  const auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<std::uint64_t>(n)); };
+  std::string csv = "\"a, first\",b,colour,\"note\nwith break\",label\n";
+  const char* colours[] = {"red", "\"green\"", "\"blue, dark\"", "\"say \"\"hi\"\"\"", " red "};
+  const char* labels[] = {"yes", "no", "\"maybe\nnot\""};
+  for (int r = 0; r < rows; ++r) {
+    const double x = std::ldexp(static_cast<double>(rng() >> 11), -53) * 200.0 - 100.0;
+    switch (pick(6)) {
+      case 0: csv += fmt::format("{}", x); break;
+      case 1: csv += fmt::format("{:.3e}", x); break;
+      case 2: csv += fmt::format(" {:.2f} ", x); break;
+      case 3: csv += fmt::format("\"{:.4f}\"", x); break;
+      case 4: csv += pick(10) == 0 ? "NA" : fmt::format("+{}", std::abs(x)); break;
+      default: csv += fmt::format("{:.17g}", x); break;
+    }
+    csv += ',';
+    csv += pick(25) == 0 ? "" : std::to_string(pick(1000) - 500);
+    csv += ',';
+    csv += colours[pick(5)];
+    csv += ',';
+    csv += pick(3) == 0 ? "\"free\ntext, \"\"quoted\"\"\"" : "plain";
+    csv += ',';
+    csv += labels[pick(3)];
+    csv += pick(2) ? "\r\n" : "\n";
+    if (pick(15) == 0) csv += "\n";
+  }
+  return csv;
+}
+
+TEST(LoaderThreads, ResultIsTheSameWhateverTheThreadsAndBlockSize) {
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    const std::string csv = messy_csv(seed, 700);
+    LoadOptions options = with(1, std::size_t{4} << 20, TargetKind::kClassification);
+    options.columns.drop = {"4"};
+    const Dataset reference = load(csv, options);
+    EXPECT_EQ(reference.classes, (std::vector<std::string>{"maybe\nnot", "no", "yes"}));
+    EXPECT_GT(reference.rows_dropped, 0u);
+    EXPECT_EQ(reference.rows_read, 700u);
+    for (const unsigned threads : {1u, 2u, 3u, 7u})
+      for (const std::size_t block : {std::size_t{64}, std::size_t{100}, std::size_t{997}, std::size_t{8192}}) {
+        options.threads = threads;
+        options.block_bytes = block;
+        expect_same(reference, load(csv, options), fmt::format("seed {} threads {} block {}", seed, threads, block));
+      }
+  }
+}
+
+TEST(LoaderThreads, FirstErrorInFileOrderWhateverTheThreads) {
+  std::string csv = "x,y\n";
+  for (int r = 0; r < 2000; ++r) csv += fmt::format("{},{}\n", r, 2 * r);
+  csv.insert(csv.find("\n1500,") + 1, "1499.5,1,7\n");  // a ragged row (line 1502)...
+  csv.insert(csv.find("\n1800,") + 1, "\"open,1\n");    // ...before an unterminated quote
+  const std::string reference = error_of(csv, with(1, 1 << 20));
+  EXPECT_EQ(reference, "in.csv:1502: row has 3 fields, the header has 2 (check --delimiter and quoting)");
+  for (const unsigned threads : {2u, 3u, 5u})
+    for (const std::size_t block : {std::size_t{64}, std::size_t{300}, std::size_t{4096}})
+      EXPECT_EQ(error_of(csv, with(threads, block)), reference) << threads << " " << block;
+}
+
+// Every number the fast path reads must be the double std::from_chars gives.
+TEST(LoaderNumbers, FastPathMatchesFromCharsBitForBit) {
+  std::mt19937_64 rng(7);
+  std::vector<std::string> texts = {"0",      "-0",      "-0.0",     "1.",       ".5",      "-.5",
+                                    "1e5",    "1E-5",    "1e+22",    "1e22",     "1e-22",   "1e23",
+                                    "1e-23",  "123456789012345678", "1234567890123456789", "12345678901234567890",
+                                    "9007199254740993", "9007199254740992", "0.1", "0.30000000000000004",
+                                    "2.2250738585072014e-308", "4.9e-324", "1.7976931348623157e308",
+                                    "00000000000000000000001.5", "3.14159265358979323846"};
+  for (int i = 0; i < 3000; ++i) {
+    const double magnitude = std::ldexp(static_cast<double>(rng() >> 11), -53);
+    const int exponent = static_cast<int>(rng() % 60) - 30;
+    const double x = (rng() & 1 ? -1 : 1) * magnitude * std::pow(10.0, exponent);
+    switch (rng() % 4) {
+      case 0: texts.push_back(fmt::format("{}", x)); break;
+      case 1: texts.push_back(fmt::format("{:.6f}", x)); break;
+      case 2: texts.push_back(fmt::format("{:.{}e}", x, static_cast<int>(rng() % 20))); break;
+      default: texts.push_back(fmt::format("{:.{}g}", x, 1 + static_cast<int>(rng() % 19))); break;
+    }
+  }
+  std::string csv = "x,y\n";
+  for (const std::string& t : texts) csv += t + ",1\n";
+  const Dataset d = load(csv);
+  ASSERT_EQ(d.rows(), static_cast<Index>(texts.size()));
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    double expected = 0.0;
+    std::from_chars(texts[i].data(), texts[i].data() + texts[i].size(), expected);
+    const double got = d.features(static_cast<Index>(i), 0);
+    EXPECT_EQ(std::memcmp(&got, &expected, sizeof got), 0) << texts[i] << " read as " << got;
+  }
+}
+
+TEST(LoaderNumbers, NaValuesThatAreNumbersStillMeanMissing) {
+  LoadOptions options;
+  options.columns.na_values = {"-999"};
+  const Dataset d = load("x,y\n1,2\n-999,3\n4,5\n6,-999\n7,8\n", options);
+  EXPECT_EQ(d.rows(), 3);
+  EXPECT_EQ(d.rows_dropped, 2u);
+}
+
+// ---------------------------------------------------------------- positions
+
+TEST(LoaderPositions, CellErrorsNameLineAndCharacterColumn) {
+  // 'é' is two bytes but one character.
+  EXPECT_EQ(error_of("name,x,y\n\"é\",1,2\n\"é\",1,abc\n\"é\",1,2\n"),
+            "in.csv:3:7: the regression target 'y' is not numeric: 'abc' (for class labels use --model logistic or "
+            "svm)");
+  EXPECT_EQ(error_of("x,y\n1,2\n2,\"a\"b\n"),
+            "in.csv:3:6: unexpected 'b' after a closing quote; quotes inside a quoted field are written as \"\"");
+}
+
+TEST(LoaderPositions, ColumnCountsFromTheLineAQuotedBreakStarts) {
+  std::string csv = "n,x,y\n";
+  for (int r = 0; r < 30; ++r) csv += fmt::format("\"two\nlines\",{},{}\n", r, r);
+  csv += "\"two\nlines\",oops,1\n";
+  // The row starts on line 62; its second field is on line 63 after "lines",.
+  EXPECT_EQ(error_of(csv).substr(0, 13), "in.csv:63:8: ");
+}
+
+// ---------------------------------------------------------------- limits and binary data
+
+TEST(LoaderLimits, OverlongFieldIsAnErrorAtItsStart) {
+  const std::string csv = "x,y\n1,2\n3," + std::string(kMaxFieldBytes + 1, 'a') + "\n";
+  EXPECT_EQ(error_of(csv).rfind("in.csv:3:3: a field longer than the limit of 1 MiB", 0), 0u) << error_of(csv);
+}
+
+TEST(LoaderLimits, TooManyColumnsIsAnError) {
+  std::string header;
+  for (std::size_t c = 0; c <= kMaxColumns; ++c) header += "c,";
+  header += "y\n";
+  EXPECT_NE(error_of(header + "1\n").find("more columns than the limit of 100000"), std::string::npos);
+}
+
+TEST(LoaderLimits, NeverClosedQuoteStopsAtTheRowLimit) {
+  std::string csv = "x,y\n1,2\n3,\"";
+  csv.append(kMaxRecordBytes + 1024, 'z');
+  const std::string e = error_of(csv, with(1, 1 << 16));
+  EXPECT_EQ(e.rfind("in.csv:3: a quoted field runs on for more than 64 MiB", 0), 0u) << e.substr(0, 300);
+}
+
+TEST(LoaderLimits, ManyColumnsAreLinear) {
+  // 3000 columns x 200 rows: fine, and no per-row cost quadratic in the width.
+  std::string csv;
+  for (int c = 0; c < 3000; ++c) csv += fmt::format("c{},", c);
+  csv += "y\n";
+  for (int r = 0; r < 200; ++r) {
+    for (int c = 0; c < 3000; ++c) csv += fmt::format("{},", (r * 31 + c) % 97);
+    csv += fmt::format("{}\n", r);
+  }
+  const Dataset d = load(csv);
+  EXPECT_EQ(d.features.cols(), 3000);
+  EXPECT_EQ(d.features(199, 2999), (199 * 31 + 2999) % 97);
+}
+
+TEST(LoaderBinary, KnownFormatsAreNamed) {
+  EXPECT_NE(error_of(std::string("PK\x03\x04\x14\0\0\0", 8)).find("not a CSV text file: it is a zip archive"),
+            std::string::npos);
+  EXPECT_NE(error_of("\xFF\xFEx\0,\0y\0").find("UTF-16"), std::string::npos);
+  EXPECT_NE(error_of("\x89PNG\r\n\x1a\n").find("a PNG image"), std::string::npos);
+  EXPECT_NE(error_of("BZh91AY&SY").find("bzip2"), std::string::npos);
+}
+
+TEST(LoaderBinary, NulByteNamesItsLine) {
+  std::string csv = "x,y\n1,2\n3,4\n";
+  csv += std::string("5,\0", 3) + "6\n";
+  EXPECT_EQ(error_of(csv), "in.csv:4: not a CSV text file: it holds a NUL byte (binary data)");
+  EXPECT_NE(error_of(std::string("x\0,\0y\0\n\0", 8)).find("UTF-16"), std::string::npos);
+}
+
+// ---------------------------------------------------------------- gzip
+
+std::string gzip(const std::string& text) {
+  z_stream z{};
+  deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&z, text.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+TEST(LoaderGzip, StreamsTheSameDataAsThePlainFile) {
+  const std::string csv = messy_csv(11, 400);
+  LoadOptions options = with(2, 256, TargetKind::kClassification);
+  expect_same(load(csv, options), load(gzip(csv), options), "gzip");
+  // Concatenated members continue the data.
+  const std::size_t half = csv.find('\n', csv.size() / 2) + 1;
+  expect_same(load(csv, options), load(gzip(csv.substr(0, half)) + gzip(csv.substr(half)), options), "members");
+}
+
+TEST(LoaderGzip, TruncatedDataIsAnError) {
+  const std::string z = gzip(messy_csv(3, 200));
+  EXPECT_EQ(error_of(z.substr(0, z.size() / 2)), "in.csv: damaged or truncated gzip data");
+}
+
+// ---------------------------------------------------------------- sample
+
+std::string numbered_csv(int rows) {
+  std::string csv = "id,y\n";
+  for (int r = 0; r < rows; ++r) csv += fmt::format("{},{}\n", r, r % 7);
+  return csv;
+}
+
+TEST(LoaderSample, KeepsNRowsInFileOrderSameForTheSameSeed) {
+  const std::string csv = numbered_csv(5000);
+  LoadOptions options = with(1, 512);
+  options.sample = 300;
+  options.seed = 42;
+  const Dataset a = load(csv, options);
+  EXPECT_TRUE(a.sampled);
+  EXPECT_EQ(a.rows(), 300);
+  EXPECT_EQ(a.rows_read, 5000u);
+  EXPECT_EQ(a.rows_sampled, 300u);
+  for (Index i = 1; i < a.rows(); ++i) EXPECT_LT(a.features(i - 1, 0), a.features(i, 0));
+  for (Index i = 0; i < a.rows(); ++i) EXPECT_EQ(a.targets(i), std::fmod(a.features(i, 0), 7.0));
+  options.threads = 3;
+  options.block_bytes = 100;
+  expect_same(a, load(csv, options), "threads and blocks");
+  options.seed = 43;
+  EXPECT_NE(a.features, load(csv, options).features);
+}
+
+TEST(LoaderSample, EveryRowIsEquallyLikely) {
+  // 200 rows, samples of 20 under 1000 seeds: each row is expected 100 times.
+  const std::string csv = numbered_csv(200);
+  std::vector<int> hits(200, 0);
+  LoadOptions options;
+  options.sample = 20;
+  for (std::uint64_t seed = 0; seed < 1000; ++seed) {
+    options.seed = seed;
+    const Dataset d = load(csv, options);
+    for (Index i = 0; i < d.rows(); ++i) ++hits[static_cast<std::size_t>(d.features(i, 0))];
+  }
+  double chi2 = 0.0;
+  for (const int h : hits) chi2 += (h - 100.0) * (h - 100.0) / 100.0;
+  // 199 degrees of freedom: mean 199, sd 20; a biased sampler lands far above.
+  EXPECT_LT(chi2, 290.0);
+  EXPECT_GT(*std::min_element(hits.begin(), hits.end()), 60);
+}
+
+TEST(LoaderSample, LargerThanTheFileKeepsEveryRow) {
+  LoadOptions options;
+  options.sample = 1000;
+  const Dataset d = load(numbered_csv(50), options);
+  EXPECT_EQ(d.rows(), 50);
+  EXPECT_EQ(d.rows_read, 50u);
+}
+
+TEST(LoaderSample, ErrorsInSampledRowsNameTheirOwnLine) {
+  std::string csv = numbered_csv(100);
+  csv += "\"x\ny\",oops\n";  // line 102; every row is kept with a sample of 1000
+  LoadOptions options;
+  options.sample = 1000;
+  EXPECT_EQ(error_of(csv, options).rfind("in.csv:102:1: column 'id' holds numbers but also the text 'x\ny'", 0), 0u)
+      << error_of(csv, options);
+}
+
+}  // namespace
+}  // namespace lrfind
