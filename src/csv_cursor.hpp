@@ -82,6 +82,13 @@ class CsvCursor {
   bool at_end() const { return p_ >= end_; }
   long line() const { return line_; }
   std::size_t offset() const { return static_cast<std::size_t>(p_ - begin_); }
+  // Moves to `next`, the start of the next record, from the start of this one
+  // (which held no quoted line break).
+  void jump_to_record(const char* next) {
+    p_ = next;
+    if (p_[-1] == '\n') newline();
+  }
+
   // Sets the line of the record at the cursor (sampled records, out of sequence).
   void set_line(long line) {
     line_ = line;

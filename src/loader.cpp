@@ -513,15 +513,53 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out) 
   out.levels.resize(slots + 1);
   const bool classify = layout.kind == TargetKind::kClassification;
 
+  // Rows of plain numbers only (the bulk of most files) take a short path;
+  // any other row is read again from its start by the general one.
+  const bool fast_rows = !layout.na_numeric;
+  const char delim = layout.delim;
+  const int* roles = layout.role.data();
+
   std::vector<Pending> pending;
   std::string arena;
   std::size_t record = 0;
   while (cursor.skip_blank_lines()) {
     if (!block.lines.empty()) cursor.set_line(block.lines[record]);
     ++record;
-    const long line = cursor.line();
     const std::size_t row = out.rows++;
     Scalar* values = out.values.data() + row * slots;
+    if (fast_rows) {
+      const char* p = cursor.pos();
+      const char* const end = cursor.end();
+      double target = 0.0;
+      std::size_t c = 0;
+      for (; c < width; ++c) {
+        double x = 0.0;
+        const int role = roles[c];
+        if (role == kSkip) break;
+        const char* q = fast_decimal(p, end, x);
+        if (q == nullptr) break;
+        if (c + 1 < width) {
+          if (q == end || *q != delim) break;
+        } else if (q != end && *q != '\n' && !(*q == '\r' && q + 1 < end && q[1] == '\n')) {
+          break;
+        }
+        if (role == kTarget)
+          target = x;
+        else
+          values[role] = static_cast<Scalar>(x);
+        p = q + 1;
+      }
+      if (c == width && (!classify || out.label_text.contains(target))) {
+        p = std::min(p, end);
+        if (p[-1] == '\r') ++p;  // the CR of a CRLF: step over its LF too
+        cursor.jump_to_record(p);
+        out.target[row] = target;
+        out.keep.push_back(1);
+        ++out.kept;
+        continue;
+      }
+    }
+    const long line = cursor.line();
     double target = kNaN;
     bool missing = false;
     pending.clear();
