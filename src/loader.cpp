@@ -737,7 +737,8 @@ const Finding* earliest(const std::deque<Parsed<Scalar>>& blocks, std::vector<Fi
 }
 
 template <typename Scalar>
-Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const std::string& source) {
+Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const std::string& source,
+                 unsigned threads) {
   Dataset data;
   std::size_t rows = 0;
   std::size_t kept = 0;
@@ -878,13 +879,17 @@ Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const
   }
   const bool all_numeric = data.categorical_columns.empty();
 
-  // Copy block by block, handing each block's memory back as soon as it is copied.
+  // Copy block by block, handing each block's memory back as soon as it is
+  // copied; blocks land on rows known in advance, so threads share the work.
   const Index n = static_cast<Index>(kept);
   data.features.resize(n, width);
   data.targets.resize(n);
   Scalar* X = data.features.data();
-  Index i = 0;
-  for (Parsed<Scalar>& b : blocks) {
+  std::vector<Index> first_row(blocks.size() + 1, 0);
+  for (std::size_t k = 0; k < blocks.size(); ++k) first_row[k + 1] = first_row[k] + static_cast<Index>(blocks[k].kept);
+  const auto copy_block = [&](std::size_t k) {
+    Parsed<Scalar>& b = blocks[k];
+    Index i = first_row[k];
     std::vector<std::size_t> cursor(slots + 1, 0);  // position in each column's text cells
     std::vector<std::vector<std::size_t>> level_index(slots + 1);
     for (std::size_t s = 0; s <= slots; ++s) {
@@ -936,6 +941,19 @@ Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const
       ++i;
     }
     b = Parsed<Scalar>{};
+  };
+  const std::size_t workers = std::min<std::size_t>(std::max(1u, threads), blocks.size());
+  if (workers <= 1) {
+    for (std::size_t k = 0; k < blocks.size(); ++k) copy_block(k);
+  } else {
+    std::atomic<std::size_t> next = 0;
+    const auto work = [&] {
+      for (std::size_t k; (k = next++) < blocks.size();) copy_block(k);
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+    work();
+    for (std::thread& t : pool) t.join();
   }
   return data;
 }
@@ -1151,7 +1169,7 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
       if (reader_error) std::rethrow_exception(reader_error);
     }
   }
-  Dataset data = assemble(parsed, layout, source);
+  Dataset data = assemble(parsed, layout, source, options.threads ? options.threads : available_cores());
   if (options.sample) {
     data.sampled = true;
     data.rows_read = sampled_from;
