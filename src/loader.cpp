@@ -609,7 +609,7 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out) 
         continue;
       }
       double x = 0.0;
-      if (parse_number(text, x)) {
+      if (parse_number(text, x) && !std::isnan(x)) {  // "NAN" and the like are text
         store(role, x);
         if (!std::isfinite(x)) {
           remember(Pending::kNonFinite, slot, text, x, mark, at, !out.first_non_finite[slot].found());

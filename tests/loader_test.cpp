@@ -156,6 +156,15 @@ TEST(LoaderNumbers, NaValuesThatAreNumbersStillMeanMissing) {
   EXPECT_EQ(d.rows_dropped, 2u);
 }
 
+TEST(LoaderNumbers, NanSpellingsThatAreNotMissingAreText) {
+  // "NaN" and "nan" mean missing; other spellings std::from_chars reads as NaN are words.
+  const Dataset d = load("c,y\nNAN,1\nabc,2\nNAN,3\nxyz,4\n", with(1, 1 << 20, TargetKind::kClassification));
+  EXPECT_EQ(d.feature_names, (std::vector<std::string>{"c=NAN", "c=abc", "c=xyz"}));
+  EXPECT_EQ(d.features(2, 0), 1.0);
+  const Dataset labels = load("x,y\n1,NAN\n2,b\n3,NAN\n", with(1, 1 << 20, TargetKind::kClassification));
+  EXPECT_EQ(labels.classes, (std::vector<std::string>{"NAN", "b"}));
+}
+
 // ---------------------------------------------------------------- positions
 
 TEST(LoaderPositions, CellErrorsNameLineAndCharacterColumn) {
