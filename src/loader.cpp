@@ -194,6 +194,21 @@ void reject_binary(std::string_view head, const std::string& source) {
       throw DataError(source, 0, fmt::format("not a CSV text file: it is {}", s.what));
 }
 
+// A NUL byte never belongs in CSV text: the input is binary (or UTF-16).
+// `line` is the line of bytes[0].
+DataError nul_error(std::string_view bytes, std::size_t at, long line, const std::string& source) {
+  const std::string_view before = bytes.substr(0, at);
+  line += static_cast<long>(std::count(before.begin(), before.end(), '\n'));
+  // UTF-16 text of ASCII characters is every other byte NUL.
+  const std::size_t from = at >= 16 ? at - 16 : 0;
+  const std::string_view around = bytes.substr(from, std::min<std::size_t>(32, bytes.size() - from));
+  const auto nuls = static_cast<std::size_t>(std::count(around.begin(), around.end(), '\0'));
+  const bool utf16 = around.size() >= 4 && nuls * 10 >= around.size() * 4;
+  return DataError(source, line,
+                   fmt::format("not a CSV text file: it holds a NUL byte{}",
+                               utf16 ? " (UTF-16 text? save it as UTF-8)" : " (binary data)"));
+}
+
 // ---------------------------------------------------------------------------
 // Cutting the stream into blocks of whole records.
 
@@ -248,7 +263,9 @@ struct Block {
   std::string bytes;
   std::size_t start = 0;     // where the records begin (after the header in the first block)
   long first_line = 1;       // physical line of bytes[start]
+  long line0 = 1;            // physical line of bytes[0]
   std::size_t newlines = 0;  // line feeds in bytes
+  std::size_t nul = std::string::npos;  // where the first NUL byte is, if any
   std::vector<long> lines;   // sampled records: each record's own line
 };
 
@@ -265,6 +282,7 @@ class BlockReader {
     carry_.clear();
     out.start = 0;
     out.first_line = line_;
+    out.line0 = line_;
     out.lines.clear();
     std::size_t want = block_;
     for (;;) {
@@ -274,7 +292,6 @@ class BlockReader {
         const std::size_t got = in_.read(buf.data() + have, want - have);
         buf.resize(have + got);
         if (got == 0) eof_ = true;
-        check_text(std::string_view(buf).substr(have), buf, have);
       }
       bool open_quote = false;
       std::size_t cut = last_record_end(buf, delim_, open_quote);
@@ -283,6 +300,8 @@ class BlockReader {
         carry_.assign(buf, cut);
         buf.resize(cut);
         out.newlines = count_newlines(buf);
+        const void* nul = std::memchr(buf.data(), '\0', buf.size());
+        out.nul = nul ? static_cast<std::size_t>(static_cast<const char*>(nul) - buf.data()) : std::string::npos;
         line_ += static_cast<long>(out.newlines);
         return !buf.empty();
       }
@@ -301,22 +320,6 @@ class BlockReader {
   long line() const { return line_; }
 
  private:
-  // A NUL byte never belongs in CSV text: the input is binary (or UTF-16).
-  void check_text(std::string_view fresh, const std::string& buf, std::size_t offset) const {
-    const void* nul = std::memchr(fresh.data(), '\0', fresh.size());
-    if (nul == nullptr) return;
-    const std::size_t at = offset + static_cast<std::size_t>(static_cast<const char*>(nul) - fresh.data());
-    const long line = line_ + static_cast<long>(std::count(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-    // UTF-16 text of ASCII characters is every other byte NUL.
-    const std::size_t from = at >= 16 ? at - 16 : 0;
-    const std::size_t to = std::min(buf.size(), at + 16);
-    const auto nuls = std::count(buf.begin() + static_cast<std::ptrdiff_t>(from), buf.begin() + static_cast<std::ptrdiff_t>(to), '\0');
-    const bool utf16 = to - from >= 4 && static_cast<std::size_t>(nuls) * 10 >= (to - from) * 4;
-    throw DataError(source_, line,
-                    fmt::format("not a CSV text file: it holds a NUL byte{}", utf16 ? " (UTF-16 text? save it as UTF-8)"
-                                                                                    : " (binary data)"));
-  }
-
   ByteStream& in_;
   const std::string& source_;
   char delim_;
@@ -621,6 +624,9 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out) 
       store(role, kNaN);
       remember(Pending::kText, slot, text, kNaN, mark, at, !out.first_text[slot].found());
     }
+    // A NUL byte is reported where it stands among the other errors.
+    if (block.nul != std::string::npos && block.start + cursor.offset() > block.nul)
+      throw nul_error(block.bytes, block.nul, block.line0, *layout.source);
     if (fields != width)
       throw DataError(*layout.source, line,
                       fmt::format("row has {} field{}, the header has {}{}", fields, fields == 1 ? "" : "s", width,
@@ -961,12 +967,19 @@ Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const
 // ---------------------------------------------------------------------------
 // Driving it: the header, then blocks through a pool of parsing threads.
 
-std::vector<std::string> read_header(Block& first, const std::string& source, char delim) {
-  std::string_view bytes(first.bytes);
+// Reads blocks up to the one holding the header (blank lines may come first),
+// leaves `first` holding it, positioned after the header, and returns the names.
+std::vector<std::string> read_header(BlockReader& reader, Block& first, const std::string& source, char delim) {
   std::size_t start = 0;
-  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") start = 3;
-  detail::CsvCursor cursor(bytes.substr(start), source, delim, 1);
-  if (!cursor.skip_blank_lines()) throw DataError(source, 0, "empty input: a header row is required");
+  for (bool file_start = true;; file_start = false) {
+    if (!reader.next(first)) throw DataError(source, 0, "empty input: a header row is required");
+    const std::string_view bytes(first.bytes);
+    start = file_start && bytes.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+    detail::CsvCursor blank(bytes.substr(start), source, delim, first.line0);
+    if (blank.skip_blank_lines()) break;
+  }
+  detail::CsvCursor cursor(std::string_view(first.bytes).substr(start), source, delim, first.line0);
+  cursor.skip_blank_lines();
   std::vector<std::string> header;
   bool record_end = false;
   while (!record_end) {
@@ -977,6 +990,7 @@ std::vector<std::string> read_header(Block& first, const std::string& source, ch
   }
   first.start = start + cursor.offset();
   first.first_line = cursor.line();
+  if (first.nul < first.start) throw nul_error(first.bytes, first.nul, first.line0, source);
   return header;
 }
 
@@ -1003,6 +1017,8 @@ std::deque<Block> sample_records(BlockReader& reader, Block& first, const std::s
       const std::size_t begin = cursor.offset();
       bool record_end = false;
       while (!record_end) cursor.field(record_end);
+      if (block.nul != std::string::npos && block.start + cursor.offset() > block.nul)
+        throw nul_error(block.bytes, block.nul, block.line0, source);
       const std::string_view text = bytes.substr(begin, cursor.offset() - begin);
       const std::size_t index = records++;
       std::size_t slot = index;
@@ -1061,12 +1077,31 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
     reject_binary(head, source);
   }
 
+  // Binary data is named at once by its first 4 KiB (decoded): a known format,
+  // or a NUL byte. Later NUL bytes are reported in file order with other errors.
+  std::string decoded_head;
+  std::unique_ptr<PrefixedStream> decoded;
+  if (gzip) {
+    decoded_head.resize(4096);
+    std::size_t n = 0;
+    while (n < decoded_head.size()) {
+      const std::size_t k = in->read(decoded_head.data() + n, decoded_head.size() - n);
+      if (k == 0) break;
+      n += k;
+    }
+    decoded_head.resize(n);
+    reject_binary(decoded_head, source);
+    decoded = std::make_unique<PrefixedStream>(decoded_head, *in);
+    in = decoded.get();
+  }
+  const std::string_view sniffed = gzip ? std::string_view(decoded_head) : std::string_view(head);
+  if (const std::size_t nul = sniffed.find('\0'); nul != std::string_view::npos)
+    throw nul_error(sniffed, nul, 1, source);
+
   const std::size_t block_bytes = std::max<std::size_t>(options.block_bytes, 64);
   BlockReader reader(*in, source, options.delimiter, block_bytes);
   Block first;
-  if (!reader.next(first)) throw DataError(source, 0, "empty input: a header row is required");
-  if (gzip) reject_binary(first.bytes, source);
-  const std::vector<std::string> header = read_header(first, source, options.delimiter);
+  const std::vector<std::string> header = read_header(reader, first, source, options.delimiter);
   const Layout layout = make_layout(header, source, options);
 
   std::deque<Parsed<Scalar>> parsed;

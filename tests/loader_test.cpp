@@ -116,6 +116,28 @@ TEST(LoaderThreads, FirstErrorInFileOrderWhateverTheThreads) {
       EXPECT_EQ(error_of(csv, with(threads, block)), reference) << threads << " " << block;
 }
 
+TEST(LoaderThreads, HeaderAfterBlocksOfBlankLines) {
+  const std::string csv = std::string(300, '\n') + "x,y\n1,2\n3,4\n";
+  const Dataset d = load(csv, with(2, 64));
+  EXPECT_EQ(d.rows(), 2);
+  EXPECT_EQ(error_of(std::string(300, '\n') + "\r\n", with(2, 64)), "in.csv: empty input: a header row is required");
+}
+
+TEST(LoaderThreads, ANulByteIsReportedInFileOrder) {
+  // An error before the NUL byte (past the first 4 KiB, which are checked at
+  // once) is the one reported, whatever the blocks.
+  std::string csv = "x,y\n";
+  for (int r = 0; r < 1000; ++r) csv += fmt::format("{},{}\n", r, r);
+  csv += "1,2,3\n";  // line 1002
+  csv += std::string("4,\0", 3) + "\n";
+  for (const std::size_t block : {std::size_t{64}, std::size_t{1000}, std::size_t{1} << 20})
+    EXPECT_EQ(error_of(csv, with(2, block)).rfind("in.csv:1002: row has 3 fields", 0), 0u) << block;
+  csv.erase(csv.find("1,2,3\n"), 6);
+  for (const std::size_t block : {std::size_t{64}, std::size_t{1000}, std::size_t{1} << 20})
+    EXPECT_EQ(error_of(csv, with(2, block)), "in.csv:1002: not a CSV text file: it holds a NUL byte (binary data)")
+        << block;
+}
+
 // Every number the fast path reads must be the double std::from_chars gives.
 TEST(LoaderNumbers, FastPathMatchesFromCharsBitForBit) {
   std::mt19937_64 rng(7);
