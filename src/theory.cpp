@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace lrfind {
 
@@ -39,19 +40,34 @@ double largest_gram_eigenvalue(const Matrix& X, std::span<const Index> rows) {
   constexpr Index kMaxGramColumns = 512;
   Eigen::MatrixXd gram;
   if (d <= kMaxGramColumns) {
+    // G = [XᵀX, Xᵀ1; 1ᵀX, n] over the rows, chunk by chunk: a run of
+    // consecutive rows is used in place, any other chunk is gathered first.
+    const Index f = d - 1;
     gram = Eigen::MatrixXd::Zero(d, d);
+    Eigen::MatrixXd xtx = Eigen::MatrixXd::Zero(f, f);
+    Eigen::RowVectorXd sums = Eigen::RowVectorXd::Zero(f);
     constexpr std::size_t kChunk = 4096;
-    Eigen::MatrixXd block;
+    Matrix block;
     for (std::size_t start = 0; start < rows.size(); start += kChunk) {
       const std::size_t count = std::min(kChunk, rows.size() - start);
-      block.resize(static_cast<Index>(count), d);
-      for (std::size_t i = 0; i < count; ++i) {
-        block.row(static_cast<Index>(i)).head(d - 1) = X.row(rows[start + i]);
-        block(static_cast<Index>(i), d - 1) = 1.0;
+      const bool consecutive = rows[start + count - 1] - rows[start] == static_cast<Index>(count - 1) &&
+                               std::adjacent_find(rows.begin() + static_cast<std::ptrdiff_t>(start),
+                                                  rows.begin() + static_cast<std::ptrdiff_t>(start + count),
+                                                  [](Index a, Index b) { return b != a + 1; }) ==
+                                   rows.begin() + static_cast<std::ptrdiff_t>(start + count);
+      if (!consecutive) {
+        block.resize(static_cast<Index>(count), f);
+        for (std::size_t i = 0; i < count; ++i) block.row(static_cast<Index>(i)) = X.row(rows[start + i]);
       }
-      gram.selfadjointView<Eigen::Lower>().rankUpdate(block.transpose());
+      const Eigen::Ref<const Matrix> chunk = consecutive ? X.middleRows(rows[start], static_cast<Index>(count))
+                                                         : std::as_const(block).middleRows(0, static_cast<Index>(count));
+      xtx.selfadjointView<Eigen::Lower>().rankUpdate(chunk.transpose());
+      sums += chunk.colwise().sum();
     }
-    gram = gram.selfadjointView<Eigen::Lower>();
+    gram.topLeftCorner(f, f) = xtx.selfadjointView<Eigen::Lower>();
+    gram.block(f, 0, 1, f) = sums;
+    gram.block(0, f, f, 1) = sums.transpose();
+    gram(f, f) = static_cast<double>(rows.size());
     gram /= static_cast<double>(rows.size());
   }
   // A fixed start (ones plus a ramp) keeps the result deterministic; it is
