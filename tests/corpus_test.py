@@ -51,7 +51,7 @@ import sys
 import tempfile
 
 COLUMNS = ["file", "input", "output", "exit", "args", "expect", "pending"]
-OWN_FILES = {"manifest.tsv", "README.md", "make_corpus.py"}
+OWN_FILES = {"manifest.tsv", "README.md", "make_corpus.py", ".gitattributes"}
 
 # The reader's limits (README: a field of at most 1 MiB, at most 100,000 columns).
 FIELD_LIMIT = 1 << 20
