@@ -11,9 +11,10 @@ Each manifest line is one run (tab-separated columns; `#` starts a comment):
   input    path (the file name is the argument; lr-find runs in the file's
            folder, so messages name it as in the manifest) or stdin (`-`,
            the file's bytes on standard input)
-  output   stdout, or file: -o into a scratch folder that already holds a
-           file of that name, which must be replaced by the JSON on success
-           and left byte-for-byte as it was on failure
+  output   stdout; file: -o into a scratch folder that already holds a file
+           of that name, which must be replaced by the JSON on success and
+           left byte-for-byte as it was on failure; or new: -o into an empty
+           scratch folder, which must stay empty on failure
   exit     the expected exit status
   args     extra arguments (shell words); `--method range --steps 20` is
            added unless they name a --method; a leading `check` runs
@@ -110,8 +111,8 @@ def read_manifest(path):
                 raise ValueError(f"manifest.tsv:{number}: {len(cells)} columns, expected {len(COLUMNS)}")
             entry = dict(zip(COLUMNS, cells + [""] * (len(COLUMNS) - len(cells))))
             entry["line"] = number
-            if entry["input"] not in ("path", "stdin") or entry["output"] not in ("stdout", "file"):
-                raise ValueError(f"manifest.tsv:{number}: input must be path or stdin, output stdout or file")
+            if entry["input"] not in ("path", "stdin") or entry["output"] not in ("stdout", "file", "new"):
+                raise ValueError(f"manifest.tsv:{number}: input must be path or stdin, output stdout, file or new")
             entry["exit"] = int(entry["exit"])
             entries.append(entry)
     return entries
@@ -155,12 +156,13 @@ def check_entry(binary, corpus, entry, scratch):
     else:
         argv = command + [name] + args
     out_dir = out_path = before = None
-    if entry["output"] == "file":
+    if entry["output"] != "stdout":
         out_dir = tempfile.mkdtemp(dir=scratch)
         out_path = os.path.join(out_dir, "report.json")
-        before = b'{"previous": "report, kept unless a run succeeds"}\n'
-        with open(out_path, "wb") as f:
-            f.write(before)
+        if entry["output"] == "file":
+            before = b'{"previous": "report, kept unless a run succeeds"}\n'
+            with open(out_path, "wb") as f:
+                f.write(before)
         argv += ["-o", out_path]
     try:
         run = subprocess.run(argv, cwd=run_dir, input=stdin_bytes if stdin_bytes is not None else b"",
@@ -183,12 +185,12 @@ def check_entry(binary, corpus, entry, scratch):
             problems.append("stderr is not exactly one line 'lr-find: error: ...'")
         if stdout:
             problems.append(f"{len(stdout)} bytes on stdout after an error")
-        if out_path is not None:
+        if before is not None:
             with open(out_path, "rb") as f:
                 if f.read() != before:
                     problems.append("the existing -o file was changed by a failed run")
-            if sorted(os.listdir(out_dir)) != ["report.json"]:
-                problems.append(f"files left beside the -o file: {sorted(os.listdir(out_dir))}")
+        if out_dir is not None and sorted(os.listdir(out_dir)) != (["report.json"] if before is not None else []):
+            problems.append(f"a failed run left the -o folder holding {sorted(os.listdir(out_dir))}")
     else:
         if out_path is not None:
             if stdout:
