@@ -663,6 +663,22 @@ TEST(CliPlot, SvgFileAndTextPlotOnStandardError) {
   EXPECT_TRUE(fails_with(run_cli(concat(base, {"--plot", dir.path("missing/plot.svg")})), 73, "plot.svg"));
 }
 
+TEST(CliPlot, PlotFileUntouchedWhenTheOutputCannotBeWritten) {
+  // The plot and the -o file appear together or not at all.
+  ScopedTempDir dir;
+  write_file(dir.path("plot.svg"), "previous plot");
+  const CliResult r = run_cli({"data/iris.csv", "--model", "logistic", "--method", "range", "--steps", "20", "-q",
+                               "--plot", dir.path("plot.svg"), "-o", dir.path("missing/report.json")});
+  EXPECT_TRUE(fails_with(r, 73, "report.json"));
+  EXPECT_EQ(read_file(dir.path("plot.svg")), "previous plot");
+  write_file(dir.path("report.json"), "previous report");
+  const CliResult back = run_cli({"data/iris.csv", "--model", "logistic", "--method", "range", "--steps", "20", "-q",
+                                  "--plot", dir.path("missing/plot.svg"), "-o", dir.path("report.json")});
+  EXPECT_TRUE(fails_with(back, 73, "plot.svg"));
+  EXPECT_EQ(read_file(dir.path("report.json")), "previous report");
+  EXPECT_EQ(back.out, "");
+}
+
 // --- progress -------------------------------------------------------------------
 
 TEST(CliProgress, BarOnlyOnATerminalAndErasedAtTheEnd) {

@@ -129,6 +129,25 @@ TEST_F(Output, DirectoryThrowsOutputErrorAndIsLeftAlone) {
   EXPECT_EQ(entries(), std::set<std::string>{"sub"});
 }
 
+TEST_F(Output, SeveralOutputsAreAllWritten) {
+  write_file(path("plot.svg"), "old plot");
+  write_outputs({{path("plot.svg"), "new plot"}, {path("report.json"), "new report"}});
+  EXPECT_EQ(read_file(path("plot.svg")), "new plot");
+  EXPECT_EQ(read_file(path("report.json")), "new report");
+  EXPECT_EQ(entries(), (std::set<std::string>{"plot.svg", "report.json"}));
+}
+
+TEST_F(Output, OneOutputFailingLeavesEveryExistingFileAsItWas) {
+  write_file(path("plot.svg"), "old plot");
+  write_file(path("report.json"), "old report");
+  // The failing output comes last, after the first has been written in full.
+  EXPECT_THROW(write_outputs({{path("plot.svg"), "new plot"}, {path("missing/report.json"), "x"}}), OutputError);
+  EXPECT_THROW(write_outputs({{path("report.json"), "new report"}, {path(""), "x"}}), OutputError);
+  EXPECT_EQ(read_file(path("plot.svg")), "old plot");
+  EXPECT_EQ(read_file(path("report.json")), "old report");
+  EXPECT_EQ(entries(), (std::set<std::string>{"plot.svg", "report.json"}));
+}
+
 TEST_F(Output, RelativePathIsWrittenInCurrentFolder) {
   const std::filesystem::path previous = std::filesystem::current_path();
   std::filesystem::current_path(path(""));

@@ -6,10 +6,20 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace lrfind {
 
 // Writes `text` to `path` ("-" is standard output). Throws OutputError.
 void write_output(const std::string& path, std::string_view text);
+
+// Writes several outputs, (path, text), all or none of the files: every file
+// is first written in full beside its destination, and only then are they
+// renamed into place; standard output and other streams are written last. On
+// a failure no existing file has been changed (barring a rename failing after
+// an earlier one succeeded, which needs the folder to change under us).
+// Throws OutputError.
+void write_outputs(const std::vector<std::pair<std::string, std::string_view>>& outputs);
 
 }  // namespace lrfind

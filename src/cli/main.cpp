@@ -8,7 +8,10 @@
 #include <exception>
 #include <fmt/format.h>
 #include <new>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "lrfind/error.hpp"
 #include "lrfind/format.hpp"
@@ -70,9 +73,16 @@ int main(int argc, char** argv) {
     const std::string text = options.format == "csv"     ? lrfind::render_csv(report)
                              : options.format == "table" ? lrfind::render_table(report)
                                                          : lrfind::render_report(report);
-    // The plot first: if it cannot be written, nothing has been output yet.
-    if (!options.plot.empty() && options.plot != "-") lrfind::write_output(options.plot, lrfind::render_svg(report));
-    lrfind::write_output(options.output, text);
+    // The plot file and the output together: if either cannot be written,
+    // neither is (an existing file is left as it was).
+    std::vector<std::pair<std::string, std::string_view>> outputs;
+    std::string svg;
+    if (!options.plot.empty() && options.plot != "-") {
+      svg = lrfind::render_svg(report);
+      outputs.emplace_back(options.plot, svg);
+    }
+    outputs.emplace_back(options.output, text);
+    lrfind::write_outputs(outputs);
     if (options.plot == "-") fmt::print(stderr, "{}", lrfind::render_terminal_plot(report, 72, 14));
     if (result.check) {
       const lrfind::CheckResult& check = *result.check;
