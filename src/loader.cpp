@@ -43,6 +43,7 @@ unsigned available_cores() {
 namespace {
 
 constexpr int kSkip = -1;
+constexpr int kTrailing = -3;  // an unnamed last column left by a delimiter at every line end: must stay empty
 constexpr int kTarget = -2;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -163,6 +164,21 @@ class GzipStream final : public ByteStream {
   z_stream z_{};
   bool member_ended_ = false;
   bool finished_ = false;
+};
+
+// Classic Mac line ends: a file whose lines end with CR alone reads as if
+// they were LF.
+class CrStream final : public ByteStream {
+ public:
+  explicit CrStream(ByteStream& in) : in_(in) {}
+  std::size_t read(char* out, std::size_t n) override {
+    const std::size_t got = in_.read(out, n);
+    std::replace(out, out + got, '\r', '\n');
+    return got;
+  }
+
+ private:
+  ByteStream& in_;
 };
 
 // ---------------------------------------------------------------------------
@@ -370,6 +386,12 @@ class MappedArray {
 // ---------------------------------------------------------------------------
 // Parsing blocks.
 
+std::string quoted_sample(std::string_view text) {
+  if (text.size() > 40) return fmt::format("'{}...'", text.substr(0, 40));
+  return fmt::format("'{}'", text);
+}
+
+
 inline const char* digit_run(const char* p, const char* end, std::uint64_t& m) {
   while (p < end && static_cast<unsigned>(*p - '0') < 10) {
     m = m * 10 + static_cast<unsigned>(*p - '0');
@@ -539,7 +561,7 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out) 
         double x = 0.0;
         const int role = roles[c];
         if (role == kSkip) break;
-        const char* q = fast_decimal(p, end, x);
+        const char* q = role == kTrailing ? p : fast_decimal(p, end, x);
         if (q == nullptr) break;
         if (c + 1 < width) {
           if (q == end || *q != delim) break;
@@ -548,7 +570,7 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out) 
         }
         if (role == kTarget)
           target = x;
-        else
+        else if (role >= 0)
           values[role] = static_cast<Scalar>(x);
         p = q + 1;
       }
@@ -589,6 +611,15 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out) 
         continue;
       }
       const char* at = cursor.pos();
+      if (role == kTrailing) {
+        const detail::CsvCursor::Mark mark = cursor.mark();
+        const std::string_view text = trim_blanks(cursor.field(record_end));
+        if (!text.empty())
+          throw DataError(*layout.source, mark.line, cursor.column(mark, at),
+                          fmt::format("the last column has no name in the header but holds {}; name it there",
+                                      quoted_sample(text)));
+        continue;
+      }
       // The common case: a plain number, parsed in place.
       if (at < cursor.end() && *at != '"') {
         double x = 0.0;
@@ -671,8 +702,15 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out) 
 // The header and the columns' roles.
 
 std::size_t resolve_column(const std::vector<std::string>& header, const std::string& spec, std::string_view option) {
-  for (std::size_t c = 0; c < header.size(); ++c)
-    if (header[c] == spec) return c;
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    if (header[c] != spec) continue;
+    for (std::size_t other = c + 1; other < header.size(); ++other)
+      if (header[other] == spec)
+        throw UsageError(fmt::format("{}: '{}' is ambiguous: columns {} and {} are both named so; give the column "
+                                     "number instead",
+                                     option, spec, c + 1, other + 1));
+    return c;
+  }
   std::size_t index = 0;
   const auto [end, ec] = std::from_chars(spec.data(), spec.data() + spec.size(), index);
   if (ec == std::errc() && end == spec.data() + spec.size() && index >= 1 && index <= header.size())
@@ -684,23 +722,41 @@ std::size_t resolve_column(const std::vector<std::string>& header, const std::st
                                names));
 }
 
-Layout make_layout(const std::vector<std::string>& header, const std::string& source, const LoadOptions& options) {
+struct Header {
+  std::vector<std::string> names;
+  std::vector<long> columns;  // character column of each name
+  long line = 1;
+};
+
+Layout make_layout(const Header& h, const std::string& source, const LoadOptions& options) {
+  const std::vector<std::string>& header = h.names;
   const std::size_t width = header.size();
-  if (width < 2)
-    throw DataError(source, 1,
+  // A delimiter at the end of every line leaves an unnamed last column: it is
+  // not data, provided it stays empty.
+  const bool trailing = width > 2 && header.back().empty();
+  const std::size_t named = trailing ? width - 1 : width;
+  if (named < 2)
+    throw DataError(source, h.line,
                     "the header names one column; a feature and a target are needed (check --delimiter)");
   const DatasetOptions& columns = options.columns;
-  const std::size_t target = columns.target.empty() ? width - 1 : resolve_column(header, columns.target, "--target");
+  const std::size_t target = columns.target.empty() ? named - 1 : resolve_column(header, columns.target, "--target");
   Layout layout;
   layout.source = &source;
   layout.delim = options.delimiter;
   layout.width = width;
   layout.role.assign(width, 0);
+  if (trailing && target != width - 1) layout.role[width - 1] = kTrailing;
   layout.role[target] = kTarget;
   for (const std::string& spec : columns.drop) {
     const std::size_t column = resolve_column(header, spec, "--drop");
     if (column == target) throw UsageError(fmt::format("--drop: '{}' is the target column", spec));
     layout.role[column] = kSkip;
+  }
+  for (std::size_t c = 0; c < width; ++c) {
+    if (layout.role[c] == kSkip || layout.role[c] == kTrailing || !header[c].empty()) continue;
+    throw DataError(source, h.line, h.columns[c],
+                    fmt::format("column {} has no name; name it in the header, or leave it out with --drop {}", c + 1,
+                                c + 1));
   }
   for (std::size_t c = 0; c < width; ++c) {
     if (layout.role[c] != 0) continue;
@@ -720,9 +776,15 @@ Layout make_layout(const std::vector<std::string>& header, const std::string& so
   return layout;
 }
 
-std::string quoted_sample(std::string_view text) {
-  if (text.size() > 40) return fmt::format("'{}...'", text.substr(0, 40));
-  return fmt::format("'{}'", text);
+// Whether a text is a number written with a decimal comma, as "-1,5".
+bool is_decimal_comma_number(std::string_view text) {
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
+  const std::size_t comma = text.find(',');
+  if (comma == std::string_view::npos || comma + 1 == text.size()) return false;
+  const auto digits = [](std::string_view part) {
+    return std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  return digits(text.substr(0, comma)) && digits(text.substr(comma + 1));
 }
 
 // The name of a number as a category or class level: its shortest exact form.
@@ -764,7 +826,14 @@ Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const
     return at ? DataError(source, at->line, at->column, what) : DataError(source, 0, what);
   };
 
-  // Which feature columns are numbers and which are categories.
+  // Which feature columns are numbers and which are categories. Of the
+  // columns' problems, the one earliest in the file is reported (those of a
+  // whole column, with no single place, after any with one).
+  struct Problem {
+    const Finding* at;
+    std::string what;
+  };
+  std::vector<Problem> problems;
   const std::size_t slots = layout.slots;
   std::vector<std::vector<std::string>> levels(slots);  // sorted; empty for a numeric column
   for (std::size_t s = 0; s < slots; ++s) {
@@ -773,7 +842,7 @@ Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const
     for (const Parsed<Scalar>& b : blocks) texts += b.text_kept[s];
     if (texts == 0) {
       if (const Finding* f = earliest(blocks, &Parsed<Scalar>::first_non_finite, s))
-        throw fail(f, fmt::format("column '{}': non-finite number {}", name, quoted_sample(f->text)));
+        problems.push_back({f, fmt::format("column '{}': non-finite number {}", name, quoted_sample(f->text))});
       continue;
     }
     const Finding* first = earliest(blocks, &Parsed<Scalar>::first_text, s);
@@ -781,16 +850,20 @@ Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const
     // A few stray words in a column of numbers are far more likely an export
     // glitch (#N/A, a unit, a typo) than categories: say so rather than
     // silently one-hot encoding the column.
-    if (20 * numbers >= 19 * kept)
-      throw fail(first, fmt::format("column '{}' holds numbers but also the text {}; mark such cells missing with "
-                                    "--na-values '{}', or leave the column out with --drop '{}'",
-                                    name, quoted_sample(first->text), first->text, name));
+    if (20 * numbers >= 19 * kept) {
+      problems.push_back({first, fmt::format("column '{}' holds numbers but also the text {}; mark such cells missing "
+                                             "with --na-values '{}', or leave the column out with --drop '{}'",
+                                             name, quoted_sample(first->text), first->text, name)});
+      continue;
+    }
     std::set<std::string, std::less<>> distinct;
     bool overflow = false;
+    bool decimal_commas = true;  // every text reads as a number written with a decimal comma
     for (const Parsed<Scalar>& b : blocks) {
       if (const Levels* l = b.levels[s].get()) {
         overflow = overflow || l->overflow;
         distinct.insert(l->names.begin(), l->names.end());
+        for (const std::string& text : l->names) decimal_commas = decimal_commas && is_decimal_comma_number(text);
       }
       if (numbers > 0 && !overflow && distinct.size() <= layout.max_categories)
         for (std::size_t r = 0; r < b.rows && distinct.size() <= layout.max_categories; ++r) {
@@ -798,18 +871,24 @@ Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const
           if (b.keep[r] && !std::isnan(x)) distinct.insert(level_name(x));
         }
     }
+    if (decimal_commas && !overflow) {
+      problems.push_back({first, fmt::format("column '{}' holds numbers written with decimal commas, like {}; "
+                                             "lr-find reads decimal points: export the file with '.' as the decimal "
+                                             "separator, or leave the column out with --drop '{}'",
+                                             name, quoted_sample(first->text), name)});
+      continue;
+    }
     if (overflow || distinct.size() > layout.max_categories) {
       // Counting them all could take as much memory as the file: stop at the limit.
       const std::string_view sample = first->text;
-      const bool decimal_comma = sample.find(',') != std::string_view::npos &&
-                                 sample.find_first_not_of("0123456789,-+") == std::string_view::npos;
-      throw DataError(source, 0,
-                      fmt::format("column '{}' has more than {} distinct text values (--max-categories {}); leave it "
-                                  "out with --drop '{}' or raise --max-categories{}",
-                                  name, layout.max_categories, layout.max_categories, name,
-                                  decimal_comma ? " (numbers written with decimal commas, like " + std::string(sample) +
-                                                      "? lr-find reads decimal points)"
-                                                : ""));
+      const bool decimal_comma = is_decimal_comma_number(sample);
+      problems.push_back({nullptr, fmt::format("column '{}' has more than {} distinct text values (--max-categories "
+                                               "{}); leave it out with --drop '{}' or raise --max-categories{}",
+                                               name, layout.max_categories, layout.max_categories, name,
+                                               decimal_comma ? " (numbers written with decimal commas, like " +
+                                                                   std::string(sample) + "? lr-find reads decimal points)"
+                                                             : "")});
+      continue;
     }
     levels[s].assign(distinct.begin(), distinct.end());
     data.categorical_columns.push_back(name);
@@ -826,14 +905,25 @@ Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const
   if (layout.kind == TargetKind::kRegression) {
     if (target_texts > 0) {
       const Finding* f = earliest(blocks, &Parsed<Scalar>::first_text, t);
-      throw fail(f, fmt::format("the regression target '{}' is not numeric: {} (for class labels use --model "
-                                "logistic or svm)",
-                                data.target_name, quoted_sample(f->text)));
+      problems.push_back({f, fmt::format("the regression target '{}' is not numeric: {} (for class labels use --model "
+                                         "logistic or svm)",
+                                         data.target_name, quoted_sample(f->text))});
+    } else if (target_non_finite) {
+      problems.push_back({target_non_finite, fmt::format("target '{}': non-finite number {}", data.target_name,
+                                                         quoted_sample(target_non_finite->text))});
     }
-    if (target_non_finite)
-      throw fail(target_non_finite,
-                 fmt::format("target '{}': non-finite number {}", data.target_name, quoted_sample(target_non_finite->text)));
-  } else {
+  }
+  if (!problems.empty()) {
+    const auto place = [](const Problem& p) {
+      return p.at ? std::make_pair(p.at->line, p.at->column)
+                  : std::make_pair(std::numeric_limits<long>::max(), 0L);
+    };
+    const Problem& first = *std::min_element(problems.begin(), problems.end(), [&](const Problem& a, const Problem& b) {
+      return place(a) < place(b);
+    });
+    throw fail(first.at, first.what);
+  }
+  if (layout.kind == TargetKind::kClassification) {
     bool overflow = false;
     for (const Parsed<Scalar>& b : blocks) overflow = overflow || b.label_overflow || (b.levels[t] && b.levels[t]->overflow);
     if (target_texts == 0 && !target_non_finite) {
@@ -969,7 +1059,7 @@ Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const
 
 // Reads blocks up to the one holding the header (blank lines may come first),
 // leaves `first` holding it, positioned after the header, and returns the names.
-std::vector<std::string> read_header(BlockReader& reader, Block& first, const std::string& source, char delim) {
+Header read_header(BlockReader& reader, Block& first, const std::string& source, char delim) {
   std::size_t start = 0;
   for (bool file_start = true;; file_start = false) {
     if (!reader.next(first)) throw DataError(source, 0, "empty input: a header row is required");
@@ -980,12 +1070,14 @@ std::vector<std::string> read_header(BlockReader& reader, Block& first, const st
   }
   detail::CsvCursor cursor(std::string_view(first.bytes).substr(start), source, delim, first.line0);
   cursor.skip_blank_lines();
-  std::vector<std::string> header;
+  Header header;
+  header.line = cursor.line();
   bool record_end = false;
   while (!record_end) {
-    header.emplace_back(trim_blanks(cursor.field(record_end)));
-    if (header.size() > kMaxColumns)
-      throw DataError(source, cursor.line(),
+    header.columns.push_back(cursor.column(cursor.pos()));
+    header.names.emplace_back(trim_blanks(cursor.field(record_end)));
+    if (header.names.size() > kMaxColumns)
+      throw DataError(source, header.line,
                       fmt::format("the header has more columns than the limit of {} (check --delimiter)", kMaxColumns));
   }
   first.start = start + cursor.offset();
@@ -1097,11 +1189,17 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
   const std::string_view sniffed = gzip ? std::string_view(decoded_head) : std::string_view(head);
   if (const std::size_t nul = sniffed.find('\0'); nul != std::string_view::npos)
     throw nul_error(sniffed, nul, 1, source);
+  std::unique_ptr<CrStream> cr;
+  const std::size_t first_cr = sniffed.find('\r');
+  if (sniffed.find('\n') == std::string_view::npos && first_cr != std::string_view::npos && first_cr + 1 < sniffed.size()) {
+    cr = std::make_unique<CrStream>(*in);
+    in = cr.get();
+  }
 
   const std::size_t block_bytes = std::max<std::size_t>(options.block_bytes, 64);
   BlockReader reader(*in, source, options.delimiter, block_bytes);
   Block first;
-  const std::vector<std::string> header = read_header(reader, first, source, options.delimiter);
+  const Header header = read_header(reader, first, source, options.delimiter);
   const Layout layout = make_layout(header, source, options);
 
   std::deque<Parsed<Scalar>> parsed;

@@ -206,6 +206,50 @@ TEST(LoaderPositions, ColumnCountsFromTheLineAQuotedBreakStarts) {
   EXPECT_EQ(error_of(csv).substr(0, 13), "in.csv:63:8: ");
 }
 
+TEST(LoaderPositions, ColumnProblemsAreReportedInFileOrder) {
+  // Column y's stray text (line 22) comes before column x's (line 23), whatever the column order.
+  std::string csv = "x,y,t\n";
+  for (int r = 0; r < 20; ++r) csv += fmt::format("{},{},{}\n", r, r, r);
+  csv += "1,oops,1\n2,2,1\nbad,3,1\n";
+  EXPECT_EQ(error_of(csv).rfind("in.csv:22:3: column 'y' holds numbers but also the text 'oops'", 0), 0u)
+      << error_of(csv);
+}
+
+TEST(LoaderOddFiles, ClassicMacLineEndsAcrossBlocks) {
+  std::string csv = "x,y\r";
+  for (int r = 0; r < 300; ++r) csv += fmt::format("{},{}\r", r, 2 * r);
+  const Dataset d = load(csv, with(2, 64));
+  EXPECT_EQ(d.rows(), 300);
+  EXPECT_EQ(d.targets(299), 598);
+}
+
+TEST(LoaderOddFiles, TrailingDelimitersLeaveNoColumn) {
+  const Dataset d = load("x,y,\n1,2,\n3,4,\n");
+  EXPECT_EQ(d.feature_names, (std::vector<std::string>{"x"}));
+  EXPECT_EQ(d.target_name, "y");
+  EXPECT_EQ(error_of("x,y,\n1,2,\n3,4,5\n"),
+            "in.csv:3:5: the last column has no name in the header but holds '5'; name it there");
+}
+
+TEST(LoaderOddFiles, UnnamedAndAmbiguousColumns) {
+  EXPECT_EQ(error_of(",x,y\n1,2,3\n4,5,6\n"),
+            "in.csv:1:1: column 1 has no name; name it in the header, or leave it out with --drop 1");
+  LoadOptions drop;
+  drop.columns.drop = {"1"};
+  EXPECT_EQ(load(",x,y\n1,2,3\n4,5,6\n", drop).feature_names, (std::vector<std::string>{"x"}));
+  LoadOptions target;
+  target.columns.target = "x";
+  EXPECT_EQ(error_of("x,x,y\n1,2,3\n4,5,6\n", target),
+            "--target: 'x' is ambiguous: columns 1 and 2 are both named so; give the column number instead");
+}
+
+TEST(LoaderOddFiles, DecimalCommasAreNamed) {
+  LoadOptions options = with(1, 1 << 20);
+  options.delimiter = ';';
+  const std::string e = error_of("x;y\n1,5;1\n2,25;2\n-0,5;3\n", options);
+  EXPECT_EQ(e.rfind("in.csv:2:1: column 'x' holds numbers written with decimal commas, like '1,5'", 0), 0u) << e;
+}
+
 // ---------------------------------------------------------------- limits and binary data
 
 TEST(LoaderLimits, OverlongFieldIsAnErrorAtItsStart) {
