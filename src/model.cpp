@@ -45,25 +45,35 @@ double Model::penalty(const Params& params) const {
   return 0.5 * l2_ * params.topRows(features_).squaredNorm();
 }
 
-Eigen::MatrixXd Model::scores(const Eigen::Ref<const Matrix>& X, const Params& params) const {
-  Eigen::MatrixXd z(X.rows(), outputs_);
+void Model::scores_into(const Eigen::Ref<const Matrix>& X, const Params& params, Eigen::MatrixXd& z) const {
+  z.resize(X.rows(), params.cols());
   z.noalias() = X * params.topRows(features_);
   z.rowwise() += params.row(features_);
-  return z;
+}
+
+void Model::stacked_losses(const Eigen::Ref<const Matrix>& X, const Eigen::Ref<const Vector>& y,
+                           const Params& stacked, Index models, Eigen::MatrixXd& z, double* losses,
+                           Eigen::MatrixXd* dz) const {
+  scores_into(X, stacked, z);
+  if (dz) dz->resize(z.rows(), z.cols());
+  score_losses(z, y, models, losses, dz);
 }
 
 double Model::data_loss(const Eigen::Ref<const Matrix>& X, const Eigen::Ref<const Vector>& y,
                         const Params& params) const {
-  return score_loss(scores(X, params), y, nullptr);
+  Eigen::MatrixXd z;
+  double loss = 0.0;
+  stacked_losses(X, y, params, 1, z, &loss, nullptr);
+  return loss;
 }
 
 double Model::loss_gradient(const Eigen::Ref<const Matrix>& X, const Eigen::Ref<const Vector>& y,
                             const Params& params, Params* gradient) const {
-  const Eigen::MatrixXd z = scores(X, params);
-  if (gradient == nullptr) return score_loss(z, y, nullptr) + penalty(params);
-
-  Eigen::MatrixXd dz;
-  const double loss = score_loss(z, y, &dz);
+  thread_local Eigen::MatrixXd z;
+  thread_local Eigen::MatrixXd dz;
+  double loss = 0.0;
+  stacked_losses(X, y, params, 1, z, &loss, gradient ? &dz : nullptr);
+  if (gradient == nullptr) return loss + penalty(params);
   gradient->resize(params.rows(), params.cols());
   gradient->topRows(features_).noalias() = X.transpose() * dz;
   gradient->row(features_) = dz.colwise().sum();
@@ -71,93 +81,113 @@ double Model::loss_gradient(const Eigen::Ref<const Matrix>& X, const Eigen::Ref<
   return loss + penalty(params);
 }
 
-double LinearRegression::score_loss(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y,
-                                    Eigen::MatrixXd* dz) const {
-  const double m = static_cast<double>(z.rows());
-  const Vector residual = z.col(0) - y;
-  if (dz) *dz = (2.0 / m) * residual;
-  return residual.squaredNorm() / m;
+void LinearRegression::score_losses(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y, Index models,
+                                    double* losses, Eigen::MatrixXd* dz) const {
+  const Index m = z.rows();
+  const double scale = 2.0 / static_cast<double>(m);
+  for (Index k = 0; k < models; ++k) {
+    double total = 0.0;
+    const double* zk = z.col(k).data();
+    double* dk = dz ? dz->col(k).data() : nullptr;
+    for (Index i = 0; i < m; ++i) {
+      const double residual = zk[i] - y(i);
+      total += residual * residual;
+      if (dk) dk[i] = scale * residual;
+    }
+    losses[k] = total / static_cast<double>(m);
+  }
 }
 
-double BinaryLogistic::score_loss(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y,
-                                  Eigen::MatrixXd* dz) const {
+void BinaryLogistic::score_losses(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y, Index models,
+                                  double* losses, Eigen::MatrixXd* dz) const {
   const Index m = z.rows();
-  if (dz) dz->resize(m, 1);
-  double total = 0.0;
-  for (Index i = 0; i < m; ++i) {
-    const double s = z(i, 0);
-    const double t = y(i);
-    // softplus(s) - t·s, with softplus(s) = max(s,0) + log1p(exp(-|s|)).
-    total += std::max(s, 0.0) + std::log1p(std::exp(-std::abs(s))) - t * s;
-    if (dz) {
-      // sigmoid without overflow on either side.
+  for (Index k = 0; k < models; ++k) {
+    double total = 0.0;
+    const double* zk = z.col(k).data();
+    double* dk = dz ? dz->col(k).data() : nullptr;
+    for (Index i = 0; i < m; ++i) {
+      const double s = zk[i];
+      const double t = y(i);
+      // softplus(s) - t·s, with softplus(s) = max(s,0) + log1p(exp(-|s|)).
       const double e = std::exp(-std::abs(s));
-      const double sigmoid = s >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-      (*dz)(i, 0) = (sigmoid - t) / static_cast<double>(m);
+      total += std::max(s, 0.0) + std::log1p(e) - t * s;
+      if (dk) {
+        // sigmoid without overflow on either side.
+        const double sigmoid = s >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+        dk[i] = (sigmoid - t) / static_cast<double>(m);
+      }
     }
+    losses[k] = total / static_cast<double>(m);
   }
-  return total / static_cast<double>(m);
 }
 
-double SoftmaxRegression::score_loss(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y,
-                                     Eigen::MatrixXd* dz) const {
+void SoftmaxRegression::score_losses(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y, Index models,
+                                     double* losses, Eigen::MatrixXd* dz) const {
   const Index m = z.rows();
-  const Index k = z.cols();
-  if (dz) dz->resize(m, k);
-  double total = 0.0;
-  Eigen::VectorXd shifted(k);
-  for (Index i = 0; i < m; ++i) {
-    const double top = z.row(i).maxCoeff();
-    shifted = (z.row(i).array() - top).exp().transpose();
-    const double sum = shifted.sum();
-    const Index label = static_cast<Index>(y(i));
-    total += std::log(sum) + top - z(i, label);
-    if (dz) {
-      dz->row(i) = (shifted / (sum * static_cast<double>(m))).transpose();
-      (*dz)(i, label) -= 1.0 / static_cast<double>(m);
+  const Index c = outputs();
+  Eigen::VectorXd shifted(c);
+  for (Index k = 0; k < models; ++k) {
+    const auto zk = z.middleCols(k * c, c);
+    double total = 0.0;
+    for (Index i = 0; i < m; ++i) {
+      const double top = zk.row(i).maxCoeff();
+      shifted = (zk.row(i).array() - top).exp().transpose();
+      const double sum = shifted.sum();
+      const Index label = static_cast<Index>(y(i));
+      total += std::log(sum) + top - zk(i, label);
+      if (dz) {
+        auto dk = dz->middleCols(k * c, c);
+        dk.row(i) = (shifted / (sum * static_cast<double>(m))).transpose();
+        dk(i, label) -= 1.0 / static_cast<double>(m);
+      }
     }
+    losses[k] = total / static_cast<double>(m);
   }
-  return total / static_cast<double>(m);
 }
 
-double BinaryHinge::score_loss(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y,
-                               Eigen::MatrixXd* dz) const {
+void BinaryHinge::score_losses(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y, Index models,
+                               double* losses, Eigen::MatrixXd* dz) const {
   const Index m = z.rows();
-  if (dz) dz->setZero(m, 1);
-  double total = 0.0;
-  for (Index i = 0; i < m; ++i) {
-    const double sign = y(i) > 0.5 ? 1.0 : -1.0;
-    const double margin = 1.0 - sign * z(i, 0);
-    if (margin > 0.0) {
-      total += margin;
-      if (dz) (*dz)(i, 0) = -sign / static_cast<double>(m);
+  for (Index k = 0; k < models; ++k) {
+    double total = 0.0;
+    const double* zk = z.col(k).data();
+    double* dk = dz ? dz->col(k).data() : nullptr;
+    for (Index i = 0; i < m; ++i) {
+      const double sign = y(i) > 0.5 ? 1.0 : -1.0;
+      const double margin = 1.0 - sign * zk[i];
+      const bool active = margin > 0.0;
+      if (active) total += margin;
+      if (dk) dk[i] = active ? -sign / static_cast<double>(m) : 0.0;
     }
+    losses[k] = total / static_cast<double>(m);
   }
-  return total / static_cast<double>(m);
 }
 
-double MultiMarginHinge::score_loss(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y,
-                                    Eigen::MatrixXd* dz) const {
+void MultiMarginHinge::score_losses(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y, Index models,
+                                    double* losses, Eigen::MatrixXd* dz) const {
   const Index m = z.rows();
-  const Index k = z.cols();
-  if (dz) dz->setZero(m, k);
-  const double scale = 1.0 / (static_cast<double>(k) * static_cast<double>(m));
-  double total = 0.0;
-  for (Index i = 0; i < m; ++i) {
-    const Index label = static_cast<Index>(y(i));
-    for (Index j = 0; j < k; ++j) {
-      if (j == label) continue;
-      const double margin = 1.0 - z(i, label) + z(i, j);
-      if (margin > 0.0) {
-        total += margin;
-        if (dz) {
-          (*dz)(i, j) += scale;
-          (*dz)(i, label) -= scale;
+  const Index c = outputs();
+  const double scale = 1.0 / (static_cast<double>(c) * static_cast<double>(m));
+  if (dz) dz->setZero();
+  for (Index k = 0; k < models; ++k) {
+    const auto zk = z.middleCols(k * c, c);
+    double total = 0.0;
+    for (Index i = 0; i < m; ++i) {
+      const Index label = static_cast<Index>(y(i));
+      for (Index j = 0; j < c; ++j) {
+        if (j == label) continue;
+        const double margin = 1.0 - zk(i, label) + zk(i, j);
+        if (margin > 0.0) {
+          total += margin;
+          if (dz) {
+            (*dz)(i, k * c + j) += scale;
+            (*dz)(i, k * c + label) -= scale;
+          }
         }
       }
     }
+    losses[k] = total / (static_cast<double>(c) * static_cast<double>(m));
   }
-  return total / (static_cast<double>(k) * static_cast<double>(m));
 }
 
 void gather_rows(const Matrix& X, const Vector& y, std::span<const Index> rows, Matrix& Xb, Vector& yb) {

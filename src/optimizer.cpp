@@ -23,7 +23,19 @@ std::unique_ptr<Optimizer> make_optimizer(std::string_view name) {
   throw UsageError(fmt::format("unknown optimizer '{}' (choose sgd, momentum, nesterov, adagrad, rmsprop or adam)", name));
 }
 
+void keep_columns(Params& m, const std::vector<Index>& columns) {
+  if (m.size() == 0) return;
+  Params kept(m.rows(), static_cast<Index>(columns.size()));
+  for (std::size_t j = 0; j < columns.size(); ++j) kept.col(static_cast<Index>(j)) = m.col(columns[j]);
+  m.swap(kept);
+}
+
+// Each element gets lr·g exactly as in step(): the same operations in the same order.
 void Sgd::step(Params& params, const Params& g, double lr) { params.noalias() -= lr * g; }
+
+void Sgd::step_columns(Params& params, const Params& g, const Eigen::RowVectorXd& lr) {
+  params.array() -= g.array().rowwise() * lr.array();
+}
 
 std::vector<std::pair<std::string, double>> Momentum::hyperparameters() const {
   return {{"momentum", momentum_}, {"dampening", 0.0}};
@@ -47,6 +59,23 @@ void Momentum::step(Params& params, const Params& g, double lr) {
     params.noalias() -= lr * buffer_;
 }
 
+void Momentum::step_columns(Params& params, const Params& g, const Eigen::RowVectorXd& lr) {
+  if (first_) {
+    buffer_ = g;
+    first_ = false;
+  } else {
+    buffer_ = momentum_ * buffer_ + g;
+  }
+  for (Index j = 0; j < params.cols(); ++j) {
+    if (nesterov_)
+      params.col(j).noalias() -= lr(j) * (g.col(j) + momentum_ * buffer_.col(j));
+    else
+      params.col(j).noalias() -= lr(j) * buffer_.col(j);
+  }
+}
+
+void Momentum::keep_columns(const std::vector<Index>& columns) { lrfind::keep_columns(buffer_, columns); }
+
 std::vector<std::pair<std::string, double>> Adagrad::hyperparameters() const {
   return {{"eps", eps_}, {"lr_decay", 0.0}, {"initial_accumulator_value", 0.0}};
 }
@@ -59,6 +88,15 @@ void Adagrad::step(Params& params, const Params& g, double lr) {
   params.array() -= lr * g.array() / (sum_.array().sqrt() + eps_);
 }
 
+void Adagrad::step_columns(Params& params, const Params& g, const Eigen::RowVectorXd& lr) {
+  if (sum_.size() != g.size()) reset(g.rows(), g.cols());
+  sum_.array() += g.array().square();
+  for (Index j = 0; j < params.cols(); ++j)
+    params.col(j).array() -= lr(j) * g.col(j).array() / (sum_.col(j).array().sqrt() + eps_);
+}
+
+void Adagrad::keep_columns(const std::vector<Index>& columns) { lrfind::keep_columns(sum_, columns); }
+
 std::vector<std::pair<std::string, double>> RmsProp::hyperparameters() const {
   return {{"alpha", alpha_}, {"eps", eps_}};
 }
@@ -70,6 +108,15 @@ void RmsProp::step(Params& params, const Params& g, double lr) {
   square_avg_.array() = alpha_ * square_avg_.array() + (1.0 - alpha_) * g.array().square();
   params.array() -= lr * g.array() / (square_avg_.array().sqrt() + eps_);
 }
+
+void RmsProp::step_columns(Params& params, const Params& g, const Eigen::RowVectorXd& lr) {
+  if (square_avg_.size() != g.size()) reset(g.rows(), g.cols());
+  square_avg_.array() = alpha_ * square_avg_.array() + (1.0 - alpha_) * g.array().square();
+  for (Index j = 0; j < params.cols(); ++j)
+    params.col(j).array() -= lr(j) * g.col(j).array() / (square_avg_.col(j).array().sqrt() + eps_);
+}
+
+void RmsProp::keep_columns(const std::vector<Index>& columns) { lrfind::keep_columns(square_avg_, columns); }
 
 std::vector<std::pair<std::string, double>> Adam::hyperparameters() const {
   return {{"beta1", beta1_}, {"beta2", beta2_}, {"eps", eps_}};
@@ -90,6 +137,28 @@ void Adam::step(Params& params, const Params& g, double lr) {
   const double bias_correction2 = 1.0 - std::pow(beta2_, static_cast<double>(t_));
   const double step_size = lr / bias_correction1;
   params.array() -= step_size * m_.array() / (v_.array().sqrt() / std::sqrt(bias_correction2) + eps_);
+}
+
+}  // namespace lrfind
+
+namespace lrfind {
+
+void Adam::step_columns(Params& params, const Params& g, const Eigen::RowVectorXd& lr) {
+  if (m_.size() != g.size()) reset(g.rows(), g.cols());
+  ++t_;
+  m_.array() = beta1_ * m_.array() + (1.0 - beta1_) * g.array();
+  v_.array() = beta2_ * v_.array() + (1.0 - beta2_) * g.array().square();
+  const double bias_correction1 = 1.0 - std::pow(beta1_, static_cast<double>(t_));
+  const double bias_correction2 = 1.0 - std::pow(beta2_, static_cast<double>(t_));
+  for (Index j = 0; j < params.cols(); ++j) {
+    const double step_size = lr(j) / bias_correction1;
+    params.col(j).array() -= step_size * m_.col(j).array() / (v_.col(j).array().sqrt() / std::sqrt(bias_correction2) + eps_);
+  }
+}
+
+void Adam::keep_columns(const std::vector<Index>& columns) {
+  lrfind::keep_columns(m_, columns);
+  lrfind::keep_columns(v_, columns);
 }
 
 }  // namespace lrfind

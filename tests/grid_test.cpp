@@ -1,8 +1,12 @@
 #include "lrfind/grid.hpp"
+#include "lrfind/optimizer.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
+#include <sstream>
+#include <memory>
 #include <numeric>
 #include <random>
 
@@ -126,6 +130,122 @@ TEST(RunGrid, TrainingLossIncludesPenaltyValidationDoesNot) {
   model.loss_gradient(Xt, yt, w, &g);
   w -= 0.05 * g;
   EXPECT_NEAR(gap, model.penalty(w), 1e-12);
+}
+
+}  // namespace
+}  // namespace lrfind
+
+namespace lrfind {
+namespace {
+
+// A classification problem with `classes` classes in `features` dimensions.
+Problem clusters(Index rows, Index features, int classes, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  Problem p{Matrix(rows, features), Vector(rows), {}, {}};
+  for (Index i = 0; i < rows; ++i) {
+    const int label = static_cast<int>(i % classes);
+    for (Index j = 0; j < features; ++j) p.X(i, j) = normal(gen) + (j % classes == label ? 1.5 : 0.0);
+    p.y(i) = label;
+    (i % 4 == 0 ? p.validation : p.train).push_back(i);
+  }
+  return p;
+}
+
+double relative_difference(double a, double b) {
+  if (a == b) return 0.0;
+  return std::abs(a - b) / std::max(std::abs(a), std::abs(b));
+}
+
+// Training K rates at once, stacked in one parameter matrix, gives what
+// training each rate alone gives, to rounding: every loss of every epoch.
+TEST(RunGridStacked, MatchesEachRateTrainedAloneForEveryModelAndOptimizer) {
+  struct Case {
+    const char* name;
+    std::unique_ptr<Model> model;
+    Problem problem;
+  };
+  std::vector<Case> cases;
+  cases.push_back({"linear", std::make_unique<LinearRegression>(2, 0.0), noisy_line(157)});
+  cases.push_back({"linear-l2", std::make_unique<LinearRegression>(2, 0.01), noisy_line(157)});
+  cases.push_back({"logistic", std::make_unique<BinaryLogistic>(5, 0.0), clusters(149, 5, 2, 1)});
+  cases.push_back({"softmax", std::make_unique<SoftmaxRegression>(6, 3, 1e-3), clusters(151, 6, 3, 2)});
+  cases.push_back({"hinge", std::make_unique<BinaryHinge>(5, 1e-4), clusters(149, 5, 2, 3)});
+  cases.push_back({"multimargin", std::make_unique<MultiMarginHinge>(6, 3, 1e-4), clusters(151, 6, 3, 4)});
+  double worst = 0.0;
+  for (const Case& c : cases)
+    for (const std::string& optimizer : optimizer_names())
+      for (const Index batch : {Index{1}, Index{16}, Index{0}}) {
+        GridConfig config;
+        config.rates = {1e-3, 3e-3, 1e-2, 3e-2, 0.1};
+        config.epochs = 3;
+        config.batch_size = batch;
+        config.schedule = batch == 16 ? ScheduleKind::kCosine : ScheduleKind::kConstant;
+        Rng rng(11);
+        const auto together = run_grid(*c.model, optimizer, c.problem.X, c.problem.y, c.problem.train,
+                                       c.problem.validation, config, rng);
+        for (std::size_t r = 0; r < config.rates.size(); ++r) {
+          GridConfig one = config;
+          one.rates = {config.rates[r]};
+          Rng same(11);
+          const auto alone = run_grid(*c.model, optimizer, c.problem.X, c.problem.y, c.problem.train,
+                                      c.problem.validation, one, same)[0];
+          const std::string what = std::string(c.name) + " " + optimizer + " batch " + std::to_string(batch) +
+                                   " lr " + std::to_string(config.rates[r]);
+          ASSERT_EQ(together[r].diverged, alone.diverged) << what;
+          ASSERT_EQ(together[r].train_loss.size(), alone.train_loss.size()) << what;
+          ASSERT_EQ(together[r].val_loss.size(), alone.val_loss.size()) << what;
+          if (alone.diverged) continue;
+          for (std::size_t e = 0; e < alone.train_loss.size(); ++e) {
+            worst = std::max(worst, relative_difference(together[r].train_loss[e], alone.train_loss[e]));
+            worst = std::max(worst, relative_difference(together[r].val_loss[e], alone.val_loss[e]));
+            EXPECT_LT(relative_difference(together[r].train_loss[e], alone.train_loss[e]), 1e-12) << what;
+            EXPECT_LT(relative_difference(together[r].val_loss[e], alone.val_loss[e]), 1e-12) << what;
+          }
+        }
+      }
+  std::ostringstream text;
+  text << worst;
+  RecordProperty("worst_relative_difference", text.str());
+}
+
+TEST(RunGridStacked, SameResultEveryRun) {
+  const Problem p = clusters(203, 6, 3, 9);
+  const SoftmaxRegression model(6, 3, 0.0);
+  GridConfig config;
+  config.rates = {1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0};
+  config.epochs = 4;
+  config.batch_size = 8;
+  Rng a(5);
+  Rng b(5);
+  const auto first = run_grid(model, "adam", p.X, p.y, p.train, p.validation, config, a);
+  const auto second = run_grid(model, "adam", p.X, p.y, p.train, p.validation, config, b);
+  for (std::size_t r = 0; r < first.size(); ++r) {
+    EXPECT_EQ(first[r].diverged, second[r].diverged);
+    ASSERT_EQ(first[r].train_loss.size(), second[r].train_loss.size());
+    for (std::size_t e = 0; e < first[r].train_loss.size(); ++e)
+      EXPECT_EQ(std::memcmp(&first[r].train_loss[e], &second[r].train_loss[e], sizeof(double)), 0);
+  }
+}
+
+TEST(RunGridStacked, ADivergingRateLeavesTheOthersAsTheyWouldBe) {
+  const Problem p = noisy_line(120);
+  const LinearRegression model(2, 0.0);
+  GridConfig config;
+  config.rates = {0.01, 1e6, 0.05};
+  config.epochs = 3;
+  config.batch_size = 4;
+  Rng rng(2);
+  const auto together = run_grid(model, "sgd", p.X, p.y, p.train, p.validation, config, rng);
+  EXPECT_TRUE(together[1].diverged);
+  EXPECT_TRUE(std::isnan(together[1].train_loss.back()));
+  GridConfig one = config;
+  one.rates = {0.05};
+  Rng same(2);
+  const auto alone = run_grid(model, "sgd", p.X, p.y, p.train, p.validation, one, same)[0];
+  ASSERT_EQ(together[2].train_loss.size(), 3u);
+  for (std::size_t e = 0; e < 3; ++e)
+    EXPECT_LT(relative_difference(together[2].train_loss[e], alone.train_loss[e]), 1e-12);
 }
 
 }  // namespace

@@ -39,14 +39,23 @@ class Model {
   // (l2/2)·||W||², the intercept row excluded.
   double penalty(const Params& params) const;
 
+  // Many models at once: `stacked` holds `models` parameter matrices side by
+  // side ((features + 1) x models·outputs), so that a batch costs one matrix
+  // product for all of them. Fills z with the scores, losses[k] with model k's
+  // mean data loss on (X, y) and, when dz is not null, dz with d(loss_k)/dz
+  // in the layout of z. The arithmetic per model is that of loss_gradient.
+  void stacked_losses(const Eigen::Ref<const Matrix>& X, const Eigen::Ref<const Vector>& y, const Params& stacked,
+                      Index models, Eigen::MatrixXd& z, double* losses, Eigen::MatrixXd* dz) const;
+
  protected:
-  // Mean loss of the scores z (rows x outputs) against y; when dz is not null
-  // it receives d(mean loss)/dz, the 1/rows included.
-  virtual double score_loss(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y,
-                            Eigen::MatrixXd* dz) const = 0;
+  // Mean losses of `models` models whose scores are the column blocks of z
+  // (rows x models·outputs) against y; when dz is not null it receives
+  // d(mean loss)/dz in the same layout (sized by the caller), the 1/rows included.
+  virtual void score_losses(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y, Index models,
+                            double* losses, Eigen::MatrixXd* dz) const = 0;
 
  private:
-  Eigen::MatrixXd scores(const Eigen::Ref<const Matrix>& X, const Params& params) const;
+  void scores_into(const Eigen::Ref<const Matrix>& X, const Params& params, Eigen::MatrixXd& z) const;
 
   Index features_;
   Index outputs_;
@@ -60,7 +69,8 @@ class LinearRegression final : public Model {
   std::string_view loss_name() const override { return "MSELoss"; }
 
  protected:
-  double score_loss(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y, Eigen::MatrixXd* dz) const override;
+  void score_losses(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y, Index models, double* losses,
+                    Eigen::MatrixXd* dz) const override;
 };
 
 // Two classes: BCEWithLogitsLoss with the second class as 1; softplus(z) - t·z
@@ -71,7 +81,8 @@ class BinaryLogistic final : public Model {
   std::string_view loss_name() const override { return "BCEWithLogitsLoss"; }
 
  protected:
-  double score_loss(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y, Eigen::MatrixXd* dz) const override;
+  void score_losses(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y, Index models, double* losses,
+                    Eigen::MatrixXd* dz) const override;
 };
 
 // More than two classes: CrossEntropyLoss, logsumexp(z) - z_y with the row
@@ -82,7 +93,8 @@ class SoftmaxRegression final : public Model {
   std::string_view loss_name() const override { return "CrossEntropyLoss"; }
 
  protected:
-  double score_loss(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y, Eigen::MatrixXd* dz) const override;
+  void score_losses(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y, Index models, double* losses,
+                    Eigen::MatrixXd* dz) const override;
 };
 
 // Two classes: hinge max(0, 1 - s·z) with s = -1 for the first class, +1 for
@@ -93,7 +105,8 @@ class BinaryHinge final : public Model {
   std::string_view loss_name() const override { return "hinge"; }
 
  protected:
-  double score_loss(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y, Eigen::MatrixXd* dz) const override;
+  void score_losses(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y, Index models, double* losses,
+                    Eigen::MatrixXd* dz) const override;
 };
 
 // More than two classes: torch.nn.MultiMarginLoss(p=1, margin=1):
@@ -104,7 +117,8 @@ class MultiMarginHinge final : public Model {
   std::string_view loss_name() const override { return "MultiMarginLoss"; }
 
  protected:
-  double score_loss(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y, Eigen::MatrixXd* dz) const override;
+  void score_losses(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y, Index models, double* losses,
+                    Eigen::MatrixXd* dz) const override;
 };
 
 // The model for a kind and a number of classes (0 for regression).

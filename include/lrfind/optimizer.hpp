@@ -24,7 +24,16 @@ class Optimizer {
   virtual void reset(Index rows, Index cols) = 0;
   // One update of `params` with gradient `g` and learning rate `lr`.
   virtual void step(Params& params, const Params& g, double lr) = 0;
+  // The same for models stacked side by side: column j of `params` learns at
+  // rate lr(j); each element is updated exactly as step() would.
+  virtual void step_columns(Params& params, const Params& g, const Eigen::RowVectorXd& lr) = 0;
+  // Keeps the state of the given columns only, in that order (models that
+  // leave a stack).
+  virtual void keep_columns(const std::vector<Index>& columns) = 0;
 };
+
+// The given columns of m, in that order.
+void keep_columns(Params& m, const std::vector<Index>& columns);
 
 // "sgd", "momentum", "nesterov", "adagrad", "rmsprop" or "adam"; throws UsageError.
 std::unique_ptr<Optimizer> make_optimizer(std::string_view name);
@@ -37,6 +46,8 @@ class Sgd final : public Optimizer {
   std::vector<std::pair<std::string, double>> hyperparameters() const override { return {}; }
   void reset(Index, Index) override {}
   void step(Params& params, const Params& g, double lr) override;
+  void step_columns(Params& params, const Params& g, const Eigen::RowVectorXd& lr) override;
+  void keep_columns(const std::vector<Index>&) override {}
 };
 
 // torch.optim.SGD with momentum μ, dampening 0: b <- g on the first step, then
@@ -49,6 +60,8 @@ class Momentum final : public Optimizer {
   std::vector<std::pair<std::string, double>> hyperparameters() const override;
   void reset(Index rows, Index cols) override;
   void step(Params& params, const Params& g, double lr) override;
+  void step_columns(Params& params, const Params& g, const Eigen::RowVectorXd& lr) override;
+  void keep_columns(const std::vector<Index>& columns) override;
 
  private:
   double momentum_;
@@ -66,6 +79,8 @@ class Adagrad final : public Optimizer {
   std::vector<std::pair<std::string, double>> hyperparameters() const override;
   void reset(Index rows, Index cols) override;
   void step(Params& params, const Params& g, double lr) override;
+  void step_columns(Params& params, const Params& g, const Eigen::RowVectorXd& lr) override;
+  void keep_columns(const std::vector<Index>& columns) override;
 
  private:
   double eps_;
@@ -81,6 +96,8 @@ class RmsProp final : public Optimizer {
   std::vector<std::pair<std::string, double>> hyperparameters() const override;
   void reset(Index rows, Index cols) override;
   void step(Params& params, const Params& g, double lr) override;
+  void step_columns(Params& params, const Params& g, const Eigen::RowVectorXd& lr) override;
+  void keep_columns(const std::vector<Index>& columns) override;
 
  private:
   double alpha_;
@@ -97,6 +114,8 @@ class Adam final : public Optimizer {
   std::vector<std::pair<std::string, double>> hyperparameters() const override;
   void reset(Index rows, Index cols) override;
   void step(Params& params, const Params& g, double lr) override;
+  void step_columns(Params& params, const Params& g, const Eigen::RowVectorXd& lr) override;
+  void keep_columns(const std::vector<Index>& columns) override;
 
  private:
   double beta1_;

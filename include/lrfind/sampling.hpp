@@ -35,6 +35,12 @@ class EpochSampler {
   // The next batch (a view valid until the next call); starts a new epoch,
   // reshuffled, when the previous one is used up.
   std::span<const Index> next();
+  // Up to `count` rows that the next batches of this epoch will hold (for
+  // prefetching; empty at the end of an epoch).
+  std::span<const Index> upcoming(std::size_t count) const {
+    const std::size_t from = std::min(position_, order_.size());
+    return std::span<const Index>(order_).subspan(from, std::min(count, order_.size() - from));
+  }
   // True when the batch most recently returned was the last of its epoch.
   bool epoch_finished() const { return position_ >= order_.size(); }
   Index batch_size() const { return batch_; }
