@@ -72,7 +72,7 @@ std::vector<Split> make_splits(Index rows, int k, double holdout, Rng& rng) {
   return splits;
 }
 
-CvObjective::CvObjective(const Model& model, const Matrix& X, const Vector& y,
+CvObjective::CvObjective(const Model& model, const Features& X, const Vector& y,
                          std::vector<std::vector<Split>> splits, std::vector<std::uint64_t> seeds, GridConfig budget,
                          std::string optimizer)
     : model_(model),
@@ -170,7 +170,7 @@ double best_rate(const std::map<double, CvObjective::Score>& scores) {
 
 }  // namespace
 
-AutoResult run_auto(const Model& model, const std::string& optimizer, const Matrix& X, const Vector& y,
+AutoResult run_auto(const Model& model, const std::string& optimizer, const Features& X, const Vector& y,
                     std::span<const Index> rows, const AutoConfig& config, const ProgressFn& progress) {
   // Progress by stage: bracket 0-15%, grid 15-55%, widening 55-70%, refinement 70-100%.
   const auto report = [&](double fraction, std::string_view stage) {

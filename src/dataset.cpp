@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <type_traits>
 #include <fmt/format.h>
 
 #include "lrfind/error.hpp"
@@ -64,25 +65,79 @@ bool parse_number(std::string_view text, double& value) {
   return ec == std::errc();
 }
 
-Standardization standardize(Matrix& X, std::span<const Index> fit_rows) {
+namespace {
+
+template <typename M>
+Standardization standardize_storage(M& X, std::span<const Index> fit_rows) {
   const Index d = X.cols();
   Standardization s{Vector::Zero(d), Vector::Ones(d)};
   if (fit_rows.empty()) return s;
   const double n = static_cast<double>(fit_rows.size());
-  for (const Index r : fit_rows) s.mean += X.row(r).transpose();
+  for (const Index r : fit_rows) s.mean += X.row(r).transpose().template cast<double>();
   s.mean /= n;
   // Two-pass variance: stable for columns with a large mean.
   Vector variance = Vector::Zero(d);
-  for (const Index r : fit_rows) variance += (X.row(r).transpose() - s.mean).array().square().matrix();
+  for (const Index r : fit_rows) variance += (X.row(r).transpose().template cast<double>() - s.mean).array().square().matrix();
   variance /= n;
   for (Index c = 0; c < d; ++c) {
     const double sd = std::sqrt(variance(c));
     // A column constant on the fit rows is only centred.
     s.scale(c) = sd > 1e-12 * std::max(1.0, std::abs(s.mean(c))) ? sd : 1.0;
   }
-  X.rowwise() -= s.mean.transpose();
-  X.array().rowwise() /= s.scale.transpose().array();
+  using Scalar = typename M::Scalar;
+  if constexpr (std::is_same_v<Scalar, double>) {
+    X.rowwise() -= s.mean.transpose();
+    X.array().rowwise() /= s.scale.transpose().array();
+  } else {
+    // In double, then rounded once to the storage type.
+    for (Index r = 0; r < X.rows(); ++r)
+      X.row(r) = ((X.row(r).template cast<double>() - s.mean.transpose()).array() / s.scale.transpose().array())
+                     .template cast<Scalar>()
+                     .matrix();
+  }
   return s;
+}
+
+}  // namespace
+
+Standardization standardize(Matrix& X, std::span<const Index> fit_rows) { return standardize_storage(X, fit_rows); }
+
+Standardization standardize(Features& X, std::span<const Index> fit_rows) {
+  return X.precision() == Precision::kFloat32 ? standardize_storage(X.f32(), fit_rows)
+                                              : standardize_storage(X.f64(), fit_rows);
+}
+
+Features Features::allocate(Index rows, Index cols, Precision precision) {
+  Features f;
+  f.single_ = precision == Precision::kFloat32;
+  if (f.single_)
+    f.f32_.resize(rows, cols);
+  else
+    f.f64_.resize(rows, cols);
+  return f;
+}
+
+void Features::gather(std::span<const Index> rows, Matrix& out) const {
+  const Index m = static_cast<Index>(rows.size());
+  if (out.rows() != m || out.cols() != cols()) out.resize(m, cols());
+  if (single_) {
+    for (Index i = 0; i < m; ++i) out.row(i) = f32_.row(rows[static_cast<std::size_t>(i)]).cast<double>();
+  } else {
+    for (Index i = 0; i < m; ++i) out.row(i) = f64_.row(rows[static_cast<std::size_t>(i)]);
+  }
+}
+
+Eigen::Ref<const Matrix> Features::block(Index start, Index count, Matrix& scratch) const {
+  if (!single_) return f64_.middleRows(start, count);
+  scratch = f32_.middleRows(start, count).cast<double>();
+  return scratch;
+}
+
+void Features::prefetch(Index r) const {
+  const char* row = single_ ? reinterpret_cast<const char*>(f32_.row(r).data())
+                            : reinterpret_cast<const char*>(f64_.row(r).data());
+  const std::size_t bytes = static_cast<std::size_t>(cols()) * (single_ ? sizeof(float) : sizeof(double));
+  for (std::size_t offset = 0; offset < bytes; offset += 64) __builtin_prefetch(row + offset);
 }
 
 }  // namespace lrfind

@@ -12,7 +12,7 @@ namespace {
 
 // The data loss of every stacked model over `rows`, a chunk at a time, so that
 // no copy of the data is made: one matrix product per chunk for all models.
-void stacked_mean_losses(const Model& model, const Matrix& X, const Vector& y, std::span<const Index> rows,
+void stacked_mean_losses(const Model& model, const Features& X, const Vector& y, std::span<const Index> rows,
                          const Params& stacked, Index models, std::vector<double>& out) {
   constexpr std::size_t kChunk = 4096;
   out.assign(static_cast<std::size_t>(models), 0.0);
@@ -33,7 +33,7 @@ void stacked_mean_losses(const Model& model, const Matrix& X, const Vector& y, s
 
 }  // namespace
 
-std::vector<GridRateResult> run_grid(const Model& model, const std::string& optimizer_name, const Matrix& X,
+std::vector<GridRateResult> run_grid(const Model& model, const std::string& optimizer_name, const Features& X,
                                      const Vector& y, std::span<const Index> train_rows,
                                      std::span<const Index> validation_rows, const GridConfig& config, Rng& rng,
                                      const ProgressFn& progress) {
@@ -100,11 +100,9 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
 
   // Small batches are random rows of a large matrix: fetch the next ones
   // from memory while this one trains.
-  const std::size_t row_bytes = static_cast<std::size_t>(X.cols()) * sizeof(double);
   const auto prefetch = [&] {
     for (const Index r : sampler.upcoming(static_cast<std::size_t>(std::max<Index>(sampler.batch_size(), 8)))) {
-      const char* row = reinterpret_cast<const char*>(X.row(r).data());
-      for (std::size_t offset = 0; offset < row_bytes; offset += 64) __builtin_prefetch(row + offset);
+      X.prefetch(r);
       __builtin_prefetch(y.data() + r);
     }
   };

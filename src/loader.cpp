@@ -23,6 +23,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -978,9 +979,13 @@ Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const
   // Copy block by block, handing each block's memory back as soon as it is
   // copied; blocks land on rows known in advance, so threads share the work.
   const Index n = static_cast<Index>(kept);
-  data.features.resize(n, width);
+  data.features = Features::allocate(n, width, std::is_same_v<Scalar, float> ? Precision::kFloat32 : Precision::kFloat64);
   data.targets.resize(n);
-  Scalar* X = data.features.data();
+  Scalar* X;
+  if constexpr (std::is_same_v<Scalar, float>)
+    X = data.features.f32().data();
+  else
+    X = data.features.f64().data();
   std::vector<Index> first_row(blocks.size() + 1, 0);
   for (std::size_t k = 0; k < blocks.size(); ++k) first_row[k + 1] = first_row[k] + static_cast<Index>(blocks[k].kept);
   const auto copy_block = [&](std::size_t k) {
@@ -1312,6 +1317,7 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
 
 Dataset load(ByteStream& in, const std::string& source, const LoadOptions& options,
              const ReadFraction& fraction = {}) {
+  if (options.columns.precision == Precision::kFloat32) return load_stream<float>(in, source, options, fraction);
   return load_stream<double>(in, source, options, fraction);
 }
 

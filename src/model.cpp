@@ -190,17 +190,14 @@ void MultiMarginHinge::score_losses(const Eigen::MatrixXd& z, const Eigen::Ref<c
   }
 }
 
-void gather_rows(const Matrix& X, const Vector& y, std::span<const Index> rows, Matrix& Xb, Vector& yb) {
+void gather_rows(const Features& X, const Vector& y, std::span<const Index> rows, Matrix& Xb, Vector& yb) {
   const Index m = static_cast<Index>(rows.size());
-  if (Xb.rows() != m || Xb.cols() != X.cols()) Xb.resize(m, X.cols());
+  X.gather(rows, Xb);
   if (yb.size() != m) yb.resize(m);
-  for (Index i = 0; i < m; ++i) {
-    Xb.row(i) = X.row(rows[static_cast<std::size_t>(i)]);
-    yb(i) = y(rows[static_cast<std::size_t>(i)]);
-  }
+  for (Index i = 0; i < m; ++i) yb(i) = y(rows[static_cast<std::size_t>(i)]);
 }
 
-double mean_loss(const Model& model, const Matrix& X, const Vector& y, std::span<const Index> rows,
+double mean_loss(const Model& model, const Features& X, const Vector& y, std::span<const Index> rows,
                  const Params& params, bool with_penalty) {
   constexpr std::size_t kChunk = 4096;
   if (rows.empty()) return 0.0;

@@ -27,7 +27,7 @@ StopReason StopRule::check(double loss, double smoothed) {
   return StopReason::kCompleted;
 }
 
-RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const Matrix& X, const Vector& y,
+RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const Features& X, const Vector& y,
                                std::span<const Index> rows, const RangeTestConfig& config, Rng& rng) {
   RangeTestResult result;
   const Sweep sweep(config.min_lr, config.max_lr, config.steps, config.sweep);

@@ -102,6 +102,7 @@ Json make_report(const RunResult& result) {
                        {"train_rows", result.train_rows},
                        {"validation_rows", result.validation_rows},
                        {"features", data.features.cols()},
+                       {"precision", data.features.precision() == Precision::kFloat32 ? "float32" : "float64"},
                        {"feature_names", data.feature_names},
                        {"categorical_columns", data.categorical_columns},
                        {"target", data.target_name},

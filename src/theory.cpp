@@ -17,21 +17,42 @@ std::optional<double> curvature_constant(ModelKind kind, std::size_t classes) {
 
 namespace {
 
+// Calls fn with the rows `rows` of X as doubles, a chunk at a time: a run of
+// consecutive rows of float64 storage in place, anything else gathered.
+template <typename Fn>
+void for_each_chunk(const Features& X, std::span<const Index> rows, Fn&& fn) {
+  constexpr std::size_t kChunk = 4096;
+  Matrix scratch;
+  for (std::size_t start = 0; start < rows.size(); start += kChunk) {
+    const std::size_t count = std::min(kChunk, rows.size() - start);
+    const std::span<const Index> chunk = rows.subspan(start, count);
+    const bool consecutive = chunk.back() - chunk.front() == static_cast<Index>(count - 1) &&
+                             std::adjacent_find(chunk.begin(), chunk.end(),
+                                                [](Index a, Index b) { return b != a + 1; }) == chunk.end();
+    if (consecutive) {
+      fn(X.block(chunk.front(), static_cast<Index>(count), scratch));
+    } else {
+      X.gather(chunk, scratch);
+      fn(Eigen::Ref<const Matrix>(scratch));
+    }
+  }
+}
+
 // y = X̃ᵀ(X̃v)/n over row chunks, without forming X̃ᵀX̃: O(n·d) time, O(d) memory.
-void gram_times(const Matrix& X, std::span<const Index> rows, const Eigen::VectorXd& v, Eigen::VectorXd& y) {
+void gram_times(const Features& X, std::span<const Index> rows, const Eigen::VectorXd& v, Eigen::VectorXd& y) {
   const Index d = X.cols();
   y.setZero(d + 1);
-  for (const Index r : rows) {
-    const double z = X.row(r).dot(v.head(d)) + v(d);
-    y.head(d) += z * X.row(r).transpose();
-    y(d) += z;
-  }
+  for_each_chunk(X, rows, [&](const Eigen::Ref<const Matrix>& chunk) {
+    const Eigen::VectorXd z = (chunk * v.head(d)).array() + v(d);
+    y.head(d).noalias() += chunk.transpose() * z;
+    y(d) += z.sum();
+  });
   y /= static_cast<double>(rows.size());
 }
 
 }  // namespace
 
-double largest_gram_eigenvalue(const Matrix& X, std::span<const Index> rows) {
+double largest_gram_eigenvalue(const Features& X, std::span<const Index> rows) {
   const Index d = X.cols() + 1;
   if (rows.empty()) return 0.0;
   // Up to a few hundred columns the Gram matrix G = X̃ᵀX̃/n is formed once (one
@@ -40,30 +61,15 @@ double largest_gram_eigenvalue(const Matrix& X, std::span<const Index> rows) {
   constexpr Index kMaxGramColumns = 512;
   Eigen::MatrixXd gram;
   if (d <= kMaxGramColumns) {
-    // G = [XᵀX, Xᵀ1; 1ᵀX, n] over the rows, chunk by chunk: a run of
-    // consecutive rows is used in place, any other chunk is gathered first.
+    // G = [XᵀX, Xᵀ1; 1ᵀX, n] over the rows.
     const Index f = d - 1;
     gram = Eigen::MatrixXd::Zero(d, d);
     Eigen::MatrixXd xtx = Eigen::MatrixXd::Zero(f, f);
     Eigen::RowVectorXd sums = Eigen::RowVectorXd::Zero(f);
-    constexpr std::size_t kChunk = 4096;
-    Matrix block;
-    for (std::size_t start = 0; start < rows.size(); start += kChunk) {
-      const std::size_t count = std::min(kChunk, rows.size() - start);
-      const bool consecutive = rows[start + count - 1] - rows[start] == static_cast<Index>(count - 1) &&
-                               std::adjacent_find(rows.begin() + static_cast<std::ptrdiff_t>(start),
-                                                  rows.begin() + static_cast<std::ptrdiff_t>(start + count),
-                                                  [](Index a, Index b) { return b != a + 1; }) ==
-                                   rows.begin() + static_cast<std::ptrdiff_t>(start + count);
-      if (!consecutive) {
-        block.resize(static_cast<Index>(count), f);
-        for (std::size_t i = 0; i < count; ++i) block.row(static_cast<Index>(i)) = X.row(rows[start + i]);
-      }
-      const Eigen::Ref<const Matrix> chunk = consecutive ? X.middleRows(rows[start], static_cast<Index>(count))
-                                                         : std::as_const(block).middleRows(0, static_cast<Index>(count));
+    for_each_chunk(X, rows, [&](const Eigen::Ref<const Matrix>& chunk) {
       xtx.selfadjointView<Eigen::Lower>().rankUpdate(chunk.transpose());
       sums += chunk.colwise().sum();
-    }
+    });
     gram.topLeftCorner(f, f) = xtx.selfadjointView<Eigen::Lower>();
     gram.block(f, 0, 1, f) = sums;
     gram.block(0, f, f, 1) = sums.transpose();
@@ -93,14 +99,16 @@ double largest_gram_eigenvalue(const Matrix& X, std::span<const Index> rows) {
   return lambda;
 }
 
-std::optional<Theory> estimate_theory(ModelKind kind, std::size_t classes, double l2, const Matrix& X,
+std::optional<Theory> estimate_theory(ModelKind kind, std::size_t classes, double l2, const Features& X,
                                       std::span<const Index> rows, Index batch_size) {
   const std::optional<double> c = curvature_constant(kind, classes);
   if (!c || rows.empty()) return std::nullopt;
   Theory t;
   t.smoothness = *c * largest_gram_eigenvalue(X, rows) + l2;
   double max_norm = 0.0;
-  for (const Index r : rows) max_norm = std::max(max_norm, X.row(r).squaredNorm() + 1.0);
+  for_each_chunk(X, rows, [&](const Eigen::Ref<const Matrix>& chunk) {
+    if (chunk.rows() > 0) max_norm = std::max(max_norm, chunk.rowwise().squaredNorm().maxCoeff() + 1.0);
+  });
   t.max_example_smoothness = *c * max_norm + l2;
   t.max_stable_lr_full_batch = 2.0 / t.smoothness;
   const double n = static_cast<double>(rows.size());

@@ -15,19 +15,21 @@ struct Problem {
   Matrix X;
   Vector y;
   std::vector<Index> rows;
+  Features features;  // X, as the objective holds it
 };
 
 // A noisy linear target, or its sign as two classes.
 Problem make_problem(Index n, bool classes, unsigned seed) {
   std::mt19937 gen(seed);
   std::normal_distribution<double> normal(0.0, 1.0);
-  Problem p{Matrix(n, 3), Vector(n), std::vector<Index>(static_cast<std::size_t>(n))};
+  Problem p{Matrix(n, 3), Vector(n), std::vector<Index>(static_cast<std::size_t>(n)), {}};
   std::iota(p.rows.begin(), p.rows.end(), Index{0});
   for (Index i = 0; i < n; ++i) {
     for (Index j = 0; j < 3; ++j) p.X(i, j) = normal(gen);
     const double t = 1.5 * p.X(i, 0) - p.X(i, 1) + 0.5 * normal(gen);
     p.y(i) = classes ? (t > 0 ? 1.0 : 0.0) : t + 2.0;
   }
+  p.features = p.X;
   return p;
 }
 
@@ -70,7 +72,7 @@ CvObjective make_objective(const Model& model, const Problem& p, int repeats) {
   GridConfig budget;
   budget.epochs = 3;
   budget.batch_size = 16;
-  return CvObjective(model, p.X, p.y, std::move(splits), std::move(seeds), budget, "sgd");
+  return CvObjective(model, p.features, p.y, std::move(splits), std::move(seeds), budget, "sgd");
 }
 
 TEST(CvObjective, ScoreOfARateDoesNotDependOnItsCompany) {

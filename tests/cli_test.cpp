@@ -1077,3 +1077,20 @@ TEST(CliHelp, VersionPrintsToolVersion) {
 
 }  // namespace
 }  // namespace lrfind
+
+namespace lrfind {
+namespace {
+
+TEST(CliFloat32, SameRecommendationAsFloat64OnRealData) {
+  const Json wide = run_ok({"data/breast_cancer.csv", "--model", "logistic", "--method", "range", "-q"});
+  const Json narrow = run_ok({"data/breast_cancer.csv", "--model", "logistic", "--method", "range", "-q", "--float32"});
+  EXPECT_EQ(wide.at("dataset").at("precision"), "float64");
+  EXPECT_EQ(narrow.at("dataset").at("precision"), "float32");
+  // The data differ by float rounding only: the curves agree closely, the recommendation to a few percent.
+  const double a = wide.at("recommended_lr").get<double>();
+  const double b = narrow.at("recommended_lr").get<double>();
+  EXPECT_NEAR(std::log(a / b), 0.0, 0.05) << a << " vs " << b;
+}
+
+}  // namespace
+}  // namespace lrfind

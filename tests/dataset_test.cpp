@@ -83,7 +83,7 @@ TEST(DatasetTarget, DefaultsToTheLastColumn) {
   const Dataset d = load("x,y,t\n1,2,3\n4,5,6\n");
   EXPECT_EQ(d.target_name, "t");
   EXPECT_EQ(d.feature_names, (Names{"x", "y"}));
-  EXPECT_EQ(d.features, matrix(2, 2, {1, 2, 4, 5}));
+  EXPECT_EQ(d.features.f64(), matrix(2, 2, {1, 2, 4, 5}));
   EXPECT_EQ(d.targets, vector({3, 6}));
   EXPECT_EQ(d.rows(), 2);
   EXPECT_EQ(d.rows_read, 2u);
@@ -96,7 +96,7 @@ TEST(DatasetTarget, SelectedByHeaderName) {
   const Dataset d = load("x,y,t\n1,2,3\n4,5,6\n", target("x"));
   EXPECT_EQ(d.target_name, "x");
   EXPECT_EQ(d.feature_names, (Names{"y", "t"}));
-  EXPECT_EQ(d.features, matrix(2, 2, {2, 3, 5, 6}));
+  EXPECT_EQ(d.features.f64(), matrix(2, 2, {2, 3, 5, 6}));
   EXPECT_EQ(d.targets, vector({1, 4}));
 }
 
@@ -104,7 +104,7 @@ TEST(DatasetTarget, SelectedByOneBasedIndex) {
   const Dataset d = load("x,y,t\n1,2,3\n4,5,6\n", target("2"));
   EXPECT_EQ(d.target_name, "y");
   EXPECT_EQ(d.feature_names, (Names{"x", "t"}));
-  EXPECT_EQ(d.features, matrix(2, 2, {1, 3, 4, 6}));
+  EXPECT_EQ(d.features.f64(), matrix(2, 2, {1, 3, 4, 6}));
   EXPECT_EQ(d.targets, vector({2, 5}));
 }
 
@@ -152,7 +152,7 @@ TEST(DatasetTarget, SingleColumnTableIsDataError) {
 TEST(DatasetDrop, ColumnsByNameAndIndexAreRemoved) {
   const Dataset d = load("a,b,c,d,t\n1,2,3,4,5\n6,7,8,9,10\n", drop({"b", "3"}));
   EXPECT_EQ(d.feature_names, (Names{"a", "d"}));
-  EXPECT_EQ(d.features, matrix(2, 2, {1, 4, 6, 9}));
+  EXPECT_EQ(d.features.f64(), matrix(2, 2, {1, 4, 6, 9}));
   EXPECT_EQ(d.targets, vector({5, 10}));
 }
 
@@ -178,7 +178,7 @@ TEST(DatasetDrop, MissingValueInDroppedColumnKeepsTheRow) {
   const Dataset d = load("a,junk,t\n1,NA,3\n4,,6\n", drop({"junk"}));
   EXPECT_EQ(d.rows(), 2);
   EXPECT_EQ(d.rows_dropped, 0u);
-  EXPECT_EQ(d.features, matrix(2, 1, {1, 4}));
+  EXPECT_EQ(d.features.f64(), matrix(2, 1, {1, 4}));
 }
 
 TEST(DatasetDrop, TextInDroppedColumnIsNotEncoded) {
@@ -211,7 +211,7 @@ TEST(DatasetMissing, EachMissingTokenDropsItsRowAndIsCounted) {
       " NA ,2,3\n");
   EXPECT_EQ(d.rows_read, 10u);
   EXPECT_EQ(d.rows_dropped, 8u);
-  EXPECT_EQ(d.features, matrix(2, 2, {1, 2, 4, 5}));
+  EXPECT_EQ(d.features.f64(), matrix(2, 2, {1, 2, 4, 5}));
   EXPECT_EQ(d.targets, vector({3, 6}));
 }
 
@@ -226,7 +226,7 @@ TEST(DatasetMissing, MissingCellsDoNotMakeANumericColumnCategorical) {
   const Dataset d = load("x,t\n1.5,1\nNA,2\n-2,3\n");
   EXPECT_EQ(d.feature_names, (Names{"x"}));
   EXPECT_TRUE(d.categorical_columns.empty());
-  EXPECT_EQ(d.features, matrix(2, 1, {1.5, -2}));
+  EXPECT_EQ(d.features.f64(), matrix(2, 1, {1.5, -2}));
 }
 
 // ---------------------------------------------------------------- feature types
@@ -235,7 +235,7 @@ TEST(DatasetCategorical, OneHotColumnsInSortedOrder) {
   const Dataset d = load("n,color,t\n1,red,10\n2,blue,20\n3,green,30\n4,blue,40\n");
   EXPECT_EQ(d.feature_names, (Names{"n", "color=blue", "color=green", "color=red"}));
   EXPECT_EQ(d.categorical_columns, (Names{"color"}));
-  EXPECT_EQ(d.features, matrix(4, 4,
+  EXPECT_EQ(d.features.f64(), matrix(4, 4,
                                {1, 0, 0, 1,  //
                                 2, 1, 0, 0,  //
                                 3, 0, 1, 0,  //
@@ -252,13 +252,13 @@ TEST(DatasetCategorical, OneNonNumberMakesTheColumnCategorical) {
   const Dataset d = load("x,t\n1,1\n2,2\nx,3\n1,4\n");
   EXPECT_EQ(d.categorical_columns, (Names{"x"}));
   EXPECT_EQ(d.feature_names, (Names{"x=1", "x=2", "x=x"}));
-  EXPECT_EQ(d.features, matrix(4, 3, {1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0}));
+  EXPECT_EQ(d.features.f64(), matrix(4, 3, {1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0}));
 }
 
 TEST(DatasetCategorical, SurroundingBlanksDoNotMakeNewLevels) {
   const Dataset d = load("c,t\nred,1\n red ,2\nblue\t,3\n");
   EXPECT_EQ(d.feature_names, (Names{"c=blue", "c=red"}));
-  EXPECT_EQ(d.features, matrix(3, 2, {0, 1, 0, 1, 1, 0}));
+  EXPECT_EQ(d.features.f64(), matrix(3, 2, {0, 1, 0, 1, 1, 0}));
 }
 
 TEST(DatasetCategorical, InfinityAmongWordsIsACategory) {
@@ -273,7 +273,7 @@ TEST(DatasetCategorical, InfinityAmongWordsIsACategory) {
 TEST(DatasetNumeric, BlanksSignsAndExponentsAreNumbers) {
   const Dataset d = load("x,t\n 1.5 ,1\n+2,2\n-3e2,3\n.25,4\n");
   EXPECT_TRUE(d.categorical_columns.empty());
-  EXPECT_EQ(d.features, matrix(4, 1, {1.5, 2, -300, 0.25}));
+  EXPECT_EQ(d.features.f64(), matrix(4, 1, {1.5, 2, -300, 0.25}));
 }
 
 TEST(DatasetNumeric, InfinityIsDataErrorNamingTheLine) {
@@ -292,7 +292,7 @@ TEST(DatasetNumeric, OverflowIsDataErrorNamingThePhysicalLine) {
 TEST(DatasetNumeric, NonFiniteValueInDroppedRowIsIgnored) {
   const Dataset d = load("x,y,t\n1,2,3\ninf,NA,4\n5,6,7\n");
   EXPECT_EQ(d.rows_dropped, 1u);
-  EXPECT_EQ(d.features, matrix(2, 2, {1, 2, 5, 6}));
+  EXPECT_EQ(d.features.f64(), matrix(2, 2, {1, 2, 5, 6}));
 }
 
 // ---------------------------------------------------------------- regression target
@@ -360,7 +360,7 @@ TEST(DatasetClasses, LabelsAreTrimmed) {
 TEST(DatasetClasses, FeaturesAreStillBuiltForClassification) {
   const Dataset d = load_classes("x,c,y\n1.5,u,a\n2.5,v,b\n");
   EXPECT_EQ(d.feature_names, (Names{"x", "c=u", "c=v"}));
-  EXPECT_EQ(d.features, matrix(2, 3, {1.5, 1, 0, 2.5, 0, 1}));
+  EXPECT_EQ(d.features.f64(), matrix(2, 3, {1.5, 1, 0, 2.5, 0, 1}));
 }
 
 TEST(DatasetClasses, SingleClassIsDataError) {

@@ -44,7 +44,11 @@ void expect_same(const Dataset& a, const Dataset& b, const std::string& what) {
   ASSERT_EQ(a.features.rows(), b.features.rows()) << what;
   ASSERT_EQ(a.features.cols(), b.features.cols()) << what;
   // Bit for bit, so compare the bytes (NaN never reaches a data set).
-  EXPECT_EQ(std::memcmp(a.features.data(), b.features.data(), sizeof(double) * a.features.size()), 0) << what;
+  ASSERT_EQ(a.features.precision(), b.features.precision()) << what;
+  if (a.features.precision() == Precision::kFloat64)
+    EXPECT_EQ(std::memcmp(a.features.f64().data(), b.features.f64().data(), a.features.bytes()), 0) << what;
+  else
+    EXPECT_EQ(std::memcmp(a.features.f32().data(), b.features.f32().data(), a.features.bytes()), 0) << what;
   EXPECT_EQ(a.targets, b.targets) << what;
   EXPECT_EQ(a.feature_names, b.feature_names) << what;
   EXPECT_EQ(a.classes, b.classes) << what;
@@ -136,6 +140,26 @@ TEST(LoaderThreads, ANulByteIsReportedInFileOrder) {
   for (const std::size_t block : {std::size_t{64}, std::size_t{1000}, std::size_t{1} << 20})
     EXPECT_EQ(error_of(csv, with(2, block)), "in.csv:1002: not a CSV text file: it holds a NUL byte (binary data)")
         << block;
+}
+
+TEST(LoaderFloat32, HoldsEachValueRoundedOnceToFloatInHalfTheMemory) {
+  const std::string csv = messy_csv(21, 300);
+  LoadOptions options = with(2, 512, TargetKind::kClassification);
+  options.columns.drop = {"4"};
+  const Dataset wide = load(csv, options);
+  options.columns.precision = Precision::kFloat32;
+  const Dataset narrow = load(csv, options);
+  ASSERT_EQ(narrow.features.precision(), Precision::kFloat32);
+  EXPECT_EQ(narrow.features.bytes() * 2, wide.features.bytes());
+  EXPECT_EQ(narrow.targets, wide.targets);
+  EXPECT_EQ(narrow.feature_names, wide.feature_names);
+  for (Index r = 0; r < wide.rows(); ++r)
+    for (Index c = 0; c < wide.features.cols(); ++c)
+      EXPECT_EQ(narrow.features(r, c), static_cast<double>(static_cast<float>(wide.features(r, c))));
+  Matrix batch;
+  const std::vector<Index> rows{5, 0, 17};
+  narrow.features.gather(rows, batch);
+  EXPECT_EQ(batch(2, 1), narrow.features(17, 1));
 }
 
 // Every number the fast path reads must be the double std::from_chars gives.
@@ -354,7 +378,7 @@ TEST(LoaderSample, KeepsNRowsInFileOrderSameForTheSameSeed) {
   options.block_bytes = 100;
   expect_same(a, load(csv, options), "threads and blocks");
   options.seed = 43;
-  EXPECT_NE(a.features, load(csv, options).features);
+  EXPECT_NE(a.features.f64(), load(csv, options).features.f64());
 }
 
 TEST(LoaderSample, EveryRowIsEquallyLikely) {

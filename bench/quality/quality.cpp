@@ -281,7 +281,7 @@ double normalised_regret(double v, double v_star, double v0) {
 
 RowResult score_row(const RowJob& job, int grid_per_decade) {
   const lrfind::Dataset& d = job.data->data;
-  const lrfind::Matrix& X = d.features;
+  const lrfind::Features& X = d.features;
   const lrfind::Vector& y = d.targets;
   const Index n = d.rows();
   std::vector<Index> all(static_cast<std::size_t>(n));

@@ -48,8 +48,12 @@ class CvObjective {
     std::string stage;                     // "grid", "widen" or "refine"
   };
 
-  CvObjective(const Model& model, const Matrix& X, const Vector& y, std::vector<std::vector<Split>> splits,
+  // Holds X by reference: it must outlive the objective.
+  CvObjective(const Model& model, const Features& X, const Vector& y, std::vector<std::vector<Split>> splits,
               std::vector<std::uint64_t> seeds, GridConfig budget, std::string optimizer);
+  // A Matrix would be converted to a temporary that dies at once.
+  CvObjective(const Model&, const Matrix&, const Vector&, std::vector<std::vector<Split>>, std::vector<std::uint64_t>,
+              GridConfig, std::string) = delete;
 
   // Scores every rate not already scored, training them together.
   void evaluate(const std::vector<double>& rates, const std::string& stage);
@@ -62,7 +66,7 @@ class CvObjective {
 
  private:
   const Model& model_;
-  const Matrix& X_;
+  const Features& X_;
   const Vector& y_;
   std::vector<std::vector<Split>> splits_;  // [repeat][fold]
   std::vector<std::uint64_t> seeds_;
@@ -121,7 +125,7 @@ struct Confidence {
 };
 Confidence spread_confidence(double lowest, double highest);
 
-AutoResult run_auto(const Model& model, const std::string& optimizer, const Matrix& X, const Vector& y,
+AutoResult run_auto(const Model& model, const std::string& optimizer, const Features& X, const Vector& y,
                     std::span<const Index> rows, const AutoConfig& config, const ProgressFn& progress = {});
 
 }  // namespace lrfind

@@ -29,7 +29,7 @@ struct GridRateResult {
 
 // Trains every rate on `train_rows` with optimizer `optimizer_name`, scoring
 // each epoch on `train_rows` and, when not empty, on `validation_rows`.
-std::vector<GridRateResult> run_grid(const Model& model, const std::string& optimizer_name, const Matrix& X,
+std::vector<GridRateResult> run_grid(const Model& model, const std::string& optimizer_name, const Features& X,
                                      const Vector& y, std::span<const Index> train_rows,
                                      std::span<const Index> validation_rows, const GridConfig& config, Rng& rng,
                                      const ProgressFn& progress = {});

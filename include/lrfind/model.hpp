@@ -129,11 +129,11 @@ std::unique_ptr<Model> make_model(ModelKind kind, Index features, std::size_t cl
 double default_l2(ModelKind kind);
 
 // Copies the rows `rows` of (X, y) into (Xb, yb), resizing them if needed.
-void gather_rows(const Matrix& X, const Vector& y, std::span<const Index> rows, Matrix& Xb, Vector& yb);
+void gather_rows(const Features& X, const Vector& y, std::span<const Index> rows, Matrix& Xb, Vector& yb);
 
 // Loss over the rows `rows` of (X, y), computed in chunks so that no copy of
 // the whole data is made: the mean data loss, plus the penalty when asked.
-double mean_loss(const Model& model, const Matrix& X, const Vector& y, std::span<const Index> rows,
+double mean_loss(const Model& model, const Features& X, const Vector& y, std::span<const Index> rows,
                  const Params& params, bool with_penalty);
 
 }  // namespace lrfind

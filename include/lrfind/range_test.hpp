@@ -67,7 +67,7 @@ struct RangeTestResult {
 };
 
 // Runs the test on the rows `rows` of (X, y), starting from zero weights.
-RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const Matrix& X, const Vector& y,
+RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const Features& X, const Vector& y,
                                std::span<const Index> rows, const RangeTestConfig& config, Rng& rng);
 
 }  // namespace lrfind

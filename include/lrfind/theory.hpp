@@ -31,10 +31,10 @@ std::optional<double> curvature_constant(ModelKind kind, std::size_t classes);
 
 // Largest eigenvalue of X̃ᵀX̃/n over `rows` by power iteration (to a relative
 // change below 1e-10, at most 1000 iterations), X̃ being X with a column of ones.
-double largest_gram_eigenvalue(const Matrix& X, std::span<const Index> rows);
+double largest_gram_eigenvalue(const Features& X, std::span<const Index> rows);
 
 // The bounds for a model on `rows`; empty for the hinge losses.
-std::optional<Theory> estimate_theory(ModelKind kind, std::size_t classes, double l2, const Matrix& X,
+std::optional<Theory> estimate_theory(ModelKind kind, std::size_t classes, double l2, const Features& X,
                                       std::span<const Index> rows, Index batch_size);
 
 }  // namespace lrfind

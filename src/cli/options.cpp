@@ -103,6 +103,9 @@ void declare(CLI::App& app, Options& o) {
                                    "pass, for files larger than memory [default: every row]")
                         ->default_str("")
                         ->group(data);
+  app.add_flag("--float32", o.float32,
+               "Hold the features as 32-bit floats: half the memory; arithmetic stays in double precision")
+      ->group(data);
   app.add_option("--threads", r.threads, "Threads that parse the CSV; 0 for every core (results never depend on it)")
       ->group(data);
 
@@ -234,6 +237,7 @@ RunConfig to_config(const Options& o) {
   if (o.l2_option->count() > 0) config.l2 = o.l2;
   if (o.validation_option->count() > 0) config.validation = o.validation;
   if (o.sample_option->count() > 0) config.sample = o.sample;
+  if (o.float32) config.columns.precision = Precision::kFloat32;
   return config;
 }
 

@@ -29,6 +29,7 @@ struct Options {
   CLI::Option* validation_option = nullptr;
   CLI::Option* repeats_option = nullptr;
   std::size_t sample = 0;
+  bool float32 = false;
   CLI::Option* sample_option = nullptr;
   // lr-find check
   bool check = false;

@@ -1,0 +1,71 @@
+// libFuzzer target: bytes -> a whole run (load, standardise, train, recommend)
+// -> the JSON report and its CSV, table and SVG renderings. The first two
+// bytes choose the model, method, optimizer and batch size; the budgets are
+// tiny so that one input runs in milliseconds. Library errors (lrfind::Error)
+// are expected results; a crash, a sanitizer report, another exception, a
+// non-finite number in the JSON or JSON that does not parse back is a finding.
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "lrfind/error.hpp"
+#include "lrfind/format.hpp"
+#include "lrfind/plot.hpp"
+#include "lrfind/report.hpp"
+#include "lrfind/run.hpp"
+
+namespace {
+
+[[noreturn]] void finding(const char* what) {
+  std::fprintf(stderr, "finding: %s\n", what);
+  std::abort();
+}
+
+void check_finite(const nlohmann::json& value) {
+  if (value.is_number_float() && !std::isfinite(value.get<double>())) finding("non-finite number in the JSON");
+  if (value.is_structured())
+    for (const auto& item : value) check_finite(item);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size < 3) return 0;
+  const std::uint8_t a = data[0];
+  const std::uint8_t b = data[1];
+  const std::string_view bytes(reinterpret_cast<const char*>(data) + 2, size - 2);
+  lrfind::RunConfig config;
+  config.model = a % 3 == 0 ? lrfind::ModelKind::kLinear : a % 3 == 1 ? lrfind::ModelKind::kLogistic
+                                                                       : lrfind::ModelKind::kSvm;
+  config.method = (a / 3) % 3 == 0 ? lrfind::Method::kRange : (a / 3) % 3 == 1 ? lrfind::Method::kGrid
+                                                                                 : lrfind::Method::kAuto;
+  config.optimizer = lrfind::optimizer_names()[b % lrfind::optimizer_names().size()];
+  config.batch_size = (b / 8) % 4 == 0 ? 0 : (b / 8) % 4 == 1 ? 1 : 4;
+  config.standardize = (b & 0x40) == 0;
+  config.threads = 1 + ((b >> 7) & 1);
+  config.steps = 12;
+  config.epochs = 2;
+  config.grid_points = 3;
+  config.repeats = 1;
+  config.folds = 2;
+  config.schedule = a & 0x80 ? lrfind::ScheduleKind::kOneCycle : lrfind::ScheduleKind::kConstant;
+  if (a & 0x40) config.check_lr = 0.01;
+  try {
+    const lrfind::RunResult result = lrfind::run_on_bytes(config, bytes, "fuzz.csv", {});
+    const nlohmann::ordered_json report = lrfind::make_report(result);
+    const std::string json = lrfind::render_report(report);
+    const nlohmann::json parsed = nlohmann::json::parse(json, nullptr, false);
+    if (parsed.is_discarded()) finding("the JSON does not parse back");
+    check_finite(parsed);
+    lrfind::render_csv(report);
+    lrfind::render_table(report);
+    lrfind::render_svg(report);
+  } catch (const lrfind::Error&) {
+    // A documented failure: bad data, bad usage.
+  }
+  return 0;
+}
