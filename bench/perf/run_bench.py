@@ -359,9 +359,28 @@ def fmt_mb(value):
     return f"{value / MB:.0f} MB"
 
 
-def make_rows(runs, skipped, jobs, paths, specs):
+def display_command(argv, lr_find_shown):
+    """argv as a reader would type it: the binary as given, the grid's rates
+    as $RATES, a peer as `python3 bench/perf/run_bench.py --peer ...`."""
+    shown = []
+    for i, word in enumerate(argv):
+        if i == 0 and word == sys.executable:
+            shown.append("python3")
+        elif word == os.path.abspath(__file__):
+            shown.append("bench/perf/run_bench.py")
+        elif i == 0:
+            shown.append(lr_find_shown)
+        elif word == ",".join(GRID_RATES):
+            shown.append("$RATES")
+        else:
+            shown.append(shlex.quote(word))
+    return " ".join(shown)
+
+
+def make_rows(runs, skipped, jobs, paths, specs, lr_find_shown):
     """The table rows: dicts with case, lr-find, peer, ratio, target, result, rss, command."""
     rows, notes = [], []
+    name = {key: os.path.basename(path).removesuffix(".csv") for key, path in paths.items()}
     sizes = {key: os.path.getsize(path) for key, path in paths.items()}
     reg_rows, reg_features = specs["reg"][1], specs["reg"][2]
     wide_rows, wide_features = specs["wide"][1], specs["wide"][2]
@@ -378,7 +397,7 @@ def make_rows(runs, skipped, jobs, paths, specs):
     def time_row(case, lf_key, peer_times, target, peer_label):
         lf_med = statistics.median(lf(lf_key))
         row = {"case": case, "lr_find": fmt_seconds(lf(lf_key)), "rss": fmt_mb(rss(lf_key)),
-               "command": shlex.join(jobs[lf_key]), "target": f"≥ {target}×"}
+               "command": display_command(jobs[lf_key], lr_find_shown), "target": f"≥ {target}×"}
         if peer_times is None:
             row.update(peer=f"skipped ({peer_label})", ratio="–", result="SKIP")
         else:
@@ -391,17 +410,17 @@ def make_rows(runs, skipped, jobs, paths, specs):
         return row
 
     # (a) range test end to end.
-    time_row("a1 range, reg-1m vs pandas.read_csv", "lf_range",
+    time_row(f"a1 range, {name['reg']} vs pandas.read_csv", "lf_range",
              peer("pd_read") if "pd_read" in runs else None, 5, skipped.get("pd_read"))
     torch_times = [r["seconds"] for r in runs["torch_range"]] if "torch_range" in runs else None
-    time_row("a2 range, reg-1m vs torch-lr-finder", "lf_range", torch_times, 8,
+    time_row(f"a2 range, {name['reg']} vs torch-lr-finder", "lf_range", torch_times, 8,
              skipped.get("torch_range"))
 
     # (b) grid, 16 rates x 3 epochs.
     sk_times = peer("sk_grid") if "sk_grid" in runs else None
     updates = reg_rows * GRID_EPOCHS * len(GRID_RATES)
     for key, label in (("lf_grid_b1", "batch 1"), ("lf_grid_bdef", "default batch 32")):
-        row = time_row(f"b grid 16×3, {label}, vs SGDRegressor", key, sk_times, 10,
+        row = time_row(f"b grid 16×3, {label}, {name['reg']} vs SGDRegressor", key, sk_times, 10,
                        skipped.get("sk_grid"))
         row["throughput"] = (f"lr-find {updates / statistics.median(lf(key)) / 1e6:.1f} M, "
                              + (f"sklearn {updates / statistics.median(sk_times) / 1e6:.1f} M"
@@ -410,13 +429,13 @@ def make_rows(runs, skipped, jobs, paths, specs):
     # (c) peak memory.
     matrix = reg_rows * reg_features * 8
     for case, key, limit, limit_label in (
-            ("c1 peak RSS, range, reg-1m", "lf_range", 1.5 * matrix,
+            (f"c1 peak RSS, range, {name['reg']}", "lf_range", 1.5 * matrix,
              f"< 1.5 × {fmt_mb(matrix)} matrix = {fmt_mb(1.5 * matrix)}"),
-            (f"c2 peak RSS, range --sample {SAMPLE_ROWS}", "lf_sample",
+            (f"c2 peak RSS, range --sample {SAMPLE_ROWS}, {name['reg']}", "lf_sample",
              64 * MB + SAMPLE_ROWS * reg_features * 8,
              f"< 64 MB + {fmt_mb(SAMPLE_ROWS * reg_features * 8)} sample = "
              f"{fmt_mb(64 * MB + SAMPLE_ROWS * reg_features * 8)}"),
-            ("c3 peak RSS, range, reg-200k-101", "lf_wide", 1.5 * wide_rows * wide_features * 8,
+            (f"c3 peak RSS, range, {name['wide']}", "lf_wide", 1.5 * wide_rows * wide_features * 8,
              f"< 1.5 × {fmt_mb(wide_rows * wide_features * 8)} matrix = "
              f"{fmt_mb(1.5 * wide_rows * wide_features * 8)}")):
         peak = rss(key)
@@ -424,21 +443,21 @@ def make_rows(runs, skipped, jobs, paths, specs):
         rows.append({"case": case, "lr_find": fmt_seconds(lf(key)), "peer": "–",
                      "ratio": f"{peak / base:.2f}× matrix", "target": limit_label,
                      "result": "PASS" if peak < limit else "FAIL", "rss": fmt_mb(peak),
-                     "command": shlex.join(jobs[key])})
+                     "command": display_command(jobs[key], lr_find_shown)})
 
     # (d) parse throughput, end to end.
     one_core = None
     for case, key, file_key, target in (
-            ("d1 MB/s, 1 thread, reg-1m", "lf_parse_t1", "reg", 400),
-            ("d2 MB/s, all cores, reg-1m", "lf_parse_all", "reg", None),
-            ("d3 MB/s, 1 thread, reg-200k-101", "lf_parse_wide_t1", "wide", None),
-            ("d4 MB/s, 1 thread, cls-1m", "lf_parse_cls_t1", "cls", None)):
+            (f"d1 MB/s, 1 thread, {name['reg']}", "lf_parse_t1", "reg", 400),
+            (f"d2 MB/s, all cores, {name['reg']}", "lf_parse_all", "reg", None),
+            (f"d3 MB/s, 1 thread, {name['wide']}", "lf_parse_wide_t1", "wide", None),
+            (f"d4 MB/s, 1 thread, {name['cls']}", "lf_parse_cls_t1", "cls", None)):
         speeds = [sizes[file_key] / MB / t for t in lf(key)]
         med = statistics.median(speeds)
         row = {"case": case, "lr_find": f"{med:.0f} MB/s ({min(speeds):.0f}..{max(speeds):.0f})",
                "peer": "–", "ratio": "–", "target": f"≥ {target} MB/s" if target else "–",
                "result": ("PASS" if med >= target else "FAIL") if target else "–",
-               "rss": fmt_mb(rss(key)), "command": shlex.join(jobs[key])}
+               "rss": fmt_mb(rss(key)), "command": display_command(jobs[key], lr_find_shown)}
         if key == "lf_parse_t1":
             one_core = med
         if key == "lf_parse_all" and one_core:
@@ -448,12 +467,12 @@ def make_rows(runs, skipped, jobs, paths, specs):
         rows.append(row)
     if "pd_read" in runs:
         speeds = [sizes["reg"] / MB / t for t in peer("pd_read")]
-        rows.append({"case": "d5 MB/s, pandas.read_csv, reg-1m (reference)", "lr_find": "–",
+        rows.append({"case": f"d5 MB/s, pandas.read_csv, {name['reg']} (reference)", "lr_find": "–",
                      "peer": f"{statistics.median(speeds):.0f} MB/s "
                              f"({min(speeds):.0f}..{max(speeds):.0f})",
                      "ratio": "–", "target": "–", "result": "–",
                      "rss": f"(pandas {fmt_mb(max(r['rss'] for r in runs['pd_read']))})",
-                     "command": shlex.join(jobs["pd_read"])})
+                     "command": display_command(jobs["pd_read"], lr_find_shown)})
 
     # Notes: what each time includes.
     notes.append("lr-find times are whole processes (start, parse, standardise, train, JSON to "
@@ -485,6 +504,9 @@ def make_rows(runs, skipped, jobs, paths, specs):
                      "serve both batch sizes (SGDRegressor has none). sklearn's squared_error is "
                      "½(y−ŷ)², lr-find's linear loss (y−ŷ)², so lr-find's step at a rate equals "
                      "sklearn's at twice that eta0.")
+    notes.append("a peer alone: " + "; ".join(
+        f"`{display_command(jobs[key], lr_find_shown)}`" for key in PEER_MODULES if key in runs)
+        + " (prints its timings as JSON).")
     notes.append(f"b throughput: rows × epochs × rates ({updates:,}) ÷ that side's time above.")
     notes.append("d: file size ÷ the whole lr-find run with --steps 1 (so a lower bound on "
                  "the parse speed).")
@@ -494,25 +516,18 @@ def make_rows(runs, skipped, jobs, paths, specs):
 def print_table(rows, notes, header, out=sys.stdout):
     print(header, file=out)
     print("", file=out)
-    print("| case | lr-find | peer | ratio | target | result | lr-find peak RSS |", file=out)
-    print("|---|---|---|---|---|---|---|", file=out)
+    print("| case | lr-find | peer | ratio | target | result | lr-find peak RSS | command |", file=out)
+    print("|---|---|---|---|---|---|---|---|", file=out)
     for r in rows:
         print(f"| {r['case']} | {r['lr_find']} | {r['peer']} | {r['ratio']} | {r['target']} | "
-              f"{r['result']} | {r['rss']} |", file=out)
+              f"{r['result']} | {r['rss']} | `{r['command']}` |", file=out)
     print("", file=out)
     for r in rows:
         if "throughput" in r:
             print(f"- {r['case']}: {r['throughput']}", file=out)
     for note in notes:
         print(f"- {note}", file=out)
-    print("", file=out)
-    print("Commands (lr-find side):", file=out)
-    print("", file=out)
-    seen = set()
-    for r in rows:
-        if r["command"] not in seen:
-            seen.add(r["command"])
-            print(f"- {r['case'].split(' ')[0]}: `{r['command']}`", file=out)
+    print(f"- RATES={','.join(GRID_RATES)}", file=out)
 
 
 def main():
@@ -540,7 +555,7 @@ def main():
         warm_page_cache(path)
     jobs = build_jobs(lr_find, paths)
     runs, skipped = run_suite(jobs, args.repeat, sys.stderr)
-    rows, notes = make_rows(runs, skipped, jobs, paths, specs)
+    rows, notes = make_rows(runs, skipped, jobs, paths, specs, args.lr_find)
     for key, reason in skipped.items():
         notes.append(f"{key} skipped: {reason}")
 
