@@ -554,7 +554,9 @@ def main():
     for path in paths.values():
         warm_page_cache(path)
     jobs = build_jobs(lr_find, paths)
+    load_before = os.getloadavg()[0]
     runs, skipped = run_suite(jobs, args.repeat, sys.stderr)
+    load_after = os.getloadavg()[0]
     rows, notes = make_rows(runs, skipped, jobs, paths, specs, args.lr_find)
     for key, reason in skipped.items():
         notes.append(f"{key} skipped: {reason}")
@@ -562,7 +564,8 @@ def main():
     cores = os.cpu_count()
     header = (f"lr-find benchmark, {datetime.date.today().isoformat()}: {cores} cores "
               f"({platform.processor() or platform.machine()}), median of {args.repeat} "
-              f"(min..max){', QUICK files' if args.quick else ''}; "
+              f"(min..max){', QUICK files' if args.quick else ''}; 1-minute load average "
+              f"{load_before:.1f} before, {load_after:.1f} after; "
               + ", ".join(f"{os.path.basename(p)} {os.path.getsize(p) / MB:.1f} MB"
                           for p in paths.values()))
     print_table(rows, notes, header)
