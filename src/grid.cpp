@@ -100,10 +100,14 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
 
   // Small batches are random rows of a large matrix: fetch the next ones
   // from memory while this one trains.
+  // Each row is asked for once, a few batches ahead of its use.
+  const std::size_t batch_rows = static_cast<std::size_t>(sampler.batch_size());
+  const std::size_t ahead = batch_rows * std::max<std::size_t>(1, 16 / batch_rows);
   const auto prefetch = [&] {
-    for (const Index r : sampler.upcoming(static_cast<std::size_t>(std::max<Index>(sampler.batch_size(), 8)))) {
-      X.prefetch(r);
-      __builtin_prefetch(y.data() + r);
+    const std::span<const Index> next = sampler.upcoming(ahead + batch_rows);
+    for (std::size_t i = std::min(ahead, next.size()); i < next.size(); ++i) {
+      X.prefetch(next[i]);
+      __builtin_prefetch(y.data() + next[i]);
     }
   };
   std::vector<Leave> bad;
@@ -123,10 +127,12 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
       if (Xb.rows() <= 4) {
         for (Index c = 0; c < gradient.cols(); ++c) {
           double* g = gradient.col(c).data();
-          std::fill(g, g + features, 0.0);
-          for (Index i = 0; i < Xb.rows(); ++i) {
+          const double* x = Xb.row(0).data();
+          const double d0 = dz(0, c);
+          for (Index j = 0; j < features; ++j) g[j] = x[j] * d0;
+          for (Index i = 1; i < Xb.rows(); ++i) {
             const double d = dz(i, c);
-            const double* x = Xb.row(i).data();
+            x = Xb.row(i).data();
             for (Index j = 0; j < features; ++j) g[j] += x[j] * d;
           }
         }
@@ -135,16 +141,23 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
       }
       gradient.row(features) = dz.colwise().sum();
       if (l2 != 0.0) gradient.topRows(features) += l2 * stacked.topRows(features);
-      bool any_bad = !gradient.allFinite();
+      // One sum is finite only if every term is (an overflow of the sum sends
+      // us to the exact check below, which finds nothing).
+      bool any_bad = !std::isfinite(gradient.sum());
       for (Index m = 0; m < models && !any_bad; ++m)
         any_bad = !std::isfinite(losses[static_cast<std::size_t>(m)] + penalty(m));
       if (any_bad) {
+        any_bad = false;
         bad.assign(active.size(), kStay);
         for (Index m = 0; m < models; ++m) {
           const double loss = losses[static_cast<std::size_t>(m)] + penalty(m);
-          if (!std::isfinite(loss) || !gradient.middleCols(m * outputs, outputs).allFinite())
+          if (!std::isfinite(loss) || !gradient.middleCols(m * outputs, outputs).allFinite()) {
             bad[static_cast<std::size_t>(m)] = kDiverged;
+            any_bad = true;
+          }
         }
+      }
+      if (any_bad) {
         // The gradient of the models that stay, without those that leave.
         std::vector<Index> columns;
         for (Index m = 0; m < models; ++m)

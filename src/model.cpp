@@ -47,6 +47,12 @@ double Model::penalty(const Params& params) const {
 
 void Model::scores_into(const Eigen::Ref<const Matrix>& X, const Params& params, Eigen::MatrixXd& z) const {
   z.resize(X.rows(), params.cols());
+  if (X.rows() == 1) {
+    // One row (batch size 1): a dot product per column, without a general product's set-up.
+    const Eigen::Map<const Eigen::VectorXd> x(X.row(0).data(), features_);
+    for (Index c = 0; c < params.cols(); ++c) z(0, c) = x.dot(params.col(c).head(features_)) + params(features_, c);
+    return;
+  }
   z.noalias() = X * params.topRows(features_);
   z.rowwise() += params.row(features_);
 }

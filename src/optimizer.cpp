@@ -34,7 +34,13 @@ void keep_columns(Params& m, const std::vector<Index>& columns) {
 void Sgd::step(Params& params, const Params& g, double lr) { params.noalias() -= lr * g; }
 
 void Sgd::step_columns(Params& params, const Params& g, const Eigen::RowVectorXd& lr) {
-  params.array() -= g.array().rowwise() * lr.array();
+  const Index rows = params.rows();
+  for (Index j = 0; j < params.cols(); ++j) {
+    double* p = params.col(j).data();
+    const double* gj = g.col(j).data();
+    const double rate = lr(j);
+    for (Index i = 0; i < rows; ++i) p[i] -= rate * gj[i];
+  }
 }
 
 std::vector<std::pair<std::string, double>> Momentum::hyperparameters() const {
