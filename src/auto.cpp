@@ -1,12 +1,17 @@
 #include "lrfind/auto.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
 #include <fmt/format.h>
 #include <limits>
+#include <mutex>
 #include <numeric>
+#include <thread>
 
 #include "lrfind/error.hpp"
+#include "lrfind/loader.hpp"
 #include "lrfind/optimizer.hpp"
 
 namespace lrfind {
@@ -110,15 +115,41 @@ void CvObjective::evaluate(const std::vector<double>& rates, const std::string& 
   }
   GridConfig config = budget_;
   config.rates = fresh;
-  std::size_t runs = 0;
-  const std::size_t total_runs = splits_.size() * splits_.front().size();
-  for (std::size_t r = 0; r < splits_.size(); ++r) {
-    for (std::size_t f = 0; f < splits_[r].size(); ++f) {
-      if (progress_) progress_(static_cast<double>(runs) / static_cast<double>(total_runs));
+  // Every (repeat, fold) run is independent and seeded on its own: they run
+  // on all threads, and are summed afterwards in a fixed order.
+  std::vector<std::pair<std::size_t, std::size_t>> jobs;
+  for (std::size_t r = 0; r < splits_.size(); ++r)
+    for (std::size_t f = 0; f < splits_[r].size(); ++f) jobs.emplace_back(r, f);
+  std::vector<std::vector<GridRateResult>> outcomes(jobs.size());
+  std::atomic<std::size_t> next = 0;
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  const auto work = [&](bool reports) {
+    for (std::size_t j; (j = next++) < jobs.size();) {
+      if (reports && progress_) progress_(static_cast<double>(j) / static_cast<double>(jobs.size()));
+      const auto [r, f] = jobs[j];
       const Split& split = splits_[r][f];
       Rng rng(derive_seed(seeds_[r], f));
-      const std::vector<GridRateResult> results =
-          run_grid(model_, optimizer_, X_, y_, split.train, split.validation, config, rng);
+      try {
+        outcomes[j] = run_grid(model_, optimizer_, X_, y_, split.train, split.validation, config, rng);
+      } catch (...) {
+        const std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  const std::size_t workers =
+      std::min<std::size_t>(jobs.size(), threads_ == 0 ? available_cores() : threads_);
+  std::vector<std::thread> pool;
+  for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work, false);
+  work(true);  // progress is reported from this thread only
+  for (std::thread& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+  std::size_t runs = 0;
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    const std::size_t r = jobs[j].first;
+    {
+      const std::vector<GridRateResult>& results = outcomes[j];
       for (std::size_t i = 0; i < k; ++i) {
         const GridRateResult& g = results[i];
         if (g.diverged || g.val_loss.size() != epochs) {
@@ -215,6 +246,7 @@ AutoResult run_auto(const Model& model, const std::string& optimizer, const Feat
   result.split_train_rows = splits.front().front().train.size();
   result.split_validation_rows = splits.front().front().validation.size();
   CvObjective objective(model, X, y, std::move(splits), result.seeds, config.budget, optimizer);
+  objective.set_threads(config.threads);
   result.untrained_loss = objective.untrained_loss();
   objective.set_progress([&](double f) { report(0.15 + 0.40 * f, "auto: scoring candidate rates"); });
   objective.evaluate(log_range(low, high, 3), "grid");

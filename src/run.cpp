@@ -290,6 +290,7 @@ RunResult run_on_dataset(const RunConfig& config, Dataset dataset, const std::st
     ac.range = rc;
     ac.seed = config.seed;
     ac.check_lr = config.check_lr;
+    ac.threads = config.threads;
     result.automatic = run_auto(*model, config.optimizer, data.features, data.targets, train_rows, ac, progress);
     const AutoResult& a = *result.automatic;
     result.range = a.range_tests.front();

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -179,6 +181,33 @@ TEST(RunAuto, SameSeedSameResult) {
   ASSERT_TRUE(a.lr && b.lr);
   EXPECT_EQ(*a.lr, *b.lr);
   EXPECT_EQ(a.candidates.size(), b.candidates.size());
+}
+
+}  // namespace
+}  // namespace lrfind
+
+namespace lrfind {
+namespace {
+
+TEST(RunAutoThreads, SameResultWhateverTheThreads) {
+  const Problem p = make_problem(300, true, 17);
+  const BinaryLogistic model(3, 0.0);
+  AutoConfig config;
+  config.repeats = 2;
+  config.folds = 3;
+  config.budget.epochs = 2;
+  config.budget.batch_size = 16;
+  config.range.steps = 30;
+  config.threads = 1;
+  const AutoResult one = run_auto(model, "adam", p.features, p.y, p.rows, config);
+  config.threads = 3;
+  const AutoResult three = run_auto(model, "adam", p.features, p.y, p.rows, config);
+  ASSERT_EQ(one.candidates.size(), three.candidates.size());
+  for (std::size_t i = 0; i < one.candidates.size(); ++i) {
+    EXPECT_EQ(one.candidates[i].lr, three.candidates[i].lr);
+    EXPECT_EQ(std::memcmp(&one.candidates[i].val_loss, &three.candidates[i].val_loss, sizeof(double)), 0);
+  }
+  EXPECT_EQ(one.lr, three.lr);
 }
 
 }  // namespace

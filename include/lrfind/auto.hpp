@@ -63,6 +63,9 @@ class CvObjective {
   std::size_t repeats() const { return splits_.size(); }
   // Called with the fraction of the current evaluate() call that is done.
   void set_progress(std::function<void(double)> report) { progress_ = std::move(report); }
+  // Threads for the (repeat, fold) training runs, 0 for every core; the
+  // scores never depend on it.
+  void set_threads(unsigned threads) { threads_ = threads; }
 
  private:
   const Model& model_;
@@ -75,6 +78,7 @@ class CvObjective {
   std::map<double, Score> scores_;
   double untrained_ = 0.0;
   std::function<void(double)> progress_;
+  unsigned threads_ = 1;
 };
 
 struct AutoConfig {
@@ -87,6 +91,7 @@ struct AutoConfig {
   RangeTestConfig range;    // for the bracket; its bounds are min_lr and max_lr
   std::uint64_t seed = 0;
   std::optional<double> check_lr;  // also score this rate (lr-find check), outside the search
+  unsigned threads = 0;            // for the cross-validation runs; 0: every core; never changes a result
   static constexpr Index kMaxRowsForFolds = 20000;
   static constexpr double kIntervalTolerance = 0.05;  // normalised regret of the interval
 };

@@ -106,7 +106,8 @@ void declare(CLI::App& app, Options& o) {
   app.add_flag("--float32", o.float32,
                "Hold the features as 32-bit floats: half the memory; arithmetic stays in double precision")
       ->group(data);
-  app.add_option("--threads", r.threads, "Threads that parse the CSV; 0 for every core (results never depend on it)")
+  app.add_option("--threads", r.threads,
+                 "Threads that parse the CSV and run auto's cross-validation; 0 for every core (results never depend on it)")
       ->group(data);
 
   auto* training = "Training";
