@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "lrfind/interrupt.hpp"
 #include "lrfind/optimizer.hpp"
 
 namespace lrfind {
@@ -44,6 +45,10 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
   for (int epoch = 0; epoch < config.epochs; ++epoch) {
     if (progress) progress(static_cast<double>(epoch) / config.epochs, "grid: training");
     for (Index b = 0; b < batches; ++b) {
+      if (stop_training_step()) {
+        for (std::size_t r = 0; r < k; ++r) results[r].interrupted = runs[r].active;
+        return results;
+      }
       gather_rows(X, y, sampler.next(), Xb, yb);
       const double factor = schedule.factor(step++);
       for (std::size_t r = 0; r < k; ++r) {
