@@ -1,12 +1,14 @@
 # Two commands on a fresh Debian machine:
 #   make demo   install missing packages, build (Release), run lr-find on a shipped data set
 #   make test   same set-up, then the whole test suite through ctest
+#   make test-asan  the whole test suite again, built with AddressSanitizer and UBSan (CI runs both)
 PACKAGES := cmake g++ make libcli11-dev libeigen3-dev nlohmann-json3-dev libfmt-dev libgtest-dev zlib1g-dev \
             librsvg2-bin python3 python3-jsonschema jq
 BUILD    := build
+ASAN_BUILD ?= build-asan
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build demo test clean
+.PHONY: all deps build demo test test-asan clean
 
 all: build
 
@@ -35,5 +37,12 @@ demo: build
 test: build
 	ctest --preset release -j $(JOBS)
 
+# ASAN_BUILD moves the sanitizer build elsewhere (e.g. ASAN_BUILD=/tmp/asan); ctest's
+# --test-dir then overrides the preset's directory.
+test-asan: deps
+	cmake --preset asan -B $(ASAN_BUILD)
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	ctest --preset asan --test-dir $(ASAN_BUILD) -j $(JOBS)
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD)

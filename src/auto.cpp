@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "lrfind/error.hpp"
+#include "lrfind/interrupt.hpp"
 #include "lrfind/loader.hpp"
 #include "lrfind/optimizer.hpp"
 
@@ -102,7 +103,7 @@ void CvObjective::evaluate(const std::vector<double>& rates, const std::string& 
   std::vector<double> fresh;
   for (const double r : rates)
     if (!scores_.count(r) && std::find(fresh.begin(), fresh.end(), r) == fresh.end()) fresh.push_back(r);
-  if (fresh.empty()) return;
+  if (fresh.empty() || interrupted_) return;
   const std::size_t k = fresh.size();
   const std::size_t epochs = static_cast<std::size_t>(budget_.epochs);
   std::vector<Score> acc(k);
@@ -145,6 +146,12 @@ void CvObjective::evaluate(const std::vector<double>& rates, const std::string& 
   work(true);  // progress is reported from this thread only
   for (std::thread& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);
+  // A stop request abandons the whole call: no rate of it is scored.
+  for (const std::vector<GridRateResult>& results : outcomes)
+    if (std::any_of(results.begin(), results.end(), [](const GridRateResult& g) { return g.interrupted; })) {
+      interrupted_ = true;
+      return;
+    }
   std::size_t runs = 0;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     const std::size_t r = jobs[j].first;
@@ -182,7 +189,8 @@ void CvObjective::evaluate(const std::vector<double>& rates, const std::string& 
 
 double CvObjective::value(double lr) {
   evaluate({lr}, "refine");
-  return scores_.at(lr).val_loss;
+  const auto it = scores_.find(lr);
+  return it == scores_.end() ? std::numeric_limits<double>::quiet_NaN() : it->second.val_loss;
 }
 
 namespace {
@@ -214,25 +222,8 @@ AutoResult run_auto(const Model& model, const std::string& optimizer, const Feat
   result.folds = config.folds > 0 ? config.folds : (n <= AutoConfig::kMaxRowsForFolds ? 5 : 1);
   result.folds = static_cast<int>(std::min<Index>(result.folds, n));
 
-  // 1. Bracket: where does the loss blow up?
-  RangeTestConfig range = config.range;
-  range.min_lr = config.min_lr;
-  range.max_lr = config.max_lr;
-  for (const std::uint64_t seed : result.seeds) {
-    report(0.15 * static_cast<double>(result.range_tests.size()) / static_cast<double>(repeats), "auto: range tests");
-    Rng rng(seed);
-    const std::unique_ptr<Optimizer> opt = make_optimizer(optimizer);
-    result.range_tests.push_back(run_range_test(model, *opt, X, y, rows, range, rng));
-    const RangeTestResult& rt = result.range_tests.back();
-    if (rt.stop_reason != StopReason::kCompleted && !rt.points.empty()) result.stop_lrs.push_back(rt.points.back().lr);
-  }
-  double high = result.stop_lrs.empty() ? config.max_lr : median_rate(result.stop_lrs);
-  double low = std::max(config.min_lr, high * 1e-4);
-  if (low >= high) low = high * 1e-4;
-  result.bracket_low = low;
-  result.bracket_high = high;
-
-  // 2. Cross-validated grid inside the bracket, on the user's budget.
+  // The splits and the untrained model's loss first (the splits have their own
+  // streams): they are part of any result, an interrupted one too.
   std::vector<std::vector<Split>> splits;
   for (const std::uint64_t seed : result.seeds) {
     Rng rng(derive_seed(seed, 0xF01D5));
@@ -245,16 +236,53 @@ AutoResult run_auto(const Model& model, const std::string& optimizer, const Feat
   }
   result.split_train_rows = splits.front().front().train.size();
   result.split_validation_rows = splits.front().front().validation.size();
+
   CvObjective objective(model, X, y, std::move(splits), result.seeds, config.budget, optimizer);
   objective.set_threads(config.threads);
   result.untrained_loss = objective.untrained_loss();
+
+  // 1. Bracket: where does the loss blow up?
+  RangeTestConfig range = config.range;
+  range.min_lr = config.min_lr;
+  range.max_lr = config.max_lr;
+  for (const std::uint64_t seed : result.seeds) {
+    report(0.15 * static_cast<double>(result.range_tests.size()) / static_cast<double>(repeats), "auto: range tests");
+    Rng rng(seed);
+    const std::unique_ptr<Optimizer> opt = make_optimizer(optimizer);
+    result.range_tests.push_back(run_range_test(model, *opt, X, y, rows, range, rng));
+    const RangeTestResult& rt = result.range_tests.back();
+    if (rt.stop_reason == StopReason::kInterrupted) {
+      // No bracket, so no candidates: the range tests' curves are all there is.
+      result.interrupted_during = "range tests";
+      result.bracket_low = result.bracket_high = std::numeric_limits<double>::quiet_NaN();
+      result.reason = "interrupted during the range tests, before any candidate rate was scored";
+      result.confidence = "low";
+      result.confidence_reason = result.reason;
+      return result;
+    }
+    if (rt.stop_reason != StopReason::kCompleted && !rt.points.empty()) result.stop_lrs.push_back(rt.points.back().lr);
+  }
+  double high = result.stop_lrs.empty() ? config.max_lr : median_rate(result.stop_lrs);
+  double low = std::max(config.min_lr, high * 1e-4);
+  if (low >= high) low = high * 1e-4;
+  result.bracket_low = low;
+  result.bracket_high = high;
+
+  // 2. Cross-validated grid inside the bracket, on the user's budget.
   objective.set_progress([&](double f) { report(0.15 + 0.40 * f, "auto: scoring candidate rates"); });
   objective.evaluate(log_range(low, high, 3), "grid");
+  if (objective.interrupted()) {
+    result.interrupted_during = "grid";
+    result.reason = "interrupted while scoring the candidate rates, before any was scored on every fold";
+    result.confidence = "low";
+    result.confidence_reason = result.reason;
+    return result;
+  }
 
   // Widen while the best rate sits at an edge of what was scored.
   constexpr double kCeiling = 1e6;
   constexpr double kFloor = 1e-12;
-  for (int round = 0; round < 8; ++round) {
+  for (int round = 0; round < 8 && !objective.interrupted(); ++round) {
     objective.set_progress([&report, round](double f) { report(0.55 + (0.15 * (round + f)) / 8.0, "auto: widening the range"); });
     const double best = best_rate(objective.scores());
     const double top = objective.scores().rbegin()->first;
@@ -271,9 +299,10 @@ AutoResult run_auto(const Model& model, const std::string& optimizer, const Feat
       break;
     }
   }
+  if (objective.interrupted()) result.interrupted_during = "widening";
 
   // 3. Golden-section search in log(lr) between the best rate's neighbours.
-  {
+  if (!objective.interrupted()) {
     const auto& scores = objective.scores();
     const double best = best_rate(scores);
     auto it = scores.find(best);
@@ -295,7 +324,7 @@ AutoResult run_auto(const Model& model, const std::string& optimizer, const Feat
     if (b > a) {
       double c = b - inv_phi * (b - a), d = a + inv_phi * (b - a);
       double fc = value(std::exp(c)), fd = value(std::exp(d));
-      while (b - a > std::log(1.05)) {
+      while (b - a > std::log(1.05) && !objective.interrupted()) {
         if (fc < fd) {
           b = d;
           d = c;
@@ -313,6 +342,7 @@ AutoResult run_auto(const Model& model, const std::string& optimizer, const Feat
         if (std::isfinite(fc) && std::isfinite(fd) && std::abs(fc - fd) <= 1e-4 * scale) break;
       }
     }
+    if (objective.interrupted()) result.interrupted_during = "refinement";
   }
 
   // The result: best, near-best interval, agreement between repeats. A rate
@@ -320,9 +350,12 @@ AutoResult run_auto(const Model& model, const std::string& optimizer, const Feat
   objective.set_progress({});
   report(1.0, "auto: done");
   for (const auto& [lr, s] : objective.scores()) result.candidates.push_back(s);
-  if (config.check_lr) {
+  if (config.check_lr && !objective.interrupted()) {
     objective.evaluate({*config.check_lr}, "check");
-    result.checked = objective.scores().at(*config.check_lr);
+    if (objective.interrupted())
+      result.interrupted_during = "check";
+    else
+      result.checked = objective.scores().at(*config.check_lr);
   }
   std::map<double, CvObjective::Score> scores;
   for (const CvObjective::Score& s : result.candidates) scores.emplace(s.lr, s);
@@ -368,6 +401,15 @@ AutoResult run_auto(const Model& model, const std::string& optimizer, const Feat
     const Confidence c = spread_confidence(*min_it, *max_it);
     result.confidence = c.level;
     result.confidence_reason = c.reason;
+  }
+  // Cut short after the grid: the best rate scored is a real candidate, but the
+  // search did not settle where the best rate lies.
+  if (result.interrupted_during == "widening") {
+    result.confidence = "low";
+    result.confidence_reason = "interrupted while widening the range: the best rate may lie beyond the rates scored";
+  } else if (result.interrupted_during == "refinement" && result.confidence == "high") {
+    result.confidence = "medium";
+    result.confidence_reason = "interrupted while refining: the best rate scored, not refined to a factor 1.05";
   }
   return result;
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "lrfind/interrupt.hpp"
 #include "lrfind/optimizer.hpp"
 
 namespace lrfind {
@@ -115,6 +116,10 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
   for (int epoch = 0; epoch < config.epochs && !active.empty(); ++epoch) {
     if (progress) progress(static_cast<double>(epoch) / config.epochs, "grid: training");
     for (Index b = 0; b < batches; ++b) {
+      if (stop_training_step()) {
+        for (const std::size_t r : active) results[r].interrupted = true;
+        return results;
+      }
       gather_rows(X, y, sampler.next(), Xb, yb);
       if (sampler.batch_size() <= 64) prefetch();
       const double factor = schedule.factor(step++);

@@ -31,6 +31,7 @@
 
 #include "csv_cursor.hpp"
 #include "lrfind/error.hpp"
+#include "lrfind/interrupt.hpp"
 #include "lrfind/sampling.hpp"
 
 namespace lrfind {
@@ -43,6 +44,8 @@ unsigned available_cores() {
 
 namespace {
 
+// Stop requests (interrupt.hpp) are polled once per block.
+constexpr std::string_view kWhileReading = "while reading the input, before any result";
 constexpr int kSkip = -1;
 constexpr int kTrailing = -3;  // an unnamed last column left by a delimiter at every line end: must stay empty
 constexpr int kTarget = -2;
@@ -1107,6 +1110,7 @@ std::deque<Block> sample_records(BlockReader& reader, Block& first, const std::s
   records = 0;
   Block block = std::move(first);
   do {
+    throw_if_stop_requested(kWhileReading);
     const std::string_view bytes = std::string_view(block.bytes).substr(block.start);
     detail::CsvCursor cursor(bytes, source, delim, block.first_line);
     while (cursor.skip_blank_lines()) {
@@ -1221,6 +1225,7 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
     if (threads <= 1) {
       Block block = std::move(first);
       do {
+        throw_if_stop_requested(kWhileReading);
         report();
         parse_block(block, layout, parsed.emplace_back());
       } while (reader.next(block));
@@ -1282,6 +1287,7 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
         try {
           Block block = std::move(first);
           for (;;) {
+            throw_if_stop_requested(kWhileReading);
             {
               std::unique_lock lock(mutex);
               space_free.wait(lock, [&] { return queue.size() < capacity; });
@@ -1301,7 +1307,9 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
           reader_error = std::current_exception();
         }
       }
-      // The first error in file order, whichever thread met it.
+      // A stop request wins over what the blocks read so far hold; otherwise
+      // the first error in file order, whichever thread met it.
+      throw_if_stop_requested(kWhileReading);
       for (const Parsed<Scalar>& p : parsed)
         if (p.error) std::rethrow_exception(p.error);
       if (reader_error) std::rethrow_exception(reader_error);

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "lrfind/interrupt.hpp"
+
 namespace lrfind {
 
 double LossSmoother::add(double loss) {
@@ -15,6 +17,7 @@ std::string_view to_string(StopReason reason) {
     case StopReason::kCompleted: return "completed";
     case StopReason::kNonFiniteLoss: return "loss_not_finite";
     case StopReason::kLossDiverged: return "smoothed_loss_exceeded_stop_factor";
+    case StopReason::kInterrupted: return "interrupted";
   }
   return "completed";
 }
@@ -41,6 +44,10 @@ RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const F
   Vector yb;
   result.points.reserve(static_cast<std::size_t>(config.steps));
   for (int step = 0; step < config.steps; ++step) {
+    if (stop_training_step()) {
+      result.stop_reason = StopReason::kInterrupted;
+      break;
+    }
     const double lr = sweep.lr_at(step);
     gather_rows(X, y, sampler.next(), Xb, yb);
     const double loss = model.loss_gradient(Xb, yb, params, &gradient);

@@ -92,6 +92,7 @@ Json make_report(const RunResult& result) {
   }
   report["recommendation"] = recommendation;
   report["method"] = to_string(result.config.method);
+  report["interrupted"] = result.interrupted;
 
   report["dataset"] = {{"path", result.source},
                        {"rows", data.rows()},
@@ -159,7 +160,8 @@ Json make_report(const RunResult& result) {
     report["range_test"] = {{"stop_reason", to_string(result.range->stop_reason)},
                             {"steps_run", result.range->points.size()},
                             {"points", curve(*result.range)}};
-    if (result.range_repeats.size() > 1) {
+    // With repeats asked for, even when a stop request left only one.
+    if (!result.range_repeats.empty() && effective_repeats(result.config) > 1) {
       Json repeats = Json::array();
       for (std::size_t r = 0; r < result.range_repeats.size(); ++r) {
         const RangeTestResult& rr = result.range_repeats[r];

@@ -6,6 +6,7 @@
 
 #include "lrfind/loader.hpp"
 #include "lrfind/error.hpp"
+#include "lrfind/interrupt.hpp"
 #include "lrfind/optimizer.hpp"
 #include "lrfind/schedule.hpp"
 
@@ -274,9 +275,30 @@ RunResult run_on_dataset(const RunConfig& config, Dataset dataset, const std::st
       Rng stream(seed);
       result.range_repeats.push_back(
           run_range_test(*model, *optimizer, data.features, data.targets, train_rows, rc, stream));
+      if (result.range_repeats.back().stop_reason == StopReason::kInterrupted) break;
     }
+    result.interrupted = result.range_repeats.back().stop_reason == StopReason::kInterrupted;
+    if (result.range_repeats.front().points.empty()) throw_if_stop_requested("before the first training step");
     result.range = result.range_repeats.front();
-    result.recommendation = recommend_range_repeats(result.range_repeats, config.steps);
+    if (!result.interrupted) {
+      result.recommendation = recommend_range_repeats(result.range_repeats, config.steps);
+    } else {
+      // The repeats that finished stand; the cut one only saw the low end of the sweep.
+      const std::vector<RangeTestResult> finished(result.range_repeats.begin(), result.range_repeats.end() - 1);
+      if (finished.empty()) {
+        result.recommendation.rule = "minimum_div_10";
+        result.recommendation.reason =
+            fmt::format("interrupted before the range test finished ({} of {} steps)",
+                        result.range_repeats.back().points.size(), config.steps);
+      } else {
+        result.recommendation = recommend_range_repeats(finished, config.steps);
+        if (result.recommendation.lr) {
+          result.recommendation.confidence = "low";
+          result.recommendation.confidence_reason =
+              fmt::format("interrupted: {} of {} repeats finished", finished.size(), repeats);
+        }
+      }
+    }
   } else if (config.method == Method::kAuto) {
     AutoConfig ac;
     ac.min_lr = config.min_lr;
@@ -293,6 +315,8 @@ RunResult run_on_dataset(const RunConfig& config, Dataset dataset, const std::st
     ac.threads = config.threads;
     result.automatic = run_auto(*model, config.optimizer, data.features, data.targets, train_rows, ac, progress);
     const AutoResult& a = *result.automatic;
+    result.interrupted = !a.interrupted_during.empty();
+    if (a.range_tests.front().points.empty()) throw_if_stop_requested("before the first training step");
     result.range = a.range_tests.front();
     // The schedule's step count is that of one training split, as trained.
     result.steps_per_epoch = batches_per_epoch(a.split_train_rows);
@@ -307,7 +331,8 @@ RunResult run_on_dataset(const RunConfig& config, Dataset dataset, const std::st
     if (a.lr) rec.interval = std::make_pair(a.interval_low, a.interval_high);
     rec.confidence = a.confidence;
     rec.confidence_reason = a.confidence_reason;
-    rec.suggestions = recommend_range(a.range_tests.front(), config.steps).suggestions;
+    if (a.range_tests.front().stop_reason != StopReason::kInterrupted)  // a cut curve only saw low rates
+      rec.suggestions = recommend_range(a.range_tests.front(), config.steps).suggestions;
     result.recommendation = rec;
   } else {
     GridConfig gc;
@@ -318,6 +343,10 @@ RunResult run_on_dataset(const RunConfig& config, Dataset dataset, const std::st
     result.steps_per_epoch = batches_per_epoch(train_rows.size());
     result.grid =
         run_grid(*model, config.optimizer, data.features, data.targets, train_rows, validation_rows, gc, rng, progress);
+    result.interrupted = std::any_of(result.grid.begin(), result.grid.end(),
+                                     [](const GridRateResult& g) { return g.interrupted; });
+    if (std::all_of(result.grid.begin(), result.grid.end(), [](const GridRateResult& g) { return g.train_loss.empty(); }))
+      throw_if_stop_requested("before the first epoch ended");
     const Params untrained = model->initial_params();
     result.untrained_train_loss = mean_loss(*model, data.features, data.targets, train_rows, untrained, true);
     if (!validation_rows.empty())
@@ -325,6 +354,17 @@ RunResult run_on_dataset(const RunConfig& config, Dataset dataset, const std::st
     result.recommendation = recommend_grid(result.grid, !validation_rows.empty(),
                                            validation_rows.empty() ? result.untrained_train_loss
                                                                    : *result.untrained_val_loss);
+    if (result.interrupted) {
+      // The best rate after fewer epochs than asked for favours fast starters,
+      // not what trains best on the budget: no recommendation.
+      std::size_t epochs_done = 0;
+      for (const GridRateResult& g : result.grid)
+        if (g.interrupted) epochs_done = g.train_loss.size();
+      result.recommendation.lr.reset();
+      result.recommendation.reason = fmt::format(
+          "interrupted before the grid finished ({} of {} epochs trained); rerun with fewer --epochs or rates",
+          epochs_done, config.epochs);
+    }
   }
   if (config.check_lr) result.check = check_rate(result, *config.check_lr, config.tolerance);
   return result;

@@ -10,6 +10,9 @@
 #include <random>
 #include <set>
 
+#include "cli_support.hpp"
+#include "lrfind/interrupt.hpp"
+
 namespace lrfind {
 namespace {
 
@@ -111,6 +114,22 @@ TEST(CvObjective, DivergingRateScoresInfinity) {
   EXPECT_TRUE(objective.scores().at(1e100).diverged);
 }
 
+TEST(CvObjective, StopRequestAbandonsTheEvaluationInProgress) {
+  const Problem p = make_problem(60, false, 5);
+  const LinearRegression model(3, 0.0);
+  CvObjective objective = make_objective(model, p, 1);
+  objective.evaluate({0.001, 0.01}, "grid");
+  {
+    // 4 folds x 3 epochs x 3 batches of 16 rows (45 training rows): stop in the third fold.
+    const testing::ScopedInterruptAfter hook(2 * 3 * 3 + 1);
+    objective.evaluate({0.1, 0.2}, "widen");
+    EXPECT_TRUE(objective.interrupted());
+    EXPECT_TRUE(std::isnan(objective.value(0.3)));
+  }
+  EXPECT_EQ(objective.scores().size(), 2u);  // only the finished evaluation
+  EXPECT_TRUE(objective.scores().count(0.001) && objective.scores().count(0.01));
+}
+
 AutoConfig quick_config() {
   AutoConfig c;
   c.repeats = 3;
@@ -171,6 +190,83 @@ TEST(RunAuto, ReportsProgressFromZeroToOneWithoutGoingBack) {
   EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
   EXPECT_TRUE(stages.count("auto: range tests") && stages.count("auto: scoring candidate rates") &&
               stages.count("auto: refining"));
+}
+
+TEST(RunAuto, StoppedDuringTheRangeTestsHasNoRate) {
+  const Problem p = make_problem(200, false, 6);
+  const LinearRegression model(3, 0.0);
+  const testing::ScopedInterruptAfter hook(30);
+  const AutoResult a = run_auto(model, "sgd", p.X, p.y, p.rows, quick_config());
+  EXPECT_EQ(a.interrupted_during, "range tests");
+  ASSERT_EQ(a.range_tests.size(), 1u);
+  EXPECT_EQ(a.range_tests[0].stop_reason, StopReason::kInterrupted);
+  EXPECT_EQ(a.range_tests[0].points.size(), 30u);
+  EXPECT_TRUE(a.candidates.empty());
+  EXPECT_FALSE(a.lr);
+  EXPECT_EQ(a.reason, "interrupted during the range tests, before any candidate rate was scored");
+}
+
+TEST(RunAuto, StoppedDuringTheGridKeepsTheRangeTestsAndHasNoRate) {
+  const Problem p = make_problem(200, false, 6);
+  const LinearRegression model(3, 0.0);
+  const AutoResult whole = run_auto(model, "sgd", p.X, p.y, p.rows, quick_config());
+  long range_steps = 0;
+  for (const RangeTestResult& r : whole.range_tests) range_steps += static_cast<long>(r.points.size());
+  const testing::ScopedInterruptAfter hook(range_steps + 5);
+  const AutoResult a = run_auto(model, "sgd", p.X, p.y, p.rows, quick_config());
+  EXPECT_EQ(a.interrupted_during, "grid");
+  ASSERT_EQ(a.range_tests.size(), 3u);
+  for (std::size_t r = 0; r < 3; ++r) EXPECT_EQ(a.range_tests[r].points.size(), whole.range_tests[r].points.size());
+  EXPECT_EQ(a.bracket_high, whole.bracket_high);
+  EXPECT_TRUE(a.candidates.empty());
+  EXPECT_FALSE(a.lr);
+  EXPECT_EQ(a.untrained_loss, whole.untrained_loss);
+}
+
+// Raises the stop flag at the first progress report of `stage`.
+ProgressFn stop_at(std::string_view stage) {
+  return [stage](double, std::string_view now) {
+    if (now == stage) request_stop(SIGINT);
+  };
+}
+
+TEST(RunAuto, StoppedWhileWideningRecommendsTheBestGridRateWithLowConfidence) {
+  const Problem p = make_problem(150, true, 7);
+  const BinaryLogistic model(3, 0.0);
+  AutoConfig c = quick_config();
+  c.max_lr = 1e-3;  // the best rate is at the top: the range is widened
+  clear_stop();
+  const AutoResult a = run_auto(model, "sgd", p.X, p.y, p.rows, c, stop_at("auto: widening the range"));
+  clear_stop();
+  EXPECT_EQ(a.interrupted_during, "widening");
+  ASSERT_FALSE(a.candidates.empty());
+  for (const CvObjective::Score& s : a.candidates) EXPECT_EQ(s.stage, "grid");
+  ASSERT_TRUE(a.lr);
+  EXPECT_EQ(*a.lr, a.candidates.back().lr);  // the top of the grid, where widening would have gone on
+  EXPECT_EQ(a.confidence, "low");
+  EXPECT_NE(a.confidence_reason.find("interrupted while widening"), std::string::npos);
+}
+
+TEST(RunAuto, StoppedWhileRefiningRecommendsTheBestScoredRate) {
+  const Problem p = make_problem(200, false, 6);
+  const LinearRegression model(3, 0.0);
+  const AutoResult whole = run_auto(model, "sgd", p.X, p.y, p.rows, quick_config());
+  clear_stop();
+  const AutoResult a = run_auto(model, "sgd", p.X, p.y, p.rows, quick_config(), stop_at("auto: refining"));
+  clear_stop();
+  EXPECT_EQ(a.interrupted_during, "refinement");
+  ASSERT_TRUE(a.lr);
+  double lowest = std::numeric_limits<double>::infinity();
+  for (const CvObjective::Score& s : a.candidates) {
+    EXPECT_NE(s.stage, "refine");
+    lowest = std::min(lowest, s.val_loss);
+  }
+  const auto best = std::find_if(a.candidates.begin(), a.candidates.end(),
+                                 [&](const CvObjective::Score& s) { return s.lr == *a.lr; });
+  ASSERT_NE(best, a.candidates.end());
+  EXPECT_EQ(best->val_loss, lowest);
+  EXPECT_LT(a.candidates.size(), whole.candidates.size());
+  EXPECT_NE(a.confidence, "high");
 }
 
 TEST(RunAuto, SameSeedSameResult) {

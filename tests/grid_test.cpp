@@ -10,6 +10,8 @@
 #include <numeric>
 #include <random>
 
+#include "cli_support.hpp"
+
 namespace lrfind {
 namespace {
 
@@ -130,6 +132,38 @@ TEST(RunGrid, TrainingLossIncludesPenaltyValidationDoesNot) {
   model.loss_gradient(Xt, yt, w, &g);
   w -= 0.05 * g;
   EXPECT_NEAR(gap, model.penalty(w), 1e-12);
+}
+
+TEST(RunGrid, StopRequestKeepsWholeEpochsOnly) {
+  const Problem p = noisy_line(100);  // 80 training rows: 8 batches of 10 per epoch
+  const LinearRegression model(2, 0.0);
+  GridConfig config;
+  config.rates = {0.01, 0.05, 1e30};
+  config.epochs = 5;
+  config.batch_size = 10;
+  Rng rng1(2), rng2(2);
+  const auto whole = run_grid(model, "sgd", p.X, p.y, p.train, p.validation, config, rng1);
+  ASSERT_TRUE(whole[2].diverged);
+  ASSERT_EQ(whole[2].train_loss.size(), 1u);  // diverged in the first epoch
+  std::vector<GridRateResult> cut;
+  {
+    const testing::ScopedInterruptAfter hook(2 * 8 + 3);  // three batches into the third epoch
+    cut = run_grid(model, "sgd", p.X, p.y, p.train, p.validation, config, rng2);
+  }
+  for (std::size_t r = 0; r < 2; ++r) {
+    EXPECT_TRUE(cut[r].interrupted);
+    EXPECT_FALSE(cut[r].diverged);
+    ASSERT_EQ(cut[r].train_loss.size(), 2u);
+    ASSERT_EQ(cut[r].val_loss.size(), 2u);
+    for (std::size_t e = 0; e < 2; ++e) {
+      EXPECT_EQ(cut[r].train_loss[e], whole[r].train_loss[e]);
+      EXPECT_EQ(cut[r].val_loss[e], whole[r].val_loss[e]);
+    }
+  }
+  // A rate that had already diverged is finished, not cut short.
+  EXPECT_FALSE(cut[2].interrupted);
+  EXPECT_TRUE(cut[2].diverged);
+  EXPECT_EQ(cut[2].train_loss.size(), 1u);
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <limits>
 #include <numeric>
 
+#include "cli_support.hpp"
+
 namespace lrfind {
 namespace {
 
@@ -113,6 +115,37 @@ TEST(RunRangeTest, StartsAtZeroWeightsEveryRun) {
   EXPECT_DOUBLE_EQ(a.points[0].loss, std::log(2.0));
   ASSERT_EQ(a.points.size(), b.points.size());
   for (std::size_t i = 0; i < a.points.size(); ++i) EXPECT_EQ(a.points[i].loss, b.points[i].loss);
+}
+
+TEST(RunRangeTest, StopRequestKeepsThePointsBeforeIt) {
+  Matrix X(6, 2);
+  X << 1, 0, 0, 1, 1, 1, -1, 0, 0, -1, -1, -1;
+  Vector y(6);
+  y << 1, 1, 1, 0, 0, 0;
+  std::vector<Index> rows(6);
+  std::iota(rows.begin(), rows.end(), 0);
+  const BinaryLogistic model(2, 0.0);
+  Sgd sgd;
+  RangeTestConfig config;
+  config.steps = 40;
+  config.max_lr = 0.1;  // never diverges: without the stop, all 40 steps run
+  config.batch_size = 2;
+  Rng rng1(5), rng2(5);
+  const RangeTestResult whole = run_range_test(model, sgd, X, y, rows, config, rng1);
+  ASSERT_EQ(whole.stop_reason, StopReason::kCompleted);
+  ASSERT_EQ(whole.points.size(), 40u);
+  RangeTestResult cut;
+  {
+    const testing::ScopedInterruptAfter hook(7);
+    cut = run_range_test(model, sgd, X, y, rows, config, rng2);
+  }
+  EXPECT_EQ(cut.stop_reason, StopReason::kInterrupted);
+  EXPECT_EQ(to_string(cut.stop_reason), "interrupted");
+  ASSERT_EQ(cut.points.size(), 7u);
+  for (std::size_t i = 0; i < cut.points.size(); ++i) {
+    EXPECT_EQ(cut.points[i].lr, whole.points[i].lr);
+    EXPECT_EQ(cut.points[i].loss, whole.points[i].loss);
+  }
 }
 
 }  // namespace

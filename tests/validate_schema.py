@@ -94,7 +94,25 @@ def cases(missing_path, holdout_path):
     out.append(("check range", ["check", IRIS, "--model", "svm", "--method", "range", "--lr", "0.3",
                                 "--tolerance", "3"], None, None))
     out.append(("check grid", ["check", DIABETES, "--model", "linear", "--method", "grid", "--lr", "0.02"], None, None))
+    # Stopped by the library's interrupt test hook (exit 130, as by SIGINT); see INTERRUPT_AFTER.
+    out.append(("interrupted range", [IRIS, "--model", "logistic", "--method", "range"], 130, None))
+    out.append(("interrupted range repeats", [IRIS, "--model", "logistic", "--method", "range"], 130, None))
+    out.append(("interrupted grid", [IRIS, "--model", "logistic", "--method", "grid", "--epochs", "5"], 130, None))
+    out.append(("interrupted auto range tests", [IRIS, "--model", "logistic"], 130, None))
+    out.append(("interrupted auto grid", [IRIS, "--model", "logistic"], 130, None))
     return out
+
+
+# Cases run with LR_FIND_TEST_INTERRUPT_AFTER_STEPS: the training steps after
+# which the library raises its stop flag. Iris logistic: range tests of at most
+# 100 steps (3 repeats), grid epochs of 4 batches (120 training rows).
+INTERRUPT_AFTER = {
+    "interrupted range": 20,
+    "interrupted range repeats": 130,
+    "interrupted grid": 10,
+    "interrupted auto range tests": 50,
+    "interrupted auto grid": 320,
+}
 
 
 # ---------------------------------------------------------------- mutations
@@ -134,6 +152,8 @@ MUTATIONS = [
     ("drop model.loss", None, deleter(["model", "loss"])),
     ("drop config.seed", None, deleter(["config", "seed"])),
     ("drop theory", None, deleter(["theory"])),
+    ("drop interrupted", None, deleter(["interrupted"])),
+    ("interrupted as a string", None, setter(["interrupted"], "yes")),
     ("drop range_test.points", "range", deleter(["range_test", "points"])),
     ("drop range_test.repeats", "range", deleter(["range_test", "repeats"])),
     ("drop a point's smoothed_loss", "range", deleter(["range_test", "points", 0, "smoothed_loss"])),
@@ -272,8 +292,11 @@ def main():
         for name, args, expected_status, stdin_path in cases(missing_path, holdout_path):
             stdin = open(os.path.join(source, stdin_path), "rb") if stdin_path else subprocess.DEVNULL
             try:
+                env = dict(os.environ)
+                if name in INTERRUPT_AFTER:
+                    env["LR_FIND_TEST_INTERRUPT_AFTER_STEPS"] = str(INTERRUPT_AFTER[name])
                 run = subprocess.run([binary] + args + ["--quiet"], cwd=source, stdin=stdin, capture_output=True,
-                                     timeout=300)
+                                     timeout=300, env=env)
             finally:
                 if stdin_path:
                     stdin.close()
@@ -309,6 +332,13 @@ def main():
         ("a check section", lambda d: "check" in d),
         ("auto with a hold-out", lambda d: d.get("auto", {}).get("folds") == 1),
         ("theory null (svm)", lambda d: d["theory"] is None),
+        ("interrupted", lambda d: d["interrupted"]),
+        ("not interrupted", lambda d: not d["interrupted"]),
+        ("range stop_reason interrupted", lambda d: d.get("range_test", {}).get("stop_reason") == "interrupted"),
+        ("range repeats, the last interrupted",
+         lambda d: d.get("range_test", {}).get("repeats", [{}])[-1].get("stop_reason") == "interrupted"),
+        ("auto interrupted before any candidate", lambda d: d.get("auto", {}).get("candidates", [1]) == []),
+        ("auto with no bracket", lambda d: d.get("auto", {}).get("bracket", {}).get("high", 1) is None),
     ] + [(f"schedule {s}", lambda d, s=s: (d["recommendation"]["schedule"] or {}).get("name") == s)
          for s in ("constant", "step", "exponential", "cosine", "onecycle", "invscaling")] \
       + [(f"optimizer {o}", lambda d, o=o: d["optimizer"]["name"] == o)

@@ -55,9 +55,12 @@ class CvObjective {
   CvObjective(const Model&, const Matrix&, const Vector&, std::vector<std::vector<Split>>, std::vector<std::uint64_t>,
               GridConfig, std::string) = delete;
 
-  // Scores every rate not already scored, training them together.
+  // Scores every rate not already scored, training them together. A stop
+  // request (interrupt.hpp) abandons the call: no rate of it is scored, and
+  // interrupted() turns true.
   void evaluate(const std::vector<double>& rates, const std::string& stage);
-  double value(double lr);  // scores lr if needed
+  double value(double lr);  // scores lr if needed; NaN when interrupted
+  bool interrupted() const { return interrupted_; }
   const std::map<double, Score>& scores() const { return scores_; }
   double untrained_loss() const { return untrained_; }
   std::size_t repeats() const { return splits_.size(); }
@@ -79,6 +82,7 @@ class CvObjective {
   double untrained_ = 0.0;
   std::function<void(double)> progress_;
   unsigned threads_ = 1;
+  bool interrupted_ = false;
 };
 
 struct AutoConfig {
@@ -116,6 +120,9 @@ struct AutoResult {
   std::string confidence_reason;
   std::string reason;                        // why there is no rate
   std::optional<CvObjective::Score> checked; // the score of AutoConfig::check_lr
+  // The stage a stop request (interrupt.hpp) cut short: "range tests", "grid",
+  // "widening", "refinement" or "check"; empty when the search finished.
+  std::string interrupted_during;
 };
 
 // The middle of a set of rates; for an even count, the geometric mean of the
@@ -130,6 +137,10 @@ struct Confidence {
 };
 Confidence spread_confidence(double lowest, double highest);
 
+// Interrupted (interrupt.hpp): stops at the next batch, with the candidates
+// scored so far. Before the grid is scored there is no rate; interrupted while
+// widening, the best rate so far with confidence low; while refining, the best
+// rate so far with confidence at most medium.
 AutoResult run_auto(const Model& model, const std::string& optimizer, const Features& X, const Vector& y,
                     std::span<const Index> rows, const AutoConfig& config, const ProgressFn& progress = {});
 

@@ -25,10 +25,13 @@ struct GridRateResult {
   std::vector<double> train_loss;  // objective over the training rows after each epoch
   std::vector<double> val_loss;    // data loss over the validation rows after each epoch (empty without)
   bool diverged = false;           // a loss became non-finite; training of this rate stopped there
+  bool interrupted = false;        // a stop was requested (interrupt.hpp) before its last epoch ended;
+                                   // the curves hold the whole epochs before it
 };
 
 // Trains every rate on `train_rows` with optimizer `optimizer_name`, scoring
 // each epoch on `train_rows` and, when not empty, on `validation_rows`.
+// Stops at the next batch when a stop is requested, keeping whole epochs only.
 std::vector<GridRateResult> run_grid(const Model& model, const std::string& optimizer_name, const Features& X,
                                      const Vector& y, std::span<const Index> train_rows,
                                      std::span<const Index> validation_rows, const GridConfig& config, Rng& rng,

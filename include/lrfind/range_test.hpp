@@ -27,7 +27,8 @@ class LossSmoother {
   double beta_power_ = 1.0;
 };
 
-enum class StopReason { kCompleted, kNonFiniteLoss, kLossDiverged };
+// kInterrupted: a stop was requested (Ctrl-C, SIGTERM; see interrupt.hpp).
+enum class StopReason { kCompleted, kNonFiniteLoss, kLossDiverged, kInterrupted };
 std::string_view to_string(StopReason reason);
 
 // Stops when the loss is not finite, or when the smoothed loss exceeds

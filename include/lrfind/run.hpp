@@ -115,6 +115,9 @@ struct RunResult {
   double untrained_train_loss = 0.0;        // grid: the zero-weight model's losses,
   std::optional<double> untrained_val_loss;  // the bar a usable rate must beat
   Recommendation recommendation;
+  // A stop was requested (interrupt.hpp) and training was cut short: the
+  // curves hold what was finished, and the recommendation rests on that only.
+  bool interrupted = false;
 };
 
 // Judges `lr` against a finished run's recommendation.
@@ -123,7 +126,9 @@ CheckResult check_rate(const RunResult& result, double lr, double tolerance);
 using MessageSink = std::function<void(std::string_view)>;
 
 // Reads the input named in the config and runs it. Warnings (such as dropped
-// rows) go to `warn`.
+// rows) go to `warn`. A stop request (interrupt.hpp) ends training at the next
+// batch with the result so far (RunResult::interrupted); one before any
+// training step was recorded throws Interrupted.
 RunResult run(const RunConfig& config, const MessageSink& warn, const ProgressFn& progress = {});
 // The same on bytes already in memory, `source` naming them in messages.
 RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const std::string& source,

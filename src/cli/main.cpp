@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -15,6 +16,7 @@
 
 #include "lrfind/error.hpp"
 #include "lrfind/format.hpp"
+#include "lrfind/interrupt.hpp"
 #include "lrfind/plot.hpp"
 #include "lrfind/output.hpp"
 #include "lrfind/report.hpp"
@@ -30,6 +32,44 @@ void print_error(std::string_view message) {
   for (char& c : line)
     if (c == '\n' || c == '\r') c = ' ';
   fmt::print(stderr, "lr-find: error: {}\n", line);
+}
+
+// The signals that stop a run cleanly, and whether lr-find handles each (one
+// ignored at start-up, as under nohup, stays ignored).
+constexpr int kStopSignals[] = {SIGINT, SIGTERM};
+bool handled[std::size(kStopSignals)] = {};
+struct sigaction default_action {};
+
+// Asks the run to stop at the next batch, and puts the default action back so
+// that a second signal ends the process at once. Only async-signal-safe calls.
+extern "C" void on_stop_signal(int signal) {
+  for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
+    if (handled[i]) ::sigaction(kStopSignals[i], &default_action, nullptr);
+  lrfind::request_stop(signal);
+}
+
+void install_stop_handlers() {
+  default_action.sa_handler = SIG_DFL;
+  sigemptyset(&default_action.sa_mask);
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  for (const int signal : kStopSignals) sigaddset(&action.sa_mask, signal);
+  // Interrupted reads and writes restart; the loops poll the flag instead.
+  action.sa_flags = SA_RESTART;
+  for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
+    struct sigaction previous {};
+    if (::sigaction(kStopSignals[i], nullptr, &previous) != 0 || previous.sa_handler == SIG_IGN) continue;
+    handled[i] = true;
+    ::sigaction(kStopSignals[i], &action, nullptr);
+  }
+}
+
+// "FILE", "FILE and PLOT": where the outputs went, for the interrupted message.
+std::string output_names(const lrfind::cli::Options& options) {
+  const std::string output = options.output.empty() || options.output == "-" ? "standard output" : options.output;
+  if (options.plot.empty()) return output;
+  return fmt::format("{} and {}", output, options.plot == "-" ? "the terminal plot" : options.plot);
 }
 
 }  // namespace
@@ -66,8 +106,27 @@ int main(int argc, char** argv) {
       warn(fmt::format("{} has no effect with --method {}", name, options.method));
     const char* delay = std::getenv("LR_FIND_PROGRESS_AFTER");
     lrfind::cli::ProgressBar bar(!options.quiet && ::isatty(STDERR_FILENO) == 1, delay ? std::atof(delay) : 0.5);
-    const lrfind::RunResult result =
-        lrfind::run(config, warn, [&](double fraction, std::string_view stage) { bar.update(fraction, stage); });
+    // Test hook: with LR_FIND_TEST_ANNOUNCE_TRAINING set, one line on stderr at
+    // the first progress report after some training was done (grid: one whole
+    // epoch), so that a test can send a real signal mid-run without a sleep.
+    bool announce_training = std::getenv("LR_FIND_TEST_ANNOUNCE_TRAINING") != nullptr;
+    install_stop_handlers();
+    const auto progress = [&](double fraction, std::string_view stage) {
+      if (announce_training && fraction > 0.0 && stage != "reading") {
+        fmt::print(stderr, "lr-find: test: training under way ({})\n", stage);
+        std::fflush(stderr);
+        announce_training = false;
+      }
+      bar.update(fraction, stage);
+    };
+    const lrfind::RunResult result = [&] {
+      try {
+        return lrfind::run(config, warn, progress);
+      } catch (...) {
+        bar.finish();  // the message goes on a line of its own
+        throw;
+      }
+    }();
     bar.finish();
     const nlohmann::ordered_json report = lrfind::make_report(result);
     const std::string text = options.format == "csv"     ? lrfind::render_csv(report)
@@ -84,6 +143,11 @@ int main(int argc, char** argv) {
     outputs.emplace_back(options.output, text);
     lrfind::write_outputs(outputs);
     if (options.plot == "-") fmt::print(stderr, "{}", lrfind::render_terminal_plot(report, 72, 14));
+    if (const int signal = lrfind::stop_signal(); signal != 0) {
+      fmt::print(stderr, "lr-find: interrupted by {}; wrote {} to {}\n", lrfind::signal_name(signal),
+                 result.interrupted ? "the curves finished so far" : "the whole result", output_names(options));
+      return 128 + signal;
+    }
     if (result.check) {
       const lrfind::CheckResult& check = *result.check;
       if (!check.passed() || !options.quiet)
@@ -92,6 +156,9 @@ int main(int argc, char** argv) {
     }
     if (!options.quiet) fmt::print(stderr, "lr-find: {}\n", lrfind::summary_line(result));
     return result.recommendation.lr ? lrfind::kExitOk : lrfind::kExitNoUsableRate;
+  } catch (const lrfind::Interrupted& e) {
+    fmt::print(stderr, "lr-find: {}; wrote nothing\n", e.what());
+    return e.exit_code();
   } catch (const lrfind::Error& e) {
     print_error(e.what());
     return e.exit_code();
