@@ -127,7 +127,7 @@ void CvObjective::evaluate(const std::vector<double>& rates, const std::string& 
   std::mutex failure_mutex;
   const auto work = [&](bool reports) {
     for (std::size_t j; (j = next++) < jobs.size();) {
-      if (reports && progress_) progress_(static_cast<double>(j) / static_cast<double>(jobs.size()));
+      if (reports && progress_ && j > 0) progress_(static_cast<double>(j) / static_cast<double>(jobs.size()));
       const auto [r, f] = jobs[j];
       const Split& split = splits_[r][f];
       Rng rng(derive_seed(seeds_[r], f));
@@ -139,6 +139,7 @@ void CvObjective::evaluate(const std::vector<double>& rates, const std::string& 
       }
     }
   };
+  if (progress_) progress_(0.0);  // at least once per call, whichever thread takes the jobs
   const std::size_t workers =
       std::min<std::size_t>(jobs.size(), threads_ == 0 ? available_cores() : threads_);
   std::vector<std::thread> pool;

@@ -4,9 +4,11 @@
 #include <charconv>
 #include <cmath>
 #include <type_traits>
+#include <vector>
 #include <fmt/format.h>
 
 #include "lrfind/error.hpp"
+#include "lrfind/parallel.hpp"
 
 namespace lrfind {
 
@@ -67,34 +69,57 @@ bool parse_number(std::string_view text, double& value) {
 
 namespace {
 
+// Sums of f(row) over fit_rows, in parts fixed by the row count alone (so the
+// result never depends on the number of threads), combined in order.
+template <typename M, typename F>
+Vector sum_rows(const M& X, std::span<const Index> fit_rows, F&& f) {
+  const std::size_t parts = part_count(fit_rows.size(), 16384, 64);
+  std::vector<Vector> partials(parts, Vector::Zero(X.cols()));
+  parallel_for(parts, 0, [&](std::size_t p) {
+    const std::size_t begin = fit_rows.size() * p / parts;
+    const std::size_t end = fit_rows.size() * (p + 1) / parts;
+    for (std::size_t i = begin; i < end; ++i) partials[p] += f(X.row(fit_rows[i]).transpose().template cast<double>());
+  });
+  Vector total = Vector::Zero(X.cols());
+  for (const Vector& partial : partials) total += partial;
+  return total;
+}
+
 template <typename M>
 Standardization standardize_storage(M& X, std::span<const Index> fit_rows) {
   const Index d = X.cols();
   Standardization s{Vector::Zero(d), Vector::Ones(d)};
   if (fit_rows.empty()) return s;
   const double n = static_cast<double>(fit_rows.size());
-  for (const Index r : fit_rows) s.mean += X.row(r).transpose().template cast<double>();
-  s.mean /= n;
+  s.mean = sum_rows(X, fit_rows, [](const auto& row) { return row; }) / n;
   // Two-pass variance: stable for columns with a large mean.
-  Vector variance = Vector::Zero(d);
-  for (const Index r : fit_rows) variance += (X.row(r).transpose().template cast<double>() - s.mean).array().square().matrix();
-  variance /= n;
+  const Vector variance =
+      sum_rows(X, fit_rows, [&](const auto& row) { return (row - s.mean).array().square().matrix(); }) / n;
   for (Index c = 0; c < d; ++c) {
     const double sd = std::sqrt(variance(c));
     // A column constant on the fit rows is only centred.
     s.scale(c) = sd > 1e-12 * std::max(1.0, std::abs(s.mean(c))) ? sd : 1.0;
   }
+  // Every element on its own: rows in parallel.
   using Scalar = typename M::Scalar;
-  if constexpr (std::is_same_v<Scalar, double>) {
-    X.rowwise() -= s.mean.transpose();
-    X.array().rowwise() /= s.scale.transpose().array();
-  } else {
-    // In double, then rounded once to the storage type.
-    for (Index r = 0; r < X.rows(); ++r)
-      X.row(r) = ((X.row(r).template cast<double>() - s.mean.transpose()).array() / s.scale.transpose().array())
-                     .template cast<Scalar>()
-                     .matrix();
-  }
+  const std::size_t rows = static_cast<std::size_t>(X.rows());
+  const std::size_t parts = part_count(rows, 16384, 64);
+  parallel_for(parts, 0, [&](std::size_t p) {
+    const Index begin = static_cast<Index>(rows * p / parts);
+    const Index count = static_cast<Index>(rows * (p + 1) / parts) - begin;
+    auto block = X.middleRows(begin, count);
+    if constexpr (std::is_same_v<Scalar, double>) {
+      block.rowwise() -= s.mean.transpose();
+      block.array().rowwise() /= s.scale.transpose().array();
+    } else {
+      // In double, then rounded once to the storage type.
+      for (Index r = 0; r < count; ++r)
+        block.row(r) = ((block.row(r).template cast<double>() - s.mean.transpose()).array() /
+                        s.scale.transpose().array())
+                           .template cast<Scalar>()
+                           .matrix();
+    }
+  });
   return s;
 }
 

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <utility>
+#include <vector>
+
+#include "lrfind/parallel.hpp"
 
 namespace lrfind {
 
@@ -38,15 +41,33 @@ void for_each_chunk(const Features& X, std::span<const Index> rows, Fn&& fn) {
   }
 }
 
+// Splits `rows` into parts fixed by their number alone, computes a partial
+// result per part (on all cores) and returns them in order.
+template <typename Partial, typename Fn>
+std::vector<Partial> per_part(std::span<const Index> rows, Fn&& fn) {
+  const std::size_t parts = part_count(rows.size(), 16384, 64);
+  std::vector<Partial> partials(parts);
+  parallel_for(parts, 0, [&](std::size_t p) {
+    const std::size_t begin = rows.size() * p / parts;
+    const std::size_t end = rows.size() * (p + 1) / parts;
+    fn(rows.subspan(begin, end - begin), partials[p]);
+  });
+  return partials;
+}
+
 // y = X̃ᵀ(X̃v)/n over row chunks, without forming X̃ᵀX̃: O(n·d) time, O(d) memory.
 void gram_times(const Features& X, std::span<const Index> rows, const Eigen::VectorXd& v, Eigen::VectorXd& y) {
   const Index d = X.cols();
-  y.setZero(d + 1);
-  for_each_chunk(X, rows, [&](const Eigen::Ref<const Matrix>& chunk) {
-    const Eigen::VectorXd z = (chunk * v.head(d)).array() + v(d);
-    y.head(d).noalias() += chunk.transpose() * z;
-    y(d) += z.sum();
+  const auto partials = per_part<Eigen::VectorXd>(rows, [&](std::span<const Index> part, Eigen::VectorXd& out) {
+    out.setZero(d + 1);
+    for_each_chunk(X, part, [&](const Eigen::Ref<const Matrix>& chunk) {
+      const Eigen::VectorXd z = (chunk * v.head(d)).array() + v(d);
+      out.head(d).noalias() += chunk.transpose() * z;
+      out(d) += z.sum();
+    });
   });
+  y.setZero(d + 1);
+  for (const Eigen::VectorXd& p : partials) y += p;
   y /= static_cast<double>(rows.size());
 }
 
@@ -64,12 +85,24 @@ double largest_gram_eigenvalue(const Features& X, std::span<const Index> rows) {
     // G = [XᵀX, Xᵀ1; 1ᵀX, n] over the rows.
     const Index f = d - 1;
     gram = Eigen::MatrixXd::Zero(d, d);
+    struct Partial {
+      Eigen::MatrixXd xtx;
+      Eigen::RowVectorXd sums;
+    };
+    const auto partials = per_part<Partial>(rows, [&](std::span<const Index> part, Partial& out) {
+      out.xtx = Eigen::MatrixXd::Zero(f, f);
+      out.sums = Eigen::RowVectorXd::Zero(f);
+      for_each_chunk(X, part, [&](const Eigen::Ref<const Matrix>& chunk) {
+        out.xtx.selfadjointView<Eigen::Lower>().rankUpdate(chunk.transpose());
+        out.sums += chunk.colwise().sum();
+      });
+    });
     Eigen::MatrixXd xtx = Eigen::MatrixXd::Zero(f, f);
     Eigen::RowVectorXd sums = Eigen::RowVectorXd::Zero(f);
-    for_each_chunk(X, rows, [&](const Eigen::Ref<const Matrix>& chunk) {
-      xtx.selfadjointView<Eigen::Lower>().rankUpdate(chunk.transpose());
-      sums += chunk.colwise().sum();
-    });
+    for (const Partial& p : partials) {
+      xtx += p.xtx;
+      sums += p.sums;
+    }
     gram.topLeftCorner(f, f) = xtx.selfadjointView<Eigen::Lower>();
     gram.block(f, 0, 1, f) = sums;
     gram.block(0, f, f, 1) = sums.transpose();
@@ -106,9 +139,13 @@ std::optional<Theory> estimate_theory(ModelKind kind, std::size_t classes, doubl
   Theory t;
   t.smoothness = *c * largest_gram_eigenvalue(X, rows) + l2;
   double max_norm = 0.0;
-  for_each_chunk(X, rows, [&](const Eigen::Ref<const Matrix>& chunk) {
-    if (chunk.rows() > 0) max_norm = std::max(max_norm, chunk.rowwise().squaredNorm().maxCoeff() + 1.0);
-  });
+  for (const double m : per_part<double>(rows, [&](std::span<const Index> part, double& out) {
+         out = 0.0;
+         for_each_chunk(X, part, [&](const Eigen::Ref<const Matrix>& chunk) {
+           if (chunk.rows() > 0) out = std::max(out, chunk.rowwise().squaredNorm().maxCoeff() + 1.0);
+         });
+       }))
+    max_norm = std::max(max_norm, m);
   t.max_example_smoothness = *c * max_norm + l2;
   t.max_stable_lr_full_batch = 2.0 / t.smoothness;
   const double n = static_cast<double>(rows.size());

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "lrfind/dataset.hpp"
+#include "lrfind/parallel.hpp"
 #include "lrfind/progress.hpp"
 
 namespace lrfind {
@@ -35,7 +36,5 @@ Dataset load_dataset(const std::string& path, const LoadOptions& options);
 // The same from bytes in memory; `source` names them in errors.
 Dataset load_dataset_from_bytes(std::string_view bytes, const std::string& source, const LoadOptions& options);
 
-// The number of cores this process may run on.
-unsigned available_cores();
 
 }  // namespace lrfind
