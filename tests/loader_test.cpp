@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <csignal>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -15,6 +16,7 @@
 
 #include "lrfind/csv.hpp"
 #include "lrfind/error.hpp"
+#include "lrfind/interrupt.hpp"
 
 namespace lrfind {
 namespace {
@@ -414,6 +416,42 @@ TEST(LoaderSample, ErrorsInSampledRowsNameTheirOwnLine) {
   options.sample = 1000;
   EXPECT_EQ(error_of(csv, options).rfind("in.csv:102:1: column 'id' holds numbers but also the text 'x\ny'", 0), 0u)
       << error_of(csv, options);
+}
+
+}  // namespace
+}  // namespace lrfind
+
+namespace lrfind {
+namespace {
+
+// A stop request (Ctrl-C, SIGTERM) is polled once per block: the load ends
+// with Interrupted, even when a later block holds an error.
+TEST(LoaderInterrupt, StopRequestWhileReadingThrowsInterrupted) {
+  std::string csv = "a,b,y\n";
+  for (int i = 0; i < 400; ++i) csv += fmt::format("{},{},{}\n", i, i % 7, i % 3);
+  csv += "1,2\n";  // ragged, at the end: never reached
+  for (const unsigned threads : {1u, 3u}) {
+    clear_stop();
+    LoadOptions options = with(threads, 64);
+    int reports = 0;
+    options.progress = [&](double, std::string_view) {
+      if (++reports == 3) request_stop(SIGTERM);
+    };
+    try {
+      load(csv, options);
+      ADD_FAILURE() << "no Interrupted with " << threads << " threads";
+    } catch (const Interrupted& e) {
+      EXPECT_EQ(e.exit_code(), 143);
+      EXPECT_STREQ(e.what(), "interrupted by SIGTERM while reading the input, before any result");
+    }
+  }
+  clear_stop();
+  request_stop(SIGINT);
+  LoadOptions sampled = with(1, 64);
+  sampled.sample = 10;
+  EXPECT_THROW(load(csv, sampled), Interrupted);
+  clear_stop();
+  EXPECT_EQ(load("a,y\n1,2\n3,4\n").rows(), 2);  // cleared: loads again
 }
 
 }  // namespace

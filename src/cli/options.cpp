@@ -27,7 +27,9 @@ Examples:
 
 Exit status: 0 success (check: the rate is inside the interval), 1 check: the
 rate is outside it, 3 no usable rate (JSON still written), 64 bad usage,
-65 bad data, 66 input missing or unreadable, 73 output cannot be created.
+65 bad data, 66 input missing or unreadable, 73 output cannot be created,
+130/143 stopped by SIGINT (Ctrl-C)/SIGTERM (the curves finished so far are
+written, with "interrupted": true).
 )";
 
 }  // namespace
