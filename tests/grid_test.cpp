@@ -284,3 +284,43 @@ TEST(RunGridStacked, ADivergingRateLeavesTheOthersAsTheyWouldBe) {
 
 }  // namespace
 }  // namespace lrfind
+
+namespace lrfind {
+namespace {
+
+TEST(RunGridStacked, ManyRatesSameResultWhateverTheThreads) {
+  // More rates than one group: the groups train on their own threads.
+  const Problem p = clusters(160, 5, 3, 13);
+  const SoftmaxRegression model(5, 3, 1e-4);
+  GridConfig config;
+  for (int i = 0; i < 21; ++i) config.rates.push_back(1e-4 * std::pow(10.0, i / 4.0));
+  config.epochs = 3;
+  config.batch_size = 8;
+  config.threads = 1;
+  Rng a(3);
+  const auto one = run_grid(model, "momentum", p.X, p.y, p.train, p.validation, config, a);
+  config.threads = 3;
+  Rng b(3);
+  const auto three = run_grid(model, "momentum", p.X, p.y, p.train, p.validation, config, b);
+  ASSERT_EQ(one.size(), 21u);
+  for (std::size_t r = 0; r < one.size(); ++r) {
+    EXPECT_EQ(one[r].lr, config.rates[r]);
+    EXPECT_EQ(one[r].diverged, three[r].diverged);
+    ASSERT_EQ(one[r].train_loss.size(), three[r].train_loss.size());
+    for (std::size_t e = 0; e < one[r].train_loss.size(); ++e)
+      EXPECT_EQ(std::memcmp(&one[r].train_loss[e], &three[r].train_loss[e], sizeof(double)), 0);
+  }
+  // The generator ends where a single stack would leave it.
+  EXPECT_EQ(a.next(), b.next());
+  // And each group matches its rates trained alone.
+  GridConfig alone = config;
+  alone.rates = {config.rates[17]};
+  Rng c(3);
+  const auto single = run_grid(model, "momentum", p.X, p.y, p.train, p.validation, alone, c)[0];
+  if (!single.diverged)
+    for (std::size_t e = 0; e < single.train_loss.size(); ++e)
+      EXPECT_LT(relative_difference(one[17].train_loss[e], single.train_loss[e]), 1e-12);
+}
+
+}  // namespace
+}  // namespace lrfind
