@@ -116,7 +116,6 @@ void CvObjective::evaluate(const std::vector<double>& rates, const std::string& 
   }
   GridConfig config = budget_;
   config.rates = fresh;
-  config.threads = 1;  // the runs themselves share the cores
   // Every (repeat, fold) run is independent and seeded on its own: they run
   // on all threads, and are summed afterwards in a fixed order.
   std::vector<std::pair<std::size_t, std::size_t>> jobs;

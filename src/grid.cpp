@@ -1,14 +1,11 @@
 #include "lrfind/grid.hpp"
 
 #include <algorithm>
-#include <iterator>
-#include <mutex>
 #include <cmath>
 #include <limits>
 
 #include "lrfind/interrupt.hpp"
 #include "lrfind/optimizer.hpp"
-#include "lrfind/parallel.hpp"
 
 namespace lrfind {
 
@@ -35,11 +32,12 @@ void stacked_mean_losses(const Model& model, const Features& X, const Vector& y,
   for (double& loss : out) loss /= static_cast<double>(rows.size());
 }
 
-// One stack of rates (see run_grid).
-std::vector<GridRateResult> run_stack(const Model& model, const std::string& optimizer_name, const Features& X,
-                                      const Vector& y, std::span<const Index> train_rows,
-                                      std::span<const Index> validation_rows, const GridConfig& config, Rng& rng,
-                                      const ProgressFn& progress) {
+}  // namespace
+
+std::vector<GridRateResult> run_grid(const Model& model, const std::string& optimizer_name, const Features& X,
+                                     const Vector& y, std::span<const Index> train_rows,
+                                     std::span<const Index> validation_rows, const GridConfig& config, Rng& rng,
+                                     const ProgressFn& progress) {
   // Every rate trains on the same batches in the same order, so the models
   // are held side by side in one parameter matrix: a batch costs one product
   // X_b·W for all of them, not one per rate. A rate that diverges leaves the
@@ -207,39 +205,6 @@ std::vector<GridRateResult> run_stack(const Model& model, const std::string& opt
     drop(bad);
     rates_factor = std::numeric_limits<double>::quiet_NaN();
   }
-  return results;
-}
-
-}  // namespace
-
-std::vector<GridRateResult> run_grid(const Model& model, const std::string& optimizer_name, const Features& X,
-                                     const Vector& y, std::span<const Index> train_rows,
-                                     std::span<const Index> validation_rows, const GridConfig& config, Rng& rng,
-                                     const ProgressFn& progress) {
-  // Groups of kGroup rates train apart, on all cores, each from a copy of the
-  // generator and so on the same batches. The groups depend only on the
-  // number of rates, never on the number of threads.
-  constexpr std::size_t kGroup = 8;
-  const std::size_t groups = (config.rates.size() + kGroup - 1) / kGroup;
-  if (groups <= 1) return run_stack(model, optimizer_name, X, y, train_rows, validation_rows, config, rng, progress);
-  std::vector<std::vector<GridRateResult>> parts(groups);
-  std::vector<Rng> streams(groups, rng);
-  std::mutex progress_mutex;
-  parallel_for(groups, config.threads, [&](std::size_t g) {
-    GridConfig part = config;
-    const auto first = config.rates.begin() + static_cast<std::ptrdiff_t>(g * kGroup);
-    part.rates.assign(first, first + static_cast<std::ptrdiff_t>(std::min(kGroup, config.rates.size() - g * kGroup)));
-    ProgressFn report;
-    if (g == 0 && progress)
-      report = [&](double fraction, std::string_view stage) {
-        const std::lock_guard lock(progress_mutex);
-        progress(fraction, stage);
-      };
-    parts[g] = run_stack(model, optimizer_name, X, y, train_rows, validation_rows, part, streams[g], report);
-  });
-  rng = streams.front();
-  std::vector<GridRateResult> results;
-  for (std::vector<GridRateResult>& part : parts) std::move(part.begin(), part.end(), std::back_inserter(results));
   return results;
 }
 

@@ -18,7 +18,6 @@ struct GridConfig {
   int epochs = 5;
   Index batch_size = 32;  // 0: all training rows
   ScheduleKind schedule = ScheduleKind::kConstant;  // applied to every rate, stepped per batch
-  unsigned threads = 0;  // groups of rates train on this many threads (0: every core); results never depend on it
 };
 
 struct GridRateResult {
