@@ -1004,9 +1004,9 @@ Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const
     }
     const auto text_level = [&](std::size_t s, std::size_t r) {
       const auto& cells = b.levels[s]->cells;
-      std::size_t& k = cursor[s];
-      while (cells[k].first < r) ++k;
-      return level_index[s][cells[k].second];
+      std::size_t& at = cursor[s];
+      while (cells[at].first < r) ++at;
+      return level_index[s][cells[at].second];
     };
     for (std::size_t r = 0; r < b.rows; ++r) {
       if (!b.keep[r]) continue;
@@ -1051,7 +1051,7 @@ Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const
     std::vector<std::thread> pool;
     for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
     work();
-    for (std::thread& t : pool) t.join();
+    for (std::thread& thread : pool) thread.join();
   }
   return data;
 }
