@@ -135,19 +135,8 @@ void Adam::reset(Index rows, Index cols) {
 }
 
 void Adam::step(Params& params, const Params& g, double lr) {
-  if (m_.size() != g.size()) reset(g.rows(), g.cols());
-  ++t_;
-  m_.array() = beta1_ * m_.array() + (1.0 - beta1_) * g.array();
-  v_.array() = beta2_ * v_.array() + (1.0 - beta2_) * g.array().square();
-  const double bias_correction1 = 1.0 - std::pow(beta1_, static_cast<double>(t_));
-  const double bias_correction2 = 1.0 - std::pow(beta2_, static_cast<double>(t_));
-  const double step_size = lr / bias_correction1;
-  params.array() -= step_size * m_.array() / (v_.array().sqrt() / std::sqrt(bias_correction2) + eps_);
+  step_columns(params, g, Eigen::RowVectorXd::Constant(params.cols(), lr));
 }
-
-}  // namespace lrfind
-
-namespace lrfind {
 
 void Adam::step_columns(Params& params, const Params& g, const Eigen::RowVectorXd& lr) {
   if (m_.size() != g.size()) reset(g.rows(), g.cols());
