@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -390,7 +391,35 @@ std::string quoted_sample(std::string_view text) {
 }
 
 
+// The digits at p, eight at a time where eight bytes can be read: a run of
+// decimal digits is accumulated into m (mod 2^64; callers give up past 19
+// digits, before any wrap matters). Returns the end of the run.
 inline const char* digit_run(const char* p, const char* end, std::uint64_t& m) {
+  static constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,      10000,
+                                             100000, 1000000, 10000000, 100000000};
+  if constexpr (std::endian::native == std::endian::little) {
+    while (end - p >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p, 8);
+      // Each byte minus '0'; a byte is a digit when that is below 10, which
+      // (x & 0x7f) + 0x76 tells by its top bit without carrying into the next byte.
+      const std::uint64_t x = word ^ 0x3030303030303030u;
+      const std::uint64_t not_digit = (((x & 0x7f7f7f7f7f7f7f7fu) + 0x7676767676767676u) | x) & 0x8080808080808080u;
+      const int n = not_digit == 0 ? 8 : std::countr_zero(not_digit) >> 3;
+      if (n == 0) return p;
+      // The n digits as the low end of an eight-digit number with leading
+      // zeros (the first byte is the most significant digit), then the
+      // three multiply-and-add steps of the SWAR conversion.
+      std::uint64_t v = x << (8 * (8 - n));
+      v = v * 10 + (v >> 8);
+      v = (((v & 0x000000ff000000ffu) * (100 + (std::uint64_t{1000000} << 32))) +
+           (((v >> 16) & 0x000000ff000000ffu) * (1 + (std::uint64_t{10000} << 32)))) >>
+          32;
+      m = m * kPow10[n] + v;
+      p += n;
+      if (n < 8) return p;
+    }
+  }
   while (p < end && static_cast<unsigned>(*p - '0') < 10) {
     m = m * 10 + static_cast<unsigned>(*p - '0');
     ++p;
