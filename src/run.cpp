@@ -340,6 +340,7 @@ RunResult run_on_dataset(const RunConfig& config, Dataset dataset, const std::st
     gc.epochs = config.epochs;
     gc.batch_size = config.batch_size;
     gc.schedule = config.schedule;
+    gc.threads = config.threads;
     result.steps_per_epoch = batches_per_epoch(train_rows.size());
     result.grid =
         run_grid(*model, config.optimizer, data.features, data.targets, train_rows, validation_rows, gc, rng, progress);

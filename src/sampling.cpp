@@ -31,6 +31,11 @@ EpochSampler::EpochSampler(std::span<const Index> rows, Index batch_size, Rng& r
   if (batch_ < 1) batch_ = 1;
 }
 
+void EpochSampler::begin_epoch() {
+  rng_.shuffle(order_);
+  position_ = order_.size();  // next() would start the epoch after this one
+}
+
 std::span<const Index> EpochSampler::next() {
   if (position_ >= order_.size()) {
     rng_.shuffle(order_);

@@ -262,6 +262,49 @@ TEST(RunGridStacked, SameResultEveryRun) {
   }
 }
 
+// More rates than one group holds: the groups train on their own threads,
+// and the results are the same bit for bit whatever the number of threads,
+// and each rate's as it would be alone.
+TEST(RunGridStacked, GroupsOfRatesGiveTheSameResultOnAnyNumberOfThreads) {
+  const Problem p = noisy_line(157);
+  const LinearRegression model(2, 0.01);
+  for (const Index batch : {Index{1}, Index{16}}) {
+    GridConfig config;
+    for (int i = 0; i < 19; ++i) config.rates.push_back(1e-4 * std::pow(10.0, i / 1.2));  // up to 1e11: some diverge
+    ASSERT_GT(config.rates.size(), 2 * kGridGroupRates);
+    config.epochs = 3;
+    config.batch_size = batch;
+    std::vector<std::vector<GridRateResult>> runs;
+    for (const unsigned threads : {1u, 2u, 3u, 0u}) {
+      config.threads = threads;
+      Rng rng(4);
+      runs.push_back(run_grid(model, "momentum", p.X, p.y, p.train, p.validation, config, rng));
+    }
+    bool some_diverged = false;
+    for (std::size_t r = 0; r < config.rates.size(); ++r) {
+      some_diverged = some_diverged || runs[0][r].diverged;
+      for (std::size_t t = 1; t < runs.size(); ++t) {
+        EXPECT_EQ(runs[t][r].diverged, runs[0][r].diverged);
+        ASSERT_EQ(runs[t][r].train_loss.size(), runs[0][r].train_loss.size());
+        for (std::size_t e = 0; e < runs[0][r].train_loss.size(); ++e) {
+          EXPECT_EQ(std::memcmp(&runs[t][r].train_loss[e], &runs[0][r].train_loss[e], sizeof(double)), 0);
+          EXPECT_EQ(std::memcmp(&runs[t][r].val_loss[e], &runs[0][r].val_loss[e], sizeof(double)), 0);
+        }
+      }
+      GridConfig one = config;
+      one.rates = {config.rates[r]};
+      Rng same(4);
+      const auto alone = run_grid(model, "momentum", p.X, p.y, p.train, p.validation, one, same)[0];
+      ASSERT_EQ(alone.diverged, runs[0][r].diverged);
+      ASSERT_EQ(alone.train_loss.size(), runs[0][r].train_loss.size());
+      if (alone.diverged) continue;
+      for (std::size_t e = 0; e < alone.train_loss.size(); ++e)
+        EXPECT_LT(relative_difference(runs[0][r].train_loss[e], alone.train_loss[e]), 1e-12);
+    }
+    EXPECT_TRUE(some_diverged) << "batch " << batch;
+  }
+}
+
 TEST(RunGridStacked, ADivergingRateLeavesTheOthersAsTheyWouldBe) {
   const Problem p = noisy_line(120);
   const LinearRegression model(2, 0.0);

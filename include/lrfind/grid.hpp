@@ -18,7 +18,14 @@ struct GridConfig {
   int epochs = 5;
   Index batch_size = 32;  // 0: all training rows
   ScheduleKind schedule = ScheduleKind::kConstant;  // applied to every rate, stepped per batch
+  unsigned threads = 1;  // threads for the groups of rates (0: every core); never changes a result
 };
+
+// How many rates share one stacked parameter matrix: the rates are cut into
+// groups of about this many, which train side by side on their own threads.
+// The cut depends on the number of rates only, so results never depend on
+// the number of threads.
+inline constexpr std::size_t kGridGroupRates = 8;
 
 struct GridRateResult {
   double lr = 0.0;

@@ -41,6 +41,18 @@ class EpochSampler {
     const std::size_t from = std::min(position_, order_.size());
     return std::span<const Index>(order_).subspan(from, std::min(count, order_.size() - from));
   }
+  // Starts the next epoch, reshuffled, as next() would; batch(b) is then
+  // its b-th batch, for callers that walk one epoch from several threads.
+  void begin_epoch();
+  std::span<const Index> batch(Index b) const {
+    const std::size_t from = static_cast<std::size_t>(b) * static_cast<std::size_t>(batch_);
+    return std::span<const Index>(order_).subspan(from, std::min(order_.size() - from, static_cast<std::size_t>(batch_)));
+  }
+  // The rows of this epoch from batch b on (for prefetching).
+  std::span<const Index> rows_from(Index b) const {
+    return std::span<const Index>(order_).subspan(
+        std::min(order_.size(), static_cast<std::size_t>(b) * static_cast<std::size_t>(batch_)));
+  }
   // True when the batch most recently returned was the last of its epoch.
   bool epoch_finished() const { return position_ >= order_.size(); }
   Index batch_size() const { return batch_; }
