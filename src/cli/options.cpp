@@ -109,7 +109,7 @@ void declare(CLI::App& app, Options& o) {
                "Hold the features as 32-bit floats: half the memory; arithmetic stays in double precision")
       ->group(data);
   app.add_option("--threads", r.threads,
-                 "Threads that parse the CSV and run auto's cross-validation; 0 for every core (results never depend on it)")
+                 "Threads that parse the CSV, train the grid's groups of rates and run auto's cross-validation; 0 for every core (results never depend on it)")
       ->group(data);
 
   auto* training = "Training";
