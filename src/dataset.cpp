@@ -158,11 +158,4 @@ Eigen::Ref<const Matrix> Features::block(Index start, Index count, Matrix& scrat
   return scratch;
 }
 
-void Features::prefetch(Index r) const {
-  const char* row = single_ ? reinterpret_cast<const char*>(f32_.row(r).data())
-                            : reinterpret_cast<const char*>(f64_.row(r).data());
-  const std::size_t bytes = static_cast<std::size_t>(cols()) * (single_ ? sizeof(float) : sizeof(double));
-  for (std::size_t offset = 0; offset < bytes; offset += 64) __builtin_prefetch(row + offset);
-}
-
 }  // namespace lrfind

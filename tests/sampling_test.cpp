@@ -93,5 +93,24 @@ TEST(EpochSampler, BatchLargerThanDataIsOneBatch) {
   EXPECT_EQ(sampler.next().size(), 5u);
 }
 
+// begin_epoch() and batch(b) walk the same batches as next(), from the same generator.
+TEST(EpochSampler, BeginEpochAndBatchGiveTheBatchesNextWould) {
+  const std::vector<Index> rows = iota(23);
+  Rng a(9);
+  Rng b(9);
+  EpochSampler walked(rows, 5, a);
+  EpochSampler indexed(rows, 5, b);
+  for (int epoch = 0; epoch < 3; ++epoch) {
+    indexed.begin_epoch();
+    for (Index k = 0; k < indexed.batches_per_epoch(); ++k) {
+      const auto expected = walked.next();
+      const auto got = indexed.batch(k);
+      EXPECT_EQ(std::vector<Index>(got.begin(), got.end()), std::vector<Index>(expected.begin(), expected.end()));
+      EXPECT_EQ(indexed.rows_from(k).size(), rows.size() - static_cast<std::size_t>(k) * 5);
+    }
+  }
+  EXPECT_EQ(indexed.rows_from(indexed.batches_per_epoch()).size(), 0u);
+}
+
 }  // namespace
 }  // namespace lrfind

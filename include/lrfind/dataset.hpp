@@ -48,8 +48,6 @@ class Features {
   // Rows [start, start + count) as doubles: a view of float64 storage, or a
   // conversion into `scratch`.
   Eigen::Ref<const Matrix> block(Index start, Index count, Matrix& scratch) const;
-  // Asks the processor to start loading row r.
-  void prefetch(Index r) const;
 
  private:
   Matrix f64_;

@@ -35,12 +35,6 @@ class EpochSampler {
   // The next batch (a view valid until the next call); starts a new epoch,
   // reshuffled, when the previous one is used up.
   std::span<const Index> next();
-  // Up to `count` rows that the next batches of this epoch will hold (for
-  // prefetching; empty at the end of an epoch).
-  std::span<const Index> upcoming(std::size_t count) const {
-    const std::size_t from = std::min(position_, order_.size());
-    return std::span<const Index>(order_).subspan(from, std::min(count, order_.size() - from));
-  }
   // Starts the next epoch, reshuffled, as next() would; batch(b) is then
   // its b-th batch, for callers that walk one epoch from several threads.
   void begin_epoch();
@@ -48,7 +42,7 @@ class EpochSampler {
     const std::size_t from = static_cast<std::size_t>(b) * static_cast<std::size_t>(batch_);
     return std::span<const Index>(order_).subspan(from, std::min(order_.size() - from, static_cast<std::size_t>(batch_)));
   }
-  // The rows of this epoch from batch b on (for prefetching).
+  // The rows of this epoch from batch b on (to gather several batches at once).
   std::span<const Index> rows_from(Index b) const {
     return std::span<const Index>(order_).subspan(
         std::min(order_.size(), static_cast<std::size_t>(b) * static_cast<std::size_t>(batch_)));
