@@ -236,11 +236,14 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
   const TrainingSchedule schedule(config.schedule, static_cast<long>(batches) * config.epochs);
   // Small batches are random rows of a large matrix, each a wait on memory
   // (and, past the TLB's reach, a page walk) between short computations:
-  // they are gathered a chunk of batches at a time instead, a copy with many
-  // loads in flight, and the batches read from the chunk. Large batches are
-  // gathered one at a time.
+  // they are gathered a chunk of batches (up to 2048 rows, 4 MiB) at a time
+  // instead, a copy with many loads in flight, and the batches read from the
+  // chunk. Large batches are gathered one at a time.
   const Index batch_rows = sampler.batch_size();
-  const Index chunk_batches = batch_rows <= 64 ? std::max<Index>(1, 2048 / batch_rows) : 1;
+  constexpr Index kChunkRows = 2048;
+  constexpr Index kChunkBytes = Index{4} << 20;  // per group: wide files gather fewer rows
+  const Index chunk_rows = std::min(kChunkRows, kChunkBytes / std::max<Index>(1, X.cols() * Index{sizeof(double)}));
+  const Index chunk_batches = batch_rows <= 64 ? std::max<Index>(1, chunk_rows / batch_rows) : 1;
 
   for (int epoch = 0; epoch < config.epochs && any_active(); ++epoch) {
     if (progress) progress(static_cast<double>(epoch) / config.epochs, "grid: training");
