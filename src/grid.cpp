@@ -244,12 +244,17 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
   constexpr Index kChunkBytes = Index{4} << 20;  // per group: wide files gather fewer rows
   const Index chunk_rows = std::min(kChunkRows, kChunkBytes / std::max<Index>(1, X.cols() * Index{sizeof(double)}));
   const Index chunk_batches = batch_rows <= 64 ? std::max<Index>(1, chunk_rows / batch_rows) : 1;
+  // Each group gathers its own batch: batches too large to hold one per
+  // thread (the whole training set, say) are trained one group at a time.
+  constexpr std::size_t kThreadedBatchBytes = std::size_t{64} << 20;
+  const unsigned threads =
+      static_cast<std::size_t>(batch_rows * X.cols()) * sizeof(double) <= kThreadedBatchBytes ? config.threads : 1;
 
   for (int epoch = 0; epoch < config.epochs && any_active(); ++epoch) {
     if (progress) progress(static_cast<double>(epoch) / config.epochs, "grid: training");
     sampler.begin_epoch();
     std::atomic<bool> stopped = false;
-    parallel_for(groups.size(), config.threads, [&](std::size_t g) {
+    parallel_for(groups.size(), threads, [&](std::size_t g) {
       RateGroup& group = *groups[g];
       Matrix Xc;
       Vector yc;
@@ -280,7 +285,7 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
         for (const std::size_t r : group->active()) results[r].interrupted = true;
       return results;
     }
-    parallel_for(groups.size(), config.threads,
+    parallel_for(groups.size(), threads,
                  [&](std::size_t g) { groups[g]->end_epoch(X, y, train_rows, validation_rows); });
   }
   return results;
