@@ -31,9 +31,9 @@ long read_hook() {
 
 }  // namespace
 
-void request_stop(int signal) noexcept {
+bool request_stop(int signal) noexcept {
   int none = 0;
-  requested_signal.compare_exchange_strong(none, signal);
+  return requested_signal.compare_exchange_strong(none, signal);
 }
 
 bool stop_requested() noexcept { return requested_signal.load() != 0; }

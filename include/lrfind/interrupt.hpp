@@ -15,7 +15,8 @@ namespace lrfind {
 
 // Records that `signal` asked the run to stop (the first request wins).
 // Async-signal-safe: one lock-free atomic compare-and-exchange.
-void request_stop(int signal) noexcept;
+// Returns whether this call was the first to ask.
+bool request_stop(int signal) noexcept;
 bool stop_requested() noexcept;
 int stop_signal() noexcept;  // the signal that asked, 0 when none has
 void clear_stop() noexcept;  // forgets the request and restarts the test hook's step count

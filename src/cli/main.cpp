@@ -42,10 +42,14 @@ struct sigaction default_action {};
 
 // Asks the run to stop at the next batch, and puts the default action back so
 // that a second signal ends the process at once. Only async-signal-safe calls.
+// With several threads, two signals sent together can each reach a handler
+// on its own thread before either has put the default back: the second to
+// ask raises its signal again, now with the default action (delivered when
+// the handler returns), so the second signal still ends the process.
 extern "C" void on_stop_signal(int signal) {
   for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
     if (handled[i]) ::sigaction(kStopSignals[i], &default_action, nullptr);
-  lrfind::request_stop(signal);
+  if (!lrfind::request_stop(signal)) ::raise(signal);
 }
 
 void install_stop_handlers() {
