@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <memory>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "lrfind/interrupt.hpp"
 #include "lrfind/optimizer.hpp"
@@ -34,10 +34,6 @@ void stacked_mean_losses(const Model& model, const Features& X, const Vector& y,
   }
   for (double& loss : out) loss /= static_cast<double>(rows.size());
 }
-
-}  // namespace
-
-namespace {
 
 // Some of the rates, trained as one stack: their models side by side in one
 // parameter matrix, so that a batch costs one product X_b·W for all of them.

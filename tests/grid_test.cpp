@@ -305,6 +305,40 @@ TEST(RunGridStacked, GroupsOfRatesGiveTheSameResultOnAnyNumberOfThreads) {
   }
 }
 
+// Small batches are read from gathered chunks of rows: over an epoch of
+// several chunks (and a short last batch), training must be the textbook
+// loop of next batch, gradient, SGD step.
+TEST(RunGrid, SmallBatchesOverManyChunksMatchTheTextbookLoop) {
+  const Problem p = noisy_line(7001);
+  const LinearRegression model(2, 0.0);
+  GridConfig config;
+  config.rates = {0.01};
+  config.epochs = 2;
+  config.batch_size = 3;
+  Rng rng(8);
+  const GridRateResult grid = run_grid(model, "sgd", p.X, p.y, p.train, p.validation, config, rng)[0];
+  ASSERT_GT(p.train.size(), 2 * 2048u);
+  Rng same(8);
+  EpochSampler sampler(p.train, config.batch_size, same);
+  Sgd sgd;
+  Params w = model.initial_params();
+  Params g;
+  Matrix Xb;
+  Vector yb;
+  ASSERT_EQ(grid.train_loss.size(), 2u);
+  for (int epoch = 0; epoch < 2; ++epoch) {
+    for (Index b = 0; b < sampler.batches_per_epoch(); ++b) {
+      gather_rows(p.X, p.y, sampler.next(), Xb, yb);
+      model.loss_gradient(Xb, yb, w, &g);
+      sgd.step(w, g, config.rates[0]);
+    }
+    EXPECT_LT(relative_difference(grid.train_loss[static_cast<std::size_t>(epoch)],
+                                  mean_loss(model, p.X, p.y, p.train, w, true)), 1e-12);
+    EXPECT_LT(relative_difference(grid.val_loss[static_cast<std::size_t>(epoch)],
+                                  mean_loss(model, p.X, p.y, p.validation, w, false)), 1e-12);
+  }
+}
+
 TEST(RunGridStacked, ADivergingRateLeavesTheOthersAsTheyWouldBe) {
   const Problem p = noisy_line(120);
   const LinearRegression model(2, 0.0);
