@@ -1,7 +1,6 @@
 #include "lrfind/loader.hpp"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,7 +20,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <type_traits>
 #include <unordered_map>
@@ -345,42 +346,61 @@ class BlockReader {
 };
 
 // ---------------------------------------------------------------------------
-// Storage that goes back to the system as soon as it is freed: anonymous
-// memory maps, committed page by page as they are written, so a generous
-// reservation costs nothing.
+// Where the cells go: one matrix for the whole input.
 
-template <typename T>
-class MappedArray {
- public:
-  MappedArray() = default;
-  explicit MappedArray(std::size_t capacity) : capacity_(capacity) {
-    if (capacity == 0) return;
-    void* p = ::mmap(nullptr, capacity * sizeof(T), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
-    data_ = static_cast<T*>(p);
-  }
-  MappedArray(MappedArray&& o) noexcept { swap(o); }
-  MappedArray& operator=(MappedArray&& o) noexcept {
-    MappedArray(std::move(o)).swap(*this);
-    return *this;
-  }
-  ~MappedArray() {
-    if (data_) ::munmap(data_, capacity_ * sizeof(T));
-  }
-  void swap(MappedArray& o) noexcept {
-    std::swap(data_, o.data_);
-    std::swap(capacity_, o.capacity_);
-  }
-  T* data() { return data_; }
-  const T* data() const { return data_; }
-  T& operator[](std::size_t i) { return data_[i]; }
-  const T& operator[](std::size_t i) const { return data_[i]; }
-  std::size_t capacity() const { return capacity_; }
+// The records a block can hold: one per line feed after its start, plus an
+// unterminated last one (a quoted line feed makes the bound loose, never short).
+std::size_t row_bound(const Block& block) {
+  if (!block.lines.empty()) return block.lines.size();
+  const std::string_view rest = std::string_view(block.bytes).substr(block.start);
+  if (rest.empty()) return 0;
+  const std::size_t newlines = block.start == 0 ? block.newlines : count_newlines(rest);
+  return newlines + (rest.back() == '\n' ? 0 : 1);
+}
 
- private:
-  T* data_ = nullptr;
-  std::size_t capacity_ = 0;
+// Every block's cells, rows x feature slots, and its targets, in one
+// allocation for the whole input: each block is given its rows (as many as
+// its line feeds allow) before it is parsed, so threads write straight into
+// place. The capacity is an estimate from the input's size, grown only while
+// no block is being parsed (growing may move the storage). A large allocation
+// is a lazily committed memory map, so rows never written cost nothing, and
+// when every column is a number this matrix becomes the feature matrix itself:
+// closed up over rows that were dropped or never used and shrunk in place
+// (realloc), with no value copied.
+template <typename Scalar>
+struct Staging {
+  using Storage = std::conditional_t<std::is_same_v<Scalar, float>, MatrixF32, Matrix>;
+  Storage values;  // capacity x slots; text and missing cells hold NaN
+  Vector target;   // capacity
+  std::size_t used = 0;  // rows given to blocks so far
+
+  Staging(std::size_t capacity, std::size_t slots)
+      : values(static_cast<Index>(capacity), static_cast<Index>(slots)), target(static_cast<Index>(capacity)) {}
+  bool fits(std::size_t rows) const { return used + rows <= static_cast<std::size_t>(target.size()); }
+  void grow(std::size_t rows) {
+    const std::size_t capacity = static_cast<std::size_t>(target.size());
+    const Index want = static_cast<Index>(std::max(used + rows, capacity + capacity / 2));
+    values.conservativeResize(want, Eigen::NoChange);
+    target.conservativeResize(want);
+  }
+  std::size_t take(std::size_t rows) {
+    const std::size_t first = used;
+    used += rows;
+    return first;
+  }
+  Scalar* row(std::size_t r) { return values.data() + r * static_cast<std::size_t>(values.cols()); }
 };
+
+// A first capacity: the rows the input would hold at the first block's density
+// and a little over, when its size is known; otherwise a few blocks' worth.
+std::size_t initial_capacity(const Block& first, std::size_t input_bytes) {
+  const std::size_t bound = row_bound(first);
+  const std::size_t parsed = first.bytes.size() - first.start;
+  if (input_bytes == 0 || parsed == 0) return 4 * bound + 16;
+  if (input_bytes <= first.bytes.size()) return bound;
+  const double per_byte = static_cast<double>(bound) / static_cast<double>(parsed);
+  return bound + static_cast<std::size_t>(per_byte * static_cast<double>(input_bytes - first.bytes.size()) * 1.0625) + 16;
+}
 
 // ---------------------------------------------------------------------------
 // Parsing blocks.
@@ -525,10 +545,10 @@ struct Levels {
 
 template <typename Scalar>
 struct Parsed {
+  std::size_t first_row = 0;  // where the block's rows begin in the staging
+  std::size_t bound = 0;      // rows it may fill there
   std::size_t rows = 0;
   std::size_t kept = 0;
-  MappedArray<Scalar> values;   // rows x slots; text and missing cells hold NaN
-  MappedArray<double> target;   // rows
   std::vector<std::uint8_t> keep;
   std::vector<std::size_t> text_kept;          // per slot and target: text cells in kept rows
   std::vector<Finding> first_text;             // per slot and target, in kept rows
@@ -548,17 +568,16 @@ struct Pending {
   double value;
 };
 
+// Parses the block into its rows of the staging (out.first_row, out.bound).
 template <typename Scalar>
-void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out) {
+void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out, Staging<Scalar>& staging) {
   const std::string_view bytes = std::string_view(block.bytes).substr(block.start);
   detail::CsvCursor cursor(bytes, *layout.source, layout.delim, block.first_line);
   const std::size_t slots = layout.slots;
   const std::size_t width = layout.width;
-  // Every record holds a line feed except perhaps the last: a bound on the rows.
-  const std::size_t bound = block.lines.empty() ? block.newlines + 1 : block.lines.size();
-  out.values = MappedArray<Scalar>(bound * slots);
-  out.target = MappedArray<double>(bound);
-  out.keep.reserve(bound);
+  Scalar* const block_values = staging.row(out.first_row);
+  double* const block_target = staging.target.data() + out.first_row;
+  out.keep.reserve(out.bound);
   out.text_kept.assign(slots + 1, 0);
   out.first_text.assign(slots + 1, Finding{});
   out.first_non_finite.assign(slots + 1, Finding{});
@@ -577,8 +596,9 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out) 
   while (cursor.skip_blank_lines()) {
     if (!block.lines.empty()) cursor.set_line(block.lines[record]);
     ++record;
+    if (out.rows == out.bound) throw std::logic_error("a block holds more records than its line feeds");
     const std::size_t row = out.rows++;
-    Scalar* values = out.values.data() + row * slots;
+    Scalar* values = block_values + row * slots;
     if (fast_rows) {
       const char* p = cursor.pos();
       const char* const end = cursor.end();
@@ -605,7 +625,7 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out) 
         p = std::min(p, end);
         if (p[-1] == '\r') ++p;  // the CR of a CRLF: step over its LF too
         cursor.jump_to_record(p);
-        out.target[row] = target;
+        block_target[row] = target;
         out.keep.push_back(1);
         ++out.kept;
         continue;
@@ -689,7 +709,7 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out) 
       throw DataError(*layout.source, line,
                       fmt::format("row has {} field{}, the header has {}{}", fields, fields == 1 ? "" : "s", width,
                                   fields > width ? " (check --delimiter and quoting)" : ""));
-    out.target[row] = target;
+    block_target[row] = target;
     out.keep.push_back(missing ? 0 : 1);
     if (missing) continue;
     ++out.kept;
@@ -832,8 +852,8 @@ const Finding* earliest(const std::deque<Parsed<Scalar>>& blocks, std::vector<Fi
 }
 
 template <typename Scalar>
-Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const std::string& source,
-                 unsigned threads) {
+Dataset assemble(std::deque<Parsed<Scalar>>& blocks, Staging<Scalar>& staging, const Layout& layout,
+                 const std::string& source, unsigned threads) {
   Dataset data;
   std::size_t rows = 0;
   std::size_t kept = 0;
@@ -894,7 +914,7 @@ Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const
       }
       if (numbers > 0 && !overflow && distinct.size() <= layout.max_categories)
         for (std::size_t r = 0; r < b.rows && distinct.size() <= layout.max_categories; ++r) {
-          const Scalar x = b.values[r * slots + s];
+          const Scalar x = staging.row(b.first_row + r)[s];
           if (b.keep[r] && !std::isnan(x)) distinct.insert(level_name(x));
         }
     }
@@ -967,7 +987,8 @@ Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const
       for (const Parsed<Scalar>& b : blocks) {
         if (const Levels* l = b.levels[t].get()) names.insert(l->names.begin(), l->names.end());
         for (std::size_t r = 0; r < b.rows && names.size() <= kMaxClasses; ++r)
-          if (b.keep[r] && !std::isnan(b.target[r])) names.insert(level_name(b.target[r]));
+          if (const double y = staging.target[static_cast<Index>(b.first_row + r)]; b.keep[r] && !std::isnan(y))
+            names.insert(level_name(y));
       }
       overflow = overflow || names.size() > kMaxClasses;
       if (!overflow)
@@ -1002,21 +1023,32 @@ Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const
   }
   const bool all_numeric = data.categorical_columns.empty();
 
-  // Copy block by block, handing each block's memory back as soon as it is
-  // copied; blocks land on rows known in advance, so threads share the work.
+  // Each block's kept rows land on rows known in advance. With every column a
+  // number the staging is the feature matrix: rows move up over dropped and
+  // unused ones (in file order, one thread, when any must move) and the
+  // storage shrinks in place. Otherwise the rows are encoded into a new matrix
+  // of the final width, block by block on all threads.
   const Index n = static_cast<Index>(kept);
-  data.features = Features::allocate(n, width, std::is_same_v<Scalar, float> ? Precision::kFloat32 : Precision::kFloat64);
-  data.targets.resize(n);
-  Scalar* X;
-  if constexpr (std::is_same_v<Scalar, float>)
-    X = data.features.f32().data();
-  else
-    X = data.features.f64().data();
-  std::vector<Index> first_row(blocks.size() + 1, 0);
-  for (std::size_t k = 0; k < blocks.size(); ++k) first_row[k + 1] = first_row[k] + static_cast<Index>(blocks[k].kept);
-  const auto copy_block = [&](std::size_t k) {
+  std::vector<Index> first_kept(blocks.size() + 1, 0);
+  bool in_place = true;
+  for (std::size_t k = 0; k < blocks.size(); ++k) {
+    first_kept[k + 1] = first_kept[k] + static_cast<Index>(blocks[k].kept);
+    in_place = in_place && first_kept[k] == static_cast<Index>(blocks[k].first_row) && blocks[k].kept == blocks[k].rows;
+  }
+  Scalar* X = nullptr;
+  if (!all_numeric) {
+    data.features =
+        Features::allocate(n, width, std::is_same_v<Scalar, float> ? Precision::kFloat32 : Precision::kFloat64);
+    data.targets.resize(n);
+    if constexpr (std::is_same_v<Scalar, float>)
+      X = data.features.f32().data();
+    else
+      X = data.features.f64().data();
+  }
+  double* const targets = all_numeric ? staging.target.data() : data.targets.data();
+  const auto place_block = [&](std::size_t k) {
     Parsed<Scalar>& b = blocks[k];
-    Index i = first_row[k];
+    Index i = first_kept[k];
     std::vector<std::size_t> cursor(slots + 1, 0);  // position in each column's text cells
     std::vector<std::vector<std::size_t>> level_index(slots + 1);
     for (std::size_t s = 0; s <= slots; ++s) {
@@ -1039,11 +1071,12 @@ Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const
     };
     for (std::size_t r = 0; r < b.rows; ++r) {
       if (!b.keep[r]) continue;
-      const Scalar* v = b.values.data() + r * slots;
-      Scalar* x = X + i * width;
+      const std::size_t from = b.first_row + r;
+      const Scalar* v = staging.row(from);
       if (all_numeric) {
-        std::copy(v, v + slots, x);
+        if (static_cast<std::size_t>(i) != from) std::memmove(staging.row(static_cast<std::size_t>(i)), v, slots * sizeof(Scalar));
       } else {
+        Scalar* x = X + i * width;
         for (std::size_t s = 0; s < slots; ++s) {
           if (levels[s].empty()) {
             x[offset[s]] = v[s];
@@ -1058,29 +1091,40 @@ Dataset assemble(std::deque<Parsed<Scalar>>& blocks, const Layout& layout, const
           x[offset[s] + static_cast<Index>(level)] = Scalar(1);
         }
       }
-      const double y = b.target[r];
+      const double y = staging.target[static_cast<Index>(from)];
       if (layout.kind == TargetKind::kRegression)
-        data.targets(i) = y;
+        targets[i] = y;
       else if (!class_of_text.empty())
-        data.targets(i) = static_cast<double>(std::isnan(y) ? text_level(t, r) : class_of_text.find(level_name(y))->second);
+        targets[i] = static_cast<double>(std::isnan(y) ? text_level(t, r) : class_of_text.find(level_name(y))->second);
       else
-        data.targets(i) = static_cast<double>(class_of_value.find(y)->second);
+        targets[i] = static_cast<double>(class_of_value.find(y)->second);
       ++i;
     }
     b = Parsed<Scalar>{};
   };
-  const std::size_t workers = std::min<std::size_t>(std::max(1u, threads), blocks.size());
-  if (workers <= 1) {
-    for (std::size_t k = 0; k < blocks.size(); ++k) copy_block(k);
+  const bool regression_in_place = all_numeric && in_place && layout.kind == TargetKind::kRegression;
+  const std::size_t workers =
+      all_numeric && !in_place ? 1 : std::min<std::size_t>(std::max(1u, threads), blocks.size());
+  if (regression_in_place) {
+    // Nothing moves and no target changes.
+  } else if (workers <= 1) {
+    for (std::size_t k = 0; k < blocks.size(); ++k) place_block(k);
   } else {
     std::atomic<std::size_t> next = 0;
     const auto work = [&] {
-      for (std::size_t k; (k = next++) < blocks.size();) copy_block(k);
+      for (std::size_t k; (k = next++) < blocks.size();) place_block(k);
     };
     std::vector<std::thread> pool;
     for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
     work();
     for (std::thread& thread : pool) thread.join();
+  }
+  blocks.clear();
+  if (all_numeric) {
+    staging.values.conservativeResize(n, Eigen::NoChange);
+    staging.target.conservativeResize(n);
+    data.features = Features(std::move(staging.values));
+    data.targets = std::move(staging.target);
   }
   return data;
 }
@@ -1173,7 +1217,7 @@ std::deque<Block> sample_records(BlockReader& reader, Block& first, const std::s
 using ReadFraction = std::function<double()>;
 
 template <typename Scalar>
-Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOptions& options,
+Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOptions& options, std::size_t input_bytes,
                     const ReadFraction& fraction) {
   const auto report = [&] {
     if (options.progress) options.progress(fraction ? fraction() : 0.0, "reading");
@@ -1236,21 +1280,35 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
 
   std::deque<Parsed<Scalar>> parsed;
   std::size_t sampled_from = 0;
+  std::optional<Staging<Scalar>> staging;
+  // The next block's rows in the staging; grows it first when they do not fit
+  // (only while no block is being parsed).
+  const auto place = [&](const Block& block) -> Parsed<Scalar>& {
+    Parsed<Scalar>& p = parsed.emplace_back();
+    p.bound = row_bound(block);
+    if (!staging->fits(p.bound)) staging->grow(p.bound);
+    p.first_row = staging->take(p.bound);
+    return p;
+  };
   if (options.sample) {
     std::deque<Block> blocks =
         sample_records(reader, first, source, options.delimiter, *options.sample, options.seed, block_bytes, sampled_from);
+    std::size_t rows = 0;
+    for (const Block& b : blocks) rows += row_bound(b);
+    staging.emplace(rows, layout.slots);
     for (Block& b : blocks) {
-      parse_block(b, layout, parsed.emplace_back());
+      parse_block(b, layout, place(b), *staging);
       std::string().swap(b.bytes);
     }
   } else {
+    staging.emplace(initial_capacity(first, gzip ? 0 : input_bytes), layout.slots);
     const unsigned threads = options.threads ? options.threads : available_cores();
     if (threads <= 1) {
       Block block = std::move(first);
       do {
         throw_if_stop_requested(kWhileReading);
         report();
-        parse_block(block, layout, parsed.emplace_back());
+        parse_block(block, layout, place(block), *staging);
       } while (reader.next(block));
     } else {
       // One reader (this thread) cutting blocks; `threads` workers parsing them.
@@ -1262,6 +1320,7 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
         Block block;
       };
       std::deque<Job> queue;
+      std::size_t in_flight = 0;       // blocks queued or being parsed
       std::vector<std::string> spare;  // block buffers to reuse
       bool finished = false;
       // The first block, in file order, known to hold an error: later blocks need no parsing.
@@ -1277,7 +1336,7 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
           space_free.notify_one();
           lock.unlock();
           try {
-            if (job.index < failed_at) parse_block(job.block, layout, *job.target);
+            if (job.index < failed_at) parse_block(job.block, layout, *job.target, *staging);
           } catch (...) {
             job.target->error = std::current_exception();
             std::size_t seen = failed_at.load();
@@ -1287,6 +1346,8 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
           Block& block = job.block;
           lock.lock();
           spare.push_back(std::move(block.bytes));
+          --in_flight;
+          space_free.notify_one();
         }
       };
       std::vector<std::thread> pool;
@@ -1314,8 +1375,11 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
             {
               std::unique_lock lock(mutex);
               space_free.wait(lock, [&] { return queue.size() < capacity; });
+              if (!staging->fits(row_bound(block))) space_free.wait(lock, [&] { return in_flight == 0; });
               const std::size_t index = parsed.size();
-              queue.push_back(Job{index, &parsed.emplace_back(), std::move(block)});
+              Parsed<Scalar>& target = place(block);
+              ++in_flight;
+              queue.push_back(Job{index, &target, std::move(block)});
               block = Block{};
               if (!spare.empty()) {
                 block.bytes = std::move(spare.back());
@@ -1338,7 +1402,7 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
       if (reader_error) std::rethrow_exception(reader_error);
     }
   }
-  Dataset data = assemble(parsed, layout, source, options.threads ? options.threads : available_cores());
+  Dataset data = assemble(parsed, *staging, layout, source, options.threads ? options.threads : available_cores());
   if (options.sample) {
     data.sampled = true;
     data.rows_read = sampled_from;
@@ -1346,10 +1410,12 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
   return data;
 }
 
-Dataset load(ByteStream& in, const std::string& source, const LoadOptions& options,
+// `input_bytes`: the input's size when known (0 otherwise), to size the staging.
+Dataset load(ByteStream& in, const std::string& source, const LoadOptions& options, std::size_t input_bytes,
              const ReadFraction& fraction = {}) {
-  if (options.columns.precision == Precision::kFloat32) return load_stream<float>(in, source, options, fraction);
-  return load_stream<double>(in, source, options, fraction);
+  if (options.columns.precision == Precision::kFloat32)
+    return load_stream<float>(in, source, options, input_bytes, fraction);
+  return load_stream<double>(in, source, options, input_bytes, fraction);
 }
 
 }  // namespace
@@ -1357,7 +1423,7 @@ Dataset load(ByteStream& in, const std::string& source, const LoadOptions& optio
 Dataset load_dataset(const std::string& path, const LoadOptions& options) {
   if (path == "-") {
     FdStream in(STDIN_FILENO, "<stdin>", false);
-    return load(in, "<stdin>", options);
+    return load(in, "<stdin>", options, 0);
   }
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw InputError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
@@ -1366,12 +1432,12 @@ Dataset load_dataset(const std::string& path, const LoadOptions& options) {
   if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
     throw InputError(fmt::format("{}: is a directory, not a CSV file", path));
   const double size = S_ISREG(st.st_mode) && st.st_size > 0 ? static_cast<double>(st.st_size) : 0.0;
-  return load(in, path, options, [&] { return size > 0 ? std::min(1.0, static_cast<double>(in.consumed_) / size) : 0.0; });
+  return load(in, path, options, static_cast<std::size_t>(size), [&] { return size > 0 ? std::min(1.0, static_cast<double>(in.consumed_) / size) : 0.0; });
 }
 
 Dataset load_dataset_from_bytes(std::string_view bytes, const std::string& source, const LoadOptions& options) {
   MemoryStream in(bytes);
-  return load(in, source, options);
+  return load(in, source, options, bytes.size());
 }
 
 }  // namespace lrfind

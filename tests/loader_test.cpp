@@ -354,6 +354,92 @@ TEST(LoaderGzip, StreamsTheSameDataAsThePlainFile) {
   expect_same(load(csv, options), load(gzip(csv.substr(0, half)) + gzip(csv.substr(half)), options), "members");
 }
 
+// ---------------------------------------------------------------- staging
+
+// A numeric file whose rows land in the matrix at offsets fixed before each
+// block is parsed: long rows first (so a size-based capacity estimate falls
+// short and the storage must grow), then short ones, with blank lines, rows
+// dropped for a missing value and line feeds inside a dropped quoted column
+// (so rows must move up over unused ones). Returns the CSV and fills the
+// matrix and targets it must load as.
+std::string staged_csv(int rows, std::vector<double>& values, std::vector<double>& targets) {
+  std::mt19937_64 rng(42);
+  std::string csv = "a,note,b,c,y\n";
+  values.clear();
+  targets.clear();
+  for (int r = 0; r < rows; ++r) {
+    const bool long_row = r < rows / 10;
+    const double a = long_row ? 1.0 / (3.0 + r) : static_cast<double>(rng() % 10);
+    const double b = static_cast<double>(static_cast<int>(rng() % 2000) - 1000) / 8.0;
+    const double c = long_row ? std::ldexp(static_cast<double>(rng() >> 11), -53) : static_cast<double>(rng() % 3);
+    const double y = static_cast<double>(rng() % 2);
+    const bool missing = rng() % 11 == 0;
+    const bool quoted_break = rng() % 7 == 0;
+    csv += fmt::format("{:.17g},{},{},{:.17g},{}\n", a, quoted_break ? "\"x\ny\"" : "n", missing ? "NA" : fmt::format("{}", b),
+                       c, y);
+    if (rng() % 13 == 0) csv += "\n";
+    if (missing) continue;
+    values.insert(values.end(), {a, b, c});
+    targets.push_back(y);
+  }
+  return csv;
+}
+
+TEST(LoaderStaging, NumericRowsLandInPlaceWhateverTheBlocksThreadsAndSizeEstimate) {
+  std::vector<double> values, targets;
+  const std::string csv = staged_csv(3000, values, targets);
+  const std::string zipped = gzip(csv);  // size unknown until read: the capacity grows from a guess
+  for (const Precision precision : {Precision::kFloat64, Precision::kFloat32})
+    for (const TargetKind kind : {TargetKind::kRegression, TargetKind::kClassification})
+      for (const unsigned threads : {1u, 2u, 3u})
+        for (const std::size_t block : {std::size_t{64}, std::size_t{700}, std::size_t{4096}, std::size_t{1} << 20})
+          for (const bool compressed : {false, true}) {
+            LoadOptions options = with(threads, block, kind);
+            options.columns.drop = {"note"};
+            options.columns.precision = precision;
+            const std::string what = fmt::format("precision {} kind {} threads {} block {} gzip {}",
+                                                 static_cast<int>(precision), static_cast<int>(kind), threads, block,
+                                                 compressed);
+            const Dataset d = load(compressed ? zipped : csv, options);
+            ASSERT_EQ(d.rows(), static_cast<Index>(targets.size())) << what;
+            ASSERT_EQ(d.features.cols(), 3) << what;
+            EXPECT_EQ(d.rows_read, 3000u) << what;
+            EXPECT_EQ(d.rows_dropped, 3000u - targets.size()) << what;
+            bool same = true;
+            for (Index i = 0; i < d.rows(); ++i)
+              for (Index j = 0; j < 3; ++j) {
+                const double want = values[static_cast<std::size_t>(3 * i + j)];
+                same = same && d.features(i, j) == (precision == Precision::kFloat32
+                                                        ? static_cast<double>(static_cast<float>(want))
+                                                        : want);
+              }
+            EXPECT_TRUE(same) << what;
+            EXPECT_TRUE(std::equal(targets.begin(), targets.end(), d.targets.data())) << what;
+          }
+}
+
+TEST(LoaderStaging, SampledRowsLandInPlace) {
+  std::vector<double> values, targets;
+  const std::string csv = staged_csv(2000, values, targets);
+  LoadOptions options = with(1, 512);
+  options.columns.drop = {"note"};
+  options.sample = 500;
+  options.seed = 3;
+  const Dataset d = load(csv, options);
+  EXPECT_TRUE(d.sampled);
+  EXPECT_EQ(d.rows_sampled, 500u);
+  EXPECT_EQ(d.rows() + static_cast<Index>(d.rows_dropped), 500);
+  // Every sampled row is a row of the file, in file order.
+  std::size_t at = 0;
+  for (Index i = 0; i < d.rows(); ++i) {
+    while (at < targets.size() && !(values[3 * at] == d.features(i, 0) && values[3 * at + 1] == d.features(i, 1) &&
+                                    values[3 * at + 2] == d.features(i, 2) && targets[at] == d.targets(i)))
+      ++at;
+    ASSERT_LT(at, targets.size()) << "row " << i;
+    ++at;
+  }
+}
+
 TEST(LoaderGzip, TruncatedDataIsAnError) {
   const std::string z = gzip(messy_csv(3, 200));
   EXPECT_EQ(error_of(z.substr(0, z.size() / 2)), "in.csv: damaged or truncated gzip data");

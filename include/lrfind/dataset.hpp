@@ -29,6 +29,7 @@ class Features {
  public:
   Features() = default;
   Features(Matrix m) : f64_(std::move(m)) {}  // implicit: float64 storage
+  explicit Features(MatrixF32 m) : f32_(std::move(m)), single_(true) {}
   static Features allocate(Index rows, Index cols, Precision precision);  // contents uninitialised
 
   Precision precision() const { return single_ ? Precision::kFloat32 : Precision::kFloat64; }
