@@ -30,6 +30,10 @@
 
 #include <zlib.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "csv_cursor.hpp"
 #include "lrfind/error.hpp"
 #include "lrfind/interrupt.hpp"
@@ -414,7 +418,7 @@ std::string quoted_sample(std::string_view text) {
 // The digits at p, eight at a time where eight bytes can be read: a run of
 // decimal digits is accumulated into m (mod 2^64; callers give up past 19
 // digits, before any wrap matters). Returns the end of the run.
-inline const char* digit_run(const char* p, const char* end, std::uint64_t& m) {
+[[gnu::always_inline]] inline const char* digit_run(const char* p, const char* end, std::uint64_t& m) {
   static constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,      10000,
                                              100000, 1000000, 10000000, 100000000};
   if constexpr (std::endian::native == std::endian::little) {
@@ -452,11 +456,11 @@ inline const char* digit_run(const char* p, const char* end, std::uint64_t& m) {
 // exact number times or over another, so one IEEE operation rounds it
 // correctly, to the same double std::from_chars gives. Returns the end of the
 // number, or nullptr to leave the text to std::from_chars.
-inline const char* fast_decimal(const char* p, const char* end, double& value) {
+[[gnu::always_inline]] inline const char* fast_decimal(const char* p, const char* end, double& value) {
   static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   const bool negative = p < end && *p == '-';
-  if (negative) ++p;
+  p += negative;
   std::uint64_t m = 0;
   const char* start = p;
   p = digit_run(p, end, m);
@@ -488,7 +492,8 @@ inline const char* fast_decimal(const char* p, const char* end, double& value) {
   if (m > (std::uint64_t{1} << 53) || exponent < -22 || exponent > 22) return nullptr;
   double x = static_cast<double>(m);
   x = exponent < 0 ? x / kPow10[-exponent] : x * kPow10[exponent];
-  value = negative ? -x : x;
+  // The sign as a bit, not a branch: signs in data are as good as random.
+  value = std::bit_cast<double>(std::bit_cast<std::uint64_t>(x) | std::uint64_t{negative} << 63);
   return p;
 }
 
@@ -497,6 +502,36 @@ inline const char* number_in_place(const char* p, const char* end, double& value
   if (const char* q = fast_decimal(p, end, value)) return q;
   const auto [q, ec] = std::from_chars(p, end, value);
   return ec == std::errc() && std::isfinite(value) ? q : nullptr;
+}
+
+// Where the fields of the record at p end: the first `width` delimiters or
+// line feeds from p, stopping at a line feed (or at `end`, which then ends the
+// last field). Fields are not unquoted: callers reject a record with a quoted
+// field. Returns how many ends were found.
+inline std::size_t field_ends(const char* p, const char* end, char delim, std::size_t width, const char** ends) {
+  std::size_t k = 0;
+#if defined(__SSE2__)
+  const __m128i d = _mm_set1_epi8(delim);
+  const __m128i lf = _mm_set1_epi8('\n');
+  for (; end - p >= 16; p += 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const unsigned lines = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, lf)));
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, d))) | lines;
+    while (mask != 0) {
+      const int at = std::countr_zero(mask);
+      ends[k++] = p + at;
+      if (((lines >> at) & 1u) != 0 || k == width) return k;
+      mask &= mask - 1;
+    }
+  }
+#endif
+  for (; p < end; ++p) {
+    if (*p != delim && *p != '\n') continue;
+    ends[k++] = p;
+    if (*p == '\n' || k == width) return k;
+  }
+  ends[k++] = end;
+  return k;
 }
 
 struct Layout {
@@ -589,6 +624,8 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out, 
   const bool fast_rows = !layout.na_numeric;
   const char delim = layout.delim;
   const int* roles = layout.role.data();
+  const bool has_nul = block.nul != std::string::npos;  // skipped fields are then read by the general path
+  std::vector<const char*> ends(width);
 
   std::vector<Pending> pending;
   std::string arena;
@@ -600,31 +637,36 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out, 
     const std::size_t row = out.rows++;
     Scalar* values = block_values + row * slots;
     if (fast_rows) {
-      const char* p = cursor.pos();
+      // The fields' ends first (independent of the numbers), then each field
+      // on its own, so that the numbers of a row are read in parallel by the
+      // processor rather than one after another. No field may open a quote,
+      // so the delimiters found are the record's own.
+      const char* const record_start = cursor.pos();
       const char* const end = cursor.end();
+      bool ok = field_ends(record_start, end, delim, width, ends.data()) == width &&
+                (ends[width - 1] == end || *ends[width - 1] == '\n');
       double target = 0.0;
-      std::size_t c = 0;
-      for (; c < width; ++c) {
-        double x = 0.0;
+      const char* start = record_start;
+      for (std::size_t c = 0; c < width && ok; ++c) {
+        const char* stop = ends[c];
+        if (c + 1 == width && stop > start && stop[-1] == '\r') --stop;  // CRLF
         const int role = roles[c];
-        if (role == kSkip) break;
-        const char* q = role == kTrailing ? p : fast_decimal(p, end, x);
-        if (q == nullptr) break;
-        if (c + 1 < width) {
-          if (q == end || *q != delim) break;
-        } else if (q != end && *q != '\n' && !(*q == '\r' && q + 1 < end && q[1] == '\n')) {
-          break;
+        if (role == kSkip) {
+          ok = start == stop || (*start != '"' && !has_nul);
+        } else if (role == kTrailing) {
+          ok = start == stop;
+        } else {
+          double x = 0.0;
+          ok = fast_decimal(start, end, x) == stop && start != stop;
+          if (role == kTarget)
+            target = x;
+          else
+            values[role] = static_cast<Scalar>(x);
         }
-        if (role == kTarget)
-          target = x;
-        else if (role >= 0)
-          values[role] = static_cast<Scalar>(x);
-        p = q + 1;
+        start = ends[c] + 1;
       }
-      if (c == width && (!classify || out.label_text.contains(target))) {
-        p = std::min(p, end);
-        if (p[-1] == '\r') ++p;  // the CR of a CRLF: step over its LF too
-        cursor.jump_to_record(p);
+      if (ok && (!classify || out.label_text.contains(target))) {
+        cursor.jump_to_record(std::min(start, end));
         block_target[row] = target;
         out.keep.push_back(1);
         ++out.kept;

@@ -199,6 +199,62 @@ TEST(LoaderNumbers, FastPathMatchesFromCharsBitForBit) {
   }
 }
 
+// Rows of plain numbers take a short path; a missing-value text that reads as a
+// number turns it off, so every row goes through the general one. Both must
+// give the same data set, or the same error, whatever the row holds.
+TEST(LoaderNumbers, ShortPathAgreesWithTheGeneralOne) {
+  std::mt19937_64 rng(7);
+  const auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<std::uint64_t>(n)); };
+  const char* skipped[] = {"s", "", "\"q,1\"", "\"a\nb\"", "\"x\"\"y\"", "7", "w x"};
+  const char* numbers[] = {"1.5", "-0.25", "3", "\"4.5\"", " 6 ", "1e-3", "-0", "12345678901234567890", "+2", "NA",
+                           "0x1", "1.5.2"};  // the last two are text, so rarer
+  const auto number = [&] { return numbers[pick(200) == 0 ? 10 + pick(2) : pick(10)]; };
+  int loaded = 0;
+  for (int file = 0; file < 60; ++file) {
+    std::string csv = "a,skip,skip2,b,y,\n";
+    const int rows = 1 + pick(40);
+    for (int r = 0; r < rows; ++r) {
+      csv += number();
+      csv += ',';
+      csv += skipped[pick(7)];
+      if (pick(150) != 0) {  // else a field short, unless a quoted delimiter makes up for it
+        csv += ',';
+        csv += skipped[pick(7)];
+      }
+      csv += ',';
+      csv += number();
+      csv += ',';
+      csv += std::to_string(pick(3));
+      csv += pick(300) == 0 ? ",1" : ",";  // a value under the unnamed last column is an error
+      if (pick(300) == 0) csv += ",9";     // so is an extra field
+      csv += pick(4) == 0 ? "\r\n" : "\n";
+    }
+    if (pick(2)) csv.pop_back();  // no line feed at the end
+    for (const TargetKind kind : {TargetKind::kRegression, TargetKind::kClassification}) {
+      LoadOptions fast = with(1, 256, kind);
+      fast.columns.drop = {"skip", "skip2"};
+      LoadOptions general = fast;
+      general.columns.na_values = {"-987654321"};  // never in the file, but a number
+      std::string fast_error, general_error;
+      Dataset a, b;
+      try {
+        a = load(csv, fast);
+      } catch (const Error& e) {
+        fast_error = e.what();
+      }
+      try {
+        b = load(csv, general);
+      } catch (const Error& e) {
+        general_error = e.what();
+      }
+      ASSERT_EQ(fast_error, general_error) << csv;
+      if (fast_error.empty()) expect_same(a, b, csv);
+      loaded += fast_error.empty();
+    }
+  }
+  EXPECT_GT(loaded, 60);  // most files load: the rows, not only the errors, are compared
+}
+
 TEST(LoaderNumbers, NaValuesThatAreNumbersStillMeanMissing) {
   LoadOptions options;
   options.columns.na_values = {"-999"};
