@@ -69,18 +69,24 @@ bool parse_number(std::string_view text, double& value) {
 
 namespace {
 
-// Sums of f(row) over fit_rows, in parts fixed by the row count alone (so the
-// result never depends on the number of threads), combined in order.
+// Per column c, the sum of f(c, x) over the rows fit_rows, in parts fixed by
+// the row count alone (so the result never depends on the number of
+// threads), each summed in row order, then combined in order.
 template <typename M, typename F>
 Vector sum_rows(const M& X, std::span<const Index> fit_rows, F&& f) {
   const std::size_t parts = part_count(fit_rows.size(), 16384, 64);
-  std::vector<Vector> partials(parts, Vector::Zero(X.cols()));
+  const Index d = X.cols();
+  std::vector<Vector> partials(parts, Vector::Zero(d));
   parallel_for(parts, 0, [&](std::size_t p) {
     const std::size_t begin = fit_rows.size() * p / parts;
     const std::size_t end = fit_rows.size() * (p + 1) / parts;
-    for (std::size_t i = begin; i < end; ++i) partials[p] += f(X.row(fit_rows[i]).transpose().template cast<double>());
+    double* __restrict acc = partials[p].data();
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto* __restrict x = X.data() + fit_rows[i] * d;
+      for (Index c = 0; c < d; ++c) acc[c] += f(c, static_cast<double>(x[c]));
+    }
   });
-  Vector total = Vector::Zero(X.cols());
+  Vector total = Vector::Zero(d);
   for (const Vector& partial : partials) total += partial;
   return total;
 }
@@ -91,33 +97,27 @@ Standardization standardize_storage(M& X, std::span<const Index> fit_rows) {
   Standardization s{Vector::Zero(d), Vector::Ones(d)};
   if (fit_rows.empty()) return s;
   const double n = static_cast<double>(fit_rows.size());
-  s.mean = sum_rows(X, fit_rows, [](const auto& row) { return row; }) / n;
+  s.mean = sum_rows(X, fit_rows, [](Index, double x) { return x; }) / n;
   // Two-pass variance: stable for columns with a large mean.
-  const Vector variance =
-      sum_rows(X, fit_rows, [&](const auto& row) { return (row - s.mean).array().square().matrix(); }) / n;
+  const double* mean = s.mean.data();
+  const Vector variance = sum_rows(X, fit_rows, [&](Index c, double x) { return (x - mean[c]) * (x - mean[c]); }) / n;
   for (Index c = 0; c < d; ++c) {
     const double sd = std::sqrt(variance(c));
     // A column constant on the fit rows is only centred.
     s.scale(c) = sd > 1e-12 * std::max(1.0, std::abs(s.mean(c))) ? sd : 1.0;
   }
-  // Every element on its own: rows in parallel.
+  // Every element on its own, in double, rounded once to the storage type
+  // after the subtraction and the division: rows in parallel, in one sweep.
   using Scalar = typename M::Scalar;
   const std::size_t rows = static_cast<std::size_t>(X.rows());
   const std::size_t parts = part_count(rows, 16384, 64);
+  const double* scale = s.scale.data();
   parallel_for(parts, 0, [&](std::size_t p) {
-    const Index begin = static_cast<Index>(rows * p / parts);
-    const Index count = static_cast<Index>(rows * (p + 1) / parts) - begin;
-    auto block = X.middleRows(begin, count);
-    if constexpr (std::is_same_v<Scalar, double>) {
-      block.rowwise() -= s.mean.transpose();
-      block.array().rowwise() /= s.scale.transpose().array();
-    } else {
-      // In double, then rounded once to the storage type.
-      for (Index r = 0; r < count; ++r)
-        block.row(r) = ((block.row(r).template cast<double>() - s.mean.transpose()).array() /
-                        s.scale.transpose().array())
-                           .template cast<Scalar>()
-                           .matrix();
+    const std::size_t begin = rows * p / parts;
+    const std::size_t end = rows * (p + 1) / parts;
+    for (std::size_t r = begin; r < end; ++r) {
+      Scalar* __restrict x = X.data() + static_cast<Index>(r) * d;
+      for (Index c = 0; c < d; ++c) x[c] = static_cast<Scalar>((static_cast<double>(x[c]) - mean[c]) / scale[c]);
     }
   });
   return s;

@@ -1,6 +1,7 @@
 #include "lrfind/loader.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -603,6 +604,20 @@ struct Pending {
   double value;
 };
 
+// Maps in the pages under [p, p + bytes) at once where the system can (Linux
+// 5.14 on): one call per block instead of a page fault per 4 KiB written.
+inline void populate(void* p, std::size_t bytes) {
+#if defined(MADV_POPULATE_WRITE)
+  const std::uintptr_t page = 4096;
+  const std::uintptr_t begin = (reinterpret_cast<std::uintptr_t>(p) + page - 1) & ~(page - 1);
+  const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(page - 1);
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
 // Parses the block into its rows of the staging (out.first_row, out.bound).
 template <typename Scalar>
 void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out, Staging<Scalar>& staging) {
@@ -612,6 +627,8 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out, 
   const std::size_t width = layout.width;
   Scalar* const block_values = staging.row(out.first_row);
   double* const block_target = staging.target.data() + out.first_row;
+  populate(block_values, out.bound * slots * sizeof(Scalar));
+  populate(block_target, out.bound * sizeof(double));
   out.keep.reserve(out.bound);
   out.text_kept.assign(slots + 1, 0);
   out.first_text.assign(slots + 1, Finding{});

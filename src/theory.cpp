@@ -71,9 +71,9 @@ void gram_times(const Features& X, std::span<const Index> rows, const Eigen::Vec
   y /= static_cast<double>(rows.size());
 }
 
-}  // namespace
-
-double largest_gram_eigenvalue(const Features& X, std::span<const Index> rows) {
+// The largest eigenvalue of G = X̃ᵀX̃/n over `rows`, and, when asked, the
+// largest ‖x̃‖² of a row in the same pass over the data.
+double gram_eigenvalue(const Features& X, std::span<const Index> rows, double* max_norm) {
   const Index d = X.cols() + 1;
   if (rows.empty()) return 0.0;
   // Up to a few hundred columns the Gram matrix G = X̃ᵀX̃/n is formed once (one
@@ -81,6 +81,9 @@ double largest_gram_eigenvalue(const Features& X, std::span<const Index> rows) {
   // multiplies through the data instead, so memory stays O(d).
   constexpr Index kMaxGramColumns = 512;
   Eigen::MatrixXd gram;
+  const auto chunk_norm = [](const Eigen::Ref<const Matrix>& chunk) {
+    return chunk.rows() > 0 ? chunk.rowwise().squaredNorm().maxCoeff() + 1.0 : 0.0;
+  };
   if (d <= kMaxGramColumns) {
     // G = [XᵀX, Xᵀ1; 1ᵀX, n] over the rows.
     const Index f = d - 1;
@@ -88,6 +91,7 @@ double largest_gram_eigenvalue(const Features& X, std::span<const Index> rows) {
     struct Partial {
       Eigen::MatrixXd xtx;
       Eigen::RowVectorXd sums;
+      double max_norm = 0.0;
     };
     const auto partials = per_part<Partial>(rows, [&](std::span<const Index> part, Partial& out) {
       out.xtx = Eigen::MatrixXd::Zero(f, f);
@@ -95,6 +99,7 @@ double largest_gram_eigenvalue(const Features& X, std::span<const Index> rows) {
       for_each_chunk(X, part, [&](const Eigen::Ref<const Matrix>& chunk) {
         out.xtx.selfadjointView<Eigen::Lower>().rankUpdate(chunk.transpose());
         out.sums += chunk.colwise().sum();
+        if (max_norm) out.max_norm = std::max(out.max_norm, chunk_norm(chunk));
       });
     });
     Eigen::MatrixXd xtx = Eigen::MatrixXd::Zero(f, f);
@@ -102,12 +107,19 @@ double largest_gram_eigenvalue(const Features& X, std::span<const Index> rows) {
     for (const Partial& p : partials) {
       xtx += p.xtx;
       sums += p.sums;
+      if (max_norm) *max_norm = std::max(*max_norm, p.max_norm);
     }
     gram.topLeftCorner(f, f) = xtx.selfadjointView<Eigen::Lower>();
     gram.block(f, 0, 1, f) = sums;
     gram.block(0, f, f, 1) = sums.transpose();
     gram(f, f) = static_cast<double>(rows.size());
     gram /= static_cast<double>(rows.size());
+  } else if (max_norm) {
+    for (const double m : per_part<double>(rows, [&](std::span<const Index> part, double& out) {
+           out = 0.0;
+           for_each_chunk(X, part, [&](const Eigen::Ref<const Matrix>& chunk) { out = std::max(out, chunk_norm(chunk)); });
+         }))
+      *max_norm = std::max(*max_norm, m);
   }
   // A fixed start (ones plus a ramp) keeps the result deterministic; it is
   // orthogonal to the leading eigenvector only by a measure-zero accident.
@@ -132,20 +144,19 @@ double largest_gram_eigenvalue(const Features& X, std::span<const Index> rows) {
   return lambda;
 }
 
+}  // namespace
+
+double largest_gram_eigenvalue(const Features& X, std::span<const Index> rows) {
+  return gram_eigenvalue(X, rows, nullptr);
+}
+
 std::optional<Theory> estimate_theory(ModelKind kind, std::size_t classes, double l2, const Features& X,
                                       std::span<const Index> rows, Index batch_size) {
   const std::optional<double> c = curvature_constant(kind, classes);
   if (!c || rows.empty()) return std::nullopt;
   Theory t;
-  t.smoothness = *c * largest_gram_eigenvalue(X, rows) + l2;
-  double max_norm = 0.0;
-  for (const double m : per_part<double>(rows, [&](std::span<const Index> part, double& out) {
-         out = 0.0;
-         for_each_chunk(X, part, [&](const Eigen::Ref<const Matrix>& chunk) {
-           if (chunk.rows() > 0) out = std::max(out, chunk.rowwise().squaredNorm().maxCoeff() + 1.0);
-         });
-       }))
-    max_norm = std::max(max_norm, m);
+  double max_norm = 0.0;  // the largest ‖x̃‖² = ‖x‖² + 1 of a row
+  t.smoothness = *c * gram_eigenvalue(X, rows, &max_norm) + l2;
   t.max_example_smoothness = *c * max_norm + l2;
   t.max_stable_lr_full_batch = 2.0 / t.smoothness;
   const double n = static_cast<double>(rows.size());
