@@ -1,5 +1,5 @@
 // Google Benchmark kernels of lr-find's hot paths (issue 4): number parsing,
-// the CSV loader on bytes in memory, loss and gradient per model kind and
+// the CSV loader on bytes in memory and on a file, loss and gradient per model kind and
 // batch size, one optimizer step, the gather of a batch's rows and a whole
 // grid epoch. Each reports bytes/s or items/s. Built only with
 // -DLRFIND_BENCH=ON; not part of `make test`. Inputs are generated from fixed
@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <numeric>
 #include <string>
@@ -126,6 +127,36 @@ void BM_LoadFromBytes(benchmark::State& state) {
   state.SetLabel(options.threads == 0 ? std::to_string(lrfind::available_cores()) + " threads" : "1 thread");
 }
 BENCHMARK(BM_LoadFromBytes)->ArgName("threads")->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The loader alone on a file, as lr-find reads it (from the page cache, after
+// one untimed read): record boundaries, parsing, the target, the matrix.
+// The file is $LRFIND_BENCH_FILE, by default gen_data.py's reg-1m.csv;
+// argument: threads (0: every core). Skipped when the file is missing.
+void BM_LoadFile(benchmark::State& state) {
+  const char* env = std::getenv("LRFIND_BENCH_FILE");
+  const std::string path = env && *env ? env : "/tmp/lrfind-bench/reg-1m.csv";
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) {
+    state.SkipWithError(("cannot open " + path + " (bench/perf/gen_data.py writes it)").c_str());
+    return;
+  }
+  std::size_t bytes = 0;
+  char buffer[1 << 16];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) bytes += n;  // into the page cache
+  std::fclose(f);
+  lrfind::LoadOptions options;
+  options.threads = static_cast<unsigned>(state.range(0));
+  lrfind::Index rows = 0;
+  for (auto _ : state) {
+    lrfind::Dataset d = lrfind::load_dataset(path, options);
+    rows = d.rows();
+    benchmark::DoNotOptimize(d.features.rows());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+  state.SetItemsProcessed(state.iterations() * rows);
+  state.SetLabel(path + (options.threads == 0 ? ", " + std::to_string(lrfind::available_cores()) + " threads" : ", 1 thread"));
+}
+BENCHMARK(BM_LoadFile)->ArgName("threads")->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // --- loss and gradient ------------------------------------------------------
 

@@ -346,6 +346,31 @@ def run_suite(jobs, repeat, log):
     return runs, skipped
 
 
+def run_kernel_load(kernels, path, repeat, log):
+    """The loader alone (BM_LoadFile of lrfind-kernels: load_dataset on `path`
+    from the page cache, one thread and all cores): seconds per repetition,
+    keyed by threads argument ("1", "0")."""
+    argv = [kernels, "--benchmark_filter=^BM_LoadFile/", f"--benchmark_repetitions={repeat}",
+            "--benchmark_format=json"]
+    result = subprocess.run(argv, capture_output=True, text=True,
+                            env=dict(os.environ, LRFIND_BENCH_FILE=path))
+    if result.returncode != 0:
+        raise SystemExit(f"run_bench: {shlex.join(argv)} failed:\n{result.stderr[-2000:]}")
+    seconds = {}
+    for b in json.loads(result.stdout)["benchmarks"]:
+        if b.get("run_type") != "iteration":
+            continue
+        if b.get("error_occurred"):
+            raise SystemExit(f"run_bench: {b['name']}: {b.get('error_message')}")
+        threads = b["name"].split("threads:")[1].split("/")[0]
+        scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]
+        seconds.setdefault(threads, []).append(b["real_time"] * scale)
+    for threads, times in seconds.items():
+        print(f"run_bench: load_dataset alone, threads {threads}: "
+              + ", ".join(f"{t:.3f} s" for t in times), file=log)
+    return seconds
+
+
 def spread(values):
     return statistics.median(values), min(values), max(values)
 
@@ -377,7 +402,7 @@ def display_command(argv, lr_find_shown):
     return " ".join(shown)
 
 
-def make_rows(runs, skipped, jobs, paths, specs, lr_find_shown):
+def make_rows(runs, skipped, jobs, paths, specs, lr_find_shown, kernel_load=None):
     """The table rows: dicts with case, lr-find, peer, ratio, target, result, rss, command."""
     rows, notes = [], []
     name = {key: os.path.basename(path).removesuffix(".csv") for key, path in paths.items()}
@@ -445,13 +470,34 @@ def make_rows(runs, skipped, jobs, paths, specs, lr_find_shown):
                      "result": "PASS" if peak < limit else "FAIL", "rss": fmt_mb(peak),
                      "command": display_command(jobs[key], lr_find_shown)})
 
-    # (d) parse throughput, end to end.
+    # (d) parse throughput: the loader alone, then whole runs (a lower bound).
+    if kernel_load:
+        shown = kernel_load["command"]
+        one = None
+        for threads, label in (("1", "1 thread"), ("0", "all cores")):
+            speeds = [sizes["reg"] / MB / t for t in kernel_load["seconds"][threads]]
+            med = statistics.median(speeds)
+            row = {"case": f"d0 MB/s, parse alone (load_dataset), {label}, {name['reg']}",
+                   "lr_find": f"{med:.0f} MB/s ({min(speeds):.0f}..{max(speeds):.0f})",
+                   "peer": "–", "ratio": "–", "target": "≥ 400 MB/s",
+                   "result": "PASS" if med >= 400 else "FAIL", "rss": "–",
+                   "command": f"LRFIND_BENCH_FILE={paths['reg']} {shown} --benchmark_filter=BM_LoadFile"}
+            if threads == "1":
+                one = med
+            else:
+                row.update(ratio=f"{med / one:.2f}× 1 thread", target="scales with cores",
+                           result="PASS" if med > one * 1.1 else "FAIL")
+            rows.append(row)
+    else:
+        rows.append({"case": f"d0 MB/s, parse alone (load_dataset), {name['reg']}", "lr_find": "skipped",
+                     "peer": "–", "ratio": "–", "target": "≥ 400 MB/s", "result": "SKIP", "rss": "–",
+                     "command": "needs lrfind-kernels (--kernels; README, Kernels)"})
     one_core = None
     for case, key, file_key, target in (
-            (f"d1 MB/s, 1 thread, {name['reg']}", "lf_parse_t1", "reg", 400),
-            (f"d2 MB/s, all cores, {name['reg']}", "lf_parse_all", "reg", None),
-            (f"d3 MB/s, 1 thread, {name['wide']}", "lf_parse_wide_t1", "wide", None),
-            (f"d4 MB/s, 1 thread, {name['cls']}", "lf_parse_cls_t1", "cls", None)):
+            (f"d1 MB/s, whole run, 1 thread, {name['reg']}", "lf_parse_t1", "reg", None),
+            (f"d2 MB/s, whole run, all cores, {name['reg']}", "lf_parse_all", "reg", None),
+            (f"d3 MB/s, whole run, 1 thread, {name['wide']}", "lf_parse_wide_t1", "wide", None),
+            (f"d4 MB/s, whole run, 1 thread, {name['cls']}", "lf_parse_cls_t1", "cls", None)):
         speeds = [sizes[file_key] / MB / t for t in lf(key)]
         med = statistics.median(speeds)
         row = {"case": case, "lr_find": f"{med:.0f} MB/s ({min(speeds):.0f}..{max(speeds):.0f})",
@@ -460,6 +506,8 @@ def make_rows(runs, skipped, jobs, paths, specs, lr_find_shown):
                "rss": fmt_mb(rss(key)), "command": display_command(jobs[key], lr_find_shown)}
         if key == "lf_parse_t1":
             one_core = med
+        if key == "lf_parse_t1":
+            row["target"] = "(lower bound of d0)"
         if key == "lf_parse_all" and one_core:
             row["ratio"] = f"{med / one_core:.2f}× 1 thread"
             row["target"] = "scales with cores"
@@ -508,8 +556,11 @@ def make_rows(runs, skipped, jobs, paths, specs, lr_find_shown):
         f"`{display_command(jobs[key], lr_find_shown)}`" for key in PEER_MODULES if key in runs)
         + " (prints its timings as JSON).")
     notes.append(f"b throughput: rows × epochs × rates ({updates:,}) ÷ that side's time above.")
-    notes.append("d: file size ÷ the whole lr-find run with --steps 1 (so a lower bound on "
-                 "the parse speed).")
+    notes.append("d0: file size ÷ the time of load_dataset alone in lrfind-kernels' BM_LoadFile "
+                 "(the file from the page cache into the feature matrix and targets: reading, record "
+                 "boundaries, numbers, checks), --threads 1 and all cores; d1–d4: file size ÷ the "
+                 "whole lr-find run with --steps 1 (process start, parse, standardise, curvature "
+                 "estimate, one step, JSON), so a lower bound on the parse speed.")
     return rows, notes
 
 
@@ -537,6 +588,9 @@ def main():
     parser.add_argument("--repeat", type=int, default=3, help="runs per case; medians are shown")
     parser.add_argument("--quick", action="store_true", help="files 10x smaller (a smoke run)")
     parser.add_argument("--json", metavar="OUT", help="also write every measurement here")
+    parser.add_argument("--kernels", default="build-bench/bench/perf/lrfind-kernels",
+                        help="lrfind-kernels (README, Kernels), for the parse alone (d0); "
+                             "that row is skipped when it is missing")
     parser.add_argument("--peer", help=argparse.SUPPRESS)
     parser.add_argument("--peer-file", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -556,8 +610,15 @@ def main():
     jobs = build_jobs(lr_find, paths)
     load_before = os.getloadavg()[0]
     runs, skipped = run_suite(jobs, args.repeat, sys.stderr)
+    kernel_load = None
+    if os.access(args.kernels, os.X_OK):
+        kernel_load = {"command": args.kernels,
+                       "seconds": run_kernel_load(os.path.abspath(args.kernels), paths["reg"], args.repeat,
+                                                  sys.stderr)}
+    else:
+        print(f"run_bench: {args.kernels} not found: the parse-alone row (d0) is skipped", file=sys.stderr)
     load_after = os.getloadavg()[0]
-    rows, notes = make_rows(runs, skipped, jobs, paths, specs, args.lr_find)
+    rows, notes = make_rows(runs, skipped, jobs, paths, specs, args.lr_find, kernel_load)
     for key, reason in skipped.items():
         notes.append(f"{key} skipped: {reason}")
 
@@ -571,7 +632,7 @@ def main():
     print_table(rows, notes, header)
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"header": header, "rows": rows, "notes": notes, "runs": runs,
+            json.dump({"header": header, "rows": rows, "notes": notes, "runs": runs, "kernel_load": kernel_load,
                        "jobs": jobs, "skipped": skipped, "grid_rates": GRID_RATES,
                        "python": sys.version, "cores": cores}, f, indent=1)
 
