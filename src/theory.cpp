@@ -18,6 +18,41 @@ std::optional<double> curvature_constant(ModelKind kind, std::size_t classes) {
   return std::nullopt;
 }
 
+// Every element is summed in row order, one product at a time (no fused
+// multiply-add), so the clone vectorised for newer processors gives the same
+// bits as the baseline one; four rows are taken per sweep of g so that it is
+// loaded and stored once for them.
+__attribute__((target_clones("avx2", "default"))) void detail::add_outer_products(const double* x, Index count,
+                                                                          Index stride, Index d, double* g) {
+  Index r = 0;
+  for (; r + 4 <= count; r += 4) {
+    const double* a = x + r * stride;
+    const double* b = a + stride;
+    const double* c = b + stride;
+    const double* e = c + stride;
+    for (Index i = 0; i < d; ++i) {
+      const double ai = a[i], bi = b[i], ci = c[i], ei = e[i];
+      double* gi = g + i * d;
+      for (Index j = 0; j <= i; ++j) {
+        double v = gi[j];
+        v += ai * a[j];
+        v += bi * b[j];
+        v += ci * c[j];
+        v += ei * e[j];
+        gi[j] = v;
+      }
+    }
+  }
+  for (; r < count; ++r) {
+    const double* a = x + r * stride;
+    for (Index i = 0; i < d; ++i) {
+      const double ai = a[i];
+      double* gi = g + i * d;
+      for (Index j = 0; j <= i; ++j) gi[j] += ai * a[j];
+    }
+  }
+}
+
 namespace {
 
 // Calls fn with the rows `rows` of X as doubles, a chunk at a time: a run of
@@ -89,20 +124,20 @@ double gram_eigenvalue(const Features& X, std::span<const Index> rows, double* m
     const Index f = d - 1;
     gram = Eigen::MatrixXd::Zero(d, d);
     struct Partial {
-      Eigen::MatrixXd xtx;
+      Matrix xtx;  // lower triangle
       Eigen::RowVectorXd sums;
       double max_norm = 0.0;
     };
     const auto partials = per_part<Partial>(rows, [&](std::span<const Index> part, Partial& out) {
-      out.xtx = Eigen::MatrixXd::Zero(f, f);
+      out.xtx = Matrix::Zero(f, f);
       out.sums = Eigen::RowVectorXd::Zero(f);
       for_each_chunk(X, part, [&](const Eigen::Ref<const Matrix>& chunk) {
-        out.xtx.selfadjointView<Eigen::Lower>().rankUpdate(chunk.transpose());
+        detail::add_outer_products(chunk.data(), chunk.rows(), chunk.outerStride(), f, out.xtx.data());
         out.sums += chunk.colwise().sum();
         if (max_norm) out.max_norm = std::max(out.max_norm, chunk_norm(chunk));
       });
     });
-    Eigen::MatrixXd xtx = Eigen::MatrixXd::Zero(f, f);
+    Matrix xtx = Matrix::Zero(f, f);
     Eigen::RowVectorXd sums = Eigen::RowVectorXd::Zero(f);
     for (const Partial& p : partials) {
       xtx += p.xtx;

@@ -25,6 +25,25 @@ std::vector<Index> all_rows(Index n) {
   return rows;
 }
 
+TEST(Theory, OuterProductsAreSummedInRowOrderBitForBit) {
+  // The kernel's clones (vectorised or not) must all give the plain loop's bits.
+  for (const Index d : {1, 3, 20, 37})
+    for (const Index count : {0, 1, 4, 7, 130}) {
+      const Index stride = d + 2;  // rows need not be packed
+      const Matrix X = random_features(count + 1, stride, static_cast<unsigned>(d * 1000 + count));
+      Matrix g = Matrix::Constant(d, d, 0.5);
+      Matrix want = g;
+      detail::add_outer_products(X.data(), count, stride, d, g.data());
+      for (Index r = 0; r < count; ++r)
+        for (Index i = 0; i < d; ++i)
+          for (Index j = 0; j <= i; ++j) want(i, j) += X(r, i) * X(r, j);
+      bool same = true;
+      for (Index i = 0; i < d; ++i)
+        for (Index j = 0; j < d; ++j) same = same && g(i, j) == want(i, j);  // the upper triangle untouched
+      EXPECT_TRUE(same) << "d " << d << " count " << count;
+    }
+}
+
 TEST(Theory, PowerIterationMatchesExactEigenvalue) {
   const Matrix X = random_features(300, 6, 1);
   Eigen::MatrixXd Xt(300, 7);

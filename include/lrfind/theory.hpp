@@ -37,4 +37,11 @@ double largest_gram_eigenvalue(const Features& X, std::span<const Index> rows);
 std::optional<Theory> estimate_theory(ModelKind kind, std::size_t classes, double l2, const Features& X,
                                       std::span<const Index> rows, Index batch_size);
 
+namespace detail {
+// g (d x d, row-major; its lower triangle) += x xᵀ for each of `count` rows of
+// d values, `stride` apart; each element summed in row order, one product at a
+// time, on every processor alike.
+void add_outer_products(const double* x, Index count, Index stride, Index d, double* g);
+}  // namespace detail
+
 }  // namespace lrfind
