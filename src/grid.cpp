@@ -56,6 +56,8 @@ class RateGroup {
 
   // One step on the batch (Xb, yb) at the schedule's factor.
   void train(const Eigen::Ref<const Matrix>& Xb, const Eigen::Ref<const Vector>& yb, double factor);
+  // One step on the rows `rows` of X, read a chunk at a time (large batches).
+  void train_rows(const Features& X, const Vector& y, std::span<const Index> rows, double factor);
   // Scores every model after an epoch, records the losses, and lets the
   // models whose loss is no longer finite leave.
   void end_epoch(const Features& X, const Vector& y, std::span<const Index> train_rows,
@@ -67,6 +69,9 @@ class RateGroup {
   // kDiverged ends their curves with a non-finite point, kStopped leaves the
   // curves as recorded.
   void drop(const std::vector<Leave>& bad);
+  // With losses_ and the data gradient in gradient_: adds the penalty's
+  // gradient, lets diverged models leave and steps the others.
+  void step(double factor);
   // The penalty (l2/2)·||W_m||² of stacked model m, the intercept excluded.
   double penalty(Index m) const {
     const double l2 = model_.l2();
@@ -116,7 +121,6 @@ void RateGroup::drop(const std::vector<Leave>& bad) {
 
 void RateGroup::train(const Eigen::Ref<const Matrix>& Xb, const Eigen::Ref<const Vector>& yb, double factor) {
   const Index features = model_.features();
-  const double l2 = model_.l2();
   const Index models = static_cast<Index>(active_.size());
   losses_.resize(active_.size());
   model_.stacked_losses(Xb, yb, stacked_, models, z_, losses_.data(), &dz_);
@@ -138,6 +142,19 @@ void RateGroup::train(const Eigen::Ref<const Matrix>& Xb, const Eigen::Ref<const
     gradient_.topRows(features).noalias() = Xb.transpose() * dz_;
   }
   gradient_.row(features) = dz_.colwise().sum();
+  step(factor);
+}
+
+void RateGroup::train_rows(const Features& X, const Vector& y, std::span<const Index> rows, double factor) {
+  losses_.resize(active_.size());
+  model_.stacked_rows_losses(X, y, rows, stacked_, static_cast<Index>(active_.size()), losses_.data(), gradient_);
+  step(factor);
+}
+
+void RateGroup::step(double factor) {
+  const Index features = model_.features();
+  const double l2 = model_.l2();
+  const Index models = static_cast<Index>(active_.size());
   if (l2 != 0.0) gradient_.topRows(features) += l2 * stacked_.topRows(features);
   // One sum is finite only if every term is (an overflow of the sum sends
   // us to the exact check below, which finds nothing).
@@ -240,11 +257,10 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
   constexpr Index kChunkBytes = Index{4} << 20;  // per group: wide files gather fewer rows
   const Index chunk_rows = std::min(kChunkRows, kChunkBytes / std::max<Index>(1, X.cols() * Index{sizeof(double)}));
   const Index chunk_batches = batch_rows <= 64 ? std::max<Index>(1, chunk_rows / batch_rows) : 1;
-  // Each group gathers its own batch: batches too large to hold one per
-  // thread (the whole training set, say) are trained one group at a time.
-  constexpr std::size_t kThreadedBatchBytes = std::size_t{64} << 20;
-  const unsigned threads =
-      static_cast<std::size_t>(batch_rows * X.cols()) * sizeof(double) <= kThreadedBatchBytes ? config.threads : 1;
+  // Batches of more than Model::kChunkRows rows (the whole training set, say)
+  // are never gathered whole: each group reads them a chunk at a time.
+  const bool large_batches = batch_rows > Model::kChunkRows;
+  const unsigned threads = config.threads;
 
   for (int epoch = 0; epoch < config.epochs && any_active(); ++epoch) {
     if (progress) progress(static_cast<double>(epoch) / config.epochs, "grid: training");
@@ -264,6 +280,10 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
         if (group.empty()) {
           if (g == 0) continue;
           return;
+        }
+        if (large_batches) {
+          group.train_rows(X, y, sampler.batch(b), schedule.factor(static_cast<long>(epoch) * batches + b));
+          continue;
         }
         const Index in_chunk = b % chunk_batches;
         if (in_chunk == 0) {

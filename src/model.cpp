@@ -65,6 +65,38 @@ void Model::stacked_losses(const Eigen::Ref<const Matrix>& X, const Eigen::Ref<c
   score_losses(z, y, models, losses, dz);
 }
 
+void Model::stacked_rows_losses(const Features& X, const Vector& y, std::span<const Index> rows,
+                                const Params& stacked, Index models, double* losses, Params& gradient) const {
+  gradient.setZero(stacked.rows(), stacked.cols());
+  std::fill(losses, losses + models, 0.0);
+  if (rows.empty()) return;
+  Matrix Xc;
+  Vector yc;
+  Eigen::MatrixXd z, dz;
+  std::vector<double> chunk_losses(static_cast<std::size_t>(models));
+  const double n = static_cast<double>(rows.size());
+  for (std::size_t start = 0; start < rows.size(); start += static_cast<std::size_t>(kChunkRows)) {
+    const std::span<const Index> chunk = rows.subspan(start, std::min<std::size_t>(kChunkRows, rows.size() - start));
+    gather_rows(X, y, chunk, Xc, yc);
+    stacked_losses(Xc, yc, stacked, models, z, chunk_losses.data(), &dz);
+    const double share = static_cast<double>(chunk.size()) / n;
+    dz *= share;
+    gradient.topRows(features_).noalias() += Xc.transpose() * dz;
+    gradient.row(features_) += dz.colwise().sum();
+    for (Index k = 0; k < models; ++k) losses[k] += share * chunk_losses[static_cast<std::size_t>(k)];
+  }
+}
+
+double Model::rows_loss_gradient(const Features& X, const Vector& y, std::span<const Index> rows,
+                                 const Params& params, Params* gradient) const {
+  Params g;
+  Params& out = gradient ? *gradient : g;
+  double loss = 0.0;
+  stacked_rows_losses(X, y, rows, params, 1, &loss, out);
+  if (gradient && l2_ != 0.0) gradient->topRows(features_) += l2_ * params.topRows(features_);
+  return loss + penalty(params);
+}
+
 double Model::data_loss(const Eigen::Ref<const Matrix>& X, const Eigen::Ref<const Vector>& y,
                         const Params& params) const {
   Eigen::MatrixXd z;

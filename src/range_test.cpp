@@ -49,8 +49,14 @@ RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const F
       break;
     }
     const double lr = sweep.lr_at(step);
-    gather_rows(X, y, sampler.next(), Xb, yb);
-    const double loss = model.loss_gradient(Xb, yb, params, &gradient);
+    const std::span<const Index> batch = sampler.next();
+    double loss;
+    if (static_cast<Index>(batch.size()) > Model::kChunkRows) {
+      loss = model.rows_loss_gradient(X, y, batch, params, &gradient);  // a large batch: by chunks
+    } else {
+      gather_rows(X, y, batch, Xb, yb);
+      loss = model.loss_gradient(Xb, yb, params, &gradient);
+    }
     const double smoothed = smoother.add(loss);
     result.points.push_back({step, lr, loss, smoothed});
     result.stop_reason = stop.check(loss, smoothed);

@@ -339,6 +339,48 @@ TEST(RunGrid, SmallBatchesOverManyChunksMatchTheTextbookLoop) {
   }
 }
 
+TEST(RunGrid, LargeBatchesReadByChunksMatchTheTextbookLoop) {
+  // Full batches of 8,000 rows and batches of 5,000 (each a chunk and
+  // part of another), momentum and L2, 9 rates (two groups) on 1 and 2 threads, one of
+  // them diverging: each kept rate as the plain full-batch loop trains it.
+  const Problem p = noisy_line(10001);
+  const LinearRegression model(2, 0.01);
+  for (const Index batch : {Index{0}, Index{5000}})
+    for (const unsigned threads : {1u, 2u}) {
+      GridConfig config;
+      config.rates = {0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 1e100};
+      config.epochs = 3;
+      config.batch_size = batch;
+      config.threads = threads;
+      Rng rng(4);
+      const auto grid = run_grid(model, "momentum", p.X, p.y, p.train, p.validation, config, rng);
+      ASSERT_GT(p.train.size(), static_cast<std::size_t>(Model::kChunkRows));
+      EXPECT_TRUE(grid.back().diverged);
+      for (std::size_t r = 0; r + 1 < config.rates.size(); ++r) {
+        Rng same(4);
+        EpochSampler sampler(p.train, config.batch_size, same);
+        const auto optimizer = make_optimizer("momentum");
+        Params w = model.initial_params();
+        optimizer->reset(w.rows(), w.cols());
+        Params g;
+        Matrix Xb;
+        Vector yb;
+        ASSERT_EQ(grid[r].train_loss.size(), 3u);
+        for (int epoch = 0; epoch < 3; ++epoch) {
+          for (Index b = 0; b < sampler.batches_per_epoch(); ++b) {
+            gather_rows(p.X, p.y, sampler.next(), Xb, yb);
+            model.loss_gradient(Xb, yb, w, &g);
+            optimizer->step(w, g, config.rates[r]);
+          }
+          EXPECT_LT(relative_difference(grid[r].train_loss[static_cast<std::size_t>(epoch)],
+                                        mean_loss(model, p.X, p.y, p.train, w, true)),
+                    1e-12)
+              << "batch " << batch << " threads " << threads << " rate " << config.rates[r];
+        }
+      }
+    }
+}
+
 TEST(RunGridStacked, ADivergingRateLeavesTheOthersAsTheyWouldBe) {
   const Problem p = noisy_line(120);
   const LinearRegression model(2, 0.0);

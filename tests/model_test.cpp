@@ -2,9 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <random>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "lrfind/error.hpp"
 
@@ -209,6 +213,32 @@ TEST(MeanLoss, ChunkedEqualsWholeBatch) {
   const double whole = model.loss_gradient(p.X, p.y, params, nullptr);
   EXPECT_NEAR(mean_loss(model, p.X, p.y, rows, params, true), whole, 1e-12);
   EXPECT_NEAR(mean_loss(model, p.X, p.y, rows, params, false), whole - model.penalty(params), 1e-12);
+}
+
+TEST(RowsLossGradient, ByChunksEqualsTheWholeBatchForEveryModel) {
+  // 10,001 shuffled rows: two full chunks and a short one, each weighted by its share.
+  for (const auto& [kind, classes] : std::vector<std::pair<ModelKind, int>>{
+           {ModelKind::kLinear, 0}, {ModelKind::kLogistic, 2}, {ModelKind::kLogistic, 5}, {ModelKind::kSvm, 2},
+           {ModelKind::kSvm, 4}}) {
+    const Problem p = random_problem(10001, 4, classes, 9);
+    const auto model = make_model(kind, 4, static_cast<std::size_t>(classes), 0.05);
+    const Params params = random_params(*model, 13);
+    std::vector<Index> rows(10001);
+    std::iota(rows.begin(), rows.end(), 0);
+    std::shuffle(rows.begin(), rows.end(), std::mt19937(2));
+    Matrix Xb;
+    Vector yb;
+    gather_rows(p.X, p.y, rows, Xb, yb);
+    Params whole_gradient, chunked_gradient;
+    const double whole = model->loss_gradient(Xb, yb, params, &whole_gradient);
+    const double chunked = model->rows_loss_gradient(p.X, p.y, rows, params, &chunked_gradient);
+    const std::string what = std::string(to_string(kind)) + " " + std::to_string(classes);
+    EXPECT_NEAR(chunked, whole, 1e-13 * std::abs(whole)) << what;
+    ASSERT_EQ(chunked_gradient.rows(), whole_gradient.rows()) << what;
+    ASSERT_EQ(chunked_gradient.cols(), whole_gradient.cols()) << what;
+    EXPECT_LT((chunked_gradient - whole_gradient).norm(), 1e-13 * whole_gradient.norm()) << what;
+    EXPECT_NEAR(model->rows_loss_gradient(p.X, p.y, rows, params, nullptr), whole, 1e-13 * std::abs(whole)) << what;
+  }
 }
 
 TEST(GatherRows, CopiesTheNamedRowsInOrder) {

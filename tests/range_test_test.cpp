@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <random>
 
 #include "cli_support.hpp"
 
@@ -72,6 +73,39 @@ TEST(RunRangeTest, RecordsLossBeforeEachUpdateWithThatStepsRate) {
   EXPECT_DOUBLE_EQ(r.points[1].lr, 0.2);
   EXPECT_DOUBLE_EQ(r.points[1].loss, (0.4 - 1.0) * (0.4 - 1.0));
   EXPECT_EQ(r.points[1].step, 1);
+}
+
+TEST(RunRangeTest, LargeBatchesReadByChunksMatchTheTextbookLoop) {
+  // 9,000 rows, full batch (three chunks, the last short): as the plain loop on the whole batch.
+  std::mt19937 gen(3);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  Line l{Matrix(9000, 2), Vector(9000), {}};
+  for (Index i = 0; i < 9000; ++i) {
+    l.X(i, 0) = normal(gen);
+    l.X(i, 1) = normal(gen);
+    l.y(i) = 1.5 * l.X(i, 0) - l.X(i, 1) + 0.1 * normal(gen);
+    l.rows.push_back(i);
+  }
+  const LinearRegression model(2, 0.001);
+  RangeTestConfig config;
+  config.min_lr = 1e-3;
+  config.max_lr = 10.0;
+  config.steps = 60;
+  config.batch_size = 0;
+  Sgd sgd;
+  Rng rng(1);
+  const RangeTestResult r = run_range_test(model, sgd, l.X, l.y, l.rows, config, rng);
+  ASSERT_GT(r.points.size(), 10u);
+  Params w = model.initial_params();
+  Params g;
+  Sgd plain;
+  plain.reset(w.rows(), w.cols());
+  const Sweep sweep(config.min_lr, config.max_lr, config.steps, config.sweep);
+  for (const RangePoint& point : r.points) {
+    const double loss = model.loss_gradient(l.X, l.y, w, &g);
+    EXPECT_LT(std::abs(point.loss - loss), 1e-12 * std::abs(loss)) << "step " << point.step;
+    plain.step(w, g, sweep.lr_at(point.step));
+  }
 }
 
 TEST(RunRangeTest, StopsWhenLossExplodes) {

@@ -47,6 +47,19 @@ class Model {
   void stacked_losses(const Eigen::Ref<const Matrix>& X, const Eigen::Ref<const Vector>& y, const Params& stacked,
                       Index models, Eigen::MatrixXd& z, double* losses, Eigen::MatrixXd* dz) const;
 
+  // Batches larger than this many rows are not gathered whole: the functions
+  // below read them a chunk of rows at a time.
+  static constexpr Index kChunkRows = 4096;
+  // stacked_losses and the data gradient (Xᵀ·dz, with the intercept row; no
+  // penalty) of every stacked model over the rows `rows` of X, a chunk of at
+  // most kChunkRows gathered at a time, each chunk's mean weighted by its
+  // share of the rows: memory in proportion to a chunk, however many rows.
+  void stacked_rows_losses(const Features& X, const Vector& y, std::span<const Index> rows, const Params& stacked,
+                           Index models, double* losses, Params& gradient) const;
+  // loss_gradient over the rows `rows` of X, by chunks as above.
+  double rows_loss_gradient(const Features& X, const Vector& y, std::span<const Index> rows, const Params& params,
+                            Params* gradient) const;
+
  protected:
   // Mean losses of `models` models whose scores are the column blocks of z
   // (rows x models·outputs) against y; when dz is not null it receives
