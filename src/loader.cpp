@@ -1,7 +1,6 @@
 #include "lrfind/loader.hpp"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -353,14 +352,18 @@ class BlockReader {
 // ---------------------------------------------------------------------------
 // Where the cells go: one matrix for the whole input.
 
-// The records a block can hold: one per line feed after its start, plus an
-// unterminated last one (a quoted line feed makes the bound loose, never short).
-std::size_t row_bound(const Block& block) {
+// The records of `width` fields a block can hold: at most one per line feed
+// after its start, plus an unterminated last one, and at most one per `width`
+// bytes (width - 1 delimiters and a line feed; the last may lack its line
+// feed), so that blank lines or line feeds inside quoted fields do not inflate
+// it. A record with another number of fields is an error, reported when it is
+// parsed (parse_block reads records past the bound into a scratch row).
+std::size_t row_bound(const Block& block, std::size_t width) {
   if (!block.lines.empty()) return block.lines.size();
   const std::string_view rest = std::string_view(block.bytes).substr(block.start);
   if (rest.empty()) return 0;
   const std::size_t newlines = block.start == 0 ? block.newlines : count_newlines(rest);
-  return newlines + (rest.back() == '\n' ? 0 : 1);
+  return std::min(newlines + (rest.back() == '\n' ? 0 : 1), (rest.size() + 1) / std::max<std::size_t>(width, 1));
 }
 
 // Every block's cells, rows x feature slots, and its targets, in one
@@ -398,8 +401,8 @@ struct Staging {
 
 // A first capacity: the rows the input would hold at the first block's density
 // and a little over, when its size is known; otherwise a few blocks' worth.
-std::size_t initial_capacity(const Block& first, std::size_t input_bytes) {
-  const std::size_t bound = row_bound(first);
+std::size_t initial_capacity(const Block& first, std::size_t width, std::size_t input_bytes) {
+  const std::size_t bound = row_bound(first, width);
   const std::size_t parsed = first.bytes.size() - first.start;
   if (input_bytes == 0 || parsed == 0) return 4 * bound + 16;
   if (input_bytes <= first.bytes.size()) return bound;
@@ -604,20 +607,6 @@ struct Pending {
   double value;
 };
 
-// Maps in the pages under [p, p + bytes) at once where the system can (Linux
-// 5.14 on): one call per block instead of a page fault per 4 KiB written.
-inline void populate(void* p, std::size_t bytes) {
-#if defined(MADV_POPULATE_WRITE)
-  const std::uintptr_t page = 4096;
-  const std::uintptr_t begin = (reinterpret_cast<std::uintptr_t>(p) + page - 1) & ~(page - 1);
-  const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(page - 1);
-  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
-#else
-  (void)p;
-  (void)bytes;
-#endif
-}
-
 // Parses the block into its rows of the staging (out.first_row, out.bound).
 template <typename Scalar>
 void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out, Staging<Scalar>& staging) {
@@ -627,8 +616,6 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out, 
   const std::size_t width = layout.width;
   Scalar* const block_values = staging.row(out.first_row);
   double* const block_target = staging.target.data() + out.first_row;
-  populate(block_values, out.bound * slots * sizeof(Scalar));
-  populate(block_target, out.bound * sizeof(double));
   out.keep.reserve(out.bound);
   out.text_kept.assign(slots + 1, 0);
   out.first_text.assign(slots + 1, Finding{});
@@ -643,6 +630,8 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out, 
   const int* roles = layout.role.data();
   const bool has_nul = block.nul != std::string::npos;  // skipped fields are then read by the general path
   std::vector<const char*> ends(width);
+  std::vector<Scalar> scratch(slots);
+  double scratch_target = 0.0;
 
   std::vector<Pending> pending;
   std::string arena;
@@ -650,9 +639,12 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out, 
   while (cursor.skip_blank_lines()) {
     if (!block.lines.empty()) cursor.set_line(block.lines[record]);
     ++record;
-    if (out.rows == out.bound) throw std::logic_error("a block holds more records than its line feeds");
+    // Only a record with the wrong number of fields can lie past the bound;
+    // it is read into a scratch row, and its error thrown below.
+    const bool past_bound = out.rows >= out.bound;
     const std::size_t row = out.rows++;
-    Scalar* values = block_values + row * slots;
+    Scalar* values = past_bound ? scratch.data() : block_values + row * slots;
+    double* const target_at = past_bound ? &scratch_target : block_target + row;
     if (fast_rows) {
       // The fields' ends first (independent of the numbers), then each field
       // on its own, so that the numbers of a row are read in parallel by the
@@ -669,7 +661,7 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out, 
         if (c + 1 == width && stop > start && stop[-1] == '\r') --stop;  // CRLF
         const int role = roles[c];
         if (role == kSkip) {
-          ok = start == stop || (*start != '"' && !has_nul);
+          ok = start == stop || (*start != '"' && !has_nul && static_cast<std::size_t>(stop - start) <= kMaxFieldBytes);
         } else if (role == kTrailing) {
           ok = start == stop;
         } else {
@@ -683,8 +675,9 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out, 
         start = ends[c] + 1;
       }
       if (ok && (!classify || out.label_text.contains(target))) {
+        if (past_bound) throw std::logic_error("a block holds more records than its bound");
         cursor.jump_to_record(std::min(start, end));
-        block_target[row] = target;
+        *target_at = target;
         out.keep.push_back(1);
         ++out.kept;
         continue;
@@ -768,7 +761,8 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out, 
       throw DataError(*layout.source, line,
                       fmt::format("row has {} field{}, the header has {}{}", fields, fields == 1 ? "" : "s", width,
                                   fields > width ? " (check --delimiter and quoting)" : ""));
-    block_target[row] = target;
+    if (past_bound) throw std::logic_error("a block holds more records than its bound");
+    *target_at = target;
     out.keep.push_back(missing ? 0 : 1);
     if (missing) continue;
     ++out.kept;
@@ -1344,7 +1338,7 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
   // (only while no block is being parsed).
   const auto place = [&](const Block& block) -> Parsed<Scalar>& {
     Parsed<Scalar>& p = parsed.emplace_back();
-    p.bound = row_bound(block);
+    p.bound = row_bound(block, layout.width);
     if (!staging->fits(p.bound)) staging->grow(p.bound);
     p.first_row = staging->take(p.bound);
     return p;
@@ -1353,14 +1347,14 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
     std::deque<Block> blocks =
         sample_records(reader, first, source, options.delimiter, *options.sample, options.seed, block_bytes, sampled_from);
     std::size_t rows = 0;
-    for (const Block& b : blocks) rows += row_bound(b);
+    for (const Block& b : blocks) rows += row_bound(b, layout.width);
     staging.emplace(rows, layout.slots);
     for (Block& b : blocks) {
       parse_block(b, layout, place(b), *staging);
       std::string().swap(b.bytes);
     }
   } else {
-    staging.emplace(initial_capacity(first, gzip ? 0 : input_bytes), layout.slots);
+    staging.emplace(initial_capacity(first, layout.width, gzip ? 0 : input_bytes), layout.slots);
     const unsigned threads = options.threads ? options.threads : available_cores();
     if (threads <= 1) {
       Block block = std::move(first);
@@ -1434,7 +1428,7 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
             {
               std::unique_lock lock(mutex);
               space_free.wait(lock, [&] { return queue.size() < capacity; });
-              if (!staging->fits(row_bound(block))) space_free.wait(lock, [&] { return in_flight == 0; });
+              if (!staging->fits(row_bound(block, layout.width))) space_free.wait(lock, [&] { return in_flight == 0; });
               const std::size_t index = parsed.size();
               Parsed<Scalar>& target = place(block);
               ++in_flight;

@@ -22,8 +22,10 @@ std::optional<double> curvature_constant(ModelKind kind, std::size_t classes) {
 // multiply-add), so the clone vectorised for newer processors gives the same
 // bits as the baseline one; four rows are taken per sweep of g so that it is
 // loaded and stored once for them.
-__attribute__((target_clones("avx2", "default"))) void detail::add_outer_products(const double* x, Index count,
-                                                                          Index stride, Index d, double* g) {
+#if defined(__x86_64__) && defined(__GLIBC__) && defined(__GNUC__)
+__attribute__((target_clones("avx2", "default")))  // resolved once, at load time (glibc's ifunc)
+#endif
+void detail::add_outer_products(const double* x, Index count, Index stride, Index d, double* g) {
   Index r = 0;
   for (; r + 4 <= count; r += 4) {
     const double* a = x + r * stride;

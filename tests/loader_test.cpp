@@ -474,6 +474,34 @@ TEST(LoaderStaging, NumericRowsLandInPlaceWhateverTheBlocksThreadsAndSizeEstimat
           }
 }
 
+TEST(LoaderStaging, BlankLinesDoNotReserveRowsForAWideFile) {
+  // A block's rows are bounded by its bytes per record as well as its line
+  // feeds: 8 MiB of blank lines in a 1,000-column file once reserved 64 GB
+  // ("out of memory" where the system does not overcommit that much).
+  std::string header, row;
+  for (int c = 0; c < 1000; ++c) {
+    header += fmt::format("x{},", c);
+    row += fmt::format("{},", c % 7);
+  }
+  const std::string csv = header + "y\n" + row + "1\n" + std::string(std::size_t{8} << 20, '\n') + row + "2\n";
+  for (const unsigned threads : {1u, 2u}) {
+    const Dataset d = load(csv, with(threads, std::size_t{4} << 20));
+    ASSERT_EQ(d.rows(), 2) << threads;
+    EXPECT_EQ(d.features.cols(), 1000);
+    EXPECT_EQ(d.features(1, 999), 999 % 7);
+    EXPECT_EQ(d.targets(1), 2.0);
+  }
+}
+
+TEST(LoaderLimits, OverlongDroppedFieldIsStillAnError) {
+  // Rows of plain numbers take a short path that skips dropped columns; a
+  // dropped field over the 1 MiB limit is an error there as everywhere.
+  const std::string csv = "a,note,y\n1," + std::string((std::size_t{1} << 20) + 1, 'x') + ",2\n3,x,4\n5,y,6\n";
+  LoadOptions options;
+  options.columns.drop = {"note"};
+  EXPECT_NE(error_of(csv, options).find("a field longer than the limit of 1 MiB"), std::string::npos);
+}
+
 TEST(LoaderStaging, SampledRowsLandInPlace) {
   std::vector<double> values, targets;
   const std::string csv = staged_csv(2000, values, targets);

@@ -475,6 +475,8 @@ def make_rows(runs, skipped, jobs, paths, specs, lr_find_shown, kernel_load=None
         shown = kernel_load["command"]
         one = None
         for threads, label in (("1", "1 thread"), ("0", "all cores")):
+            if threads not in kernel_load["seconds"]:
+                raise SystemExit(f"run_bench: no BM_LoadFile/threads:{threads} result from {kernel_load['command']}")
             speeds = [sizes["reg"] / MB / t for t in kernel_load["seconds"][threads]]
             med = statistics.median(speeds)
             row = {"case": f"d0 MB/s, parse alone (load_dataset), {label}, {name['reg']}",
@@ -506,7 +508,6 @@ def make_rows(runs, skipped, jobs, paths, specs, lr_find_shown, kernel_load=None
                "rss": fmt_mb(rss(key)), "command": display_command(jobs[key], lr_find_shown)}
         if key == "lf_parse_t1":
             one_core = med
-        if key == "lf_parse_t1":
             row["target"] = "(lower bound of d0)"
         if key == "lf_parse_all" and one_core:
             row["ratio"] = f"{med / one_core:.2f}× 1 thread"
