@@ -18,15 +18,15 @@ namespace {
 // no copy of the data is made: one matrix product per chunk for all models.
 void stacked_mean_losses(const Model& model, const Features& X, const Vector& y, std::span<const Index> rows,
                          const Params& stacked, Index models, std::vector<double>& out) {
-  constexpr std::size_t kChunk = 4096;
   out.assign(static_cast<std::size_t>(models), 0.0);
   if (rows.empty()) return;
   Matrix Xb;
   Vector yb;
   Eigen::MatrixXd z;
   std::vector<double> losses(static_cast<std::size_t>(models));
-  for (std::size_t start = 0; start < rows.size(); start += kChunk) {
-    const std::span<const Index> chunk = rows.subspan(start, std::min(kChunk, rows.size() - start));
+  const std::size_t size = static_cast<std::size_t>(Model::chunk_rows(X.cols()));
+  for (std::size_t start = 0; start < rows.size(); start += size) {
+    const std::span<const Index> chunk = rows.subspan(start, std::min(size, rows.size() - start));
     gather_rows(X, y, chunk, Xb, yb);
     model.stacked_losses(Xb, yb, stacked, models, z, losses.data(), nullptr);
     for (Index k = 0; k < models; ++k)
@@ -253,13 +253,13 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
   // instead, a copy with many loads in flight, and the batches read from the
   // chunk. Large batches are gathered one at a time.
   const Index batch_rows = sampler.batch_size();
-  constexpr Index kChunkRows = 2048;
-  constexpr Index kChunkBytes = Index{4} << 20;  // per group: wide files gather fewer rows
-  const Index chunk_rows = std::min(kChunkRows, kChunkBytes / std::max<Index>(1, X.cols() * Index{sizeof(double)}));
-  const Index chunk_batches = batch_rows <= 64 ? std::max<Index>(1, chunk_rows / batch_rows) : 1;
-  // Batches of more than Model::kChunkRows rows (the whole training set, say)
-  // are never gathered whole: each group reads them a chunk at a time.
-  const bool large_batches = batch_rows > Model::kChunkRows;
+  constexpr Index kGatherRows = 2048;
+  const Index gather_rows_at_once = std::min(kGatherRows, Model::chunk_rows(X.cols()));  // wide files: fewer
+  const Index chunk_batches = batch_rows <= 64 ? std::max<Index>(1, gather_rows_at_once / batch_rows) : 1;
+  // Batches of more rows than Model::chunk_rows (the whole training set, say)
+  // are never gathered whole: each group reads them a chunk at a time, so a
+  // group never holds more than about 4 MiB of rows and groups can share threads.
+  const bool large_batches = batch_rows > Model::chunk_rows(X.cols());
   const unsigned threads = config.threads;
 
   for (int epoch = 0; epoch < config.epochs && any_active(); ++epoch) {

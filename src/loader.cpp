@@ -368,7 +368,7 @@ std::size_t row_bound(const Block& block, std::size_t width) {
 
 // Every block's cells, rows x feature slots, and its targets, in one
 // allocation for the whole input: each block is given its rows (as many as
-// its line feeds allow) before it is parsed, so threads write straight into
+// row_bound allows) before it is parsed, so threads write straight into
 // place. The capacity is an estimate from the input's size, grown only while
 // no block is being parsed (growing may move the storage). A large allocation
 // is a lazily committed memory map, so rows never written cost nothing, and

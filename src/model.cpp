@@ -70,13 +70,15 @@ void Model::stacked_rows_losses(const Features& X, const Vector& y, std::span<co
   gradient.setZero(stacked.rows(), stacked.cols());
   std::fill(losses, losses + models, 0.0);
   if (rows.empty()) return;
-  Matrix Xc;
-  Vector yc;
-  Eigen::MatrixXd z, dz;
+  // Reused from call to call (a step of a large batch calls this every step).
+  thread_local Matrix Xc;
+  thread_local Vector yc;
+  thread_local Eigen::MatrixXd z, dz;
   std::vector<double> chunk_losses(static_cast<std::size_t>(models));
   const double n = static_cast<double>(rows.size());
-  for (std::size_t start = 0; start < rows.size(); start += static_cast<std::size_t>(kChunkRows)) {
-    const std::span<const Index> chunk = rows.subspan(start, std::min<std::size_t>(kChunkRows, rows.size() - start));
+  const std::size_t size = static_cast<std::size_t>(chunk_rows(X.cols()));
+  for (std::size_t start = 0; start < rows.size(); start += size) {
+    const std::span<const Index> chunk = rows.subspan(start, std::min(size, rows.size() - start));
     gather_rows(X, y, chunk, Xc, yc);
     stacked_losses(Xc, yc, stacked, models, z, chunk_losses.data(), &dz);
     const double share = static_cast<double>(chunk.size()) / n;
@@ -237,13 +239,13 @@ void gather_rows(const Features& X, const Vector& y, std::span<const Index> rows
 
 double mean_loss(const Model& model, const Features& X, const Vector& y, std::span<const Index> rows,
                  const Params& params, bool with_penalty) {
-  constexpr std::size_t kChunk = 4096;
   if (rows.empty()) return 0.0;
   Matrix Xb;
   Vector yb;
   double total = 0.0;
-  for (std::size_t start = 0; start < rows.size(); start += kChunk) {
-    const std::span<const Index> chunk = rows.subspan(start, std::min(kChunk, rows.size() - start));
+  const std::size_t size = static_cast<std::size_t>(Model::chunk_rows(X.cols()));
+  for (std::size_t start = 0; start < rows.size(); start += size) {
+    const std::span<const Index> chunk = rows.subspan(start, std::min(size, rows.size() - start));
     gather_rows(X, y, chunk, Xb, yb);
     total += model.data_loss(Xb, yb, params) * static_cast<double>(chunk.size());
   }

@@ -51,7 +51,7 @@ RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const F
     const double lr = sweep.lr_at(step);
     const std::span<const Index> batch = sampler.next();
     double loss;
-    if (static_cast<Index>(batch.size()) > Model::kChunkRows) {
+    if (static_cast<Index>(batch.size()) > Model::chunk_rows(X.cols())) {
       loss = model.rows_loss_gradient(X, y, batch, params, &gradient);  // a large batch: by chunks
     } else {
       gather_rows(X, y, batch, Xb, yb);

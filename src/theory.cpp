@@ -22,7 +22,12 @@ std::optional<double> curvature_constant(ModelKind kind, std::size_t classes) {
 // multiply-add), so the clone vectorised for newer processors gives the same
 // bits as the baseline one; four rows are taken per sweep of g so that it is
 // loaded and stored once for them.
-#if defined(__x86_64__) && defined(__GLIBC__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GLIBC__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define LRFIND_CLONES_FOR_AVX2 1
+#endif
+#endif
+#if defined(LRFIND_CLONES_FOR_AVX2)
 __attribute__((target_clones("avx2", "default")))  // resolved once, at load time (glibc's ifunc)
 #endif
 void detail::add_outer_products(const double* x, Index count, Index stride, Index d, double* g) {

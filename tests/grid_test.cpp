@@ -354,7 +354,7 @@ TEST(RunGrid, LargeBatchesReadByChunksMatchTheTextbookLoop) {
       config.threads = threads;
       Rng rng(4);
       const auto grid = run_grid(model, "momentum", p.X, p.y, p.train, p.validation, config, rng);
-      ASSERT_GT(p.train.size(), static_cast<std::size_t>(Model::kChunkRows));
+      ASSERT_GT(p.train.size(), static_cast<std::size_t>(Model::chunk_rows(p.X.cols())));
       EXPECT_TRUE(grid.back().diverged);
       for (std::size_t r = 0; r + 1 < config.rates.size(); ++r) {
         Rng same(4);

@@ -241,6 +241,23 @@ TEST(RowsLossGradient, ByChunksEqualsTheWholeBatchForEveryModel) {
   }
 }
 
+TEST(RowsLossGradient, WideRowsAreReadInSmallerChunks) {
+  EXPECT_EQ(Model::chunk_rows(20), 4096);
+  EXPECT_EQ(Model::chunk_rows(1000), 524);  // 4 MiB of features
+  EXPECT_EQ(Model::chunk_rows(Index{1} << 40), 1);
+  // 300 columns: chunks of 1747 rows, so 5,000 rows are three of them.
+  const Problem p = random_problem(5000, 300, 3, 4);
+  const auto model = make_model(ModelKind::kLogistic, 300, 3, 0.01);
+  const Params params = random_params(*model, 5);
+  std::vector<Index> rows(5000);
+  std::iota(rows.begin(), rows.end(), 0);
+  Params whole_gradient, chunked_gradient;
+  const double whole = model->loss_gradient(p.X, p.y, params, &whole_gradient);
+  const double chunked = model->rows_loss_gradient(p.X, p.y, rows, params, &chunked_gradient);
+  EXPECT_NEAR(chunked, whole, 1e-13 * std::abs(whole));
+  EXPECT_LT((chunked_gradient - whole_gradient).norm(), 1e-13 * whole_gradient.norm());
+}
+
 TEST(GatherRows, CopiesTheNamedRowsInOrder) {
   Matrix X(3, 2);
   X << 1, 2, 3, 4, 5, 6;

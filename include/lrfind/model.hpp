@@ -4,6 +4,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -47,13 +48,18 @@ class Model {
   void stacked_losses(const Eigen::Ref<const Matrix>& X, const Eigen::Ref<const Vector>& y, const Params& stacked,
                       Index models, Eigen::MatrixXd& z, double* losses, Eigen::MatrixXd* dz) const;
 
-  // Batches larger than this many rows are not gathered whole: the functions
-  // below read them a chunk of rows at a time.
-  static constexpr Index kChunkRows = 4096;
+  // Rows read at a time where many rows are: at most 4096, and at most 4 MiB
+  // of features (wide files read fewer). Batches of more rows than this are
+  // not gathered whole: the functions below read them a chunk at a time.
+  static Index chunk_rows(Index columns) {
+    constexpr Index kRows = 4096;
+    constexpr Index kBytes = Index{4} << 20;
+    return std::clamp<Index>(kBytes / (std::max<Index>(columns, 1) * Index{sizeof(double)}), 1, kRows);
+  }
   // stacked_losses and the data gradient (Xᵀ·dz, with the intercept row; no
-  // penalty) of every stacked model over the rows `rows` of X, a chunk of at
-  // most kChunkRows gathered at a time, each chunk's mean weighted by its
-  // share of the rows: memory in proportion to a chunk, however many rows.
+  // penalty) of every stacked model over the rows `rows` of X, chunk_rows at a
+  // time, each chunk's mean weighted by its share of the rows: memory in
+  // proportion to a chunk, however many rows.
   void stacked_rows_losses(const Features& X, const Vector& y, std::span<const Index> rows, const Params& stacked,
                            Index models, double* losses, Params& gradient) const;
   // loss_gradient over the rows `rows` of X, by chunks as above.
