@@ -14,27 +14,6 @@ namespace lrfind {
 
 namespace {
 
-// The data loss of every stacked model over `rows`, a chunk at a time, so that
-// no copy of the data is made: one matrix product per chunk for all models.
-void stacked_mean_losses(const Model& model, const Features& X, const Vector& y, std::span<const Index> rows,
-                         const Params& stacked, Index models, std::vector<double>& out) {
-  out.assign(static_cast<std::size_t>(models), 0.0);
-  if (rows.empty()) return;
-  Matrix Xb;
-  Vector yb;
-  Eigen::MatrixXd z;
-  std::vector<double> losses(static_cast<std::size_t>(models));
-  const std::size_t size = static_cast<std::size_t>(Model::chunk_rows(X.cols()));
-  for (std::size_t start = 0; start < rows.size(); start += size) {
-    const std::span<const Index> chunk = rows.subspan(start, std::min(size, rows.size() - start));
-    gather_rows(X, y, chunk, Xb, yb);
-    model.stacked_losses(Xb, yb, stacked, models, z, losses.data(), nullptr);
-    for (Index k = 0; k < models; ++k)
-      out[static_cast<std::size_t>(k)] += losses[static_cast<std::size_t>(k)] * static_cast<double>(chunk.size());
-  }
-  for (double& loss : out) loss /= static_cast<double>(rows.size());
-}
-
 // Some of the rates, trained as one stack: their models side by side in one
 // parameter matrix, so that a batch costs one product X_b·W for all of them.
 // A rate that diverges leaves the stack.
@@ -147,7 +126,7 @@ void RateGroup::train(const Eigen::Ref<const Matrix>& Xb, const Eigen::Ref<const
 
 void RateGroup::train_rows(const Features& X, const Vector& y, std::span<const Index> rows, double factor) {
   losses_.resize(active_.size());
-  model_.stacked_rows_losses(X, y, rows, stacked_, static_cast<Index>(active_.size()), losses_.data(), gradient_);
+  model_.stacked_rows_losses(X, y, rows, stacked_, static_cast<Index>(active_.size()), losses_.data(), &gradient_);
   step(factor);
 }
 
@@ -195,7 +174,8 @@ void RateGroup::end_epoch(const Features& X, const Vector& y, std::span<const In
                           std::span<const Index> validation_rows) {
   if (active_.empty()) return;
   const Index models = static_cast<Index>(active_.size());
-  stacked_mean_losses(model_, X, y, train_rows, stacked_, models, losses_);
+  losses_.resize(active_.size());
+  model_.stacked_rows_losses(X, y, train_rows, stacked_, models, losses_.data(), nullptr);
   bad_.assign(active_.size(), kStay);
   for (Index m = 0; m < models; ++m) {
     const double train = losses_[static_cast<std::size_t>(m)] + penalty(m);
@@ -206,7 +186,7 @@ void RateGroup::end_epoch(const Features& X, const Vector& y, std::span<const In
     results_[active_[static_cast<std::size_t>(m)]].train_loss.push_back(train);
   }
   if (!validation_rows.empty()) {
-    stacked_mean_losses(model_, X, y, validation_rows, stacked_, models, losses_);
+    model_.stacked_rows_losses(X, y, validation_rows, stacked_, models, losses_.data(), nullptr);
     for (Index m = 0; m < models; ++m) {
       if (bad_[static_cast<std::size_t>(m)] != kStay) continue;
       const double validation = losses_[static_cast<std::size_t>(m)];

@@ -66,8 +66,8 @@ void Model::stacked_losses(const Eigen::Ref<const Matrix>& X, const Eigen::Ref<c
 }
 
 void Model::stacked_rows_losses(const Features& X, const Vector& y, std::span<const Index> rows,
-                                const Params& stacked, Index models, double* losses, Params& gradient) const {
-  gradient.setZero(stacked.rows(), stacked.cols());
+                                const Params& stacked, Index models, double* losses, Params* gradient) const {
+  if (gradient) gradient->setZero(stacked.rows(), stacked.cols());
   std::fill(losses, losses + models, 0.0);
   if (rows.empty()) return;
   // Reused from call to call (a step of a large batch calls this every step).
@@ -80,21 +80,21 @@ void Model::stacked_rows_losses(const Features& X, const Vector& y, std::span<co
   for (std::size_t start = 0; start < rows.size(); start += size) {
     const std::span<const Index> chunk = rows.subspan(start, std::min(size, rows.size() - start));
     gather_rows(X, y, chunk, Xc, yc);
-    stacked_losses(Xc, yc, stacked, models, z, chunk_losses.data(), &dz);
-    const double share = static_cast<double>(chunk.size()) / n;
-    dz *= share;
-    gradient.topRows(features_).noalias() += Xc.transpose() * dz;
-    gradient.row(features_) += dz.colwise().sum();
-    for (Index k = 0; k < models; ++k) losses[k] += share * chunk_losses[static_cast<std::size_t>(k)];
+    stacked_losses(Xc, yc, stacked, models, z, chunk_losses.data(), gradient ? &dz : nullptr);
+    for (Index k = 0; k < models; ++k)
+      losses[k] += chunk_losses[static_cast<std::size_t>(k)] * static_cast<double>(chunk.size());
+    if (!gradient) continue;
+    dz *= static_cast<double>(chunk.size()) / n;  // the chunk's share of the mean
+    gradient->topRows(features_).noalias() += Xc.transpose() * dz;
+    gradient->row(features_) += dz.colwise().sum();
   }
+  for (Index k = 0; k < models; ++k) losses[k] /= n;
 }
 
 double Model::rows_loss_gradient(const Features& X, const Vector& y, std::span<const Index> rows,
                                  const Params& params, Params* gradient) const {
-  Params g;
-  Params& out = gradient ? *gradient : g;
   double loss = 0.0;
-  stacked_rows_losses(X, y, rows, params, 1, &loss, out);
+  stacked_rows_losses(X, y, rows, params, 1, &loss, gradient);
   if (gradient && l2_ != 0.0) gradient->topRows(features_) += l2_ * params.topRows(features_);
   return loss + penalty(params);
 }
@@ -239,17 +239,8 @@ void gather_rows(const Features& X, const Vector& y, std::span<const Index> rows
 
 double mean_loss(const Model& model, const Features& X, const Vector& y, std::span<const Index> rows,
                  const Params& params, bool with_penalty) {
-  if (rows.empty()) return 0.0;
-  Matrix Xb;
-  Vector yb;
-  double total = 0.0;
-  const std::size_t size = static_cast<std::size_t>(Model::chunk_rows(X.cols()));
-  for (std::size_t start = 0; start < rows.size(); start += size) {
-    const std::span<const Index> chunk = rows.subspan(start, std::min(size, rows.size() - start));
-    gather_rows(X, y, chunk, Xb, yb);
-    total += model.data_loss(Xb, yb, params) * static_cast<double>(chunk.size());
-  }
-  const double data_loss = total / static_cast<double>(rows.size());
+  double data_loss = 0.0;
+  model.stacked_rows_losses(X, y, rows, params, 1, &data_loss, nullptr);
   return with_penalty ? data_loss + model.penalty(params) : data_loss;
 }
 

@@ -191,6 +191,35 @@ double relative_difference(double a, double b) {
   return std::abs(a - b) / std::max(std::abs(a), std::abs(b));
 }
 
+// The textbook loop for one rate, from the seed the grid had: per batch the
+// next rows gathered, loss_gradient on them, one optimizer step; per epoch the
+// training loss (with the penalty) and the validation loss.
+struct TextbookCurve {
+  std::vector<double> train, validation;
+};
+TextbookCurve textbook_curve(const Model& model, const std::string& optimizer_name, const Problem& p,
+                             const GridConfig& config, double rate, std::uint64_t seed) {
+  Rng rng(seed);
+  EpochSampler sampler(p.train, config.batch_size, rng);
+  const auto optimizer = make_optimizer(optimizer_name);
+  Params w = model.initial_params();
+  optimizer->reset(w.rows(), w.cols());
+  Params g;
+  Matrix Xb;
+  Vector yb;
+  TextbookCurve curve;
+  for (int epoch = 0; epoch < config.epochs; ++epoch) {
+    for (Index b = 0; b < sampler.batches_per_epoch(); ++b) {
+      gather_rows(p.X, p.y, sampler.next(), Xb, yb);
+      model.loss_gradient(Xb, yb, w, &g);
+      optimizer->step(w, g, rate);
+    }
+    curve.train.push_back(mean_loss(model, p.X, p.y, p.train, w, true));
+    curve.validation.push_back(mean_loss(model, p.X, p.y, p.validation, w, false));
+  }
+  return curve;
+}
+
 // Training K rates at once, stacked in one parameter matrix, gives what
 // training each rate alone gives, to rounding: every loss of every epoch.
 TEST(RunGridStacked, MatchesEachRateTrainedAloneForEveryModelAndOptimizer) {
@@ -318,24 +347,11 @@ TEST(RunGrid, SmallBatchesOverManyChunksMatchTheTextbookLoop) {
   Rng rng(8);
   const GridRateResult grid = run_grid(model, "sgd", p.X, p.y, p.train, p.validation, config, rng)[0];
   ASSERT_GT(p.train.size(), 2 * 2048u);
-  Rng same(8);
-  EpochSampler sampler(p.train, config.batch_size, same);
-  Sgd sgd;
-  Params w = model.initial_params();
-  Params g;
-  Matrix Xb;
-  Vector yb;
+  const TextbookCurve want = textbook_curve(model, "sgd", p, config, config.rates[0], 8);
   ASSERT_EQ(grid.train_loss.size(), 2u);
-  for (int epoch = 0; epoch < 2; ++epoch) {
-    for (Index b = 0; b < sampler.batches_per_epoch(); ++b) {
-      gather_rows(p.X, p.y, sampler.next(), Xb, yb);
-      model.loss_gradient(Xb, yb, w, &g);
-      sgd.step(w, g, config.rates[0]);
-    }
-    EXPECT_LT(relative_difference(grid.train_loss[static_cast<std::size_t>(epoch)],
-                                  mean_loss(model, p.X, p.y, p.train, w, true)), 1e-12);
-    EXPECT_LT(relative_difference(grid.val_loss[static_cast<std::size_t>(epoch)],
-                                  mean_loss(model, p.X, p.y, p.validation, w, false)), 1e-12);
+  for (std::size_t epoch = 0; epoch < 2; ++epoch) {
+    EXPECT_LT(relative_difference(grid.train_loss[epoch], want.train[epoch]), 1e-12);
+    EXPECT_LT(relative_difference(grid.val_loss[epoch], want.validation[epoch]), 1e-12);
   }
 }
 
@@ -357,26 +373,11 @@ TEST(RunGrid, LargeBatchesReadByChunksMatchTheTextbookLoop) {
       ASSERT_GT(p.train.size(), static_cast<std::size_t>(Model::chunk_rows(p.X.cols())));
       EXPECT_TRUE(grid.back().diverged);
       for (std::size_t r = 0; r + 1 < config.rates.size(); ++r) {
-        Rng same(4);
-        EpochSampler sampler(p.train, config.batch_size, same);
-        const auto optimizer = make_optimizer("momentum");
-        Params w = model.initial_params();
-        optimizer->reset(w.rows(), w.cols());
-        Params g;
-        Matrix Xb;
-        Vector yb;
+        const TextbookCurve want = textbook_curve(model, "momentum", p, config, config.rates[r], 4);
         ASSERT_EQ(grid[r].train_loss.size(), 3u);
-        for (int epoch = 0; epoch < 3; ++epoch) {
-          for (Index b = 0; b < sampler.batches_per_epoch(); ++b) {
-            gather_rows(p.X, p.y, sampler.next(), Xb, yb);
-            model.loss_gradient(Xb, yb, w, &g);
-            optimizer->step(w, g, config.rates[r]);
-          }
-          EXPECT_LT(relative_difference(grid[r].train_loss[static_cast<std::size_t>(epoch)],
-                                        mean_loss(model, p.X, p.y, p.train, w, true)),
-                    1e-12)
+        for (std::size_t epoch = 0; epoch < 3; ++epoch)
+          EXPECT_LT(relative_difference(grid[r].train_loss[epoch], want.train[epoch]), 1e-12)
               << "batch " << batch << " threads " << threads << " rate " << config.rates[r];
-        }
       }
     }
 }

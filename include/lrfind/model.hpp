@@ -56,12 +56,12 @@ class Model {
     constexpr Index kBytes = Index{4} << 20;
     return std::clamp<Index>(kBytes / (std::max<Index>(columns, 1) * Index{sizeof(double)}), 1, kRows);
   }
-  // stacked_losses and the data gradient (Xᵀ·dz, with the intercept row; no
-  // penalty) of every stacked model over the rows `rows` of X, chunk_rows at a
-  // time, each chunk's mean weighted by its share of the rows: memory in
-  // proportion to a chunk, however many rows.
+  // The mean data loss of every stacked model over the rows `rows` of X and,
+  // when `gradient` is not null, its data gradient (Xᵀ·dz with the intercept
+  // row; no penalty), chunk_rows at a time, each chunk weighted by its share
+  // of the rows: memory in proportion to a chunk, however many rows.
   void stacked_rows_losses(const Features& X, const Vector& y, std::span<const Index> rows, const Params& stacked,
-                           Index models, double* losses, Params& gradient) const;
+                           Index models, double* losses, Params* gradient) const;
   // loss_gradient over the rows `rows` of X, by chunks as above.
   double rows_loss_gradient(const Features& X, const Vector& y, std::span<const Index> rows, const Params& params,
                             Params* gradient) const;
