@@ -274,5 +274,15 @@ TEST(GatherRows, CopiesTheNamedRowsInOrder) {
   EXPECT_EQ(yb(1), 10);
 }
 
+TEST(ProductBlocking, EveryModelPinsTheCacheSizesWhateverTheMachineReports) {
+  // As if on a machine with small caches: Eigen would cut long products into
+  // other partial sums there, and their last bits would differ.
+  Eigen::setCpuCacheSizes(8192, 65536, 262144);
+  const LinearRegression model(3, 0.0);
+  EXPECT_EQ(Eigen::l1CacheSize(), 49152);
+  EXPECT_EQ(Eigen::l2CacheSize(), 2097152);
+  EXPECT_EQ(Eigen::l3CacheSize(), 314572800);
+}
+
 }  // namespace
 }  // namespace lrfind

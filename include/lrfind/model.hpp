@@ -22,7 +22,7 @@ std::string_view to_string(ModelKind kind);
 
 class Model {
  public:
-  Model(Index features, Index outputs, double l2) : features_(features), outputs_(outputs), l2_(l2) {}
+  Model(Index features, Index outputs, double l2);
   virtual ~Model() = default;
 
   Index features() const { return features_; }
@@ -139,6 +139,12 @@ class MultiMarginHinge final : public Model {
   void score_losses(const Eigen::MatrixXd& z, const Eigen::Ref<const Vector>& y, Index models, double* losses,
                     Eigen::MatrixXd* dz) const override;
 };
+
+// Fixes the cache sizes from which Eigen chooses its matrix-product blocking.
+// Eigen reads them from the processor, and the blocking decides how a long sum
+// is cut into partial sums, so the last bits of a product would otherwise
+// depend on the machine's caches. Called by every model's constructor.
+void pin_product_blocking();
 
 // The model for a kind and a number of classes (0 for regression).
 std::unique_ptr<Model> make_model(ModelKind kind, Index features, std::size_t classes, double l2);
