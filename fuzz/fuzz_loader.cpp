@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "lrfind/error.hpp"
-#include "lrfind/loader.hpp"
+#include "load/loader.hpp"
 
 namespace {
 

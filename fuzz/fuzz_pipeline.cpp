@@ -13,9 +13,9 @@
 #include <string_view>
 
 #include "lrfind/error.hpp"
-#include "lrfind/format.hpp"
-#include "lrfind/plot.hpp"
-#include "lrfind/report.hpp"
+#include "report/format.hpp"
+#include "report/plot.hpp"
+#include "report/report.hpp"
 #include "lrfind/run.hpp"
 
 namespace {

@@ -15,13 +15,13 @@
 #include <string>
 #include <vector>
 
-#include "lrfind/dataset.hpp"
-#include "lrfind/grid.hpp"
-#include "lrfind/loader.hpp"
-#include "lrfind/model.hpp"
-#include "lrfind/optimizer.hpp"
-#include "lrfind/parallel.hpp"
-#include "lrfind/sampling.hpp"
+#include "load/dataset.hpp"
+#include "search/grid.hpp"
+#include "load/loader.hpp"
+#include "train/model.hpp"
+#include "train/optimizer.hpp"
+#include "common/parallel.hpp"
+#include "train/sampling.hpp"
 
 namespace {
 

@@ -37,18 +37,18 @@
 #include <thread>
 #include <vector>
 
-#include "lrfind/auto.hpp"
-#include "lrfind/loader.hpp"
-#include "lrfind/dataset.hpp"
+#include "search/auto.hpp"
+#include "load/loader.hpp"
+#include "load/dataset.hpp"
 #include "lrfind/error.hpp"
-#include "lrfind/grid.hpp"
-#include "lrfind/model.hpp"
-#include "lrfind/optimizer.hpp"
-#include "lrfind/output.hpp"
-#include "lrfind/range_test.hpp"
-#include "lrfind/sampling.hpp"
-#include "lrfind/schedule.hpp"
-#include "lrfind/suggest.hpp"
+#include "search/grid.hpp"
+#include "train/model.hpp"
+#include "train/optimizer.hpp"
+#include "io/output.hpp"
+#include "search/range.hpp"
+#include "train/sampling.hpp"
+#include "train/schedule.hpp"
+#include "recommend/suggest.hpp"
 
 namespace {
 

@@ -10,14 +10,14 @@
 #include <string_view>
 #include <vector>
 
-#include "lrfind/auto.hpp"
-#include "lrfind/dataset.hpp"
-#include "lrfind/grid.hpp"
-#include "lrfind/model.hpp"
+#include "search/auto.hpp"
+#include "load/dataset.hpp"
+#include "search/grid.hpp"
+#include "train/model.hpp"
 #include "lrfind/progress.hpp"
-#include "lrfind/range_test.hpp"
-#include "lrfind/suggest.hpp"
-#include "lrfind/theory.hpp"
+#include "search/range.hpp"
+#include "recommend/suggest.hpp"
+#include "recommend/theory.hpp"
 
 namespace lrfind {
 

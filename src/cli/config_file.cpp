@@ -1,4 +1,4 @@
-#include "config_file.hpp"
+#include "cli/config_file.hpp"
 
 #include <iterator>
 #include <nlohmann/json.hpp>

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "options.hpp"
+#include "cli/options.hpp"
 
 namespace {
 

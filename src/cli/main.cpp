@@ -15,14 +15,14 @@
 #include <vector>
 
 #include "lrfind/error.hpp"
-#include "lrfind/format.hpp"
-#include "lrfind/interrupt.hpp"
-#include "lrfind/plot.hpp"
-#include "lrfind/output.hpp"
-#include "lrfind/report.hpp"
+#include "report/format.hpp"
+#include "common/interrupt.hpp"
+#include "report/plot.hpp"
+#include "io/output.hpp"
+#include "report/report.hpp"
 #include "lrfind/run.hpp"
-#include "options.hpp"
-#include "progress_bar.hpp"
+#include "cli/options.hpp"
+#include "cli/progress_bar.hpp"
 
 namespace {
 

@@ -1,15 +1,15 @@
-#include "options.hpp"
+#include "cli/options.hpp"
 
 #include <fmt/format.h>
 
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "config_file.hpp"
-#include "lrfind/csv.hpp"
-#include "lrfind/dataset.hpp"
+#include "cli/config_file.hpp"
+#include "load/csv.hpp"
+#include "load/dataset.hpp"
 #include "lrfind/error.hpp"
-#include "lrfind/optimizer.hpp"
+#include "train/optimizer.hpp"
 
 namespace lrfind::cli {
 

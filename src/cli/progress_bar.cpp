@@ -1,4 +1,4 @@
-#include "progress_bar.hpp"
+#include "cli/progress_bar.hpp"
 
 #include <cstdio>
 #include <fmt/format.h>

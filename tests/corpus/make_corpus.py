@@ -2,7 +2,7 @@
 """Writes the committed files of tests/corpus/ (deterministically: gzip and zip
 members carry fixed dates), so that the binary ones can be reviewed here and
 regenerated. Files too large to commit (beyond the field and column limits, a
-very long valid line) are made by tests/corpus_test.py at test time instead.
+very long valid line) are made by tests/corpus/corpus_test.py at test time instead.
 
 Usage: make_corpus.py [FOLDER]   (default: the folder of this script)
 """

@@ -1,0 +1,161 @@
+#include "load/dataset.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <type_traits>
+#include <vector>
+#include <fmt/format.h>
+
+#include "lrfind/error.hpp"
+#include "common/parallel.hpp"
+
+namespace lrfind {
+
+std::string_view trim_blanks(std::string_view text) {
+  const auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  while (!text.empty() && blank(text.front())) text.remove_prefix(1);
+  while (!text.empty() && blank(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+bool is_missing(std::string_view cell) {
+  cell = trim_blanks(cell);
+  return cell.empty() || cell == "NA" || cell == "N/A" || cell == "NaN" || cell == "nan" || cell == "null" ||
+         cell == "?";
+}
+
+// For a valid decimal number that from_chars found out of range: whether it
+// overflows (|x| >= 1) rather than underflows. Decided by the decimal exponent
+// of the leading significant digit, so 0.000...1 with no exponent is tiny and
+// 0.1e999 is huge.
+bool overflows(std::string_view text) {
+  if (!text.empty() && text.front() == '-') text.remove_prefix(1);
+  const std::size_t e = std::min(text.find_first_of("eE"), text.size());
+  const std::string_view mantissa = text.substr(0, e);
+  int exponent = 0;
+  if (e < text.size()) {
+    std::string_view digits = text.substr(e + 1);
+    const bool negative = !digits.empty() && digits.front() == '-';
+    if (!digits.empty() && (digits.front() == '-' || digits.front() == '+')) digits.remove_prefix(1);
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), exponent);
+    if (ec == std::errc::result_out_of_range) return !negative;  // an exponent beyond 2^31 decides alone
+    if (negative) exponent = -exponent;
+  }
+  const std::size_t point = std::min(mantissa.find('.'), mantissa.size());
+  const std::size_t first = mantissa.find_first_not_of("0.");
+  if (first == std::string_view::npos) return false;
+  const long long lead =
+      first < point ? static_cast<long long>(point - first - 1) : -static_cast<long long>(first - point);
+  return lead + exponent >= 0;
+}
+
+bool parse_number(std::string_view text, double& value) {
+  text = trim_blanks(text);
+  if (!text.empty() && text.front() == '+') {
+    text.remove_prefix(1);
+    if (!text.empty() && text.front() == '-') return false;  // "+-1" is not a number
+  }
+  if (text.empty()) return false;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (end != text.data() + text.size()) return false;
+  if (ec == std::errc::result_out_of_range) {
+    // Overflow is reported as an infinity; underflow to zero is harmless.
+    value = (text.front() == '-' ? -1.0 : 1.0) * (overflows(text) ? HUGE_VAL : 0.0);
+    return true;
+  }
+  return ec == std::errc();
+}
+
+namespace {
+
+// Per column c, the sum of f(c, x) over the rows fit_rows, in parts fixed by
+// the row count alone (so the result never depends on the number of
+// threads), each summed in row order, then combined in order.
+template <typename M, typename F>
+Vector sum_rows(const M& X, std::span<const Index> fit_rows, F&& f) {
+  const std::size_t parts = part_count(fit_rows.size(), 16384, 64);
+  const Index d = X.cols();
+  std::vector<Vector> partials(parts, Vector::Zero(d));
+  parallel_for(parts, 0, [&](std::size_t p) {
+    const std::size_t begin = fit_rows.size() * p / parts;
+    const std::size_t end = fit_rows.size() * (p + 1) / parts;
+    double* __restrict acc = partials[p].data();
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto* __restrict x = X.data() + fit_rows[i] * d;
+      for (Index c = 0; c < d; ++c) acc[c] += f(c, static_cast<double>(x[c]));
+    }
+  });
+  Vector total = Vector::Zero(d);
+  for (const Vector& partial : partials) total += partial;
+  return total;
+}
+
+template <typename M>
+Standardization standardize_storage(M& X, std::span<const Index> fit_rows) {
+  const Index d = X.cols();
+  Standardization s{Vector::Zero(d), Vector::Ones(d)};
+  if (fit_rows.empty()) return s;
+  const double n = static_cast<double>(fit_rows.size());
+  s.mean = sum_rows(X, fit_rows, [](Index, double x) { return x; }) / n;
+  // Two-pass variance: stable for columns with a large mean.
+  const double* mean = s.mean.data();
+  const Vector variance = sum_rows(X, fit_rows, [&](Index c, double x) { return (x - mean[c]) * (x - mean[c]); }) / n;
+  for (Index c = 0; c < d; ++c) {
+    const double sd = std::sqrt(variance(c));
+    // A column constant on the fit rows is only centred.
+    s.scale(c) = sd > 1e-12 * std::max(1.0, std::abs(s.mean(c))) ? sd : 1.0;
+  }
+  // Every element on its own, in double, rounded once to the storage type
+  // after the subtraction and the division: rows in parallel, in one sweep.
+  using Scalar = typename M::Scalar;
+  const std::size_t rows = static_cast<std::size_t>(X.rows());
+  const std::size_t parts = part_count(rows, 16384, 64);
+  const double* scale = s.scale.data();
+  parallel_for(parts, 0, [&](std::size_t p) {
+    const std::size_t begin = rows * p / parts;
+    const std::size_t end = rows * (p + 1) / parts;
+    for (std::size_t r = begin; r < end; ++r) {
+      Scalar* __restrict x = X.data() + static_cast<Index>(r) * d;
+      for (Index c = 0; c < d; ++c) x[c] = static_cast<Scalar>((static_cast<double>(x[c]) - mean[c]) / scale[c]);
+    }
+  });
+  return s;
+}
+
+}  // namespace
+
+Standardization standardize(Matrix& X, std::span<const Index> fit_rows) { return standardize_storage(X, fit_rows); }
+
+Standardization standardize(Features& X, std::span<const Index> fit_rows) {
+  return X.precision() == Precision::kFloat32 ? standardize_storage(X.f32(), fit_rows)
+                                              : standardize_storage(X.f64(), fit_rows);
+}
+
+Features Features::allocate(Index rows, Index cols, Precision precision) {
+  Features f;
+  f.single_ = precision == Precision::kFloat32;
+  if (f.single_)
+    f.f32_.resize(rows, cols);
+  else
+    f.f64_.resize(rows, cols);
+  return f;
+}
+
+void Features::gather(std::span<const Index> rows, Matrix& out) const {
+  const Index m = static_cast<Index>(rows.size());
+  if (out.rows() != m || out.cols() != cols()) out.resize(m, cols());
+  if (single_) {
+    for (Index i = 0; i < m; ++i) out.row(i) = f32_.row(rows[static_cast<std::size_t>(i)]).cast<double>();
+  } else {
+    for (Index i = 0; i < m; ++i) out.row(i) = f64_.row(rows[static_cast<std::size_t>(i)]);
+  }
+}
+
+Eigen::Ref<const Matrix> Features::block(Index start, Index count, Matrix& scratch) const {
+  if (!single_) return f64_.middleRows(start, count);
+  scratch = f32_.middleRows(start, count).cast<double>();
+  return scratch;
+}
+
+}  // namespace lrfind

@@ -1,0 +1,290 @@
+#include "search/grid.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <memory>
+
+#include "common/interrupt.hpp"
+#include "train/optimizer.hpp"
+#include "common/parallel.hpp"
+
+namespace lrfind {
+
+namespace {
+
+// Some of the rates, trained as one stack: their models side by side in one
+// parameter matrix, so that a batch costs one product X_b·W for all of them.
+// A rate that diverges leaves the stack.
+class RateGroup {
+ public:
+  RateGroup(const Model& model, const std::string& optimizer_name, const GridConfig& config,
+            std::vector<GridRateResult>& results, std::size_t first, std::size_t count, bool validating)
+      : model_(model), config_(config), results_(results), validating_(validating), outputs_(model.outputs()) {
+    for (std::size_t r = first; r < first + count; ++r) active_.push_back(r);
+    const Params initial = model.initial_params();
+    stacked_.resize(initial.rows(), initial.cols() * static_cast<Index>(count));
+    for (std::size_t m = 0; m < count; ++m) stacked_.middleCols(static_cast<Index>(m) * outputs_, outputs_) = initial;
+    optimizer_ = make_optimizer(optimizer_name);
+    optimizer_->reset(stacked_.rows(), stacked_.cols());
+  }
+
+  bool empty() const { return active_.empty(); }
+  const std::vector<std::size_t>& active() const { return active_; }
+
+  // One step on the batch (Xb, yb) at the schedule's factor.
+  void train(const Eigen::Ref<const Matrix>& Xb, const Eigen::Ref<const Vector>& yb, double factor);
+  // One step on the rows `rows` of X, read a chunk at a time (large batches).
+  void train_rows(const Features& X, const Vector& y, std::span<const Index> rows, double factor);
+  // Scores every model after an epoch, records the losses, and lets the
+  // models whose loss is no longer finite leave.
+  void end_epoch(const Features& X, const Vector& y, std::span<const Index> train_rows,
+                 std::span<const Index> validation_rows);
+
+ private:
+  enum Leave : char { kStay, kDiverged, kStopped };
+  // Drops the stacked models marked to leave, marking their rates diverged:
+  // kDiverged ends their curves with a non-finite point, kStopped leaves the
+  // curves as recorded.
+  void drop(const std::vector<Leave>& bad);
+  // With losses_ and the data gradient in gradient_: adds the penalty's
+  // gradient, lets diverged models leave and steps the others.
+  void step(double factor);
+  // The penalty (l2/2)·||W_m||² of stacked model m, the intercept excluded.
+  double penalty(Index m) const {
+    const double l2 = model_.l2();
+    return l2 == 0.0 ? 0.0 : 0.5 * l2 * stacked_.block(0, m * outputs_, model_.features(), outputs_).squaredNorm();
+  }
+
+  const Model& model_;
+  const GridConfig& config_;
+  std::vector<GridRateResult>& results_;
+  const bool validating_;
+  const Index outputs_;
+  std::vector<std::size_t> active_;  // the rate of each stacked model
+  Params stacked_;
+  std::unique_ptr<Optimizer> optimizer_;
+  // Reused from batch to batch.
+  Eigen::MatrixXd z_;
+  Eigen::MatrixXd dz_;
+  Params gradient_;
+  Eigen::RowVectorXd lr_;
+  std::vector<double> losses_;
+  std::vector<Leave> bad_;
+  double rates_factor_ = std::numeric_limits<double>::quiet_NaN();  // the factor lr_ was filled for
+};
+
+void RateGroup::drop(const std::vector<Leave>& bad) {
+  std::vector<std::size_t> still;
+  std::vector<Index> columns;
+  for (std::size_t m = 0; m < active_.size(); ++m) {
+    if (bad[m] != kStay) {
+      GridRateResult& result = results_[active_[m]];
+      result.diverged = true;
+      if (bad[m] == kDiverged) {
+        result.train_loss.push_back(std::numeric_limits<double>::quiet_NaN());
+        if (validating_) result.val_loss.push_back(std::numeric_limits<double>::quiet_NaN());
+      }
+      continue;
+    }
+    still.push_back(active_[m]);
+    for (Index o = 0; o < outputs_; ++o) columns.push_back(static_cast<Index>(m) * outputs_ + o);
+  }
+  rates_factor_ = std::numeric_limits<double>::quiet_NaN();
+  if (still.size() == active_.size()) return;
+  active_ = std::move(still);
+  keep_columns(stacked_, columns);
+  optimizer_->keep_columns(columns);
+}
+
+void RateGroup::train(const Eigen::Ref<const Matrix>& Xb, const Eigen::Ref<const Vector>& yb, double factor) {
+  const Index features = model_.features();
+  const Index models = static_cast<Index>(active_.size());
+  losses_.resize(active_.size());
+  model_.stacked_losses(Xb, yb, stacked_, models, z_, losses_.data(), &dz_);
+  gradient_.resize(stacked_.rows(), stacked_.cols());
+  // Tiny batches: a plain loop beats the set-up of a general matrix product.
+  if (Xb.rows() <= 4) {
+    for (Index c = 0; c < gradient_.cols(); ++c) {
+      double* g = gradient_.col(c).data();
+      const double* x = Xb.row(0).data();
+      const double d0 = dz_(0, c);
+      for (Index j = 0; j < features; ++j) g[j] = x[j] * d0;
+      for (Index i = 1; i < Xb.rows(); ++i) {
+        const double d = dz_(i, c);
+        x = Xb.row(i).data();
+        for (Index j = 0; j < features; ++j) g[j] += x[j] * d;
+      }
+    }
+  } else {
+    gradient_.topRows(features).noalias() = Xb.transpose() * dz_;
+  }
+  gradient_.row(features) = dz_.colwise().sum();
+  step(factor);
+}
+
+void RateGroup::train_rows(const Features& X, const Vector& y, std::span<const Index> rows, double factor) {
+  losses_.resize(active_.size());
+  model_.stacked_rows_losses(X, y, rows, stacked_, static_cast<Index>(active_.size()), losses_.data(), &gradient_);
+  step(factor);
+}
+
+void RateGroup::step(double factor) {
+  const Index features = model_.features();
+  const double l2 = model_.l2();
+  const Index models = static_cast<Index>(active_.size());
+  if (l2 != 0.0) gradient_.topRows(features) += l2 * stacked_.topRows(features);
+  // One sum is finite only if every term is (an overflow of the sum sends
+  // us to the exact check below, which finds nothing).
+  bool any_bad = !std::isfinite(gradient_.sum());
+  for (Index m = 0; m < models && !any_bad; ++m)
+    any_bad = !std::isfinite(losses_[static_cast<std::size_t>(m)] + penalty(m));
+  if (any_bad) {
+    any_bad = false;
+    bad_.assign(active_.size(), kStay);
+    for (Index m = 0; m < models; ++m) {
+      const double loss = losses_[static_cast<std::size_t>(m)] + penalty(m);
+      if (!std::isfinite(loss) || !gradient_.middleCols(m * outputs_, outputs_).allFinite()) {
+        bad_[static_cast<std::size_t>(m)] = kDiverged;
+        any_bad = true;
+      }
+    }
+  }
+  if (any_bad) {
+    // The gradient of the models that stay, without those that leave.
+    std::vector<Index> columns;
+    for (Index m = 0; m < models; ++m)
+      if (bad_[static_cast<std::size_t>(m)] == kStay)
+        for (Index o = 0; o < outputs_; ++o) columns.push_back(m * outputs_ + o);
+    keep_columns(gradient_, columns);
+    drop(bad_);
+    if (active_.empty()) return;
+  }
+  if (factor != rates_factor_ || lr_.size() != stacked_.cols()) {
+    lr_.resize(stacked_.cols());
+    for (std::size_t m = 0; m < active_.size(); ++m)
+      lr_.segment(static_cast<Index>(m) * outputs_, outputs_).setConstant(config_.rates[active_[m]] * factor);
+    rates_factor_ = factor;
+  }
+  optimizer_->step_columns(stacked_, gradient_, lr_);
+}
+
+void RateGroup::end_epoch(const Features& X, const Vector& y, std::span<const Index> train_rows,
+                          std::span<const Index> validation_rows) {
+  if (active_.empty()) return;
+  const Index models = static_cast<Index>(active_.size());
+  losses_.resize(active_.size());
+  model_.stacked_rows_losses(X, y, train_rows, stacked_, models, losses_.data(), nullptr);
+  bad_.assign(active_.size(), kStay);
+  for (Index m = 0; m < models; ++m) {
+    const double train = losses_[static_cast<std::size_t>(m)] + penalty(m);
+    if (!std::isfinite(train)) {
+      bad_[static_cast<std::size_t>(m)] = kDiverged;
+      continue;
+    }
+    results_[active_[static_cast<std::size_t>(m)]].train_loss.push_back(train);
+  }
+  if (!validation_rows.empty()) {
+    model_.stacked_rows_losses(X, y, validation_rows, stacked_, models, losses_.data(), nullptr);
+    for (Index m = 0; m < models; ++m) {
+      if (bad_[static_cast<std::size_t>(m)] != kStay) continue;
+      const double validation = losses_[static_cast<std::size_t>(m)];
+      results_[active_[static_cast<std::size_t>(m)]].val_loss.push_back(validation);
+      if (!std::isfinite(validation)) bad_[static_cast<std::size_t>(m)] = kStopped;  // recorded as it is
+    }
+  }
+  drop(bad_);
+}
+
+}  // namespace
+
+std::vector<GridRateResult> run_grid(const Model& model, const std::string& optimizer_name, const Features& X,
+                                     const Vector& y, std::span<const Index> train_rows,
+                                     std::span<const Index> validation_rows, const GridConfig& config, Rng& rng,
+                                     const ProgressFn& progress) {
+  // Every rate trains on the same batches in the same order. The rates are
+  // cut into groups by their number alone; each group is one stack, and the
+  // groups walk each epoch on their own threads, meeting at its end (for
+  // progress, the epoch's losses and a stop request). A model's arithmetic
+  // does not depend on which thread runs its group.
+  const std::size_t k = config.rates.size();
+  std::vector<GridRateResult> results(k);
+  for (std::size_t r = 0; r < k; ++r) results[r].lr = config.rates[r];
+  if (k == 0) return results;
+  const std::size_t group_count = (k + kGridGroupRates - 1) / kGridGroupRates;
+  std::vector<std::unique_ptr<RateGroup>> groups;
+  for (std::size_t g = 0, first = 0; g < group_count; ++g) {
+    const std::size_t count = k / group_count + (g < k % group_count ? 1 : 0);
+    groups.push_back(
+        std::make_unique<RateGroup>(model, optimizer_name, config, results, first, count, !validation_rows.empty()));
+    first += count;
+  }
+  const auto any_active = [&] {
+    return std::any_of(groups.begin(), groups.end(), [](const auto& g) { return !g->empty(); });
+  };
+
+  EpochSampler sampler(train_rows, config.batch_size, rng);
+  const Index batches = sampler.batches_per_epoch();
+  const TrainingSchedule schedule(config.schedule, static_cast<long>(batches) * config.epochs);
+  // Small batches are random rows of a large matrix, each a wait on memory
+  // (and, past the TLB's reach, a page walk) between short computations:
+  // they are gathered a chunk of batches (up to 2048 rows, 4 MiB) at a time
+  // instead, a copy with many loads in flight, and the batches read from the
+  // chunk. Large batches are gathered one at a time.
+  const Index batch_rows = sampler.batch_size();
+  constexpr Index kGatherRows = 2048;
+  const Index gather_rows_at_once = std::min(kGatherRows, Model::chunk_rows(X.cols()));  // wide files: fewer
+  const Index chunk_batches = batch_rows <= 64 ? std::max<Index>(1, gather_rows_at_once / batch_rows) : 1;
+  // Batches of more rows than Model::chunk_rows (the whole training set, say)
+  // are never gathered whole: each group reads them a chunk at a time, so a
+  // group never holds more than about 4 MiB of rows and groups can share threads.
+  const bool large_batches = batch_rows > Model::chunk_rows(X.cols());
+  const unsigned threads = config.threads;
+
+  for (int epoch = 0; epoch < config.epochs && any_active(); ++epoch) {
+    if (progress) progress(static_cast<double>(epoch) / config.epochs, "grid: training");
+    sampler.begin_epoch();
+    std::atomic<bool> stopped = false;
+    parallel_for(groups.size(), threads, [&](std::size_t g) {
+      RateGroup& group = *groups[g];
+      Matrix Xc;
+      Vector yc;
+      for (Index b = 0; b < batches; ++b) {
+        // The first group counts the steps (for the test hook), even once
+        // all its rates have left; the others only look.
+        if (g == 0 ? stop_training_step() : stop_requested()) {
+          stopped = true;
+          return;
+        }
+        if (group.empty()) {
+          if (g == 0) continue;
+          return;
+        }
+        if (large_batches) {
+          group.train_rows(X, y, sampler.batch(b), schedule.factor(static_cast<long>(epoch) * batches + b));
+          continue;
+        }
+        const Index in_chunk = b % chunk_batches;
+        if (in_chunk == 0) {
+          const std::span<const Index> rows = sampler.rows_from(b);
+          gather_rows(X, y, rows.first(std::min(rows.size(), static_cast<std::size_t>(chunk_batches * batch_rows))), Xc,
+                      yc);
+        }
+        const Index count = static_cast<Index>(sampler.batch(b).size());
+        group.train(Xc.middleRows(in_chunk * batch_rows, count), yc.segment(in_chunk * batch_rows, count),
+                    schedule.factor(static_cast<long>(epoch) * batches + b));
+      }
+    });
+    if (stopped) {
+      for (const auto& group : groups)
+        for (const std::size_t r : group->active()) results[r].interrupted = true;
+      return results;
+    }
+    parallel_for(groups.size(), threads,
+                 [&](std::size_t g) { groups[g]->end_epoch(X, y, train_rows, validation_rows); });
+  }
+  return results;
+}
+
+}  // namespace lrfind

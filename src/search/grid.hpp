@@ -1,0 +1,47 @@
+// Grid search: a fresh model per learning rate, trained for a number of
+// epochs; every rate sees the same batches in the same order.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "train/model.hpp"
+#include "lrfind/progress.hpp"
+#include "train/sampling.hpp"
+#include "train/schedule.hpp"
+
+namespace lrfind {
+
+struct GridConfig {
+  std::vector<double> rates;
+  int epochs = 5;
+  Index batch_size = 32;  // 0: all training rows
+  ScheduleKind schedule = ScheduleKind::kConstant;  // applied to every rate, stepped per batch
+  unsigned threads = 1;  // threads for the groups of rates (0: every core); never changes a result
+};
+
+// How many rates share one stacked parameter matrix: the rates are cut into
+// groups of about this many, which train side by side on their own threads.
+// The cut depends on the number of rates only, so results never depend on
+// the number of threads.
+inline constexpr std::size_t kGridGroupRates = 8;
+
+struct GridRateResult {
+  double lr = 0.0;
+  std::vector<double> train_loss;  // objective over the training rows after each epoch
+  std::vector<double> val_loss;    // data loss over the validation rows after each epoch (empty without)
+  bool diverged = false;           // a loss became non-finite; training of this rate stopped there
+  bool interrupted = false;        // a stop was requested (interrupt.hpp) before its last epoch ended;
+                                   // the curves hold the whole epochs before it
+};
+
+// Trains every rate on `train_rows` with optimizer `optimizer_name`, scoring
+// each epoch on `train_rows` and, when not empty, on `validation_rows`.
+// Stops at the next batch when a stop is requested, keeping whole epochs only.
+std::vector<GridRateResult> run_grid(const Model& model, const std::string& optimizer_name, const Features& X,
+                                     const Vector& y, std::span<const Index> train_rows,
+                                     std::span<const Index> validation_rows, const GridConfig& config, Rng& rng,
+                                     const ProgressFn& progress = {});
+
+}  // namespace lrfind

@@ -1,0 +1,69 @@
+#include "search/range.hpp"
+
+#include <cmath>
+
+#include "common/interrupt.hpp"
+
+namespace lrfind {
+
+double LossSmoother::add(double loss) {
+  average_ = beta_ * average_ + (1.0 - beta_) * loss;
+  beta_power_ *= beta_;
+  return average_ / (1.0 - beta_power_);
+}
+
+std::string_view to_string(StopReason reason) {
+  switch (reason) {
+    case StopReason::kCompleted: return "completed";
+    case StopReason::kNonFiniteLoss: return "loss_not_finite";
+    case StopReason::kLossDiverged: return "smoothed_loss_exceeded_stop_factor";
+    case StopReason::kInterrupted: return "interrupted";
+  }
+  return "completed";
+}
+
+StopReason StopRule::check(double loss, double smoothed) {
+  if (!std::isfinite(loss) || !std::isfinite(smoothed)) return StopReason::kNonFiniteLoss;
+  if (any_ && smoothed > factor_ * best_) return StopReason::kLossDiverged;
+  if (!any_ || smoothed < best_) best_ = smoothed;
+  any_ = true;
+  return StopReason::kCompleted;
+}
+
+RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const Features& X, const Vector& y,
+                               std::span<const Index> rows, const RangeTestConfig& config, Rng& rng) {
+  RangeTestResult result;
+  const Sweep sweep(config.min_lr, config.max_lr, config.steps, config.sweep);
+  EpochSampler sampler(rows, config.batch_size, rng);
+  LossSmoother smoother(config.smoothing);
+  StopRule stop(config.stop_factor);
+  Params params = model.initial_params();
+  Params gradient;
+  optimizer.reset(params.rows(), params.cols());
+  Matrix Xb;
+  Vector yb;
+  result.points.reserve(static_cast<std::size_t>(config.steps));
+  for (int step = 0; step < config.steps; ++step) {
+    if (stop_training_step()) {
+      result.stop_reason = StopReason::kInterrupted;
+      break;
+    }
+    const double lr = sweep.lr_at(step);
+    const std::span<const Index> batch = sampler.next();
+    double loss;
+    if (static_cast<Index>(batch.size()) > Model::chunk_rows(X.cols())) {
+      loss = model.rows_loss_gradient(X, y, batch, params, &gradient);  // a large batch: by chunks
+    } else {
+      gather_rows(X, y, batch, Xb, yb);
+      loss = model.loss_gradient(Xb, yb, params, &gradient);
+    }
+    const double smoothed = smoother.add(loss);
+    result.points.push_back({step, lr, loss, smoothed});
+    result.stop_reason = stop.check(loss, smoothed);
+    if (result.stop_reason != StopReason::kCompleted) break;
+    optimizer.step(params, gradient, lr);
+  }
+  return result;
+}
+
+}  // namespace lrfind

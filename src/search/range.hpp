@@ -1,0 +1,74 @@
+// The LR range test (Smith, "Cyclical Learning Rates for Training Neural
+// Networks", 2017; fastai's LRFinder): one run whose learning rate grows every
+// step, recording the batch loss before each update.
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "train/model.hpp"
+#include "train/optimizer.hpp"
+#include "train/sampling.hpp"
+#include "train/schedule.hpp"
+
+namespace lrfind {
+
+// Bias-corrected exponential moving average (as fastai's SmoothenValue):
+// a <- β·a + (1-β)·x; smoothed = a / (1 - β^n) after n values.
+class LossSmoother {
+ public:
+  explicit LossSmoother(double beta) : beta_(beta) {}
+  double add(double loss);
+
+ private:
+  double beta_;
+  double average_ = 0.0;
+  double beta_power_ = 1.0;
+};
+
+// kInterrupted: a stop was requested (Ctrl-C, SIGTERM; see interrupt.hpp).
+enum class StopReason { kCompleted, kNonFiniteLoss, kLossDiverged, kInterrupted };
+std::string_view to_string(StopReason reason);
+
+// Stops when the loss is not finite, or when the smoothed loss exceeds
+// `factor` times the smallest smoothed loss seen so far.
+class StopRule {
+ public:
+  explicit StopRule(double factor) : factor_(factor) {}
+  // Feeds one step; returns the reason to stop, or kCompleted to go on.
+  StopReason check(double loss, double smoothed);
+
+ private:
+  double factor_;
+  double best_ = 0.0;
+  bool any_ = false;
+};
+
+struct RangeTestConfig {
+  double min_lr = 1e-7;
+  double max_lr = 10.0;
+  int steps = 100;
+  SweepKind sweep = SweepKind::kExponential;
+  double smoothing = 0.98;
+  double stop_factor = 4.0;
+  Index batch_size = 32;  // 0: all rows
+};
+
+struct RangePoint {
+  int step;
+  double lr;
+  double loss;           // batch loss at the weights before this step's update
+  double smoothed_loss;
+};
+
+struct RangeTestResult {
+  std::vector<RangePoint> points;
+  StopReason stop_reason = StopReason::kCompleted;
+};
+
+// Runs the test on the rows `rows` of (X, y), starting from zero weights.
+RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const Features& X, const Vector& y,
+                               std::span<const Index> rows, const RangeTestConfig& config, Rng& rng);
+
+}  // namespace lrfind

@@ -1,0 +1,92 @@
+#include "recommend/suggest.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+namespace lrfind {
+namespace {
+
+std::vector<double> decades(std::size_t n) {
+  std::vector<double> lrs;
+  for (std::size_t i = 0; i < n; ++i) lrs.push_back(std::pow(10.0, static_cast<double>(i) - 5.0));
+  return lrs;
+}
+
+TEST(SuggestMinimum, IsTheRateAtLowestLossOverTen) {
+  const std::vector<double> losses{3, 2, 1, 2, 5};
+  const auto s = suggest_minimum(decades(5), losses);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->index, 2u);
+  EXPECT_DOUBLE_EQ(s->lr, 1e-3 / 10);
+  EXPECT_EQ(s->rule, "minimum_div_10");
+}
+
+TEST(SuggestSteepest, PicksTheSteepestForwardDrop) {
+  // Drops per decade: -0.1, -2, -0.5, +3: steepest from point 1.
+  const std::vector<double> losses{3.0, 2.9, 0.9, 0.4, 3.4};
+  const auto s = suggest_steepest(decades(5), losses);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->index, 1u);
+  EXPECT_DOUBLE_EQ(s->lr, 1e-4);
+}
+
+TEST(SuggestSteepest, UsesLogSpacingOfRates) {
+  // The same drop over a shorter log distance is steeper.
+  const std::vector<double> lrs{1e-3, 1e-2, 1e-1, 2e-1};
+  const std::vector<double> losses{3.0, 2.0, 1.0, 0.0};
+  const auto s = suggest_steepest(lrs, losses);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->index, 2u);
+}
+
+// Expected indices come from fastai's valley() (fastai/callback/schedule.py)
+// run in Python on the same lists.
+TEST(SuggestValley, MatchesFastaiOnANoisyCurve) {
+  const std::vector<double> losses{2.0, 2.1, 1.9, 2.0, 1.8, 1.5, 1.2, 0.9, 0.7, 0.6, 0.65, 0.9, 1.5, 3.0};
+  const auto s = suggest_valley(decades(losses.size()), losses);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->index, 4u);
+}
+
+TEST(SuggestValley, MatchesFastaiOnASmoothBowl) {
+  const std::vector<double> losses{1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.6, 0.8, 1.2, 2.0, 4.0};
+  const auto s = suggest_valley(decades(losses.size()), losses);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->index, 2u);
+}
+
+// fastai computes index -1 here (max_start = -1, sections = 2/3), and Python's
+// lrs[-1] is the last point.
+TEST(SuggestValley, ShortFallingCurveGivesFastaisLastPoint) {
+  const std::vector<double> losses{2.0, 1.0};
+  const auto s = suggest_valley(decades(2), losses);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->index, 1u);
+}
+
+TEST(Suggest, EmptyCurvesGiveNothing) {
+  const std::vector<double> none;
+  EXPECT_FALSE(suggest_minimum(none, none));
+  EXPECT_FALSE(suggest_steepest(none, none));
+  EXPECT_FALSE(suggest_valley(none, none));
+}
+
+TEST(SuggestionWindow, SkipsFirstTenthAndLastFive) {
+  const Window w = suggestion_window(100, 100);
+  EXPECT_EQ(w.begin, 10u);
+  EXPECT_EQ(w.end, 95u);
+  const Window stopped = suggestion_window(40, 100);
+  EXPECT_EQ(stopped.begin, 10u);
+  EXPECT_EQ(stopped.end, 35u);
+}
+
+TEST(SuggestionWindow, ShortCurveUsesEverything) {
+  const Window w = suggestion_window(12, 100);
+  EXPECT_EQ(w.begin, 0u);
+  EXPECT_EQ(w.end, 12u);
+}
+
+}  // namespace
+}  // namespace lrfind

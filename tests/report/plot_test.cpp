@@ -1,0 +1,358 @@
+#include "report/plot.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <map>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "cli/cli_support.hpp"
+#include "load/csv.hpp"
+#include "report/report.hpp"
+#include "lrfind/run.hpp"
+
+namespace lrfind {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json report_of(const std::string& path, ModelKind model, Method method) {
+  RunConfig config;
+  config.input = path;
+  config.model = model;
+  config.method = method;
+  config.grid_points = 9;
+  return make_report(run_on_bytes(config, read_input(path), path, {}));
+}
+
+// Real runs, made once: tests run in the source folder.
+struct Reports {
+  Json iris_auto = report_of("data/iris.csv", ModelKind::kLogistic, Method::kAuto);
+  Json iris_range = report_of("data/iris.csv", ModelKind::kLogistic, Method::kRange);
+  Json iris_svm_grid = report_of("data/iris.csv", ModelKind::kSvm, Method::kGrid);
+  Json diabetes_range = report_of("data/diabetes.csv", ModelKind::kLinear, Method::kRange);
+  Json diabetes_grid = report_of("data/diabetes.csv", ModelKind::kLinear, Method::kGrid);
+};
+
+const Reports& reports() {
+  static const Reports all;
+  return all;
+}
+
+std::size_t count(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+bool has_non_finite_text(const std::string& svg) {
+  static const std::regex non_finite(R"((^|[^a-z])(nan|inf))", std::regex::icase);
+  return std::regex_search(svg, non_finite);
+}
+
+double attribute(const std::string& element, const std::string& name) {
+  const std::regex pattern(" " + name + R"re(="([^"]*)")re");
+  std::smatch match;
+  if (!std::regex_search(element, match, pattern)) ADD_FAILURE() << "no " << name << " in " << element;
+  return match.empty() ? std::nan("") : std::stod(match[1].str());
+}
+
+std::vector<std::string> elements(const std::string& svg, const std::string& start) {
+  std::vector<std::string> out;
+  for (std::size_t at = svg.find(start); at != std::string::npos; at = svg.find(start, at + 1))
+    out.push_back(svg.substr(at, svg.find('>', at) - at + 1));
+  return out;
+}
+
+// The rate at an x coordinate, read off the decade ticks as a reader would.
+double rate_at(const std::string& svg, double x) {
+  const std::vector<std::string> ticks = elements(svg, R"(<line class="xtick")");
+  EXPECT_GE(ticks.size(), 2u);
+  if (ticks.size() < 2) return std::nan("");
+  const double k0 = attribute(ticks.front(), "data-log10");
+  const double k1 = attribute(ticks.back(), "data-log10");
+  const double x0 = attribute(ticks.front(), "x1");
+  const double x1 = attribute(ticks.back(), "x1");
+  return std::pow(10.0, k0 + (x - x0) / (x1 - x0) * (k1 - k0));
+}
+
+// Every coordinate drawn (path data, circles, lines) lies on the canvas.
+void expect_on_canvas(const std::string& svg) {
+  const std::string root = elements(svg, "<svg").front();
+  const double width = attribute(root, "width");
+  const double height = attribute(root, "height");
+  const std::regex path(R"re( d="([^"]*)")re");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), path); it != std::sregex_iterator(); ++it) {
+    const std::string d = (*it)[1].str();
+    const std::regex pair(R"((-?[0-9.]+) (-?[0-9.]+))");
+    for (auto p = std::sregex_iterator(d.begin(), d.end(), pair); p != std::sregex_iterator(); ++p) {
+      const double x = std::stod((*p)[1].str());
+      const double y = std::stod((*p)[2].str());
+      EXPECT_TRUE(x >= 0 && x <= width && y >= 0 && y <= height) << "(" << x << ", " << y << ") in " << d.substr(0, 80);
+    }
+  }
+  for (const std::string& c : elements(svg, "<circle")) {
+    EXPECT_GE(attribute(c, "cx"), 0.0);
+    EXPECT_LE(attribute(c, "cx"), width);
+    EXPECT_GE(attribute(c, "cy"), 0.0);
+    EXPECT_LE(attribute(c, "cy"), height);
+  }
+}
+
+// What every SVG of a real report must show.
+void expect_complete_svg(const Json& report, const std::string& svg) {
+  ASSERT_EQ(svg.rfind("<svg", 0), 0u);
+  ASSERT_GE(svg.size(), 7u);
+  EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
+  EXPECT_FALSE(has_non_finite_text(svg));
+  EXPECT_NE(svg.find("<title>"), std::string::npos);
+  EXPECT_NE(svg.find("viewBox=\"0 0 "), std::string::npos);
+  EXPECT_EQ(svg.find("href"), std::string::npos);  // self-contained: nothing to fetch
+  EXPECT_EQ(svg.find("<script"), std::string::npos);
+
+  // Each marker's label, as plain text above the plot (and again in the legend).
+  const std::size_t group = svg.find(R"(<g class="marker-labels")");
+  ASSERT_NE(group, std::string::npos);
+  const std::string labels = svg.substr(group, svg.find("</g>", group) - group);
+  const double recommended = report.at("recommended_lr").get<double>();
+  EXPECT_NE(labels.find(fmt::format(">recommended {:.3g}<", recommended)), std::string::npos);
+  for (const auto& [name, lr] : report.at("recommendation").at("suggestions").items()) {
+    EXPECT_NE(labels.find(fmt::format(">{} {:.3g}<", name, lr.get<double>())), std::string::npos) << name;
+    EXPECT_EQ(count(svg, "class=\"marker " + name + "\""), 1u) << name;
+  }
+  if (report.at("theory").is_null()) {
+    EXPECT_EQ(svg.find("2/L"), std::string::npos);
+  } else {
+    EXPECT_NE(labels.find(">2/L "), std::string::npos);
+    EXPECT_NE(labels.find(">1/(2L(b)) "), std::string::npos);
+    EXPECT_EQ(count(svg, "class=\"marker full_batch_bound\""), 1u);
+    EXPECT_EQ(count(svg, "class=\"marker minibatch_bound\""), 1u);
+  }
+
+  const std::vector<std::string> marker = elements(svg, R"(<line class="marker recommended")");
+  ASSERT_EQ(marker.size(), 1u);
+  EXPECT_NEAR(rate_at(svg, attribute(marker[0], "x1")) / recommended, 1.0, 0.01);
+  expect_on_canvas(svg);
+}
+
+TEST(PlotSvg, AutoShowsRangeTestCandidatesIntervalAndMarkers) {
+  const Json& report = reports().iris_auto;
+  const std::string svg = render_svg(report);
+  expect_complete_svg(report, svg);
+  EXPECT_EQ(count(svg, R"(<path class="raw")"), 1u);
+  EXPECT_EQ(count(svg, R"(<path class="smoothed")"), 1u);
+  EXPECT_EQ(count(svg, R"(<path class="scores")"), 1u);
+  EXPECT_EQ(count(svg, R"(<rect class="interval")"), 1u);
+  EXPECT_NE(svg.find("near-best interval"), std::string::npos);
+  EXPECT_NE(svg.find("cross-validated validation loss"), std::string::npos);
+  // One mark per candidate: a dot, a triangle on the top edge, or a cross.
+  const std::size_t marks = count(svg, R"(<circle class="score")") + count(svg, R"(<path class="above")") +
+                            count(svg, R"(<path class="diverged")");
+  EXPECT_EQ(marks, report.at("auto").at("candidates").size());
+  // The interval's band spans the interval.
+  const std::string band = elements(svg, R"(<rect class="interval")").front();
+  const auto& interval = report.at("recommendation").at("interval");
+  EXPECT_NEAR(rate_at(svg, attribute(band, "x")) / interval[0].get<double>(), 1.0, 0.01);
+  EXPECT_NEAR(rate_at(svg, attribute(band, "x") + attribute(band, "width")) / interval[1].get<double>(), 1.0, 0.01);
+}
+
+TEST(PlotSvg, RangeShowsRawAndSmoothedCurves) {
+  const Json& report = reports().iris_range;
+  const std::string svg = render_svg(report);
+  expect_complete_svg(report, svg);
+  EXPECT_NE(svg.find("batch loss (range test)"), std::string::npos);
+  EXPECT_NE(svg.find("smoothed loss"), std::string::npos);
+  EXPECT_EQ(count(svg, "<circle"), 0u);
+  // One drawn vertex per range-test point on each curve.
+  const std::string smoothed = elements(svg, R"(<path class="smoothed")").front();
+  EXPECT_EQ(count(smoothed, "L") + 1, report.at("range_test").at("points").size());
+}
+
+TEST(PlotSvg, RangeClipsTheExplodingTailToTheTopEdge) {
+  const Json& report = reports().diabetes_range;
+  ASSERT_EQ(report.at("range_test").at("stop_reason"), "smoothed_loss_exceeded_stop_factor");
+  const std::string svg = render_svg(report);
+  expect_complete_svg(report, svg);
+  EXPECT_GE(count(svg, R"(<path class="above")"), 1u);
+  EXPECT_NE(svg.find("above the loss axis"), std::string::npos);
+  // The axis tops out near the curve's start, far below the tail's loss.
+  double highest_tick = 0.0;
+  const std::regex tick(R"(<text x="[0-9.]+" y="[0-9.]+">([0-9.]+)</text>)");
+  const std::string yticks = svg.substr(svg.find(R"(<g class="yticks")"));
+  for (auto it = std::sregex_iterator(yticks.begin(), yticks.begin() + static_cast<long>(yticks.find("</g>")), tick);
+       it != std::sregex_iterator(); ++it)
+    highest_tick = std::max(highest_tick, std::stod((*it)[1].str()));
+  const double first = report.at("range_test").at("points")[0].at("smoothed_loss").get<double>();
+  EXPECT_GT(highest_tick, first * 0.9);
+  EXPECT_LT(highest_tick, first * 4.0);
+}
+
+TEST(PlotSvg, GridMarksEveryRateAndTheTheoryBounds) {
+  const Json& report = reports().diabetes_grid;
+  const std::string svg = render_svg(report);
+  expect_complete_svg(report, svg);
+  EXPECT_NE(svg.find("final validation loss"), std::string::npos);
+  const std::size_t marks = count(svg, R"(<circle class="score")") + count(svg, R"(<path class="above")") +
+                            count(svg, R"(<path class="diverged")");
+  EXPECT_EQ(marks, report.at("grid").size());
+  EXPECT_NE(svg.find("untrained model"), std::string::npos);
+}
+
+TEST(PlotSvg, SvmGridHasNoTheoryBounds) {
+  const Json& report = reports().iris_svm_grid;
+  ASSERT_TRUE(report.at("theory").is_null());
+  const std::string svg = render_svg(report);
+  expect_complete_svg(report, svg);
+  EXPECT_EQ(count(svg, R"(<line class="marker)"), 1u);  // only the recommended rate
+}
+
+TEST(PlotSvg, GridWithoutValidationPlotsTrainingLossAndCrossesDivergedRates) {
+  Json report = reports().iris_svm_grid;
+  for (Json& g : report.at("grid")) g["val_loss"] = nullptr;
+  report["grid"][8]["train_loss"].back() = nullptr;
+  report["grid"][8]["diverged"] = true;
+  const std::string svg = render_svg(report);
+  EXPECT_NE(svg.find("final training loss"), std::string::npos);
+  EXPECT_EQ(count(svg, R"(<path class="diverged")"), 1u);
+  EXPECT_NE(svg.find(">diverged<"), std::string::npos);
+  EXPECT_FALSE(has_non_finite_text(svg));
+}
+
+TEST(PlotSvg, SkipsNullAndNonFiniteNumbers) {
+  Json report = reports().iris_auto;
+  auto& points = report.at("range_test").at("points");
+  points[3]["loss"] = nullptr;
+  points[4]["smoothed_loss"] = std::numeric_limits<double>::quiet_NaN();
+  points[5]["lr"] = std::numeric_limits<double>::infinity();
+  report["auto"]["candidates"][2]["val_loss"] = -std::numeric_limits<double>::infinity();
+  report["recommendation"]["suggestions"]["valley"] = std::numeric_limits<double>::quiet_NaN();
+  report["theory"]["max_stable_lr_full_batch"] = nullptr;
+  const std::string svg = render_svg(report);
+  EXPECT_FALSE(has_non_finite_text(svg));
+  EXPECT_EQ(svg.find("class=\"marker valley\""), std::string::npos);
+  EXPECT_EQ(svg.find("class=\"marker full_batch_bound\""), std::string::npos);
+  EXPECT_NE(svg.find("class=\"marker minibatch_bound\""), std::string::npos);
+  expect_on_canvas(svg);
+}
+
+TEST(PlotSvg, NoUsableRateSaysWhyAndDrawsNoRecommendedMarker) {
+  Json report = reports().diabetes_grid;
+  report["recommended_lr"] = nullptr;
+  report["recommendation"]["lr"] = nullptr;
+  report["recommendation"]["reason"] = "every rate diverged; try smaller rates";
+  const std::string svg = render_svg(report);
+  EXPECT_NE(svg.find("no usable rate: every rate diverged; try smaller rates"), std::string::npos);
+  EXPECT_EQ(svg.find("class=\"marker recommended\""), std::string::npos);
+  EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
+}
+
+TEST(PlotSvg, EmptyReportStillGivesAWellFormedDocument) {
+  const std::string svg = render_svg(Json::object());
+  EXPECT_EQ(svg.rfind("<svg", 0), 0u);
+  EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
+  EXPECT_NE(svg.find("no finite losses to plot"), std::string::npos);
+  EXPECT_FALSE(has_non_finite_text(svg));
+}
+
+TEST(PlotSvg, EscapesTextFromTheReport) {
+  Json report = reports().iris_range;
+  report["dataset"]["path"] = "a<b>&\"c\".csv";
+  const std::string svg = render_svg(report);
+  EXPECT_NE(svg.find("a&lt;b&gt;&amp;&quot;c&quot;.csv"), std::string::npos);
+  EXPECT_EQ(svg.find("a<b>"), std::string::npos);
+}
+
+// Lines of the terminal plot, each as its code points' count.
+std::vector<std::size_t> line_widths(const std::string& text) {
+  std::vector<std::size_t> widths;
+  std::size_t n = 0;
+  for (const char c : text) {
+    if (c == '\n') {
+      widths.push_back(n);
+      n = 0;
+    } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+      ++n;
+    }
+  }
+  EXPECT_EQ(n, 0u) << "the plot ends with a newline";
+  return widths;
+}
+
+TEST(PlotTerminal, HasTheRequestedRowsAndWidth) {
+  for (const Json* report : {&reports().iris_auto, &reports().iris_range, &reports().diabetes_grid}) {
+    for (const auto& [width, height] : std::vector<std::pair<int, int>>{{60, 12}, {80, 20}, {30, 6}}) {
+      const std::string plot = render_terminal_plot(*report, width, height);
+      const std::vector<std::size_t> widths = line_widths(plot);
+      ASSERT_EQ(widths.size(), static_cast<std::size_t>(height)) << plot;
+      for (const std::size_t w : widths) EXPECT_EQ(w, static_cast<std::size_t>(width)) << plot;
+      EXPECT_FALSE(has_non_finite_text(plot));
+    }
+  }
+}
+
+TEST(PlotTerminal, DrawsTheCurveAndMarksTheRecommendedRate) {
+  const Json& report = reports().iris_range;
+  const std::string plot = render_terminal_plot(report, 60, 12);
+  const double recommended = report.at("recommended_lr").get<double>();
+  const std::string value = fmt::format("{:.3g}", recommended);
+  const std::string last_line = plot.substr(plot.rfind('\n', plot.size() - 2) + 1);
+  EXPECT_EQ(last_line.rfind("│ recommended lr " + value, 0), 0u) << last_line;
+  EXPECT_NE(plot.find("┴"), std::string::npos);  // the marker's foot on the axis
+  EXPECT_NE(plot.find("1e-07"), std::string::npos);
+  std::size_t braille = 0;
+  for (std::size_t i = 0; i + 1 < plot.size(); ++i)
+    if (static_cast<unsigned char>(plot[i]) == 0xE2 && (static_cast<unsigned char>(plot[i + 1]) & 0xFC) == 0xA0)
+      ++braille;
+  EXPECT_GE(braille, 40u);  // a curve across the width
+}
+
+TEST(PlotTerminal, RaisesTinySizesAndSurvivesAnEmptyReport) {
+  const std::vector<std::size_t> widths = line_widths(render_terminal_plot(reports().iris_auto, 5, 2));
+  EXPECT_EQ(widths.size(), 6u);
+  for (const std::size_t w : widths) EXPECT_EQ(w, 30u);
+  const std::string empty = render_terminal_plot(Json::object(), 40, 8);
+  EXPECT_EQ(line_widths(empty).size(), 8u);
+  EXPECT_NE(empty.find("no usable rate"), std::string::npos);
+}
+
+// Renders each SVG with librsvg, as a browser or image viewer would.
+TEST(PlotRender, RsvgConvertRendersEverySvg) {
+  if (std::system("command -v rsvg-convert > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "rsvg-convert not found (Debian package librsvg2-bin)";
+  const std::string dir = testing::make_temp_dir();
+  const std::map<std::string, const Json*> cases = {{"iris_auto", &reports().iris_auto},
+                                                    {"iris_range", &reports().iris_range},
+                                                    {"iris_svm_grid", &reports().iris_svm_grid},
+                                                    {"diabetes_range", &reports().diabetes_range},
+                                                    {"diabetes_grid", &reports().diabetes_grid}};
+  for (const auto& [name, report] : cases) {
+    const std::string svg_path = dir + "/" + name + ".svg";
+    const std::string png_path = dir + "/" + name + ".png";
+    const std::string svg = render_svg(*report);
+    testing::write_file(svg_path, svg);
+    const int status = std::system(("rsvg-convert '" + svg_path + "' -o '" + png_path + "' 2>&1").c_str());
+    EXPECT_EQ(status, 0) << name;
+    const std::string png = testing::read_file(png_path);
+    ASSERT_GT(png.size(), 24u) << name;
+    EXPECT_EQ(png.substr(0, 8), "\x89PNG\r\n\x1a\n") << name;
+    // IHDR: the width and height the SVG declares.
+    const auto be32 = [&](std::size_t at) {
+      return (static_cast<unsigned>(static_cast<unsigned char>(png[at])) << 24) |
+             (static_cast<unsigned>(static_cast<unsigned char>(png[at + 1])) << 16) |
+             (static_cast<unsigned>(static_cast<unsigned char>(png[at + 2])) << 8) |
+             static_cast<unsigned>(static_cast<unsigned char>(png[at + 3]));
+    };
+    const std::string root = elements(svg, "<svg").front();
+    EXPECT_EQ(be32(16), static_cast<unsigned>(attribute(root, "width"))) << name;
+    EXPECT_EQ(be32(20), static_cast<unsigned>(attribute(root, "height"))) << name;
+  }
+  testing::remove_tree(dir);
+}
+
+}  // namespace
+}  // namespace lrfind

@@ -1,0 +1,310 @@
+#include "search/auto.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <set>
+
+#include "cli/cli_support.hpp"
+#include "common/interrupt.hpp"
+
+namespace lrfind {
+namespace {
+
+struct Problem {
+  Matrix X;
+  Vector y;
+  std::vector<Index> rows;
+  Features features;  // X, as the objective holds it
+};
+
+// A noisy linear target, or its sign as two classes.
+Problem make_problem(Index n, bool classes, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  Problem p{Matrix(n, 3), Vector(n), std::vector<Index>(static_cast<std::size_t>(n)), {}};
+  std::iota(p.rows.begin(), p.rows.end(), Index{0});
+  for (Index i = 0; i < n; ++i) {
+    for (Index j = 0; j < 3; ++j) p.X(i, j) = normal(gen);
+    const double t = 1.5 * p.X(i, 0) - p.X(i, 1) + 0.5 * normal(gen);
+    p.y(i) = classes ? (t > 0 ? 1.0 : 0.0) : t + 2.0;
+  }
+  p.features = p.X;
+  return p;
+}
+
+TEST(MakeSplits, FoldsPartitionTheRows) {
+  Rng rng(1);
+  const std::vector<Split> splits = make_splits(23, 5, 0.2, rng);
+  ASSERT_EQ(splits.size(), 5u);
+  std::multiset<Index> validated;
+  for (const Split& s : splits) {
+    EXPECT_GE(s.validation.size(), 4u);
+    EXPECT_LE(s.validation.size(), 5u);
+    EXPECT_EQ(s.train.size() + s.validation.size(), 23u);
+    EXPECT_TRUE(std::is_sorted(s.train.begin(), s.train.end()));
+    std::vector<Index> both;
+    std::set_intersection(s.train.begin(), s.train.end(), s.validation.begin(), s.validation.end(),
+                          std::back_inserter(both));
+    EXPECT_TRUE(both.empty());
+    validated.insert(s.validation.begin(), s.validation.end());
+  }
+  EXPECT_EQ(validated.size(), 23u);
+  EXPECT_EQ(std::set<Index>(validated.begin(), validated.end()).size(), 23u);
+}
+
+TEST(MakeSplits, OneFoldIsAHoldOut) {
+  Rng rng(2);
+  const std::vector<Split> splits = make_splits(100, 1, 0.2, rng);
+  ASSERT_EQ(splits.size(), 1u);
+  EXPECT_EQ(splits[0].validation.size(), 20u);
+  EXPECT_EQ(splits[0].train.size(), 80u);
+}
+
+CvObjective make_objective(const Model& model, const Problem& p, int repeats) {
+  std::vector<std::vector<Split>> splits;
+  std::vector<std::uint64_t> seeds;
+  for (int r = 0; r < repeats; ++r) {
+    Rng rng(100 + static_cast<std::uint64_t>(r));
+    splits.push_back(make_splits(static_cast<Index>(p.rows.size()), 4, 0.2, rng));
+    seeds.push_back(static_cast<std::uint64_t>(r));
+  }
+  GridConfig budget;
+  budget.epochs = 3;
+  budget.batch_size = 16;
+  return CvObjective(model, p.features, p.y, std::move(splits), std::move(seeds), budget, "sgd");
+}
+
+TEST(CvObjective, ScoreOfARateDoesNotDependOnItsCompany) {
+  const Problem p = make_problem(120, false, 3);
+  const LinearRegression model(3, 0.0);
+  CvObjective together = make_objective(model, p, 2);
+  together.evaluate({0.001, 0.01, 0.1}, "grid");
+  CvObjective alone = make_objective(model, p, 2);
+  EXPECT_EQ(alone.value(0.01), together.scores().at(0.01).val_loss);
+  EXPECT_EQ(alone.scores().at(0.01).stage, "refine");
+  EXPECT_EQ(together.scores().at(0.01).val_loss_by_repeat.size(), 2u);
+  // The mean over repeats of the per-repeat means is the overall mean.
+  const auto& s = together.scores().at(0.1);
+  EXPECT_NEAR((s.val_loss_by_repeat[0] + s.val_loss_by_repeat[1]) / 2, s.val_loss, 1e-12);
+  EXPECT_EQ(s.val_curve.size(), 3u);
+  EXPECT_EQ(s.val_curve.back(), s.val_loss);
+}
+
+TEST(CvObjective, UntrainedLossIsTheZeroModelOnValidationFolds) {
+  const Problem p = make_problem(80, false, 4);
+  const LinearRegression model(3, 0.0);
+  const CvObjective objective = make_objective(model, p, 1);
+  // Zero weights predict 0: the loss is the mean of y² over the validation
+  // rows, and the folds cover every row once.
+  EXPECT_NEAR(objective.untrained_loss(), p.y.squaredNorm() / 80.0, 0.5);
+  EXPECT_GT(objective.untrained_loss(), 3.0);
+}
+
+TEST(CvObjective, DivergingRateScoresInfinity) {
+  const Problem p = make_problem(60, false, 5);
+  const LinearRegression model(3, 0.0);
+  CvObjective objective = make_objective(model, p, 1);
+  EXPECT_TRUE(std::isinf(objective.value(1e100)));
+  EXPECT_TRUE(objective.scores().at(1e100).diverged);
+}
+
+TEST(CvObjective, StopRequestAbandonsTheEvaluationInProgress) {
+  const Problem p = make_problem(60, false, 5);
+  const LinearRegression model(3, 0.0);
+  CvObjective objective = make_objective(model, p, 1);
+  objective.evaluate({0.001, 0.01}, "grid");
+  {
+    // 4 folds x 3 epochs x 3 batches of 16 rows (45 training rows): stop in the third fold.
+    const testing::ScopedInterruptAfter hook(2 * 3 * 3 + 1);
+    objective.evaluate({0.1, 0.2}, "widen");
+    EXPECT_TRUE(objective.interrupted());
+    EXPECT_TRUE(std::isnan(objective.value(0.3)));
+  }
+  EXPECT_EQ(objective.scores().size(), 2u);  // only the finished evaluation
+  EXPECT_TRUE(objective.scores().count(0.001) && objective.scores().count(0.01));
+}
+
+AutoConfig quick_config() {
+  AutoConfig c;
+  c.repeats = 3;
+  c.budget.epochs = 3;
+  c.budget.batch_size = 16;
+  c.range.steps = 60;
+  return c;
+}
+
+TEST(RunAuto, RecommendsTheBestScoredRateInsideItsInterval) {
+  const Problem p = make_problem(200, false, 6);
+  const LinearRegression model(3, 0.0);
+  const AutoResult a = run_auto(model, "sgd", p.X, p.y, p.rows, quick_config());
+  ASSERT_TRUE(a.lr);
+  EXPECT_EQ(a.folds, 5);
+  EXPECT_EQ(a.seeds, (std::vector<std::uint64_t>{0, 1, 2}));
+  double lowest = std::numeric_limits<double>::infinity();
+  for (const auto& c : a.candidates) lowest = std::min(lowest, c.val_loss);
+  const auto best = std::find_if(a.candidates.begin(), a.candidates.end(),
+                                 [&](const CvObjective::Score& c) { return c.lr == *a.lr; });
+  ASSERT_NE(best, a.candidates.end());
+  EXPECT_EQ(best->val_loss, lowest);
+  EXPECT_LE(a.interval_low, *a.lr);
+  EXPECT_GE(a.interval_high, *a.lr);
+  EXPECT_LT(best->val_loss, a.untrained_loss);
+  EXPECT_EQ(a.repeat_best.size(), 3u);
+  // The loss blows up inside [1e-7, 10] for least squares, so the bracket's
+  // top is where the range tests stopped, and rates were refined.
+  EXPECT_FALSE(a.stop_lrs.empty());
+  EXPECT_TRUE(std::any_of(a.candidates.begin(), a.candidates.end(),
+                          [](const CvObjective::Score& c) { return c.stage == "refine"; }));
+  EXPECT_FALSE(a.confidence.empty());
+}
+
+TEST(RunAuto, WidensWhenTheBestRateIsAtTheTop) {
+  const Problem p = make_problem(150, true, 7);
+  const BinaryLogistic model(3, 0.0);
+  AutoConfig c = quick_config();
+  c.max_lr = 1e-3;  // far too small for logistic regression on standardised data
+  const AutoResult a = run_auto(model, "sgd", p.X, p.y, p.rows, c);
+  ASSERT_FALSE(a.widenings.empty());
+  ASSERT_TRUE(a.lr);
+  EXPECT_GT(*a.lr, 1e-2);
+}
+
+TEST(RunAuto, ReportsProgressFromZeroToOneWithoutGoingBack) {
+  const Problem p = make_problem(100, true, 9);
+  const BinaryLogistic model(3, 0.0);
+  std::vector<double> seen;
+  std::set<std::string> stages;
+  run_auto(model, "sgd", p.X, p.y, p.rows, quick_config(), [&](double f, std::string_view stage) {
+    seen.push_back(f);
+    stages.emplace(stage);
+  });
+  ASSERT_GT(seen.size(), 10u);
+  EXPECT_EQ(seen.front(), 0.0);
+  EXPECT_EQ(seen.back(), 1.0);
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_TRUE(stages.count("auto: range tests") && stages.count("auto: scoring candidate rates") &&
+              stages.count("auto: refining"));
+}
+
+TEST(RunAuto, StoppedDuringTheRangeTestsHasNoRate) {
+  const Problem p = make_problem(200, false, 6);
+  const LinearRegression model(3, 0.0);
+  const testing::ScopedInterruptAfter hook(30);
+  const AutoResult a = run_auto(model, "sgd", p.X, p.y, p.rows, quick_config());
+  EXPECT_EQ(a.interrupted_during, "range tests");
+  ASSERT_EQ(a.range_tests.size(), 1u);
+  EXPECT_EQ(a.range_tests[0].stop_reason, StopReason::kInterrupted);
+  EXPECT_EQ(a.range_tests[0].points.size(), 30u);
+  EXPECT_TRUE(a.candidates.empty());
+  EXPECT_FALSE(a.lr);
+  EXPECT_EQ(a.reason, "interrupted during the range tests, before any candidate rate was scored");
+}
+
+TEST(RunAuto, StoppedDuringTheGridKeepsTheRangeTestsAndHasNoRate) {
+  const Problem p = make_problem(200, false, 6);
+  const LinearRegression model(3, 0.0);
+  const AutoResult whole = run_auto(model, "sgd", p.X, p.y, p.rows, quick_config());
+  long range_steps = 0;
+  for (const RangeTestResult& r : whole.range_tests) range_steps += static_cast<long>(r.points.size());
+  const testing::ScopedInterruptAfter hook(range_steps + 5);
+  const AutoResult a = run_auto(model, "sgd", p.X, p.y, p.rows, quick_config());
+  EXPECT_EQ(a.interrupted_during, "grid");
+  ASSERT_EQ(a.range_tests.size(), 3u);
+  for (std::size_t r = 0; r < 3; ++r) EXPECT_EQ(a.range_tests[r].points.size(), whole.range_tests[r].points.size());
+  EXPECT_EQ(a.bracket_high, whole.bracket_high);
+  EXPECT_TRUE(a.candidates.empty());
+  EXPECT_FALSE(a.lr);
+  EXPECT_EQ(a.untrained_loss, whole.untrained_loss);
+}
+
+// Raises the stop flag at the first progress report of `stage`.
+ProgressFn stop_at(std::string_view stage) {
+  return [stage](double, std::string_view now) {
+    if (now == stage) request_stop(SIGINT);
+  };
+}
+
+TEST(RunAuto, StoppedWhileWideningRecommendsTheBestGridRateWithLowConfidence) {
+  const Problem p = make_problem(150, true, 7);
+  const BinaryLogistic model(3, 0.0);
+  AutoConfig c = quick_config();
+  c.max_lr = 1e-3;  // the best rate is at the top: the range is widened
+  clear_stop();
+  const AutoResult a = run_auto(model, "sgd", p.X, p.y, p.rows, c, stop_at("auto: widening the range"));
+  clear_stop();
+  EXPECT_EQ(a.interrupted_during, "widening");
+  ASSERT_FALSE(a.candidates.empty());
+  for (const CvObjective::Score& s : a.candidates) EXPECT_EQ(s.stage, "grid");
+  ASSERT_TRUE(a.lr);
+  EXPECT_EQ(*a.lr, a.candidates.back().lr);  // the top of the grid, where widening would have gone on
+  EXPECT_EQ(a.confidence, "low");
+  EXPECT_NE(a.confidence_reason.find("interrupted while widening"), std::string::npos);
+}
+
+TEST(RunAuto, StoppedWhileRefiningRecommendsTheBestScoredRate) {
+  const Problem p = make_problem(200, false, 6);
+  const LinearRegression model(3, 0.0);
+  const AutoResult whole = run_auto(model, "sgd", p.X, p.y, p.rows, quick_config());
+  clear_stop();
+  const AutoResult a = run_auto(model, "sgd", p.X, p.y, p.rows, quick_config(), stop_at("auto: refining"));
+  clear_stop();
+  EXPECT_EQ(a.interrupted_during, "refinement");
+  ASSERT_TRUE(a.lr);
+  double lowest = std::numeric_limits<double>::infinity();
+  for (const CvObjective::Score& s : a.candidates) {
+    EXPECT_NE(s.stage, "refine");
+    lowest = std::min(lowest, s.val_loss);
+  }
+  const auto best = std::find_if(a.candidates.begin(), a.candidates.end(),
+                                 [&](const CvObjective::Score& s) { return s.lr == *a.lr; });
+  ASSERT_NE(best, a.candidates.end());
+  EXPECT_EQ(best->val_loss, lowest);
+  EXPECT_LT(a.candidates.size(), whole.candidates.size());
+  EXPECT_NE(a.confidence, "high");
+}
+
+TEST(RunAuto, SameSeedSameResult) {
+  const Problem p = make_problem(100, true, 8);
+  const BinaryLogistic model(3, 0.0);
+  const AutoResult a = run_auto(model, "adam", p.X, p.y, p.rows, quick_config());
+  const AutoResult b = run_auto(model, "adam", p.X, p.y, p.rows, quick_config());
+  ASSERT_TRUE(a.lr && b.lr);
+  EXPECT_EQ(*a.lr, *b.lr);
+  EXPECT_EQ(a.candidates.size(), b.candidates.size());
+}
+
+}  // namespace
+}  // namespace lrfind
+
+namespace lrfind {
+namespace {
+
+TEST(RunAutoThreads, SameResultWhateverTheThreads) {
+  const Problem p = make_problem(300, true, 17);
+  const BinaryLogistic model(3, 0.0);
+  AutoConfig config;
+  config.repeats = 2;
+  config.folds = 3;
+  config.budget.epochs = 2;
+  config.budget.batch_size = 16;
+  config.range.steps = 30;
+  config.threads = 1;
+  const AutoResult one = run_auto(model, "adam", p.features, p.y, p.rows, config);
+  config.threads = 3;
+  const AutoResult three = run_auto(model, "adam", p.features, p.y, p.rows, config);
+  ASSERT_EQ(one.candidates.size(), three.candidates.size());
+  for (std::size_t i = 0; i < one.candidates.size(); ++i) {
+    EXPECT_EQ(one.candidates[i].lr, three.candidates[i].lr);
+    EXPECT_EQ(std::memcmp(&one.candidates[i].val_loss, &three.candidates[i].val_loss, sizeof(double)), 0);
+  }
+  EXPECT_EQ(one.lr, three.lr);
+}
+
+}  // namespace
+}  // namespace lrfind
