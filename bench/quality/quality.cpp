@@ -41,6 +41,7 @@
 #include "load/loader.hpp"
 #include "load/dataset.hpp"
 #include "lrfind/error.hpp"
+#include "train/model_kind.hpp"
 #include "search/grid.hpp"
 #include "train/model.hpp"
 #include "train/optimizer.hpp"
@@ -54,7 +55,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using lrfind::Index;
-using lrfind::ModelKind;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -218,9 +218,9 @@ std::map<std::string, std::optional<double>> fastai_suggestions(const lrfind::Ra
   const lrfind::Window w = lrfind::suggestion_window(lrs.size(), planned_steps);
   const std::span<const double> wl(lrs.data() + w.begin, w.end - w.begin);
   const std::span<const double> ws(smoothed.data() + w.begin, w.end - w.begin);
-  if (auto s = lrfind::suggest_minimum(wl, ws)) out["minimum_div_10"] = s->lr;
-  if (auto s = lrfind::suggest_steepest(wl, ws)) out["steepest"] = s->lr;
-  if (auto s = lrfind::suggest_valley(wl, ws)) out["valley"] = s->lr;
+  static const lrfind::Registry<lrfind::RuleEntry> rules = lrfind::builtin_rules();
+  for (const lrfind::RuleEntry& rule : rules)
+    if (auto s = rule.suggest(wl, ws)) out[rule.name] = s->lr;
   return out;
 }
 
@@ -241,8 +241,8 @@ struct LoadedData {
 
 struct RowJob {
   const LoadedData* data;
-  ModelKind model;
-  std::string optimizer;
+  const lrfind::ModelKindEntry* model;
+  const lrfind::OptimizerEntry* optimizer;
 };
 
 struct RuleScore {
@@ -286,18 +286,18 @@ RowResult score_row(const RowJob& job, int grid_per_decade) {
   const Index n = d.rows();
   std::vector<Index> all(static_cast<std::size_t>(n));
   std::iota(all.begin(), all.end(), Index{0});
-  const std::unique_ptr<lrfind::Model> model =
-      lrfind::make_model(job.model, X.cols(), d.classes.size(), lrfind::default_l2(job.model));
+  const std::unique_ptr<lrfind::Model> model = std::make_unique<lrfind::Model>(
+      lrfind::make_model(*job.model, X.cols(), d.classes.size(), job.model->default_l2));
 
   lrfind::GridConfig budget;  // 5 epochs, batch 32, constant schedule
   budget.epochs = 5;
   budget.batch_size = 32;
-  budget.schedule = lrfind::ScheduleKind::kConstant;
+  budget.schedule = &lrfind::schedule_named("constant");
 
   RowResult row;
   row.dataset = job.data->spec->name;
-  row.model = std::string(lrfind::to_string(job.model));
-  row.optimizer = job.optimizer;
+  row.model = job.model->name;
+  row.optimizer = job.optimizer->name;
   row.rows = n;
   row.features = X.cols();
   row.classes = d.classes.size();
@@ -306,7 +306,7 @@ RowResult score_row(const RowJob& job, int grid_per_decade) {
   // The oracle.
   lrfind::Rng split_rng(kOracleSeed);
   std::vector<lrfind::Split> folds = lrfind::make_splits(n, kOracleFolds, 0.2, split_rng);
-  lrfind::CvObjective oracle(*model, X, y, {std::move(folds)}, {kOracleSeed}, budget, job.optimizer);
+  lrfind::CvObjective oracle(*model, X, y, {std::move(folds)}, {kOracleSeed}, budget, *job.optimizer);
   const int decades = static_cast<int>(std::lround(std::log10(kGridHigh / kGridLow)));
   std::vector<double> grid = lrfind::log_spaced(kGridLow, kGridHigh, decades * grid_per_decade + 1);
   oracle.evaluate(grid, "grid");
@@ -352,7 +352,7 @@ RowResult score_row(const RowJob& job, int grid_per_decade) {
     // so even a perfect rule shows some regret.
     lrfind::Rng other_rng(kSecondOracleSeed);
     std::vector<lrfind::Split> other_folds = lrfind::make_splits(n, kOracleFolds, 0.2, other_rng);
-    lrfind::CvObjective other(*model, X, y, {std::move(other_folds)}, {kSecondOracleSeed}, budget, job.optimizer);
+    lrfind::CvObjective other(*model, X, y, {std::move(other_folds)}, {kSecondOracleSeed}, budget, *job.optimizer);
     other.evaluate(grid, "grid");
     double best = kInf;
     for (const double lr : grid)
@@ -364,7 +364,7 @@ RowResult score_row(const RowJob& job, int grid_per_decade) {
   lrfind::AutoConfig ac;  // the CLI's defaults: 1e-7..10, 3 repeats, seed 0, folds chosen, hold-out 0.2
   ac.budget = budget;
   const auto start = std::chrono::steady_clock::now();
-  const lrfind::AutoResult automatic = lrfind::run_auto(*model, job.optimizer, X, y, all, ac);
+  const lrfind::AutoResult automatic = lrfind::run_auto(*model, *job.optimizer, X, y, all, ac);
   row.auto_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   row.auto_confidence = automatic.confidence;
   rates["auto"] = automatic.lr;
@@ -373,7 +373,7 @@ RowResult score_row(const RowJob& job, int grid_per_decade) {
   std::vector<double> minimum_per_seed;
   for (std::uint64_t seed = 0; seed < 3; ++seed) {
     lrfind::Rng stream(seed);
-    const std::unique_ptr<lrfind::Optimizer> optimizer = lrfind::make_optimizer(job.optimizer);
+    const std::unique_ptr<lrfind::Optimizer> optimizer = job.optimizer->make();
     const lrfind::RangeTestResult range = lrfind::run_range_test(*model, *optimizer, X, y, all, rc, stream);
     const auto fastai = fastai_suggestions(range, rc.steps);
     if (fastai.at("minimum_div_10")) minimum_per_seed.push_back(*fastai.at("minimum_div_10"));
@@ -631,13 +631,14 @@ int main(int argc, char** argv) {
     for (const DatasetSpec& spec : kDatasets)
       if (!quick || spec.quick) loaded.push_back(load(spec, dirs));
     std::vector<RowJob> row_jobs;
+    const lrfind::Registry<lrfind::ModelKindEntry> model_kinds = lrfind::builtin_model_kinds();
+    const lrfind::Registry<lrfind::OptimizerEntry> optimizers = lrfind::builtin_optimizers();
     for (const LoadedData& d : loaded) {
-      const std::vector<ModelKind> kinds = d.spec->regression
-                                               ? std::vector<ModelKind>{ModelKind::kLinear}
-                                               : std::vector<ModelKind>{ModelKind::kLogistic, ModelKind::kSvm};
-      for (const ModelKind kind : kinds)
+      const std::vector<std::string> kinds =
+          d.spec->regression ? std::vector<std::string>{"linear"} : std::vector<std::string>{"logistic", "svm"};
+      for (const std::string& kind : kinds)
         for (const std::string& opt : kOptimizers)
-          if (!quick || opt == "sgd") row_jobs.push_back({&d, kind, opt});
+          if (!quick || opt == "sgd") row_jobs.push_back({&d, &model_kinds.at(kind), &optimizers.at(opt)});
     }
 
     std::vector<RowResult> results(row_jobs.size());

@@ -35,14 +35,14 @@ struct RunConfig {
   unsigned threads = 0;               // CSV parsing threads; 0: every core
   std::optional<std::size_t> sample;  // read a uniform random sample of this many rows
 
-  ModelKind model = ModelKind::kLinear;
+  std::string model = "linear";       // a model kind's name (train/model_kind.hpp)
   std::optional<double> l2;
   std::string optimizer = "sgd";
   Method method = Method::kAuto;
   Index batch_size = 32;
   std::uint64_t seed = 0;
   std::optional<int> repeats;  // default 3 for range and auto, 1 for grid
-  ScheduleKind schedule = ScheduleKind::kConstant;  // grid and auto training
+  std::string schedule = "constant";  // grid and auto training (train/schedule.hpp)
 
   // range
   int steps = 100;

@@ -9,7 +9,10 @@
 #include "load/csv.hpp"
 #include "load/dataset.hpp"
 #include "lrfind/error.hpp"
+#include "search/sweep.hpp"
+#include "train/model_kind.hpp"
 #include "train/optimizer.hpp"
+#include "train/schedule.hpp"
 
 namespace lrfind::cli {
 
@@ -36,11 +39,11 @@ written, with "interrupted": true).
 
 const std::vector<std::pair<std::string, std::vector<std::string>>>& option_choices() {
   static const std::vector<std::pair<std::string, std::vector<std::string>>> choices{
-      {"--model", {"linear", "logistic", "svm"}},
-      {"--optimizer", optimizer_names()},
+      {"--model", builtin_model_kinds().names()},
+      {"--optimizer", builtin_optimizers().names()},
       {"--method", {"auto", "range", "grid"}},
-      {"--sweep", {"exp", "linear"}},
-      {"--schedule", {"constant", "step", "exponential", "cosine", "onecycle", "invscaling"}},
+      {"--sweep", sweep_names()},
+      {"--schedule", builtin_schedules().names()},
       {"--format", {"json", "csv", "table"}},
   };
   return choices;
@@ -73,8 +76,8 @@ void declare(CLI::App& app, Options& o) {
   app.allow_config_extras(CLI::config_extras_mode::error);
 
   app.add_option("file", r.input, "CSV file with a header row; - reads standard input")->required();
-  app.add_option("-m,--model", o.model, "Model kind: linear, logistic or svm")->required();
-  app.add_option("--optimizer", r.optimizer, "sgd, momentum, nesterov, adagrad, rmsprop or adam (torch.optim defaults)");
+  app.add_option("-m,--model", o.model, "Model kind: " + choice_list(builtin_model_kinds().names()))->required();
+  app.add_option("--optimizer", r.optimizer, choice_list(builtin_optimizers().names()) + " (torch.optim defaults)");
   app.add_option("--method", o.method,
                  "auto (range test, then cross-validated search for your budget), range (LR range test) or grid "
                  "(train each rate for --epochs)");
@@ -127,7 +130,7 @@ void declare(CLI::App& app, Options& o) {
 
   auto* range = "Range test (--method range, and auto's bracketing)";
   app.add_option("--steps", r.steps, "Number of steps (one batch each)")->group(range);
-  app.add_option("--sweep", o.sweep, "Rate spacing: exp or linear")->group(range);
+  app.add_option("--sweep", o.sweep, "Rate spacing: " + choice_list(sweep_names()))->group(range);
   app.add_option("--smoothing", r.smoothing, "β of the bias-corrected moving average of the loss")->group(range);
   app.add_option("--stop-factor", r.stop_factor, "Stop when the smoothed loss exceeds this times its minimum")
       ->group(range);
@@ -135,7 +138,7 @@ void declare(CLI::App& app, Options& o) {
   auto* grid = "Training budget and grid (--method auto and grid)";
   app.add_option("--epochs", r.epochs, "Epochs of training per rate")->group(grid);
   app.add_option("--schedule", o.schedule,
-                 "Learning-rate schedule while training: constant, step, exponential, cosine, onecycle or invscaling")
+                 "Learning-rate schedule while training: " + choice_list(builtin_schedules().names()))
       ->group(grid);
   app.add_option("--folds", r.folds, "auto: cross-validation folds; 0 chooses 5, or a hold-out above 20000 rows")
       ->group(grid);
@@ -230,10 +233,10 @@ RunConfig to_config(const Options& o) {
     }
     config.tolerance = o.tolerance;
   }
-  config.model = parse_model_kind(o.model);
+  config.model = o.model;
   config.method = parse_method(o.method);
   config.sweep = parse_sweep_kind(o.sweep);
-  config.schedule = parse_schedule_kind(o.schedule);
+  config.schedule = o.schedule;
   if (o.repeats_given()) config.repeats = o.repeats;
   config.delimiter = parse_delimiter(o.delimiter);
   config.standardize = !o.no_standardize;

@@ -132,30 +132,4 @@ Standardization standardize(Features& X, std::span<const Index> fit_rows) {
                                               : standardize_storage(X.f64(), fit_rows);
 }
 
-Features Features::allocate(Index rows, Index cols, Precision precision) {
-  Features f;
-  f.single_ = precision == Precision::kFloat32;
-  if (f.single_)
-    f.f32_.resize(rows, cols);
-  else
-    f.f64_.resize(rows, cols);
-  return f;
-}
-
-void Features::gather(std::span<const Index> rows, Matrix& out) const {
-  const Index m = static_cast<Index>(rows.size());
-  if (out.rows() != m || out.cols() != cols()) out.resize(m, cols());
-  if (single_) {
-    for (Index i = 0; i < m; ++i) out.row(i) = f32_.row(rows[static_cast<std::size_t>(i)]).cast<double>();
-  } else {
-    for (Index i = 0; i < m; ++i) out.row(i) = f64_.row(rows[static_cast<std::size_t>(i)]);
-  }
-}
-
-Eigen::Ref<const Matrix> Features::block(Index start, Index count, Matrix& scratch) const {
-  if (!single_) return f64_.middleRows(start, count);
-  scratch = f32_.middleRows(start, count).cast<double>();
-  return scratch;
-}
-
 }  // namespace lrfind

@@ -7,6 +7,7 @@
 #include "load/loader.hpp"
 #include "lrfind/error.hpp"
 #include "common/interrupt.hpp"
+#include "train/model_kind.hpp"
 #include "train/optimizer.hpp"
 #include "train/schedule.hpp"
 
@@ -32,13 +33,24 @@ int effective_repeats(const RunConfig& config) {
   return config.repeats.value_or(config.method == Method::kGrid ? 1 : 3);
 }
 
-double effective_l2(const RunConfig& config) { return config.l2.value_or(default_l2(config.model)); }
+const ModelKindEntry& model_kind(const RunConfig& config) {
+  static const Registry<ModelKindEntry> kinds = builtin_model_kinds();
+  return kinds.at(config.model);
+}
+
+const OptimizerEntry& optimizer_entry(const RunConfig& config) {
+  static const Registry<OptimizerEntry> optimizers = builtin_optimizers();
+  return optimizers.at(config.optimizer);
+}
+
+double effective_l2(const RunConfig& config) { return config.l2.value_or(model_kind(config).default_l2); }
 
 double effective_validation(const RunConfig& config) {
   return config.validation.value_or(config.method == Method::kRange ? 0.0 : 0.2);
 }
 
 void validate(const RunConfig& config) {
+  model_kind(config);  // throws for an unknown name
   const auto positive = [](double v) { return std::isfinite(v) && v > 0.0; };
   if (!positive(config.min_lr)) throw UsageError(fmt::format("--min-lr must be a positive number, not {}", config.min_lr));
   if (!positive(config.max_lr)) throw UsageError(fmt::format("--max-lr must be a positive number, not {}", config.max_lr));
@@ -77,7 +89,8 @@ void validate(const RunConfig& config) {
   if (config.threads > 1024) throw UsageError("--threads must be at most 1024");
   if (config.folds < 0 || config.folds == 1)
     throw UsageError("--folds must be 0 (choose), or at least 2; a single hold-out is --folds 0 on large data");
-  make_optimizer(config.optimizer);  // throws for an unknown name
+  optimizer_entry(config);  // throws for an unknown name
+  schedule_named(config.schedule);
 }
 
 namespace {
@@ -107,8 +120,9 @@ Recommendation recommend_range(const RangeTestResult& range, int planned_steps) 
   const Window w = suggestion_window(lrs.size(), planned_steps);
   const std::span<const double> wl(lrs.data() + w.begin, w.end - w.begin);
   const std::span<const double> ws(smoothed.data() + w.begin, w.end - w.begin);
-  for (const auto& rule : {suggest_minimum, suggest_steepest, suggest_valley}) {
-    if (std::optional<Suggestion> s = rule(wl, ws)) {
+  static const Registry<RuleEntry> rules = builtin_rules();
+  for (const RuleEntry& rule : rules) {
+    if (std::optional<Suggestion> s = rule.suggest(wl, ws)) {
       s->index += w.begin;
       rec.suggestions.push_back(*s);
     }
@@ -190,7 +204,7 @@ LoadOptions load_options(const RunConfig& config) {
   LoadOptions options;
   options.delimiter = config.delimiter;
   options.columns = config.columns;
-  options.kind = config.model == ModelKind::kLinear ? TargetKind::kRegression : TargetKind::kClassification;
+  options.kind = model_kind(config).target;
   options.threads = config.threads;
   options.sample = config.sample;
   options.seed = config.seed;
@@ -245,12 +259,16 @@ RunResult run_on_dataset(const RunConfig& config, Dataset dataset, const std::st
   if (config.standardize) standardize(data.features, train_rows);
 
   const double l2 = effective_l2(config);
-  const std::unique_ptr<Model> model = make_model(config.model, data.features.cols(), data.classes.size(), l2);
+  const ModelKindEntry& kind = model_kind(config);
+  const std::unique_ptr<Model> model =
+      std::make_unique<Model>(make_model(kind, data.features.cols(), data.classes.size(), l2));
   result.outputs = model->outputs();
   result.loss_name = model->loss_name();
-  const std::unique_ptr<Optimizer> optimizer = make_optimizer(config.optimizer);
+  const OptimizerEntry& optimizer_kind = optimizer_entry(config);
+  const std::unique_ptr<Optimizer> optimizer = optimizer_kind.make();
   result.optimizer_hyperparameters = optimizer->hyperparameters();
-  result.theory = estimate_theory(config.model, data.classes.size(), l2, data.features, train_rows, config.batch_size);
+  result.theory =
+      estimate_theory(kind.curvature(data.classes.size()), l2, data.features, train_rows, config.batch_size);
 
   RangeTestConfig rc;
   rc.min_lr = config.min_lr;
@@ -308,12 +326,12 @@ RunResult run_on_dataset(const RunConfig& config, Dataset dataset, const std::st
     ac.holdout = fraction;
     ac.budget.epochs = config.epochs;
     ac.budget.batch_size = config.batch_size;
-    ac.budget.schedule = config.schedule;
+    ac.budget.schedule = &schedule_named(config.schedule);
     ac.range = rc;
     ac.seed = config.seed;
     ac.check_lr = config.check_lr;
     ac.threads = config.threads;
-    result.automatic = run_auto(*model, config.optimizer, data.features, data.targets, train_rows, ac, progress);
+    result.automatic = run_auto(*model, optimizer_kind, data.features, data.targets, train_rows, ac, progress);
     const AutoResult& a = *result.automatic;
     result.interrupted = !a.interrupted_during.empty();
     if (a.range_tests.front().points.empty()) throw_if_stop_requested("before the first training step");
@@ -339,11 +357,11 @@ RunResult run_on_dataset(const RunConfig& config, Dataset dataset, const std::st
     gc.rates = config.rates.empty() ? log_spaced(config.min_lr, config.max_lr, config.grid_points) : config.rates;
     gc.epochs = config.epochs;
     gc.batch_size = config.batch_size;
-    gc.schedule = config.schedule;
+    gc.schedule = &schedule_named(config.schedule);
     gc.threads = config.threads;
     result.steps_per_epoch = batches_per_epoch(train_rows.size());
     result.grid =
-        run_grid(*model, config.optimizer, data.features, data.targets, train_rows, validation_rows, gc, rng, progress);
+        run_grid(*model, optimizer_kind, data.features, data.targets, train_rows, validation_rows, gc, rng, progress);
     result.interrupted = std::any_of(result.grid.begin(), result.grid.end(),
                                      [](const GridRateResult& g) { return g.interrupted; });
     if (std::all_of(result.grid.begin(), result.grid.end(), [](const GridRateResult& g) { return g.train_loss.empty(); }))
@@ -405,8 +423,8 @@ CheckResult check_rate(const RunResult& result, double lr, double tolerance) {
   }
   // 2/L is the exact divergence point only for least squares with full-batch
   // SGD; for the logistic losses it comes from a curvature bound and is loose.
-  const bool above_stable = result.theory && result.config.model == ModelKind::kLinear &&
-                            result.config.optimizer == "sgd" && result.config.batch_size == 0 && lr > high &&
+  const bool above_stable = result.theory && model_kind(result.config).quadratic &&
+                            optimizer_entry(result.config).plain_gradient && result.config.batch_size == 0 && lr > high &&
                             lr > result.theory->max_stable_lr_full_batch;
   if (lr >= low && lr <= high) {
     c.verdict = "pass";
@@ -452,7 +470,7 @@ RunResult run(const RunConfig& config, const MessageSink& warn, const ProgressFn
 
 std::string summary_line(const RunResult& result) {
   const RunConfig& c = result.config;
-  const std::string what = fmt::format("{} {} on {} rows x {} features", to_string(c.model), c.optimizer,
+  const std::string what = fmt::format("{} {} on {} rows x {} features", c.model, c.optimizer,
                                        result.dataset.rows(), result.dataset.features.cols());
   std::string how;
   if (result.automatic) {

@@ -1,11 +1,14 @@
 // Suggestion rules: pure functions of a loss-against-rate curve, as fastai's
-// (fastai/callback/schedule.py: minimum, steep, valley).
+// (fastai/callback/schedule.py: minimum, steep, valley), read from the range
+// test's smoothed curve.
 #pragma once
 
 #include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
+
+#include "common/registry.hpp"
 
 namespace lrfind {
 
@@ -15,13 +18,16 @@ struct Suggestion {
   std::size_t index;  // the curve point it was read from
 };
 
-// The rate at the lowest loss, divided by 10.
-std::optional<Suggestion> suggest_minimum(std::span<const double> lrs, std::span<const double> losses);
-// The rate where the loss falls fastest against log(lr) (forward differences).
-std::optional<Suggestion> suggest_steepest(std::span<const double> lrs, std::span<const double> losses);
-// fastai's default: the longest strictly decreasing run (a longest decreasing
-// subsequence), then a point about 1/2 of the way into it.
-std::optional<Suggestion> suggest_valley(std::span<const double> lrs, std::span<const double> losses);
+struct RuleEntry {
+  std::string name;
+  std::string help;
+  std::optional<Suggestion> (*suggest)(std::span<const double> lrs, std::span<const double> losses) = nullptr;
+};
+
+// minimum_div_10, steepest and valley, each in its own file under rules/. The
+// first is the range method's recommendation (the most reliable of the
+// classic rules on linear models; bench/quality measures it).
+Registry<RuleEntry> builtin_rules();
 
 // fastai reads its suggestions from the recorded curve minus the first tenth of
 // the planned steps and the last five points; returns that [begin, end) window

@@ -9,15 +9,6 @@
 
 namespace lrfind {
 
-std::optional<double> curvature_constant(ModelKind kind, std::size_t classes) {
-  switch (kind) {
-    case ModelKind::kLinear: return 2.0;
-    case ModelKind::kLogistic: return classes <= 2 ? 0.25 : 0.5;
-    case ModelKind::kSvm: return std::nullopt;
-  }
-  return std::nullopt;
-}
-
 // Every element is summed in row order, one product at a time (no fused
 // multiply-add), so the clone vectorised for newer processors gives the same
 // bits as the baseline one; four rows are taken per sweep of g so that it is
@@ -192,9 +183,8 @@ double largest_gram_eigenvalue(const Features& X, std::span<const Index> rows) {
   return gram_eigenvalue(X, rows, nullptr);
 }
 
-std::optional<Theory> estimate_theory(ModelKind kind, std::size_t classes, double l2, const Features& X,
+std::optional<Theory> estimate_theory(std::optional<double> c, double l2, const Features& X,
                                       std::span<const Index> rows, Index batch_size) {
-  const std::optional<double> c = curvature_constant(kind, classes);
   if (!c || rows.empty()) return std::nullopt;
   Theory t;
   double max_norm = 0.0;  // the largest ‖x̃‖² = ‖x‖² + 1 of a row

@@ -11,7 +11,6 @@
 #include <span>
 
 #include "load/dataset.hpp"
-#include "train/model.hpp"
 
 namespace lrfind {
 
@@ -24,17 +23,15 @@ struct Theory {
   double minibatch_lr_bound = 0.0;       // 1/(2·L(b))
 };
 
-// Curvature constant c of each loss's Hessian bound: 2 for mean squared error,
-// 1/4 for binary logistic, 1/2 for softmax (Böhning's bound); none for the
-// hinge losses, which are not smooth.
-std::optional<double> curvature_constant(ModelKind kind, std::size_t classes);
-
 // Largest eigenvalue of X̃ᵀX̃/n over `rows` by power iteration (to a relative
 // change below 1e-10, at most 1000 iterations), X̃ being X with a column of ones.
 double largest_gram_eigenvalue(const Features& X, std::span<const Index> rows);
 
-// The bounds for a model on `rows`; empty for the hinge losses.
-std::optional<Theory> estimate_theory(ModelKind kind, std::size_t classes, double l2, const Features& X,
+// The bounds for a loss whose Hessian in the scores is bounded by `curvature`
+// times the identity (ModelKindEntry::curvature: 2 for mean squared error, 1/4
+// for binary logistic, 1/2 for softmax), on `rows`; empty for a loss that is
+// not smooth (no curvature constant).
+std::optional<Theory> estimate_theory(std::optional<double> curvature, double l2, const Features& X,
                                       std::span<const Index> rows, Index batch_size);
 
 namespace detail {

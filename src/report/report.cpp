@@ -27,7 +27,7 @@ Json config_json(const RunResult& result) {
   config["standardize"] = c.standardize;
   config["na_values"] = c.columns.na_values;
   config["max_categories"] = c.columns.max_categories;
-  config["model"] = to_string(c.model);
+  config["model"] = c.model;
   config["l2"] = effective_l2(c);
   config["optimizer"] = c.optimizer;
   config["method"] = to_string(c.method);
@@ -44,7 +44,7 @@ Json config_json(const RunResult& result) {
   }
   if (c.method != Method::kRange) {
     config["epochs"] = c.epochs;
-    config["schedule"] = to_string(c.schedule);
+    config["schedule"] = c.schedule;
   }
   if (c.method == Method::kGrid) {
     config["grid_points"] = c.rates.empty() ? c.grid_points : static_cast<int>(c.rates.size());
@@ -81,9 +81,10 @@ Json make_report(const RunResult& result) {
   recommendation["confidence"] = rec.confidence.empty() ? Json(nullptr) : Json(rec.confidence);
   recommendation["confidence_reason"] = rec.confidence_reason.empty() ? Json(nullptr) : Json(rec.confidence_reason);
   if (result.config.method != Method::kRange && rec.lr) {
-    const TrainingSchedule schedule(result.config.schedule, result.steps_per_epoch * result.config.epochs);
+    const TrainingSchedule schedule(schedule_named(result.config.schedule),
+                                    result.steps_per_epoch * result.config.epochs);
     Json params;
-    params["name"] = to_string(result.config.schedule);
+    params["name"] = result.config.schedule;
     for (const ScheduleParameter& p : schedule.parameters(*rec.lr))
       params[p.name] = p.whole ? Json(static_cast<long>(p.value)) : number(p.value);
     recommendation["schedule"] = params;
@@ -109,7 +110,7 @@ Json make_report(const RunResult& result) {
                        {"target", data.target_name},
                        {"classes", data.classes.empty() ? Json(nullptr) : Json(data.classes)},
                        {"standardized", result.config.standardize}};
-  report["model"] = {{"kind", to_string(result.config.model)},
+  report["model"] = {{"kind", result.config.model},
                      {"loss", result.loss_name},
                      {"l2", effective_l2(result.config)},
                      {"outputs", result.outputs}};

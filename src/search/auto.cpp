@@ -80,14 +80,14 @@ std::vector<Split> make_splits(Index rows, int k, double holdout, Rng& rng) {
 
 CvObjective::CvObjective(const Model& model, const Features& X, const Vector& y,
                          std::vector<std::vector<Split>> splits, std::vector<std::uint64_t> seeds, GridConfig budget,
-                         std::string optimizer)
+                         const OptimizerEntry& optimizer)
     : model_(model),
       X_(X),
       y_(y),
       splits_(std::move(splits)),
       seeds_(std::move(seeds)),
       budget_(std::move(budget)),
-      optimizer_(std::move(optimizer)) {
+      optimizer_(optimizer) {
   const Params zero = model_.initial_params();
   double total = 0.0;
   std::size_t count = 0;
@@ -210,7 +210,7 @@ double best_rate(const std::map<double, CvObjective::Score>& scores) {
 
 }  // namespace
 
-AutoResult run_auto(const Model& model, const std::string& optimizer, const Features& X, const Vector& y,
+AutoResult run_auto(const Model& model, const OptimizerEntry& optimizer, const Features& X, const Vector& y,
                     std::span<const Index> rows, const AutoConfig& config, const ProgressFn& progress) {
   // Progress by stage: bracket 0-15%, grid 15-55%, widening 55-70%, refinement 70-100%.
   const auto report = [&](double fraction, std::string_view stage) {
@@ -249,7 +249,7 @@ AutoResult run_auto(const Model& model, const std::string& optimizer, const Feat
   for (const std::uint64_t seed : result.seeds) {
     report(0.15 * static_cast<double>(result.range_tests.size()) / static_cast<double>(repeats), "auto: range tests");
     Rng rng(seed);
-    const std::unique_ptr<Optimizer> opt = make_optimizer(optimizer);
+    const std::unique_ptr<Optimizer> opt = optimizer.make();
     result.range_tests.push_back(run_range_test(model, *opt, X, y, rows, range, rng));
     const RangeTestResult& rt = result.range_tests.back();
     if (rt.stop_reason == StopReason::kInterrupted) {

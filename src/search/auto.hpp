@@ -22,6 +22,7 @@
 #include "train/model.hpp"
 #include "lrfind/progress.hpp"
 #include "search/range.hpp"
+#include "train/optimizer.hpp"
 #include "train/schedule.hpp"
 
 namespace lrfind {
@@ -50,10 +51,10 @@ class CvObjective {
 
   // Holds X by reference: it must outlive the objective.
   CvObjective(const Model& model, const Features& X, const Vector& y, std::vector<std::vector<Split>> splits,
-              std::vector<std::uint64_t> seeds, GridConfig budget, std::string optimizer);
+              std::vector<std::uint64_t> seeds, GridConfig budget, const OptimizerEntry& optimizer);
   // A Matrix would be converted to a temporary that dies at once.
   CvObjective(const Model&, const Matrix&, const Vector&, std::vector<std::vector<Split>>, std::vector<std::uint64_t>,
-              GridConfig, std::string) = delete;
+              GridConfig, const OptimizerEntry&) = delete;
 
   // Scores every rate not already scored, training them together. A stop
   // request (interrupt.hpp) abandons the call: no rate of it is scored, and
@@ -77,7 +78,7 @@ class CvObjective {
   std::vector<std::vector<Split>> splits_;  // [repeat][fold]
   std::vector<std::uint64_t> seeds_;
   GridConfig budget_;
-  std::string optimizer_;
+  const OptimizerEntry& optimizer_;
   std::map<double, Score> scores_;
   double untrained_ = 0.0;
   std::function<void(double)> progress_;
@@ -141,7 +142,7 @@ Confidence spread_confidence(double lowest, double highest);
 // scored so far. Before the grid is scored there is no rate; interrupted while
 // widening, the best rate so far with confidence low; while refining, the best
 // rate so far with confidence at most medium.
-AutoResult run_auto(const Model& model, const std::string& optimizer, const Features& X, const Vector& y,
+AutoResult run_auto(const Model& model, const OptimizerEntry& optimizer, const Features& X, const Vector& y,
                     std::span<const Index> rows, const AutoConfig& config, const ProgressFn& progress = {});
 
 }  // namespace lrfind

@@ -7,7 +7,6 @@
 #include <memory>
 
 #include "common/interrupt.hpp"
-#include "train/optimizer.hpp"
 #include "common/parallel.hpp"
 
 namespace lrfind {
@@ -19,22 +18,20 @@ namespace {
 // A rate that diverges leaves the stack.
 class RateGroup {
  public:
-  RateGroup(const Model& model, const std::string& optimizer_name, const GridConfig& config,
+  RateGroup(const Model& model, const OptimizerEntry& optimizer, const GridConfig& config,
             std::vector<GridRateResult>& results, std::size_t first, std::size_t count, bool validating)
       : model_(model), config_(config), results_(results), validating_(validating), outputs_(model.outputs()) {
     for (std::size_t r = first; r < first + count; ++r) active_.push_back(r);
-    const Params initial = model.initial_params();
-    stacked_.resize(initial.rows(), initial.cols() * static_cast<Index>(count));
-    for (std::size_t m = 0; m < count; ++m) stacked_.middleCols(static_cast<Index>(m) * outputs_, outputs_) = initial;
-    optimizer_ = make_optimizer(optimizer_name);
+    stacked_ = model.initial_params(static_cast<Index>(count));
+    optimizer_ = optimizer.make();
     optimizer_->reset(stacked_.rows(), stacked_.cols());
   }
 
   bool empty() const { return active_.empty(); }
   const std::vector<std::size_t>& active() const { return active_; }
 
-  // One step on the batch (Xb, yb) at the schedule's factor.
-  void train(const Eigen::Ref<const Matrix>& Xb, const Eigen::Ref<const Vector>& yb, double factor);
+  // One step on the batch at the schedule's factor.
+  void train(const Chunk::Rows& batch, double factor);
   // One step on the rows `rows` of X, read a chunk at a time (large batches).
   void train_rows(const Features& X, const Vector& y, std::span<const Index> rows, double factor);
   // Scores every model after an epoch, records the losses, and lets the
@@ -48,14 +45,9 @@ class RateGroup {
   // kDiverged ends their curves with a non-finite point, kStopped leaves the
   // curves as recorded.
   void drop(const std::vector<Leave>& bad);
-  // With losses_ and the data gradient in gradient_: adds the penalty's
-  // gradient, lets diverged models leave and steps the others.
+  // With the losses (penalty included) in losses_ and their gradients in
+  // gradient_: lets diverged models leave and steps the others.
   void step(double factor);
-  // The penalty (l2/2)·||W_m||² of stacked model m, the intercept excluded.
-  double penalty(Index m) const {
-    const double l2 = model_.l2();
-    return l2 == 0.0 ? 0.0 : 0.5 * l2 * stacked_.block(0, m * outputs_, model_.features(), outputs_).squaredNorm();
-  }
 
   const Model& model_;
   const GridConfig& config_;
@@ -66,8 +58,7 @@ class RateGroup {
   Params stacked_;
   std::unique_ptr<Optimizer> optimizer_;
   // Reused from batch to batch.
-  Eigen::MatrixXd z_;
-  Eigen::MatrixXd dz_;
+  Workspace ws_;
   Params gradient_;
   Eigen::RowVectorXd lr_;
   std::vector<double> losses_;
@@ -98,53 +89,30 @@ void RateGroup::drop(const std::vector<Leave>& bad) {
   optimizer_->keep_columns(columns);
 }
 
-void RateGroup::train(const Eigen::Ref<const Matrix>& Xb, const Eigen::Ref<const Vector>& yb, double factor) {
-  const Index features = model_.features();
-  const Index models = static_cast<Index>(active_.size());
+void RateGroup::train(const Chunk::Rows& batch, double factor) {
   losses_.resize(active_.size());
-  model_.stacked_losses(Xb, yb, stacked_, models, z_, losses_.data(), &dz_);
-  gradient_.resize(stacked_.rows(), stacked_.cols());
-  // Tiny batches: a plain loop beats the set-up of a general matrix product.
-  if (Xb.rows() <= 4) {
-    for (Index c = 0; c < gradient_.cols(); ++c) {
-      double* g = gradient_.col(c).data();
-      const double* x = Xb.row(0).data();
-      const double d0 = dz_(0, c);
-      for (Index j = 0; j < features; ++j) g[j] = x[j] * d0;
-      for (Index i = 1; i < Xb.rows(); ++i) {
-        const double d = dz_(i, c);
-        x = Xb.row(i).data();
-        for (Index j = 0; j < features; ++j) g[j] += x[j] * d;
-      }
-    }
-  } else {
-    gradient_.topRows(features).noalias() = Xb.transpose() * dz_;
-  }
-  gradient_.row(features) = dz_.colwise().sum();
+  model_.loss_gradient(batch, stacked_, static_cast<Index>(active_.size()), losses_.data(), &gradient_, ws_);
   step(factor);
 }
 
 void RateGroup::train_rows(const Features& X, const Vector& y, std::span<const Index> rows, double factor) {
   losses_.resize(active_.size());
-  model_.stacked_rows_losses(X, y, rows, stacked_, static_cast<Index>(active_.size()), losses_.data(), &gradient_);
+  model_.rows_loss_gradient(X, y, rows, stacked_, static_cast<Index>(active_.size()), losses_.data(), &gradient_,
+                            ws_, true);
   step(factor);
 }
 
 void RateGroup::step(double factor) {
-  const Index features = model_.features();
-  const double l2 = model_.l2();
   const Index models = static_cast<Index>(active_.size());
-  if (l2 != 0.0) gradient_.topRows(features) += l2 * stacked_.topRows(features);
   // One sum is finite only if every term is (an overflow of the sum sends
   // us to the exact check below, which finds nothing).
   bool any_bad = !std::isfinite(gradient_.sum());
-  for (Index m = 0; m < models && !any_bad; ++m)
-    any_bad = !std::isfinite(losses_[static_cast<std::size_t>(m)] + penalty(m));
+  for (Index m = 0; m < models && !any_bad; ++m) any_bad = !std::isfinite(losses_[static_cast<std::size_t>(m)]);
   if (any_bad) {
     any_bad = false;
     bad_.assign(active_.size(), kStay);
     for (Index m = 0; m < models; ++m) {
-      const double loss = losses_[static_cast<std::size_t>(m)] + penalty(m);
+      const double loss = losses_[static_cast<std::size_t>(m)];
       if (!std::isfinite(loss) || !gradient_.middleCols(m * outputs_, outputs_).allFinite()) {
         bad_[static_cast<std::size_t>(m)] = kDiverged;
         any_bad = true;
@@ -167,7 +135,7 @@ void RateGroup::step(double factor) {
       lr_.segment(static_cast<Index>(m) * outputs_, outputs_).setConstant(config_.rates[active_[m]] * factor);
     rates_factor_ = factor;
   }
-  optimizer_->step_columns(stacked_, gradient_, lr_);
+  optimizer_->step(stacked_, gradient_, lr_);
 }
 
 void RateGroup::end_epoch(const Features& X, const Vector& y, std::span<const Index> train_rows,
@@ -175,10 +143,10 @@ void RateGroup::end_epoch(const Features& X, const Vector& y, std::span<const In
   if (active_.empty()) return;
   const Index models = static_cast<Index>(active_.size());
   losses_.resize(active_.size());
-  model_.stacked_rows_losses(X, y, train_rows, stacked_, models, losses_.data(), nullptr);
+  model_.rows_loss_gradient(X, y, train_rows, stacked_, models, losses_.data(), nullptr, ws_, true);
   bad_.assign(active_.size(), kStay);
   for (Index m = 0; m < models; ++m) {
-    const double train = losses_[static_cast<std::size_t>(m)] + penalty(m);
+    const double train = losses_[static_cast<std::size_t>(m)];
     if (!std::isfinite(train)) {
       bad_[static_cast<std::size_t>(m)] = kDiverged;
       continue;
@@ -186,7 +154,7 @@ void RateGroup::end_epoch(const Features& X, const Vector& y, std::span<const In
     results_[active_[static_cast<std::size_t>(m)]].train_loss.push_back(train);
   }
   if (!validation_rows.empty()) {
-    model_.stacked_rows_losses(X, y, validation_rows, stacked_, models, losses_.data(), nullptr);
+    model_.rows_loss_gradient(X, y, validation_rows, stacked_, models, losses_.data(), nullptr, ws_, false);
     for (Index m = 0; m < models; ++m) {
       if (bad_[static_cast<std::size_t>(m)] != kStay) continue;
       const double validation = losses_[static_cast<std::size_t>(m)];
@@ -199,7 +167,7 @@ void RateGroup::end_epoch(const Features& X, const Vector& y, std::span<const In
 
 }  // namespace
 
-std::vector<GridRateResult> run_grid(const Model& model, const std::string& optimizer_name, const Features& X,
+std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& optimizer, const Features& X,
                                      const Vector& y, std::span<const Index> train_rows,
                                      std::span<const Index> validation_rows, const GridConfig& config, Rng& rng,
                                      const ProgressFn& progress) {
@@ -217,7 +185,7 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
   for (std::size_t g = 0, first = 0; g < group_count; ++g) {
     const std::size_t count = k / group_count + (g < k % group_count ? 1 : 0);
     groups.push_back(
-        std::make_unique<RateGroup>(model, optimizer_name, config, results, first, count, !validation_rows.empty()));
+        std::make_unique<RateGroup>(model, optimizer, config, results, first, count, !validation_rows.empty()));
     first += count;
   }
   const auto any_active = [&] {
@@ -226,7 +194,8 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
 
   EpochSampler sampler(train_rows, config.batch_size, rng);
   const Index batches = sampler.batches_per_epoch();
-  const TrainingSchedule schedule(config.schedule, static_cast<long>(batches) * config.epochs);
+  const TrainingSchedule schedule(config.schedule ? *config.schedule : schedule_named("constant"),
+                                  static_cast<long>(batches) * config.epochs);
   // Small batches are random rows of a large matrix, each a wait on memory
   // (and, past the TLB's reach, a page walk) between short computations:
   // they are gathered a chunk of batches (up to 2048 rows, 4 MiB) at a time
@@ -248,8 +217,7 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
     std::atomic<bool> stopped = false;
     parallel_for(groups.size(), threads, [&](std::size_t g) {
       RateGroup& group = *groups[g];
-      Matrix Xc;
-      Vector yc;
+      Chunk chunk;
       for (Index b = 0; b < batches; ++b) {
         // The first group counts the steps (for the test hook), even once
         // all its rates have left; the others only look.
@@ -268,12 +236,10 @@ std::vector<GridRateResult> run_grid(const Model& model, const std::string& opti
         const Index in_chunk = b % chunk_batches;
         if (in_chunk == 0) {
           const std::span<const Index> rows = sampler.rows_from(b);
-          gather_rows(X, y, rows.first(std::min(rows.size(), static_cast<std::size_t>(chunk_batches * batch_rows))), Xc,
-                      yc);
+          chunk.gather(X, y, rows.first(std::min(rows.size(), static_cast<std::size_t>(chunk_batches * batch_rows))));
         }
         const Index count = static_cast<Index>(sampler.batch(b).size());
-        group.train(Xc.middleRows(in_chunk * batch_rows, count), yc.segment(in_chunk * batch_rows, count),
-                    schedule.factor(static_cast<long>(epoch) * batches + b));
+        group.train(chunk.view(in_chunk * batch_rows, count), schedule.factor(static_cast<long>(epoch) * batches + b));
       }
     });
     if (stopped) {

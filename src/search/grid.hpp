@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "train/model.hpp"
+#include "train/optimizer.hpp"
 #include "lrfind/progress.hpp"
 #include "train/sampling.hpp"
 #include "train/schedule.hpp"
@@ -17,7 +18,7 @@ struct GridConfig {
   std::vector<double> rates;
   int epochs = 5;
   Index batch_size = 32;  // 0: all training rows
-  ScheduleKind schedule = ScheduleKind::kConstant;  // applied to every rate, stepped per batch
+  const ScheduleEntry* schedule = nullptr;  // applied to every rate, stepped per batch; null: constant
   unsigned threads = 1;  // threads for the groups of rates (0: every core); never changes a result
 };
 
@@ -36,10 +37,10 @@ struct GridRateResult {
                                    // the curves hold the whole epochs before it
 };
 
-// Trains every rate on `train_rows` with optimizer `optimizer_name`, scoring
+// Trains every rate on `train_rows` with the optimizer, scoring
 // each epoch on `train_rows` and, when not empty, on `validation_rows`.
 // Stops at the next batch when a stop is requested, keeping whole epochs only.
-std::vector<GridRateResult> run_grid(const Model& model, const std::string& optimizer_name, const Features& X,
+std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& optimizer, const Features& X,
                                      const Vector& y, std::span<const Index> train_rows,
                                      std::span<const Index> validation_rows, const GridConfig& config, Rng& rng,
                                      const ProgressFn& progress = {});

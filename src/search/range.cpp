@@ -40,8 +40,8 @@ RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const F
   Params params = model.initial_params();
   Params gradient;
   optimizer.reset(params.rows(), params.cols());
-  Matrix Xb;
-  Vector yb;
+  Workspace ws;
+  Chunk batch_rows;
   result.points.reserve(static_cast<std::size_t>(config.steps));
   for (int step = 0; step < config.steps; ++step) {
     if (stop_training_step()) {
@@ -50,12 +50,12 @@ RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const F
     }
     const double lr = sweep.lr_at(step);
     const std::span<const Index> batch = sampler.next();
-    double loss;
+    double loss = 0.0;
     if (static_cast<Index>(batch.size()) > Model::chunk_rows(X.cols())) {
-      loss = model.rows_loss_gradient(X, y, batch, params, &gradient);  // a large batch: by chunks
+      model.rows_loss_gradient(X, y, batch, params, 1, &loss, &gradient, ws, true);  // a large batch: by chunks
     } else {
-      gather_rows(X, y, batch, Xb, yb);
-      loss = model.loss_gradient(Xb, yb, params, &gradient);
+      batch_rows.gather(X, y, batch);
+      model.loss_gradient(batch_rows.all(), params, 1, &loss, &gradient, ws);
     }
     const double smoothed = smoother.add(loss);
     result.points.push_back({step, lr, loss, smoothed});

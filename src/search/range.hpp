@@ -10,7 +10,7 @@
 #include "train/model.hpp"
 #include "train/optimizer.hpp"
 #include "train/sampling.hpp"
-#include "train/schedule.hpp"
+#include "search/sweep.hpp"
 
 namespace lrfind {
 

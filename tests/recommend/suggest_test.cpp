@@ -8,6 +8,19 @@
 namespace lrfind {
 namespace {
 
+std::optional<Suggestion> suggest(std::string_view rule, std::span<const double> lrs, std::span<const double> losses) {
+  return builtin_rules().at(rule).suggest(lrs, losses);
+}
+std::optional<Suggestion> suggest_minimum(std::span<const double> lrs, std::span<const double> losses) {
+  return suggest("minimum_div_10", lrs, losses);
+}
+std::optional<Suggestion> suggest_steepest(std::span<const double> lrs, std::span<const double> losses) {
+  return suggest("steepest", lrs, losses);
+}
+std::optional<Suggestion> suggest_valley(std::span<const double> lrs, std::span<const double> losses) {
+  return suggest("valley", lrs, losses);
+}
+
 std::vector<double> decades(std::size_t n) {
   std::vector<double> lrs;
   for (std::size_t i = 0; i < n; ++i) lrs.push_back(std::pow(10.0, static_cast<double>(i) - 5.0));
@@ -71,6 +84,15 @@ TEST(Suggest, EmptyCurvesGiveNothing) {
   EXPECT_FALSE(suggest_minimum(none, none));
   EXPECT_FALSE(suggest_steepest(none, none));
   EXPECT_FALSE(suggest_valley(none, none));
+}
+
+TEST(RuleRegistry, TheRangeMethodsRuleComesFirst) {
+  EXPECT_EQ(builtin_rules().names(), (std::vector<std::string>{"minimum_div_10", "steepest", "valley"}));
+  for (const RuleEntry& rule : builtin_rules()) {
+    const std::vector<double> lrs{1e-3, 1e-2, 1e-1};
+    const std::vector<double> losses{3.0, 1.0, 2.0};
+    EXPECT_EQ(rule.suggest(lrs, losses)->rule, rule.name);  // each names itself
+  }
 }
 
 TEST(SuggestionWindow, SkipsFirstTenthAndLastFive) {

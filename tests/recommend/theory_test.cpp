@@ -8,8 +8,20 @@
 
 #include "search/grid.hpp"
 
+#include "train/train_support.hpp"
+
 namespace lrfind {
 namespace {
+
+using testing::loss_of;
+using testing::make;
+using testing::make_optimizer;
+using testing::optimizer;
+using testing::rows_loss_of;
+
+std::optional<double> curvature(std::string_view kind, std::size_t classes) {
+  return builtin_model_kinds().at(kind).curvature(classes);
+}
 
 Matrix random_features(Index rows, Index cols, unsigned seed) {
   std::mt19937 gen(seed);
@@ -63,16 +75,16 @@ TEST(Theory, WideDataUsesMatrixFreeIterationWithTheSameAnswer) {
 }
 
 TEST(Theory, ConstantsPerLoss) {
-  EXPECT_EQ(*curvature_constant(ModelKind::kLinear, 0), 2.0);
-  EXPECT_EQ(*curvature_constant(ModelKind::kLogistic, 2), 0.25);
-  EXPECT_EQ(*curvature_constant(ModelKind::kLogistic, 3), 0.5);
-  EXPECT_FALSE(curvature_constant(ModelKind::kSvm, 2));
+  EXPECT_EQ(*curvature("linear", 0), 2.0);
+  EXPECT_EQ(*curvature("logistic", 2), 0.25);
+  EXPECT_EQ(*curvature("logistic", 3), 0.5);
+  EXPECT_FALSE(curvature("svm", 2));
 }
 
 TEST(Theory, ExpectedSmoothnessRunsFromLmaxToL) {
   const Matrix X = random_features(50, 3, 2);
-  const auto full = estimate_theory(ModelKind::kLinear, 0, 0.0, X, all_rows(50), 0);
-  const auto single = estimate_theory(ModelKind::kLinear, 0, 0.0, X, all_rows(50), 1);
+  const auto full = estimate_theory(curvature("linear", 0), 0.0, X, all_rows(50), 0);
+  const auto single = estimate_theory(curvature("linear", 0), 0.0, X, all_rows(50), 1);
   ASSERT_TRUE(full && single);
   EXPECT_NEAR(full->expected_smoothness, full->smoothness, 1e-12 * full->smoothness);
   EXPECT_NEAR(single->expected_smoothness, single->max_example_smoothness, 1e-12 * single->smoothness);
@@ -83,8 +95,8 @@ TEST(Theory, ExpectedSmoothnessRunsFromLmaxToL) {
 
 TEST(Theory, L2AddsToTheSmoothness) {
   const Matrix X = random_features(40, 3, 3);
-  const auto plain = estimate_theory(ModelKind::kLogistic, 2, 0.0, X, all_rows(40), 8);
-  const auto ridge = estimate_theory(ModelKind::kLogistic, 2, 0.5, X, all_rows(40), 8);
+  const auto plain = estimate_theory(curvature("logistic", 2), 0.0, X, all_rows(40), 8);
+  const auto ridge = estimate_theory(curvature("logistic", 2), 0.5, X, all_rows(40), 8);
   EXPECT_NEAR(ridge->smoothness - plain->smoothness, 0.5, 1e-12);
 }
 
@@ -98,16 +110,16 @@ TEST(Theory, FullBatchLeastSquaresDivergesJustAboveTwoOverL) {
   Vector y(n);
   for (Index i = 0; i < n; ++i) y(i) = X(i, 0) - 2 * X(i, 3) + 3 + normal(gen);
   const std::vector<Index> rows = all_rows(n);
-  const auto theory = estimate_theory(ModelKind::kLinear, 0, 0.0, X, rows, 0);
+  const auto theory = estimate_theory(curvature("linear", 0), 0.0, X, rows, 0);
   ASSERT_TRUE(theory);
   const double critical = theory->max_stable_lr_full_batch;
-  const LinearRegression model(4, 0.0);
+  const Model model = make("linear", 4, 0, 0.0);
   GridConfig config;
   config.rates = {0.97 * critical, 1.03 * critical};
   config.epochs = 2000;
   config.batch_size = 0;
   Rng rng(0);
-  const auto results = run_grid(model, "sgd", X, y, rows, {}, config, rng);
+  const auto results = run_grid(model, optimizer("sgd"), X, y, rows, {}, config, rng);
   const double start = y.squaredNorm() / static_cast<double>(n);
   ASSERT_FALSE(results[0].diverged);
   EXPECT_LT(results[0].train_loss.back(), 0.05 * start);
@@ -118,7 +130,7 @@ TEST(Theory, FullBatchLeastSquaresDivergesJustAboveTwoOverL) {
 
 TEST(Theory, NoBoundForHingeLosses) {
   const Matrix X = random_features(10, 2, 6);
-  EXPECT_FALSE(estimate_theory(ModelKind::kSvm, 2, 1e-4, X, all_rows(10), 4));
+  EXPECT_FALSE(estimate_theory(curvature("svm", 2), 1e-4, X, all_rows(10), 4));
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ constexpr const char* kCsv =
 RunResult small_run(Method method) {
   RunConfig config;
   config.input = "-";
-  config.model = ModelKind::kLogistic;
+  config.model = "logistic";
   config.method = method;
   config.steps = 20;
   config.grid_points = 3;

@@ -13,8 +13,16 @@
 #include "cli/cli_support.hpp"
 #include "common/interrupt.hpp"
 
+#include "train/train_support.hpp"
+
 namespace lrfind {
 namespace {
+
+using testing::loss_of;
+using testing::make;
+using testing::make_optimizer;
+using testing::optimizer;
+using testing::rows_loss_of;
 
 struct Problem {
   Matrix X;
@@ -77,12 +85,12 @@ CvObjective make_objective(const Model& model, const Problem& p, int repeats) {
   GridConfig budget;
   budget.epochs = 3;
   budget.batch_size = 16;
-  return CvObjective(model, p.features, p.y, std::move(splits), std::move(seeds), budget, "sgd");
+  return CvObjective(model, p.features, p.y, std::move(splits), std::move(seeds), budget, optimizer("sgd"));
 }
 
 TEST(CvObjective, ScoreOfARateDoesNotDependOnItsCompany) {
   const Problem p = make_problem(120, false, 3);
-  const LinearRegression model(3, 0.0);
+  const Model model = make("linear", 3, 0, 0.0);
   CvObjective together = make_objective(model, p, 2);
   together.evaluate({0.001, 0.01, 0.1}, "grid");
   CvObjective alone = make_objective(model, p, 2);
@@ -98,7 +106,7 @@ TEST(CvObjective, ScoreOfARateDoesNotDependOnItsCompany) {
 
 TEST(CvObjective, UntrainedLossIsTheZeroModelOnValidationFolds) {
   const Problem p = make_problem(80, false, 4);
-  const LinearRegression model(3, 0.0);
+  const Model model = make("linear", 3, 0, 0.0);
   const CvObjective objective = make_objective(model, p, 1);
   // Zero weights predict 0: the loss is the mean of y² over the validation
   // rows, and the folds cover every row once.
@@ -108,7 +116,7 @@ TEST(CvObjective, UntrainedLossIsTheZeroModelOnValidationFolds) {
 
 TEST(CvObjective, DivergingRateScoresInfinity) {
   const Problem p = make_problem(60, false, 5);
-  const LinearRegression model(3, 0.0);
+  const Model model = make("linear", 3, 0, 0.0);
   CvObjective objective = make_objective(model, p, 1);
   EXPECT_TRUE(std::isinf(objective.value(1e100)));
   EXPECT_TRUE(objective.scores().at(1e100).diverged);
@@ -116,7 +124,7 @@ TEST(CvObjective, DivergingRateScoresInfinity) {
 
 TEST(CvObjective, StopRequestAbandonsTheEvaluationInProgress) {
   const Problem p = make_problem(60, false, 5);
-  const LinearRegression model(3, 0.0);
+  const Model model = make("linear", 3, 0, 0.0);
   CvObjective objective = make_objective(model, p, 1);
   objective.evaluate({0.001, 0.01}, "grid");
   {
@@ -141,8 +149,8 @@ AutoConfig quick_config() {
 
 TEST(RunAuto, RecommendsTheBestScoredRateInsideItsInterval) {
   const Problem p = make_problem(200, false, 6);
-  const LinearRegression model(3, 0.0);
-  const AutoResult a = run_auto(model, "sgd", p.X, p.y, p.rows, quick_config());
+  const Model model = make("linear", 3, 0, 0.0);
+  const AutoResult a = run_auto(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config());
   ASSERT_TRUE(a.lr);
   EXPECT_EQ(a.folds, 5);
   EXPECT_EQ(a.seeds, (std::vector<std::uint64_t>{0, 1, 2}));
@@ -166,10 +174,10 @@ TEST(RunAuto, RecommendsTheBestScoredRateInsideItsInterval) {
 
 TEST(RunAuto, WidensWhenTheBestRateIsAtTheTop) {
   const Problem p = make_problem(150, true, 7);
-  const BinaryLogistic model(3, 0.0);
+  const Model model = make("logistic", 3, 2, 0.0);
   AutoConfig c = quick_config();
   c.max_lr = 1e-3;  // far too small for logistic regression on standardised data
-  const AutoResult a = run_auto(model, "sgd", p.X, p.y, p.rows, c);
+  const AutoResult a = run_auto(model, optimizer("sgd"), p.X, p.y, p.rows, c);
   ASSERT_FALSE(a.widenings.empty());
   ASSERT_TRUE(a.lr);
   EXPECT_GT(*a.lr, 1e-2);
@@ -177,10 +185,10 @@ TEST(RunAuto, WidensWhenTheBestRateIsAtTheTop) {
 
 TEST(RunAuto, ReportsProgressFromZeroToOneWithoutGoingBack) {
   const Problem p = make_problem(100, true, 9);
-  const BinaryLogistic model(3, 0.0);
+  const Model model = make("logistic", 3, 2, 0.0);
   std::vector<double> seen;
   std::set<std::string> stages;
-  run_auto(model, "sgd", p.X, p.y, p.rows, quick_config(), [&](double f, std::string_view stage) {
+  run_auto(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config(), [&](double f, std::string_view stage) {
     seen.push_back(f);
     stages.emplace(stage);
   });
@@ -194,9 +202,9 @@ TEST(RunAuto, ReportsProgressFromZeroToOneWithoutGoingBack) {
 
 TEST(RunAuto, StoppedDuringTheRangeTestsHasNoRate) {
   const Problem p = make_problem(200, false, 6);
-  const LinearRegression model(3, 0.0);
+  const Model model = make("linear", 3, 0, 0.0);
   const testing::ScopedInterruptAfter hook(30);
-  const AutoResult a = run_auto(model, "sgd", p.X, p.y, p.rows, quick_config());
+  const AutoResult a = run_auto(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config());
   EXPECT_EQ(a.interrupted_during, "range tests");
   ASSERT_EQ(a.range_tests.size(), 1u);
   EXPECT_EQ(a.range_tests[0].stop_reason, StopReason::kInterrupted);
@@ -208,12 +216,12 @@ TEST(RunAuto, StoppedDuringTheRangeTestsHasNoRate) {
 
 TEST(RunAuto, StoppedDuringTheGridKeepsTheRangeTestsAndHasNoRate) {
   const Problem p = make_problem(200, false, 6);
-  const LinearRegression model(3, 0.0);
-  const AutoResult whole = run_auto(model, "sgd", p.X, p.y, p.rows, quick_config());
+  const Model model = make("linear", 3, 0, 0.0);
+  const AutoResult whole = run_auto(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config());
   long range_steps = 0;
   for (const RangeTestResult& r : whole.range_tests) range_steps += static_cast<long>(r.points.size());
   const testing::ScopedInterruptAfter hook(range_steps + 5);
-  const AutoResult a = run_auto(model, "sgd", p.X, p.y, p.rows, quick_config());
+  const AutoResult a = run_auto(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config());
   EXPECT_EQ(a.interrupted_during, "grid");
   ASSERT_EQ(a.range_tests.size(), 3u);
   for (std::size_t r = 0; r < 3; ++r) EXPECT_EQ(a.range_tests[r].points.size(), whole.range_tests[r].points.size());
@@ -232,11 +240,11 @@ ProgressFn stop_at(std::string_view stage) {
 
 TEST(RunAuto, StoppedWhileWideningRecommendsTheBestGridRateWithLowConfidence) {
   const Problem p = make_problem(150, true, 7);
-  const BinaryLogistic model(3, 0.0);
+  const Model model = make("logistic", 3, 2, 0.0);
   AutoConfig c = quick_config();
   c.max_lr = 1e-3;  // the best rate is at the top: the range is widened
   clear_stop();
-  const AutoResult a = run_auto(model, "sgd", p.X, p.y, p.rows, c, stop_at("auto: widening the range"));
+  const AutoResult a = run_auto(model, optimizer("sgd"), p.X, p.y, p.rows, c, stop_at("auto: widening the range"));
   clear_stop();
   EXPECT_EQ(a.interrupted_during, "widening");
   ASSERT_FALSE(a.candidates.empty());
@@ -249,10 +257,10 @@ TEST(RunAuto, StoppedWhileWideningRecommendsTheBestGridRateWithLowConfidence) {
 
 TEST(RunAuto, StoppedWhileRefiningRecommendsTheBestScoredRate) {
   const Problem p = make_problem(200, false, 6);
-  const LinearRegression model(3, 0.0);
-  const AutoResult whole = run_auto(model, "sgd", p.X, p.y, p.rows, quick_config());
+  const Model model = make("linear", 3, 0, 0.0);
+  const AutoResult whole = run_auto(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config());
   clear_stop();
-  const AutoResult a = run_auto(model, "sgd", p.X, p.y, p.rows, quick_config(), stop_at("auto: refining"));
+  const AutoResult a = run_auto(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config(), stop_at("auto: refining"));
   clear_stop();
   EXPECT_EQ(a.interrupted_during, "refinement");
   ASSERT_TRUE(a.lr);
@@ -271,9 +279,9 @@ TEST(RunAuto, StoppedWhileRefiningRecommendsTheBestScoredRate) {
 
 TEST(RunAuto, SameSeedSameResult) {
   const Problem p = make_problem(100, true, 8);
-  const BinaryLogistic model(3, 0.0);
-  const AutoResult a = run_auto(model, "adam", p.X, p.y, p.rows, quick_config());
-  const AutoResult b = run_auto(model, "adam", p.X, p.y, p.rows, quick_config());
+  const Model model = make("logistic", 3, 2, 0.0);
+  const AutoResult a = run_auto(model, optimizer("adam"), p.X, p.y, p.rows, quick_config());
+  const AutoResult b = run_auto(model, optimizer("adam"), p.X, p.y, p.rows, quick_config());
   ASSERT_TRUE(a.lr && b.lr);
   EXPECT_EQ(*a.lr, *b.lr);
   EXPECT_EQ(a.candidates.size(), b.candidates.size());
@@ -287,7 +295,7 @@ namespace {
 
 TEST(RunAutoThreads, SameResultWhateverTheThreads) {
   const Problem p = make_problem(300, true, 17);
-  const BinaryLogistic model(3, 0.0);
+  const Model model = make("logistic", 3, 2, 0.0);
   AutoConfig config;
   config.repeats = 2;
   config.folds = 3;
@@ -295,9 +303,9 @@ TEST(RunAutoThreads, SameResultWhateverTheThreads) {
   config.budget.batch_size = 16;
   config.range.steps = 30;
   config.threads = 1;
-  const AutoResult one = run_auto(model, "adam", p.features, p.y, p.rows, config);
+  const AutoResult one = run_auto(model, optimizer("adam"), p.features, p.y, p.rows, config);
   config.threads = 3;
-  const AutoResult three = run_auto(model, "adam", p.features, p.y, p.rows, config);
+  const AutoResult three = run_auto(model, optimizer("adam"), p.features, p.y, p.rows, config);
   ASSERT_EQ(one.candidates.size(), three.candidates.size());
   for (std::size_t i = 0; i < one.candidates.size(); ++i) {
     EXPECT_EQ(one.candidates[i].lr, three.candidates[i].lr);

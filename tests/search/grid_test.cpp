@@ -12,8 +12,16 @@
 
 #include "cli/cli_support.hpp"
 
+#include "train/train_support.hpp"
+
 namespace lrfind {
 namespace {
+
+using testing::loss_of;
+using testing::make;
+using testing::make_optimizer;
+using testing::optimizer;
+using testing::rows_loss_of;
 
 struct Problem {
   Matrix X;
@@ -42,13 +50,13 @@ TEST(RunGrid, OneStepPerEpochMatchesHandComputation) {
   Vector y(1);
   y << 1.0;
   const std::vector<Index> rows{0};
-  const LinearRegression model(1, 0.0);
+  const Model model = make("linear", 1, 0, 0.0);
   GridConfig config;
   config.rates = {0.1, 0.05};
   config.epochs = 2;
   config.batch_size = 0;
   Rng rng(0);
-  const auto results = run_grid(model, "sgd", X, y, rows, {}, config, rng);
+  const auto results = run_grid(model, optimizer("sgd"), X, y, rows, {}, config, rng);
   ASSERT_EQ(results.size(), 2u);
   EXPECT_DOUBLE_EQ(results[0].train_loss[0], (0.4 - 1.0) * (0.4 - 1.0));
   EXPECT_DOUBLE_EQ(results[1].train_loss[0], (0.2 - 1.0) * (0.2 - 1.0));
@@ -60,13 +68,13 @@ TEST(RunGrid, OneStepPerEpochMatchesHandComputation) {
 
 TEST(RunGrid, EveryRateSeesTheSameBatches) {
   const Problem p = noisy_line(103);
-  const LinearRegression model(2, 0.0);
+  const Model model = make("linear", 2, 0, 0.0);
   GridConfig config;
   config.rates = {0.01, 0.03, 0.01};
   config.epochs = 3;
   config.batch_size = 8;
   Rng rng(7);
-  const auto together = run_grid(model, "momentum", p.X, p.y, p.train, p.validation, config, rng);
+  const auto together = run_grid(model, optimizer("momentum"), p.X, p.y, p.train, p.validation, config, rng);
   // Equal rates, equal curves: only possible if they saw the same batches.
   EXPECT_EQ(together[0].train_loss, together[2].train_loss);
   EXPECT_EQ(together[0].val_loss, together[2].val_loss);
@@ -74,19 +82,19 @@ TEST(RunGrid, EveryRateSeesTheSameBatches) {
   GridConfig alone = config;
   alone.rates = {0.03};
   Rng rng2(7);
-  const auto single = run_grid(model, "momentum", p.X, p.y, p.train, p.validation, alone, rng2);
+  const auto single = run_grid(model, optimizer("momentum"), p.X, p.y, p.train, p.validation, alone, rng2);
   EXPECT_EQ(single[0].train_loss, together[1].train_loss);
   EXPECT_EQ(single[0].val_loss, together[1].val_loss);
 }
 
 TEST(RunGrid, RecordsTrainAndValidationEachEpoch) {
   const Problem p = noisy_line(200);
-  const LinearRegression model(2, 0.0);
+  const Model model = make("linear", 2, 0, 0.0);
   GridConfig config;
   config.rates = {0.2};
   config.epochs = 4;
   Rng rng(1);
-  const auto results = run_grid(model, "sgd", p.X, p.y, p.train, p.validation, config, rng);
+  const auto results = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, config, rng);
   ASSERT_EQ(results[0].train_loss.size(), 4u);
   ASSERT_EQ(results[0].val_loss.size(), 4u);
   // A well-posed problem at a sane rate: both losses fall to the noise level (0.01).
@@ -96,13 +104,13 @@ TEST(RunGrid, RecordsTrainAndValidationEachEpoch) {
 
 TEST(RunGrid, DivergentRateIsMarkedAndOthersContinue) {
   const Problem p = noisy_line(100);
-  const LinearRegression model(2, 0.0);
+  const Model model = make("linear", 2, 0, 0.0);
   GridConfig config;
   config.rates = {0.01, 1e6};
   config.epochs = 3;
   config.batch_size = 10;
   Rng rng(2);
-  const auto results = run_grid(model, "sgd", p.X, p.y, p.train, p.validation, config, rng);
+  const auto results = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, config, rng);
   EXPECT_FALSE(results[0].diverged);
   EXPECT_EQ(results[0].train_loss.size(), 3u);
   EXPECT_TRUE(results[1].diverged);
@@ -113,42 +121,39 @@ TEST(RunGrid, DivergentRateIsMarkedAndOthersContinue) {
 
 TEST(RunGrid, TrainingLossIncludesPenaltyValidationDoesNot) {
   const Problem p = noisy_line(60);
-  const LinearRegression model(2, 0.5);
+  const Model model = make("linear", 2, 0, 0.5);
   GridConfig config;
   config.rates = {0.05};
   config.epochs = 1;
   config.batch_size = 0;
   Rng rng(3);
-  const auto results = run_grid(model, "sgd", p.X, p.y, p.train, p.train, config, rng);
+  const auto results = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.train, config, rng);
   // Validation on the training rows themselves: the two differ by the penalty.
   const double gap = results[0].train_loss[0] - results[0].val_loss[0];
   EXPECT_GT(gap, 0.0);
   // After one full-batch step from zero: w = -lr·(2/n)·Xᵀ(-y) ... the penalty is (λ/2)·||w||².
   Params w = model.initial_params();
   Params g;
-  Matrix Xt(p.train.size(), 2);
-  Vector yt(p.train.size());
-  gather_rows(p.X, p.y, p.train, Xt, yt);
-  model.loss_gradient(Xt, yt, w, &g);
+  rows_loss_of(model, p.X, p.y, p.train, w, &g);
   w -= 0.05 * g;
   EXPECT_NEAR(gap, model.penalty(w), 1e-12);
 }
 
 TEST(RunGrid, StopRequestKeepsWholeEpochsOnly) {
   const Problem p = noisy_line(100);  // 80 training rows: 8 batches of 10 per epoch
-  const LinearRegression model(2, 0.0);
+  const Model model = make("linear", 2, 0, 0.0);
   GridConfig config;
   config.rates = {0.01, 0.05, 1e30};
   config.epochs = 5;
   config.batch_size = 10;
   Rng rng1(2), rng2(2);
-  const auto whole = run_grid(model, "sgd", p.X, p.y, p.train, p.validation, config, rng1);
+  const auto whole = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, config, rng1);
   ASSERT_TRUE(whole[2].diverged);
   ASSERT_EQ(whole[2].train_loss.size(), 1u);  // diverged in the first epoch
   std::vector<GridRateResult> cut;
   {
     const testing::ScopedInterruptAfter hook(2 * 8 + 3);  // three batches into the third epoch
-    cut = run_grid(model, "sgd", p.X, p.y, p.train, p.validation, config, rng2);
+    cut = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, config, rng2);
   }
   for (std::size_t r = 0; r < 2; ++r) {
     EXPECT_TRUE(cut[r].interrupted);
@@ -205,13 +210,12 @@ TextbookCurve textbook_curve(const Model& model, const std::string& optimizer_na
   Params w = model.initial_params();
   optimizer->reset(w.rows(), w.cols());
   Params g;
-  Matrix Xb;
-  Vector yb;
+  Chunk batch;
   TextbookCurve curve;
   for (int epoch = 0; epoch < config.epochs; ++epoch) {
     for (Index b = 0; b < sampler.batches_per_epoch(); ++b) {
-      gather_rows(p.X, p.y, sampler.next(), Xb, yb);
-      model.loss_gradient(Xb, yb, w, &g);
+      batch.gather(p.X, p.y, sampler.next());
+      loss_of(model, batch.all().x, batch.all().y, w, &g);
       optimizer->step(w, g, rate);
     }
     curve.train.push_back(mean_loss(model, p.X, p.y, p.train, w, true));
@@ -229,29 +233,29 @@ TEST(RunGridStacked, MatchesEachRateTrainedAloneForEveryModelAndOptimizer) {
     Problem problem;
   };
   std::vector<Case> cases;
-  cases.push_back({"linear", std::make_unique<LinearRegression>(2, 0.0), noisy_line(157)});
-  cases.push_back({"linear-l2", std::make_unique<LinearRegression>(2, 0.01), noisy_line(157)});
-  cases.push_back({"logistic", std::make_unique<BinaryLogistic>(5, 0.0), clusters(149, 5, 2, 1)});
-  cases.push_back({"softmax", std::make_unique<SoftmaxRegression>(6, 3, 1e-3), clusters(151, 6, 3, 2)});
-  cases.push_back({"hinge", std::make_unique<BinaryHinge>(5, 1e-4), clusters(149, 5, 2, 3)});
-  cases.push_back({"multimargin", std::make_unique<MultiMarginHinge>(6, 3, 1e-4), clusters(151, 6, 3, 4)});
+  cases.push_back({"linear", std::make_unique<Model>(make("linear", 2, 0, 0.0)), noisy_line(157)});
+  cases.push_back({"linear-l2", std::make_unique<Model>(make("linear", 2, 0, 0.01)), noisy_line(157)});
+  cases.push_back({"logistic", std::make_unique<Model>(make("logistic", 5, 2, 0.0)), clusters(149, 5, 2, 1)});
+  cases.push_back({"softmax", std::make_unique<Model>(make("logistic", 6, 3, 1e-3)), clusters(151, 6, 3, 2)});
+  cases.push_back({"hinge", std::make_unique<Model>(make("svm", 5, 2, 1e-4)), clusters(149, 5, 2, 3)});
+  cases.push_back({"multimargin", std::make_unique<Model>(make("svm", 6, 3, 1e-4)), clusters(151, 6, 3, 4)});
   double worst = 0.0;
   for (const Case& c : cases)
-    for (const std::string& optimizer : optimizer_names())
+    for (const std::string& optimizer : builtin_optimizers().names())
       for (const Index batch : {Index{1}, Index{16}, Index{0}}) {
         GridConfig config;
         config.rates = {1e-3, 3e-3, 1e-2, 3e-2, 0.1};
         config.epochs = 3;
         config.batch_size = batch;
-        config.schedule = batch == 16 ? ScheduleKind::kCosine : ScheduleKind::kConstant;
+        config.schedule = batch == 16 ? &schedule_named("cosine") : nullptr;
         Rng rng(11);
-        const auto together = run_grid(*c.model, optimizer, c.problem.X, c.problem.y, c.problem.train,
+        const auto together = run_grid(*c.model, testing::optimizer(optimizer), c.problem.X, c.problem.y, c.problem.train,
                                        c.problem.validation, config, rng);
         for (std::size_t r = 0; r < config.rates.size(); ++r) {
           GridConfig one = config;
           one.rates = {config.rates[r]};
           Rng same(11);
-          const auto alone = run_grid(*c.model, optimizer, c.problem.X, c.problem.y, c.problem.train,
+          const auto alone = run_grid(*c.model, testing::optimizer(optimizer), c.problem.X, c.problem.y, c.problem.train,
                                       c.problem.validation, one, same)[0];
           const std::string what = std::string(c.name) + " " + optimizer + " batch " + std::to_string(batch) +
                                    " lr " + std::to_string(config.rates[r]);
@@ -274,15 +278,15 @@ TEST(RunGridStacked, MatchesEachRateTrainedAloneForEveryModelAndOptimizer) {
 
 TEST(RunGridStacked, SameResultEveryRun) {
   const Problem p = clusters(203, 6, 3, 9);
-  const SoftmaxRegression model(6, 3, 0.0);
+  const Model model = make("logistic", 6, 3, 0.0);
   GridConfig config;
   config.rates = {1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0};
   config.epochs = 4;
   config.batch_size = 8;
   Rng a(5);
   Rng b(5);
-  const auto first = run_grid(model, "adam", p.X, p.y, p.train, p.validation, config, a);
-  const auto second = run_grid(model, "adam", p.X, p.y, p.train, p.validation, config, b);
+  const auto first = run_grid(model, optimizer("adam"), p.X, p.y, p.train, p.validation, config, a);
+  const auto second = run_grid(model, optimizer("adam"), p.X, p.y, p.train, p.validation, config, b);
   for (std::size_t r = 0; r < first.size(); ++r) {
     EXPECT_EQ(first[r].diverged, second[r].diverged);
     ASSERT_EQ(first[r].train_loss.size(), second[r].train_loss.size());
@@ -296,7 +300,7 @@ TEST(RunGridStacked, SameResultEveryRun) {
 // and each rate's as it would be alone.
 TEST(RunGridStacked, GroupsOfRatesGiveTheSameResultOnAnyNumberOfThreads) {
   const Problem p = noisy_line(157);
-  const LinearRegression model(2, 0.01);
+  const Model model = make("linear", 2, 0, 0.01);
   for (const Index batch : {Index{1}, Index{16}}) {
     GridConfig config;
     for (int i = 0; i < 19; ++i) config.rates.push_back(1e-4 * std::pow(10.0, i / 1.2));  // up to 1e11: some diverge
@@ -307,7 +311,7 @@ TEST(RunGridStacked, GroupsOfRatesGiveTheSameResultOnAnyNumberOfThreads) {
     for (const unsigned threads : {1u, 2u, 3u, 0u}) {
       config.threads = threads;
       Rng rng(4);
-      runs.push_back(run_grid(model, "momentum", p.X, p.y, p.train, p.validation, config, rng));
+      runs.push_back(run_grid(model, optimizer("momentum"), p.X, p.y, p.train, p.validation, config, rng));
     }
     bool some_diverged = false;
     for (std::size_t r = 0; r < config.rates.size(); ++r) {
@@ -323,7 +327,7 @@ TEST(RunGridStacked, GroupsOfRatesGiveTheSameResultOnAnyNumberOfThreads) {
       GridConfig one = config;
       one.rates = {config.rates[r]};
       Rng same(4);
-      const auto alone = run_grid(model, "momentum", p.X, p.y, p.train, p.validation, one, same)[0];
+      const auto alone = run_grid(model, optimizer("momentum"), p.X, p.y, p.train, p.validation, one, same)[0];
       ASSERT_EQ(alone.diverged, runs[0][r].diverged);
       ASSERT_EQ(alone.train_loss.size(), runs[0][r].train_loss.size());
       if (alone.diverged) continue;
@@ -339,13 +343,13 @@ TEST(RunGridStacked, GroupsOfRatesGiveTheSameResultOnAnyNumberOfThreads) {
 // loop of next batch, gradient, SGD step.
 TEST(RunGrid, SmallBatchesOverManyChunksMatchTheTextbookLoop) {
   const Problem p = noisy_line(7001);
-  const LinearRegression model(2, 0.0);
+  const Model model = make("linear", 2, 0, 0.0);
   GridConfig config;
   config.rates = {0.01};
   config.epochs = 2;
   config.batch_size = 3;
   Rng rng(8);
-  const GridRateResult grid = run_grid(model, "sgd", p.X, p.y, p.train, p.validation, config, rng)[0];
+  const GridRateResult grid = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, config, rng)[0];
   ASSERT_GT(p.train.size(), 2 * 2048u);
   const TextbookCurve want = textbook_curve(model, "sgd", p, config, config.rates[0], 8);
   ASSERT_EQ(grid.train_loss.size(), 2u);
@@ -360,7 +364,7 @@ TEST(RunGrid, LargeBatchesReadByChunksMatchTheTextbookLoop) {
   // part of another), momentum and L2, 9 rates (two groups) on 1 and 2 threads, one of
   // them diverging: each kept rate as the plain full-batch loop trains it.
   const Problem p = noisy_line(10001);
-  const LinearRegression model(2, 0.01);
+  const Model model = make("linear", 2, 0, 0.01);
   for (const Index batch : {Index{0}, Index{5000}})
     for (const unsigned threads : {1u, 2u}) {
       GridConfig config;
@@ -369,7 +373,7 @@ TEST(RunGrid, LargeBatchesReadByChunksMatchTheTextbookLoop) {
       config.batch_size = batch;
       config.threads = threads;
       Rng rng(4);
-      const auto grid = run_grid(model, "momentum", p.X, p.y, p.train, p.validation, config, rng);
+      const auto grid = run_grid(model, optimizer("momentum"), p.X, p.y, p.train, p.validation, config, rng);
       ASSERT_GT(p.train.size(), static_cast<std::size_t>(Model::chunk_rows(p.X.cols())));
       EXPECT_TRUE(grid.back().diverged);
       for (std::size_t r = 0; r + 1 < config.rates.size(); ++r) {
@@ -384,19 +388,19 @@ TEST(RunGrid, LargeBatchesReadByChunksMatchTheTextbookLoop) {
 
 TEST(RunGridStacked, ADivergingRateLeavesTheOthersAsTheyWouldBe) {
   const Problem p = noisy_line(120);
-  const LinearRegression model(2, 0.0);
+  const Model model = make("linear", 2, 0, 0.0);
   GridConfig config;
   config.rates = {0.01, 1e6, 0.05};
   config.epochs = 3;
   config.batch_size = 4;
   Rng rng(2);
-  const auto together = run_grid(model, "sgd", p.X, p.y, p.train, p.validation, config, rng);
+  const auto together = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, config, rng);
   EXPECT_TRUE(together[1].diverged);
   EXPECT_TRUE(std::isnan(together[1].train_loss.back()));
   GridConfig one = config;
   one.rates = {0.05};
   Rng same(2);
-  const auto alone = run_grid(model, "sgd", p.X, p.y, p.train, p.validation, one, same)[0];
+  const auto alone = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, one, same)[0];
   ASSERT_EQ(together[2].train_loss.size(), 3u);
   for (std::size_t e = 0; e < 3; ++e)
     EXPECT_LT(relative_difference(together[2].train_loss[e], alone.train_loss[e]), 1e-12);

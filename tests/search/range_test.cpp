@@ -9,8 +9,16 @@
 
 #include "cli/cli_support.hpp"
 
+#include "train/train_support.hpp"
+
 namespace lrfind {
 namespace {
+
+using testing::loss_of;
+using testing::make;
+using testing::make_optimizer;
+using testing::optimizer;
+using testing::rows_loss_of;
 
 TEST(LossSmoother, IsBiasCorrectedMovingAverage) {
   LossSmoother s(0.5);
@@ -56,8 +64,9 @@ Line one_point() {
 
 TEST(RunRangeTest, RecordsLossBeforeEachUpdateWithThatStepsRate) {
   const Line l = one_point();
-  const LinearRegression model(1, 0.0);
-  Sgd sgd;
+  const Model model = make("linear", 1, 0, 0.0);
+  const auto sgd_owned = make_optimizer("sgd");
+  Optimizer& sgd = *sgd_owned;
   Rng rng(0);
   RangeTestConfig config;
   config.min_lr = 0.1;
@@ -86,23 +95,25 @@ TEST(RunRangeTest, LargeBatchesReadByChunksMatchTheTextbookLoop) {
     l.y(i) = 1.5 * l.X(i, 0) - l.X(i, 1) + 0.1 * normal(gen);
     l.rows.push_back(i);
   }
-  const LinearRegression model(2, 0.001);
+  const Model model = make("linear", 2, 0, 0.001);
   RangeTestConfig config;
   config.min_lr = 1e-3;
   config.max_lr = 10.0;
   config.steps = 60;
   config.batch_size = 0;
-  Sgd sgd;
+  const auto sgd_owned = make_optimizer("sgd");
+  Optimizer& sgd = *sgd_owned;
   Rng rng(1);
   const RangeTestResult r = run_range_test(model, sgd, l.X, l.y, l.rows, config, rng);
   ASSERT_GT(r.points.size(), 10u);
   Params w = model.initial_params();
   Params g;
-  Sgd plain;
+  const auto plain_owned = make_optimizer("sgd");
+  Optimizer& plain = *plain_owned;
   plain.reset(w.rows(), w.cols());
   const Sweep sweep(config.min_lr, config.max_lr, config.steps, config.sweep);
   for (const RangePoint& point : r.points) {
-    const double loss = model.loss_gradient(l.X, l.y, w, &g);
+    const double loss = loss_of(model, l.X, l.y, w, &g);
     EXPECT_LT(std::abs(point.loss - loss), 1e-12 * std::abs(loss)) << "step " << point.step;
     plain.step(w, g, sweep.lr_at(point.step));
   }
@@ -114,8 +125,9 @@ TEST(RunRangeTest, StopsWhenLossExplodes) {
   Line l{Matrix(3, 1), Vector(3), {0, 1, 2}};
   l.X << 1, 2, 3;
   l.y << 1, 3, 2;
-  const LinearRegression model(1, 0.0);
-  Sgd sgd;
+  const Model model = make("linear", 1, 0, 0.0);
+  const auto sgd_owned = make_optimizer("sgd");
+  Optimizer& sgd = *sgd_owned;
   Rng rng(0);
   RangeTestConfig config;
   config.min_lr = 1e-3;
@@ -139,7 +151,7 @@ TEST(RunRangeTest, StartsAtZeroWeightsEveryRun) {
   y << 1, 1, 1, 0, 0, 0;
   std::vector<Index> rows(6);
   std::iota(rows.begin(), rows.end(), 0);
-  const BinaryLogistic model(2, 0.0);
+  const Model model = make("logistic", 2, 2, 0.0);
   auto adam = make_optimizer("adam");
   RangeTestConfig config;
   config.steps = 20;
@@ -158,8 +170,9 @@ TEST(RunRangeTest, StopRequestKeepsThePointsBeforeIt) {
   y << 1, 1, 1, 0, 0, 0;
   std::vector<Index> rows(6);
   std::iota(rows.begin(), rows.end(), 0);
-  const BinaryLogistic model(2, 0.0);
-  Sgd sgd;
+  const Model model = make("logistic", 2, 2, 0.0);
+  const auto sgd_owned = make_optimizer("sgd");
+  Optimizer& sgd = *sgd_owned;
   RangeTestConfig config;
   config.steps = 40;
   config.max_lr = 0.1;  // never diverges: without the stop, all 40 steps run

@@ -3,11 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
+#include <string_view>
+#include <vector>
 
 #include "lrfind/error.hpp"
+#include "train/train_support.hpp"
 
 namespace lrfind {
 namespace {
+
+using testing::make_optimizer;
 
 // Two steps on one parameter p0 = 1 with gradients 0.5 then -0.2 at lr 0.1;
 // the expected values are torch.optim's update formulas written out by hand.
@@ -29,8 +35,8 @@ std::pair<double, double> two_steps(Optimizer& optimizer) {
 }
 
 TEST(Optimizer, SgdFollowsPlainGradientStep) {
-  Sgd sgd;
-  const auto [p1, p2] = two_steps(sgd);
+  const auto sgd = make_optimizer("sgd");
+  const auto [p1, p2] = two_steps(*sgd);
   EXPECT_DOUBLE_EQ(p1, 0.95);
   EXPECT_DOUBLE_EQ(p2, 0.97);
 }
@@ -83,7 +89,7 @@ TEST(Optimizer, AdamCorrectsMomentBias) {
 }
 
 TEST(Optimizer, ResetStartsEveryRunClean) {
-  for (const std::string& name : optimizer_names()) {
+  for (const std::string& name : builtin_optimizers().names()) {
     auto opt = make_optimizer(name);
     const auto first = two_steps(*opt);
     const auto again = two_steps(*opt);  // two_steps resets first
@@ -113,6 +119,35 @@ TEST(Optimizer, HyperparametersAreTorchDefaults) {
 }
 
 TEST(Optimizer, UnknownNameIsUsageError) { EXPECT_THROW(make_optimizer("lbfgs"), UsageError); }
+
+TEST(Optimizer, OnlyPlainSgdTakesPlainGradientSteps) {
+  for (const OptimizerEntry& entry : builtin_optimizers()) EXPECT_EQ(entry.plain_gradient, entry.name == "sgd");
+}
+
+TEST(Optimizer, StackedColumnsStepAsEachColumnAlone) {
+  // Three models side by side at their own rates, over several steps: every
+  // element moves exactly as it does for the model alone.
+  for (const std::string& name : builtin_optimizers().names()) {
+    const auto stacked = make_optimizer(name);
+    Params p = Params::Constant(4, 3, 0.3);
+    stacked->reset(4, 3);
+    std::vector<Params> alone(3, Params::Constant(4, 1, 0.3));
+    std::vector<std::unique_ptr<Optimizer>> singles;
+    for (int k = 0; k < 3; ++k) {
+      singles.push_back(make_optimizer(name));
+      singles.back()->reset(4, 1);
+    }
+    const Eigen::RowVectorXd rates{{0.01, 0.1, 1.0}};
+    for (int step = 0; step < 4; ++step) {
+      const Params g = Params::NullaryExpr(4, 3, [&](Index i, Index j) {
+        return std::sin(1.0 + static_cast<double>(i + 3 * j + 7 * step));
+      });
+      stacked->step(p, g, rates);
+      for (Index k = 0; k < 3; ++k) singles[static_cast<std::size_t>(k)]->step(alone[static_cast<std::size_t>(k)], g.col(k), rates(k));
+    }
+    for (Index k = 0; k < 3; ++k) EXPECT_EQ(p.col(k), alone[static_cast<std::size_t>(k)].col(0)) << name << " column " << k;
+  }
+}
 
 }  // namespace
 }  // namespace lrfind
