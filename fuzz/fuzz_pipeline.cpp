@@ -17,6 +17,7 @@
 #include "report/plot.hpp"
 #include "report/report.hpp"
 #include "lrfind/run.hpp"
+#include "pipeline/run.hpp"
 #include "train/optimizer.hpp"
 
 namespace {
@@ -40,21 +41,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint8_t b = data[1];
   const std::string_view bytes(reinterpret_cast<const char*>(data) + 2, size - 2);
   lrfind::RunConfig config;
-  config.model = a % 3 == 0 ? "linear" : a % 3 == 1 ? "logistic" : "svm";
-  config.method = (a / 3) % 3 == 0 ? lrfind::Method::kRange : (a / 3) % 3 == 1 ? lrfind::Method::kGrid
-                                                                                 : lrfind::Method::kAuto;
+  config.training.model = a % 3 == 0 ? "linear" : a % 3 == 1 ? "logistic" : "svm";
+  config.method = (a / 3) % 3 == 0 ? "range" : (a / 3) % 3 == 1 ? "grid" : "auto";
   static const std::vector<std::string> optimizers = lrfind::builtin_optimizers().names();
-  config.optimizer = optimizers[b % optimizers.size()];
-  config.batch_size = (b / 8) % 4 == 0 ? 0 : (b / 8) % 4 == 1 ? 1 : 4;
-  config.standardize = (b & 0x40) == 0;
+  config.training.optimizer = optimizers[b % optimizers.size()];
+  config.training.batch_size = (b / 8) % 4 == 0 ? 0 : (b / 8) % 4 == 1 ? 1 : 4;
+  config.data.standardize = (b & 0x40) == 0;
   config.threads = 1 + ((b >> 7) & 1);
-  config.steps = 12;
-  config.epochs = 2;
-  config.grid_points = 3;
+  config.range.steps = 12;
+  config.training.epochs = 2;
+  config.grid.points = 3;
   config.repeats = 1;
   config.folds = 2;
-  config.schedule = a & 0x80 ? "onecycle" : "constant";
-  if (a & 0x40) config.check_lr = 0.01;
+  config.training.schedule = a & 0x80 ? "onecycle" : "constant";
+  if (a & 0x40) config.check = lrfind::CheckSettings{0.01, 1.0};
   try {
     const lrfind::RunResult result = lrfind::run_on_bytes(config, bytes, "fuzz.csv", {});
     const nlohmann::ordered_json report = lrfind::make_report(result);

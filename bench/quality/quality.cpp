@@ -37,6 +37,7 @@
 #include <thread>
 #include <vector>
 
+#include "recommend/auto.hpp"
 #include "search/auto.hpp"
 #include "load/loader.hpp"
 #include "load/dataset.hpp"
@@ -284,6 +285,7 @@ RowResult score_row(const RowJob& job, int grid_per_decade) {
   const lrfind::Features& X = d.features;
   const lrfind::Vector& y = d.targets;
   const Index n = d.rows();
+  const lrfind::StopToken never;  // the harness is never stopped
   std::vector<Index> all(static_cast<std::size_t>(n));
   std::iota(all.begin(), all.end(), Index{0});
   const std::unique_ptr<lrfind::Model> model = std::make_unique<lrfind::Model>(
@@ -306,10 +308,10 @@ RowResult score_row(const RowJob& job, int grid_per_decade) {
   // The oracle.
   lrfind::Rng split_rng(kOracleSeed);
   std::vector<lrfind::Split> folds = lrfind::make_splits(n, kOracleFolds, 0.2, split_rng);
-  lrfind::CvObjective oracle(*model, X, y, {std::move(folds)}, {kOracleSeed}, budget, *job.optimizer);
+  lrfind::CvObjective oracle(*model, X, y, {std::move(folds)}, {kOracleSeed}, budget, *job.optimizer, never);
   const int decades = static_cast<int>(std::lround(std::log10(kGridHigh / kGridLow)));
   std::vector<double> grid = lrfind::log_spaced(kGridLow, kGridHigh, decades * grid_per_decade + 1);
-  oracle.evaluate(grid, "grid");
+  oracle.evaluate(grid, lrfind::CandidateStage::kGrid);
   row.v0 = oracle.untrained_loss();
   const auto find_best = [&] {
     row.v_star = kInf;
@@ -337,7 +339,7 @@ RowResult score_row(const RowJob& job, int grid_per_decade) {
     } else {
       break;
     }
-    oracle.evaluate(decade, "grid");
+    oracle.evaluate(decade, lrfind::CandidateStage::kGrid);
     find_best();
   }
   row.grid_low = grid.front();
@@ -352,8 +354,8 @@ RowResult score_row(const RowJob& job, int grid_per_decade) {
     // so even a perfect rule shows some regret.
     lrfind::Rng other_rng(kSecondOracleSeed);
     std::vector<lrfind::Split> other_folds = lrfind::make_splits(n, kOracleFolds, 0.2, other_rng);
-    lrfind::CvObjective other(*model, X, y, {std::move(other_folds)}, {kSecondOracleSeed}, budget, *job.optimizer);
-    other.evaluate(grid, "grid");
+    lrfind::CvObjective other(*model, X, y, {std::move(other_folds)}, {kSecondOracleSeed}, budget, *job.optimizer, never);
+    other.evaluate(grid, lrfind::CandidateStage::kGrid);
     double best = kInf;
     for (const double lr : grid)
       if (other.scores().at(lr).val_loss < best) {
@@ -364,9 +366,10 @@ RowResult score_row(const RowJob& job, int grid_per_decade) {
   lrfind::AutoConfig ac;  // the CLI's defaults: 1e-7..10, 3 repeats, seed 0, folds chosen, hold-out 0.2
   ac.budget = budget;
   const auto start = std::chrono::steady_clock::now();
-  const lrfind::AutoResult automatic = lrfind::run_auto(*model, *job.optimizer, X, y, all, ac);
+  const lrfind::AutoSearch search = lrfind::run_auto(*model, *job.optimizer, X, y, all, ac, never);
+  const lrfind::AutoRecommendation automatic = lrfind::recommend_auto(search);
   row.auto_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  row.auto_confidence = automatic.confidence;
+  row.auto_confidence = std::string(lrfind::to_string(automatic.confidence));
   rates["auto"] = automatic.lr;
 
   const lrfind::RangeTestConfig rc;  // 100 steps, 1e-7..10, exponential, smoothing 0.98, stop factor 4, batch 32
@@ -374,8 +377,8 @@ RowResult score_row(const RowJob& job, int grid_per_decade) {
   for (std::uint64_t seed = 0; seed < 3; ++seed) {
     lrfind::Rng stream(seed);
     const std::unique_ptr<lrfind::Optimizer> optimizer = job.optimizer->make();
-    const lrfind::RangeTestResult range = lrfind::run_range_test(*model, *optimizer, X, y, all, rc, stream);
-    const auto fastai = fastai_suggestions(range, rc.steps);
+    const lrfind::RangeTestResult range = lrfind::run_range_test(*model, *optimizer, X, y, all, rc, stream, never);
+    const auto fastai = fastai_suggestions(range, rc.settings.steps);
     if (fastai.at("minimum_div_10")) minimum_per_seed.push_back(*fastai.at("minimum_div_10"));
     if (seed != 0) continue;
     for (const auto& [rule, lr] : fastai) rates[rule] = lr;
@@ -389,7 +392,7 @@ RowResult score_row(const RowJob& job, int grid_per_decade) {
   std::vector<double> to_score;
   for (const auto& [rule, lr] : rates)
     if (lr && std::isfinite(*lr) && *lr > 0.0) to_score.push_back(*lr);
-  oracle.evaluate(to_score, "rules");
+  oracle.evaluate(to_score, lrfind::CandidateStage::kCheck);
   for (const std::string& rule : kRules) {
     RuleScore s;
     s.rule = rule;

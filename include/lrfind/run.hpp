@@ -1,144 +1,120 @@
-// One lr-find run from settings to result: load, split, standardise, sweep,
-// recommend. The caller passes a sink for progress and warnings; the library
-// itself never prints.
+// One lr-find run from settings to report: read (a file, or data already in
+// memory), split, standardise, search, recommend, check. This is the
+// library's public surface: the settings, the caller's hooks, and what a run
+// returns. Every default lives here, once.
 #pragma once
 
+#include <Eigen/Core>
+#include <cstddef>
 #include <cstdint>
-#include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-#include <string_view>
+#include <variant>
 #include <vector>
 
-#include "search/auto.hpp"
-#include "load/dataset.hpp"
-#include "search/grid.hpp"
-#include "train/model.hpp"
 #include "lrfind/progress.hpp"
-#include "search/range.hpp"
-#include "recommend/suggest.hpp"
-#include "recommend/theory.hpp"
+#include "lrfind/stop.hpp"
 
 namespace lrfind {
 
-enum class Method { kAuto, kRange, kGrid };
-Method parse_method(std::string_view name);  // throws UsageError
-std::string_view to_string(Method method);
-
-// Every setting of a run. Optional fields take a default that depends on
-// other settings (the model kind, the method) when left empty.
-struct RunConfig {
-  std::string input;  // a path, or "-" for standard input
+// What to read, and how.
+struct DataSettings {
+  std::string input;                   // a path, or "-" for standard input
   char delimiter = ',';
-  DatasetOptions columns;
-  bool standardize = true;
-  unsigned threads = 0;               // CSV parsing threads; 0: every core
-  std::optional<std::size_t> sample;  // read a uniform random sample of this many rows
+  std::string target;                  // header name or 1-based index; empty: the last column
+  std::vector<std::string> drop;       // header names or 1-based indices
+  std::vector<std::string> na_values;  // more cell texts that mean "missing"
+  std::size_t max_categories = 100;    // distinct values a text column may have
+  bool float32 = false;                // hold the features as 32-bit floats
+  bool standardize = true;             // z-score every feature
+  std::optional<std::size_t> sample;   // read a uniform random sample of this many rows
+};
 
-  std::string model = "linear";       // a model kind's name (train/model_kind.hpp)
-  std::optional<double> l2;
+// The training the rate is for: the user's budget.
+struct TrainingSettings {
+  std::string model = "linear";       // a model kind (linear, logistic, svm)
+  std::optional<double> l2;           // default: the model kind's
   std::string optimizer = "sgd";
-  Method method = Method::kAuto;
-  Index batch_size = 32;
-  std::uint64_t seed = 0;
-  std::optional<int> repeats;  // default 3 for range and auto, 1 for grid
-  std::string schedule = "constant";  // grid and auto training (train/schedule.hpp)
+  long batch_size = 32;               // 0: the whole training set
+  int epochs = 5;                     // grid and auto
+  std::string schedule = "constant";  // grid and auto
+};
 
-  // range
+// The range test (--method range, and auto's bracketing tests).
+struct RangeSettings {
   int steps = 100;
-  SweepKind sweep = SweepKind::kExponential;
-  double min_lr = 1e-7;
-  double max_lr = 10.0;
+  std::string sweep = "exp";  // exp or linear
   double smoothing = 0.98;
   double stop_factor = 4.0;
-
-  // grid
-  int epochs = 5;
-  std::vector<double> rates;  // explicit rates; empty: grid_points log-spaced between the bounds
-  int grid_points = 25;
-  std::optional<double> validation;  // held-out fraction; default 0.2 for grid and auto hold-out
-  int folds = 0;                     // auto: cross-validation folds; 0 chooses (5, or 1 for large data)
-
-  // lr-find check: the rate to judge, and the factor that widens the interval.
-  std::optional<double> check_lr;
-  double tolerance = 1.0;
 };
 
-// Throws UsageError naming the first invalid setting.
-void validate(const RunConfig& config);
-
-// The settings after defaults are resolved.
-double effective_l2(const RunConfig& config);
-double effective_validation(const RunConfig& config);
-int effective_repeats(const RunConfig& config);
-
-struct Recommendation {
-  std::optional<double> lr;  // empty when no rate is usable
-  std::string rule;
-  std::string reason;        // why there is no rate (empty when there is one)
-  std::vector<Suggestion> suggestions;  // the classic rules on the range test's curve
-  std::optional<std::pair<double, double>> interval;  // near-best rates, or the spread across repeats
-  std::string confidence;         // high, medium or low (range and auto)
-  std::string confidence_reason;  // why it is not high
+// The grid's rates: explicit ones, or `points` log-spaced between the bounds.
+struct GridSettings {
+  std::vector<double> rates;
+  int points = 25;
 };
 
-// The verdict of `lr-find check` on a configured rate.
-struct CheckResult {
+// lr-find check: the rate to judge, and the factor that widens the interval.
+struct CheckSettings {
   double lr = 0.0;
   double tolerance = 1.0;
-  std::string verdict;              // pass, too_low, too_high, unstable or no_recommendation
-  std::optional<std::pair<double, double>> interval;  // widened by the tolerance
-  std::optional<double> factor;     // how many times outside the interval
-  std::optional<double> val_loss;   // auto: the rate's own cross-validated loss
-  std::optional<double> regret;     // auto: (V(lr) - V*)/(V0 - V*)
-  std::string message;              // one line for a person
-  bool passed() const { return verdict == "pass"; }
 };
 
-struct RunResult {
-  RunConfig config;
-  Dataset dataset;                 // features after standardisation
-  std::string source;              // the input's name in messages and JSON
-  std::size_t train_rows = 0;
-  std::size_t validation_rows = 0;
-  Index outputs = 0;
-  std::string loss_name;
-  std::vector<std::pair<std::string, double>> optimizer_hyperparameters;
-  std::optional<RangeTestResult> range;          // range: the first repeat (seed); auto: the bracket's first
-  std::vector<RangeTestResult> range_repeats;    // range: every repeat, the first included
-  std::vector<std::uint64_t> repeat_seeds;
-  std::optional<AutoResult> automatic;
-  std::optional<Theory> theory;
-  long steps_per_epoch = 0;                      // training batches per epoch (grid and auto)
-  std::optional<CheckResult> check;
-  std::vector<GridRateResult> grid;
-  double untrained_train_loss = 0.0;        // grid: the zero-weight model's losses,
-  std::optional<double> untrained_val_loss;  // the bar a usable rate must beat
-  Recommendation recommendation;
-  // A stop was requested (interrupt.hpp) and training was cut short: the
-  // curves hold what was finished, and the recommendation rests on that only.
-  bool interrupted = false;
+struct RunConfig {
+  DataSettings data;
+  TrainingSettings training;
+  std::string method = "auto";       // auto, range or grid
+  double min_lr = 1e-7;
+  double max_lr = 10.0;
+  std::uint64_t seed = 0;
+  std::optional<int> repeats;        // default: the method's (3 for auto and range, 1 for grid)
+  std::optional<double> validation;  // held-out fraction (grid, auto's hold-out); default 0.2
+  int folds = 0;                     // auto: cross-validation folds; 0 chooses (5, or a hold-out on large data)
+  RangeSettings range;
+  GridSettings grid;
+  std::optional<CheckSettings> check;
+  unsigned threads = 0;  // threads for reading and training; 0: every core; never changes a result
 };
 
-// Judges `lr` against a finished run's recommendation.
-CheckResult check_rate(const RunResult& result, double lr, double tolerance);
+// What the caller gives a run besides its settings.
+struct RunContext {
+  ProgressFn progress;  // may be empty
+  MessageSink warn;     // may be empty
+  StopToken stop;       // keep a copy to stop the run from elsewhere
+};
 
-using MessageSink = std::function<void(std::string_view)>;
+// Data already in memory, instead of a file: a dense matrix of numeric
+// features (one-hot encode text columns before), a NaN marking a missing
+// value (the row is dropped and counted, as in a file), and the targets as
+// numbers (a value, or a class given by a number) or as class names.
+struct InMemoryData {
+  std::string name = "<memory>";                // names the data in messages and the report
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> features;
+  std::vector<std::string> feature_names;       // empty: x1, x2, ...
+  std::vector<std::string> categorical_columns; // source columns the caller one-hot encoded, for the report
+  std::variant<std::vector<double>, std::vector<std::string>> targets;
+  std::string target_name = "y";
+};
 
-// Reads the input named in the config and runs it. Warnings (such as dropped
-// rows) go to `warn`. A stop request (interrupt.hpp) ends training at the next
-// batch with the result so far (RunResult::interrupted); one before any
-// training step was recorded throws Interrupted.
-RunResult run(const RunConfig& config, const MessageSink& warn, const ProgressFn& progress = {});
-// The same on bytes already in memory, `source` naming them in messages.
-RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const std::string& source,
-                       const MessageSink& warn, const ProgressFn& progress = {});
+// What a run gives back: the report (the JSON document that is lr-find's
+// public output, schema_version 1) and the few facts a caller acts on.
+struct Run {
+  nlohmann::ordered_json report;
+  std::optional<double> recommended_lr;  // empty: no usable rate
+  bool interrupted = false;              // a stop request cut training short
+  std::optional<bool> check_passed;      // lr-find check: the verdict
+  std::string check_message;             // lr-find check: one line for a person
+  std::string summary;                   // one line for a person
+};
 
-// The same on a data set already loaded.
-RunResult run_on_dataset(const RunConfig& config, Dataset dataset, const std::string& source, const MessageSink& warn,
-                         const ProgressFn& progress = {});
+// Reads config.data.input and runs. Throws UsageError for bad settings,
+// InputError when the input cannot be read, DataError when its content is
+// unusable, and Interrupted when a stop was requested before any result; a
+// stop after that ends training at the next batch, with the result so far.
+Run run(const RunConfig& config, const RunContext& context = {});
 
-// One line for a person: the recommendation and how it was reached.
-std::string summary_line(const RunResult& result);
+// The same on data in memory (config.data.input is ignored).
+Run run(const RunConfig& config, InMemoryData data, const RunContext& context = {});
 
 }  // namespace lrfind

@@ -14,15 +14,15 @@
 #include <utility>
 #include <vector>
 
-#include "lrfind/error.hpp"
-#include "report/format.hpp"
-#include "common/interrupt.hpp"
-#include "report/plot.hpp"
-#include "io/output.hpp"
-#include "report/report.hpp"
-#include "lrfind/run.hpp"
 #include "cli/options.hpp"
 #include "cli/progress_bar.hpp"
+#include "io/output.hpp"
+#include "lrfind/error.hpp"
+#include "lrfind/run.hpp"
+#include "lrfind/stop.hpp"
+#include "report/format.hpp"
+#include "report/plot.hpp"
+#include "report/report.hpp"
 
 namespace {
 
@@ -39,6 +39,8 @@ void print_error(std::string_view message) {
 constexpr int kStopSignals[] = {SIGINT, SIGTERM};
 bool handled[std::size(kStopSignals)] = {};
 struct sigaction default_action {};
+// The run's stop token, for the handler (set before the handlers are installed).
+const lrfind::StopToken* stop_token = nullptr;
 
 // Asks the run to stop at the next batch, and puts the default action back so
 // that a second signal ends the process at once. Only async-signal-safe calls.
@@ -49,7 +51,7 @@ struct sigaction default_action {};
 extern "C" void on_stop_signal(int signal) {
   for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
     if (handled[i]) ::sigaction(kStopSignals[i], &default_action, nullptr);
-  if (!lrfind::request_stop(signal)) ::raise(signal);
+  if (!stop_token->request(signal)) ::raise(signal);
 }
 
 void install_stop_handlers() {
@@ -74,6 +76,79 @@ std::string output_names(const lrfind::cli::Options& options) {
   const std::string output = options.output.empty() || options.output == "-" ? "standard output" : options.output;
   if (options.plot.empty()) return output;
   return fmt::format("{} and {}", output, options.plot == "-" ? "the terminal plot" : options.plot);
+}
+
+// Runs, writes the outputs and returns the exit status.
+int run(const CLI::App& app, const lrfind::cli::Options& options, const lrfind::RunConfig& config) {
+  lrfind::RunContext context;
+  // The token outlives the run: a signal may still come while main returns.
+  static const lrfind::StopToken token;
+  context.stop = token;
+  context.warn = [&](std::string_view message) {
+    if (!options.quiet) fmt::print(stderr, "lr-find: warning: {}\n", message);
+  };
+  for (const std::string& name : lrfind::cli::ignored_options(app, options))
+    context.warn(fmt::format("{} has no effect with --method {}", name, config.method));
+  // Test hook: LR_FIND_TEST_INTERRUPT_AFTER_STEPS=N stops the run after N
+  // training steps, as SIGINT would (see lrfind::StopToken::stop_after_steps).
+  if (const char* steps = std::getenv("LR_FIND_TEST_INTERRUPT_AFTER_STEPS"); steps && *steps) {
+    char* end = nullptr;
+    const long n = std::strtol(steps, &end, 10);
+    if (*end == '\0' && n >= 0) context.stop.stop_after_steps(n);
+  }
+  const char* delay = std::getenv("LR_FIND_PROGRESS_AFTER");
+  lrfind::cli::ProgressBar bar(!options.quiet && ::isatty(STDERR_FILENO) == 1, delay ? std::atof(delay) : 0.5);
+  // Test hook: with LR_FIND_TEST_ANNOUNCE_TRAINING set, one line on stderr at
+  // the first progress report after some training was done (grid: one whole
+  // epoch), so that a test can send a real signal mid-run without a sleep.
+  bool announce_training = std::getenv("LR_FIND_TEST_ANNOUNCE_TRAINING") != nullptr;
+  context.progress = [&](double fraction, std::string_view stage) {
+    if (announce_training && fraction > 0.0 && stage != "reading") {
+      fmt::print(stderr, "lr-find: test: training under way ({})\n", stage);
+      std::fflush(stderr);
+      announce_training = false;
+    }
+    bar.update(fraction, stage);
+  };
+  stop_token = &token;
+  install_stop_handlers();
+  const lrfind::Run result = [&] {
+    try {
+      return lrfind::run(config, context);
+    } catch (...) {
+      bar.finish();  // the message goes on a line of its own
+      throw;
+    }
+  }();
+  bar.finish();
+  const nlohmann::ordered_json& report = result.report;
+  const std::string text = options.format == "csv"     ? lrfind::render_csv(report)
+                           : options.format == "table" ? lrfind::render_table(report)
+                                                       : lrfind::render_report(report);
+  // The plot file and the output together: if either cannot be written,
+  // neither is (an existing file is left as it was).
+  std::vector<std::pair<std::string, std::string_view>> outputs;
+  std::string svg;
+  if (!options.plot.empty() && options.plot != "-") {
+    svg = lrfind::render_svg(report);
+    outputs.emplace_back(options.plot, svg);
+  }
+  outputs.emplace_back(options.output, text);
+  lrfind::write_outputs(outputs);
+  if (options.plot == "-") fmt::print(stderr, "{}", lrfind::render_terminal_plot(report, 72, 14));
+  if (const int signal = context.stop.signal(); signal != 0) {
+    fmt::print(stderr, "lr-find: interrupted by {}; wrote {} to {}\n", lrfind::signal_name(signal),
+               result.interrupted ? "the curves finished so far" : "the whole result", output_names(options));
+    return 128 + signal;
+  }
+  if (result.check_passed) {
+    const bool passed = *result.check_passed;
+    if (!passed || !options.quiet)
+      fmt::print(stderr, "lr-find: check {}: {}\n", passed ? "passed" : "failed", result.check_message);
+    return passed ? lrfind::kExitOk : lrfind::kExitCheckFailed;
+  }
+  if (!options.quiet) fmt::print(stderr, "lr-find: {}\n", result.summary);
+  return result.recommended_lr ? lrfind::kExitOk : lrfind::kExitNoUsableRate;
 }
 
 }  // namespace
@@ -103,63 +178,7 @@ int main(int argc, char** argv) {
       return lrfind::kExitUsage;
     }
     const lrfind::RunConfig config = lrfind::cli::to_config(options);
-    const auto warn = [&](std::string_view message) {
-      if (!options.quiet) fmt::print(stderr, "lr-find: warning: {}\n", message);
-    };
-    for (const std::string& name : lrfind::cli::ignored_options(app, options))
-      warn(fmt::format("{} has no effect with --method {}", name, options.method));
-    const char* delay = std::getenv("LR_FIND_PROGRESS_AFTER");
-    lrfind::cli::ProgressBar bar(!options.quiet && ::isatty(STDERR_FILENO) == 1, delay ? std::atof(delay) : 0.5);
-    // Test hook: with LR_FIND_TEST_ANNOUNCE_TRAINING set, one line on stderr at
-    // the first progress report after some training was done (grid: one whole
-    // epoch), so that a test can send a real signal mid-run without a sleep.
-    bool announce_training = std::getenv("LR_FIND_TEST_ANNOUNCE_TRAINING") != nullptr;
-    install_stop_handlers();
-    const auto progress = [&](double fraction, std::string_view stage) {
-      if (announce_training && fraction > 0.0 && stage != "reading") {
-        fmt::print(stderr, "lr-find: test: training under way ({})\n", stage);
-        std::fflush(stderr);
-        announce_training = false;
-      }
-      bar.update(fraction, stage);
-    };
-    const lrfind::RunResult result = [&] {
-      try {
-        return lrfind::run(config, warn, progress);
-      } catch (...) {
-        bar.finish();  // the message goes on a line of its own
-        throw;
-      }
-    }();
-    bar.finish();
-    const nlohmann::ordered_json report = lrfind::make_report(result);
-    const std::string text = options.format == "csv"     ? lrfind::render_csv(report)
-                             : options.format == "table" ? lrfind::render_table(report)
-                                                         : lrfind::render_report(report);
-    // The plot file and the output together: if either cannot be written,
-    // neither is (an existing file is left as it was).
-    std::vector<std::pair<std::string, std::string_view>> outputs;
-    std::string svg;
-    if (!options.plot.empty() && options.plot != "-") {
-      svg = lrfind::render_svg(report);
-      outputs.emplace_back(options.plot, svg);
-    }
-    outputs.emplace_back(options.output, text);
-    lrfind::write_outputs(outputs);
-    if (options.plot == "-") fmt::print(stderr, "{}", lrfind::render_terminal_plot(report, 72, 14));
-    if (const int signal = lrfind::stop_signal(); signal != 0) {
-      fmt::print(stderr, "lr-find: interrupted by {}; wrote {} to {}\n", lrfind::signal_name(signal),
-                 result.interrupted ? "the curves finished so far" : "the whole result", output_names(options));
-      return 128 + signal;
-    }
-    if (result.check) {
-      const lrfind::CheckResult& check = *result.check;
-      if (!check.passed() || !options.quiet)
-        fmt::print(stderr, "lr-find: check {}: {}\n", check.passed() ? "passed" : "failed", check.message);
-      return check.passed() ? lrfind::kExitOk : lrfind::kExitCheckFailed;
-    }
-    if (!options.quiet) fmt::print(stderr, "lr-find: {}\n", lrfind::summary_line(result));
-    return result.recommendation.lr ? lrfind::kExitOk : lrfind::kExitNoUsableRate;
+    return run(app, options, config);
   } catch (const lrfind::Interrupted& e) {
     fmt::print(stderr, "lr-find: {}; wrote nothing\n", e.what());
     return e.exit_code();

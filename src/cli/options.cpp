@@ -8,6 +8,7 @@
 #include "cli/config_file.hpp"
 #include "load/csv.hpp"
 #include "load/dataset.hpp"
+#include "pipeline/method.hpp"
 #include "lrfind/error.hpp"
 #include "search/sweep.hpp"
 #include "train/model_kind.hpp"
@@ -41,7 +42,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& option_choi
   static const std::vector<std::pair<std::string, std::vector<std::string>>> choices{
       {"--model", builtin_model_kinds().names()},
       {"--optimizer", builtin_optimizers().names()},
-      {"--method", {"auto", "range", "grid"}},
+      {"--method", builtin_methods().names()},
       {"--sweep", sweep_names()},
       {"--schedule", builtin_schedules().names()},
       {"--format", {"json", "csv", "table"}},
@@ -62,8 +63,139 @@ char parse_delimiter(const std::string& text) {
 
 }  // namespace
 
-void declare(CLI::App& app, Options& o) {
+namespace {
+
+// The method help lists each method with what it does: "auto (...), range (...) or grid (...)".
+std::string method_help() {
+  std::vector<std::string> helps;
+  for (const MethodEntry& m : builtin_methods()) helps.push_back(m.help);
+  return choice_list(helps);
+}
+
+void declare_main(CLI::App& app, Options& o) {
   RunConfig& r = o.run;
+  app.add_option("file", r.data.input, "CSV file with a header row; - reads standard input")->required();
+  app.add_option("-m,--model", o.model, "Model kind: " + choice_list(builtin_model_kinds().names()))->required();
+  app.add_option("--optimizer", r.training.optimizer,
+                 choice_list(builtin_optimizers().names()) + " (torch.optim defaults)");
+  app.add_option("--method", r.method, method_help());
+  o.repeats_option = app.add_option("--repeats", o.repeats,
+                                    "Runs with seeds seed, seed+1, ...: median and spread [default: 3 for auto "
+                                    "and range, 1 for grid]")
+                         ->default_str("");
+}
+
+void declare_data(CLI::App& app, Options& o) {
+  RunConfig& r = o.run;
+  auto* data = "Data";
+  app.add_option("--target", r.data.target, "Target column, by header name or 1-based index [default: last column]")
+      ->group(data);
+  app.add_option("--drop", r.data.drop, "Columns to ignore, by name or 1-based index, comma-separated")
+      ->delimiter(',')
+      ->default_str("")
+      ->group(data);
+  app.add_option("--delimiter", o.delimiter, "Field delimiter (one character; \\t for tab)")->group(data);
+  app.add_flag("--no-standardize", o.no_standardize, "Use features as they are instead of z-scoring them")
+      ->group(data);
+  app.add_option("--na-values", r.data.na_values,
+                 "More cell texts meaning missing, comma-separated (besides empty, NA, N/A, NaN, nan, null, ?)")
+      ->delimiter(',')
+      ->default_str("")
+      ->group(data);
+  app.add_option("--max-categories", r.data.max_categories,
+                 "Most distinct values a text column may have before it is an error")
+      ->group(data);
+  o.sample_option = app.add_option("--sample", o.sample,
+                                   "Read a uniform random sample of N rows (reservoir sampling with --seed) in one "
+                                   "pass, for files larger than memory [default: every row]")
+                        ->default_str("")
+                        ->group(data);
+  app.add_flag("--float32", r.data.float32,
+               "Hold the features as 32-bit floats: half the memory; arithmetic stays in double precision")
+      ->group(data);
+  app.add_option("--threads", r.threads,
+                 "Threads that parse the CSV, train the grid's groups of rates and run auto's cross-validation; 0 "
+                 "for every core (results never depend on it)")
+      ->group(data);
+}
+
+void declare_training(CLI::App& app, Options& o) {
+  RunConfig& r = o.run;
+  auto* training = "Training";
+  o.l2_option =
+      app.add_option("--l2", o.l2, "L2 strength λ: adds (λ/2)·||W||² to the loss [default: 1e-4 for svm, 0 otherwise]")
+          ->default_str("")
+          ->group(training);
+  app.add_option("--batch-size", r.training.batch_size, "Rows per mini-batch; 0 for the whole training set")
+      ->group(training);
+  app.add_option("--seed", r.seed, "Seed for shuffling and splitting")
+      ->check([](const std::string& text) {
+        return !text.empty() && text[0] == '-' ? std::string("must be 0 or a positive whole number") : std::string();
+      })
+      ->group(training);
+  app.add_option("--min-lr", r.min_lr, "Smallest learning rate of the sweep or grid")->group(training);
+  app.add_option("--max-lr", r.max_lr, "Largest learning rate of the sweep or grid")->group(training);
+
+  auto* range = "Range test (--method range, and auto's bracketing)";
+  app.add_option("--steps", r.range.steps, "Number of steps (one batch each)")->group(range);
+  app.add_option("--sweep", r.range.sweep, "Rate spacing: " + choice_list(sweep_names()))->group(range);
+  app.add_option("--smoothing", r.range.smoothing, "β of the bias-corrected moving average of the loss")
+      ->group(range);
+  app.add_option("--stop-factor", r.range.stop_factor, "Stop when the smoothed loss exceeds this times its minimum")
+      ->group(range);
+}
+
+void declare_budget(CLI::App& app, Options& o) {
+  RunConfig& r = o.run;
+  auto* grid = "Training budget and grid (--method auto and grid)";
+  app.add_option("--epochs", r.training.epochs, "Epochs of training per rate")->group(grid);
+  app.add_option("--schedule", r.training.schedule,
+                 "Learning-rate schedule while training: " + choice_list(builtin_schedules().names()))
+      ->group(grid);
+  app.add_option("--folds", r.folds, "auto: cross-validation folds; 0 chooses 5, or a hold-out above 20000 rows")
+      ->group(grid);
+  app.add_option("--rates", r.grid.rates,
+                 "grid: rates to try, comma-separated [default: --grid-points rates log-spaced between --min-lr and "
+                 "--max-lr]")
+      ->delimiter(',')
+      ->default_str("")
+      ->group(grid);
+  app.add_option("--grid-points", r.grid.points, "grid: number of log-spaced rates when --rates is not given")
+      ->group(grid);
+  o.validation_option = app.add_option("--validation", o.validation,
+                                       "Fraction of rows held out for validation (grid, and auto without folds); 0 "
+                                       "disables [default: 0.2]")
+                            ->default_str("")
+                            ->group(grid);
+}
+
+void declare_check(CLI::App& app, Options& o) {
+  auto* check = "Check (lr-find check)";
+  o.lr_option = app.add_option("--lr", o.check_lr, "The configured rate to check")->default_str("")->group(check);
+  app.add_option("--lr-from", o.lr_from, "Read the rate to check from this JSON file (with --lr-key)")
+      ->group(check)
+      ->excludes(o.lr_option);
+  app.add_option("--lr-key", o.lr_key, "Dotted path of the rate in the --lr-from file, e.g. train.lr")->group(check);
+  app.add_option("--tolerance", o.tolerance, "Widen the recommended interval by this factor on each side")
+      ->group(check);
+}
+
+void declare_output(CLI::App& app, Options& o) {
+  auto* output = "Output";
+  app.add_option("-o,--output", o.output,
+                 "Write the JSON here instead of standard output (written whole or not at all)")
+      ->group(output);
+  app.add_option("--plot", o.plot,
+                 "Also draw loss against learning rate: an SVG file, or - for a text plot on standard error")
+      ->group(output);
+  app.add_option("--format", o.format, "Output format: json, csv (one row per rate and step or epoch) or table")
+      ->group(output);
+  app.add_flag("-q,--quiet", o.quiet, "No summary or warnings on standard error")->group(output);
+}
+
+}  // namespace
+
+void declare(CLI::App& app, Options& o) {
   app.description(
       "lr-find: find a good learning rate for a linear, logistic or SVM model on a CSV file and write the loss "
       "curves and a recommended rate as JSON. By default (--method auto) an LR range test brackets the useful "
@@ -74,119 +206,20 @@ void declare(CLI::App& app, Options& o) {
   app.config_formatter(std::make_shared<TomlOrJsonConfig>());
   app.set_config("--config", "", "Read options from a TOML or JSON file (command-line options win)");
   app.allow_config_extras(CLI::config_extras_mode::error);
-
-  app.add_option("file", r.input, "CSV file with a header row; - reads standard input")->required();
-  app.add_option("-m,--model", o.model, "Model kind: " + choice_list(builtin_model_kinds().names()))->required();
-  app.add_option("--optimizer", r.optimizer, choice_list(builtin_optimizers().names()) + " (torch.optim defaults)");
-  app.add_option("--method", o.method,
-                 "auto (range test, then cross-validated search for your budget), range (LR range test) or grid "
-                 "(train each rate for --epochs)");
-  o.repeats_option = app.add_option("--repeats", o.repeats, "Runs with seeds seed, seed+1, ...: median and spread [default: 3 for auto "
-                                         "and range, 1 for grid]")
-      ->default_str("");
-
-  auto* data = "Data";
-  app.add_option("--target", r.columns.target, "Target column, by header name or 1-based index [default: last column]")
-      ->group(data);
-  app.add_option("--drop", r.columns.drop, "Columns to ignore, by name or 1-based index, comma-separated")
-      ->delimiter(',')
-      ->default_str("")
-      ->group(data);
-  app.add_option("--delimiter", o.delimiter, "Field delimiter (one character; \\t for tab)")->group(data);
-  app.add_flag("--no-standardize", o.no_standardize, "Use features as they are instead of z-scoring them")
-      ->group(data);
-  app.add_option("--na-values", r.columns.na_values,
-                 "More cell texts meaning missing, comma-separated (besides empty, NA, N/A, NaN, nan, null, ?)")
-      ->delimiter(',')
-      ->default_str("")
-      ->group(data);
-  app.add_option("--max-categories", r.columns.max_categories,
-                 "Most distinct values a text column may have before it is an error")
-      ->group(data);
-  o.sample_option = app.add_option("--sample", o.sample,
-                                   "Read a uniform random sample of N rows (reservoir sampling with --seed) in one "
-                                   "pass, for files larger than memory [default: every row]")
-                        ->default_str("")
-                        ->group(data);
-  app.add_flag("--float32", o.float32,
-               "Hold the features as 32-bit floats: half the memory; arithmetic stays in double precision")
-      ->group(data);
-  app.add_option("--threads", r.threads,
-                 "Threads that parse the CSV, train the grid's groups of rates and run auto's cross-validation; 0 for every core (results never depend on it)")
-      ->group(data);
-
-  auto* training = "Training";
-  o.l2_option = app.add_option("--l2", o.l2, "L2 strength λ: adds (λ/2)·||W||² to the loss [default: 1e-4 for svm, 0 otherwise]")
-                    ->default_str("")
-                    ->group(training);
-  app.add_option("--batch-size", r.batch_size, "Rows per mini-batch; 0 for the whole training set")->group(training);
-  app.add_option("--seed", r.seed, "Seed for shuffling and splitting")
-      ->check([](const std::string& text) {
-        return !text.empty() && text[0] == '-' ? std::string("must be 0 or a positive whole number") : std::string();
-      })
-      ->group(training);
-  app.add_option("--min-lr", r.min_lr, "Smallest learning rate of the sweep or grid")->group(training);
-  app.add_option("--max-lr", r.max_lr, "Largest learning rate of the sweep or grid")->group(training);
-
-  auto* range = "Range test (--method range, and auto's bracketing)";
-  app.add_option("--steps", r.steps, "Number of steps (one batch each)")->group(range);
-  app.add_option("--sweep", o.sweep, "Rate spacing: " + choice_list(sweep_names()))->group(range);
-  app.add_option("--smoothing", r.smoothing, "β of the bias-corrected moving average of the loss")->group(range);
-  app.add_option("--stop-factor", r.stop_factor, "Stop when the smoothed loss exceeds this times its minimum")
-      ->group(range);
-
-  auto* grid = "Training budget and grid (--method auto and grid)";
-  app.add_option("--epochs", r.epochs, "Epochs of training per rate")->group(grid);
-  app.add_option("--schedule", o.schedule,
-                 "Learning-rate schedule while training: " + choice_list(builtin_schedules().names()))
-      ->group(grid);
-  app.add_option("--folds", r.folds, "auto: cross-validation folds; 0 chooses 5, or a hold-out above 20000 rows")
-      ->group(grid);
-  app.add_option("--rates", r.rates, "grid: rates to try, comma-separated [default: --grid-points rates log-spaced "
-                                     "between --min-lr and --max-lr]")
-      ->delimiter(',')
-      ->default_str("")
-      ->group(grid);
-  app.add_option("--grid-points", r.grid_points, "grid: number of log-spaced rates when --rates is not given")->group(grid);
-  o.validation_option = app.add_option("--validation", o.validation,
-                                       "Fraction of rows held out for validation (grid, and auto without folds); 0 disables "
-                                       "[default: 0.2]")
-                            ->default_str("")
-                            ->group(grid);
-
-  if (o.check) {
-    auto* check = "Check (lr-find check)";
-    o.lr_option = app.add_option("--lr", o.check_lr, "The configured rate to check")->default_str("")->group(check);
-    app.add_option("--lr-from", o.lr_from, "Read the rate to check from this JSON file (with --lr-key)")
-        ->group(check)
-        ->excludes(o.lr_option);
-    app.add_option("--lr-key", o.lr_key, "Dotted path of the rate in the --lr-from file, e.g. train.lr")->group(check);
-    app.add_option("--tolerance", o.tolerance, "Widen the recommended interval by this factor on each side")
-        ->group(check);
-  }
-
-  auto* output = "Output";
-  app.add_option("-o,--output", o.output, "Write the JSON here instead of standard output (written whole or not at all)")
-      ->group(output);
-  app.add_option("--plot", o.plot,
-                 "Also draw loss against learning rate: an SVG file, or - for a text plot on standard error")
-      ->group(output);
-  app.add_option("--format", o.format, "Output format: json, csv (one row per rate and step or epoch) or table")
-      ->group(output);
-  app.add_flag("-q,--quiet", o.quiet, "No summary or warnings on standard error")->group(output);
+  declare_main(app, o);
+  declare_data(app, o);
+  declare_training(app, o);
+  declare_budget(app, o);
+  if (o.check) declare_check(app, o);
+  declare_output(app, o);
 }
 
 std::vector<std::string> ignored_options(const CLI::App& app, const Options& o) {
-  // The options each method leaves unused.
-  static const std::vector<std::string> for_range{"--epochs", "--rates", "--grid-points", "--validation",
-                                                  "--schedule", "--folds"};
-  static const std::vector<std::string> for_grid{"--steps", "--sweep", "--smoothing", "--stop-factor", "--folds",
-                                                 "--repeats"};
-  static const std::vector<std::string> for_auto{"--rates", "--grid-points"};
-  const std::vector<std::string>& unused =
-      o.method == "grid" ? for_grid : o.method == "range" ? for_range : for_auto;
   std::vector<std::string> ignored;
-  for (const std::string& name : unused)
+  const Registry<MethodEntry> methods = builtin_methods();
+  const MethodEntry* method = methods.find(o.run.method);
+  if (method == nullptr) return ignored;  // to_config names the choices
+  for (const std::string& name : method->unused_options)
     if (app.get_option(name)->count() > 0) ignored.push_back(name);
   return ignored;
 }
@@ -223,27 +256,25 @@ RunConfig to_config(const Options& o) {
   if (o.format != "json" && o.format != "csv" && o.format != "table")
     throw UsageError(fmt::format("--format must be json, csv or table, not '{}'", o.format));
   if (o.check) {
+    CheckSettings check;
     if (o.lr_option->count() > 0) {
-      config.check_lr = o.check_lr;
+      check.lr = o.check_lr;
     } else if (!o.lr_from.empty()) {
       if (o.lr_key.empty()) throw UsageError("--lr-from needs --lr-key, the dotted path of the rate (e.g. train.lr)");
-      config.check_lr = read_rate_from_json(o.lr_from, o.lr_key);
+      check.lr = read_rate_from_json(o.lr_from, o.lr_key);
     } else {
       throw UsageError("lr-find check needs the rate to check: --lr RATE, or --lr-from FILE --lr-key KEY");
     }
-    config.tolerance = o.tolerance;
+    check.tolerance = o.tolerance;
+    config.check = check;
   }
-  config.model = o.model;
-  config.method = parse_method(o.method);
-  config.sweep = parse_sweep_kind(o.sweep);
-  config.schedule = o.schedule;
+  config.training.model = o.model;
   if (o.repeats_given()) config.repeats = o.repeats;
-  config.delimiter = parse_delimiter(o.delimiter);
-  config.standardize = !o.no_standardize;
-  if (o.l2_option->count() > 0) config.l2 = o.l2;
+  config.data.delimiter = parse_delimiter(o.delimiter);
+  config.data.standardize = !o.no_standardize;
+  if (o.l2_option->count() > 0) config.training.l2 = o.l2;
   if (o.validation_option->count() > 0) config.validation = o.validation;
-  if (o.sample_option->count() > 0) config.sample = o.sample;
-  if (o.float32) config.columns.precision = Precision::kFloat32;
+  if (o.sample_option->count() > 0) config.data.sample = o.sample;
   return config;
 }
 

@@ -12,25 +12,24 @@ namespace lrfind::cli {
 
 struct Options {
   RunConfig run;
+  // Options whose text or presence is turned into the configuration by
+  // to_config: a model kind to require, optional numbers, a delimiter's text.
   std::string model;
-  std::string method = "auto";
-  std::string schedule = "constant";
   int repeats = 0;
-  std::string sweep = "exp";
   std::string delimiter = ",";
   double l2 = 0.0;
   double validation = 0.0;
-  std::string output = "-";
-  std::string format = "json";
-  std::string plot;  // an SVG file to write, or "-" for a plot on standard error
+  std::size_t sample = 0;
   bool no_standardize = false;
-  bool quiet = false;
   CLI::Option* l2_option = nullptr;
   CLI::Option* validation_option = nullptr;
   CLI::Option* repeats_option = nullptr;
-  std::size_t sample = 0;
-  bool float32 = false;
   CLI::Option* sample_option = nullptr;
+  // Output.
+  std::string output = "-";
+  std::string format = "json";
+  std::string plot;  // an SVG file to write, or "-" for a plot on standard error
+  bool quiet = false;
   // lr-find check
   bool check = false;
   double check_lr = 0.0;

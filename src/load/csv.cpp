@@ -16,14 +16,6 @@
 
 namespace lrfind {
 
-DataError::DataError(std::string source, long line, long column, const std::string& what)
-    : Error(line > 0 && column > 0 ? fmt::format("{}:{}:{}: {}", source, line, column, what)
-            : line > 0             ? fmt::format("{}:{}: {}", source, line, what)
-                                   : fmt::format("{}: {}", source, what)),
-      source_(std::move(source)),
-      line_(line),
-      column_(line > 0 ? column : 0) {}
-
 CsvTable parse_csv(std::string_view bytes, const std::string& source, const CsvOptions& options) {
   if (options.delimiter == '"' || options.delimiter == '\n' || options.delimiter == '\r')
     throw UsageError("the delimiter cannot be a quote or a line break");

@@ -36,7 +36,6 @@
 
 #include "load/csv_cursor.hpp"
 #include "lrfind/error.hpp"
-#include "common/interrupt.hpp"
 #include "train/sampling.hpp"
 
 namespace lrfind {
@@ -44,8 +43,11 @@ namespace lrfind {
 
 namespace {
 
-// Stop requests (interrupt.hpp) are polled once per block.
+// Stop requests are polled once per block.
 constexpr std::string_view kWhileReading = "while reading the input, before any result";
+void poll_stop(const LoadOptions& options) {
+  if (options.stop) throw_if_stopped(*options.stop, kWhileReading);
+}
 constexpr int kSkip = -1;
 constexpr int kTrailing = -3;  // an unnamed last column left by a delimiter at every line end: must stay empty
 constexpr int kTarget = -2;
@@ -1218,7 +1220,7 @@ Header read_header(BlockReader& reader, Block& first, const std::string& source,
 // seed), each with its line, and returns them in file order as blocks.
 std::deque<Block> sample_records(BlockReader& reader, Block& first, const std::string& source, char delim,
                                  std::size_t size, std::uint64_t seed, std::size_t block_bytes,
-                                 std::size_t& records) {
+                                 std::size_t& records, const LoadOptions& options) {
   struct Kept {
     std::size_t index;
     long line;
@@ -1230,7 +1232,7 @@ std::deque<Block> sample_records(BlockReader& reader, Block& first, const std::s
   records = 0;
   Block block = std::move(first);
   do {
-    throw_if_stop_requested(kWhileReading);
+    poll_stop(options);
     const std::string_view bytes = std::string_view(block.bytes).substr(block.start);
     detail::CsvCursor cursor(bytes, source, delim, block.first_line);
     while (cursor.skip_blank_lines()) {
@@ -1345,7 +1347,8 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
   };
   if (options.sample) {
     std::deque<Block> blocks =
-        sample_records(reader, first, source, options.delimiter, *options.sample, options.seed, block_bytes, sampled_from);
+        sample_records(reader, first, source, options.delimiter, *options.sample, options.seed, block_bytes, sampled_from,
+                       options);
     std::size_t rows = 0;
     for (const Block& b : blocks) rows += row_bound(b, layout.width);
     staging.emplace(rows, layout.slots);
@@ -1359,7 +1362,7 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
     if (threads <= 1) {
       Block block = std::move(first);
       do {
-        throw_if_stop_requested(kWhileReading);
+        poll_stop(options);
         report();
         parse_block(block, layout, place(block), *staging);
       } while (reader.next(block));
@@ -1424,7 +1427,7 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
         try {
           Block block = std::move(first);
           for (;;) {
-            throw_if_stop_requested(kWhileReading);
+            poll_stop(options);
             {
               std::unique_lock lock(mutex);
               space_free.wait(lock, [&] { return queue.size() < capacity; });
@@ -1449,7 +1452,7 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
       }
       // A stop request wins over what the blocks read so far hold; otherwise
       // the first error in file order, whichever thread met it.
-      throw_if_stop_requested(kWhileReading);
+      poll_stop(options);
       for (const Parsed<Scalar>& p : parsed)
         if (p.error) std::rethrow_exception(p.error);
       if (reader_error) std::rethrow_exception(reader_error);

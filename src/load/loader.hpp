@@ -13,6 +13,7 @@
 #include "load/dataset.hpp"
 #include "common/parallel.hpp"
 #include "lrfind/progress.hpp"
+#include "lrfind/stop.hpp"
 
 namespace lrfind {
 
@@ -25,6 +26,7 @@ struct LoadOptions {
   std::uint64_t seed = 0;             // for the sample
   std::size_t block_bytes = std::size_t{4} << 20;  // unit of work; tests make it small
   ProgressFn progress;  // stage "reading", by bytes read of a regular file's size
+  const StopToken* stop = nullptr;  // polled once per block: a request throws Interrupted
 };
 
 // Reads `path` ("-": standard input; gzip data is recognised by its magic

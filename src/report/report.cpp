@@ -17,196 +17,211 @@ Json numbers(const std::vector<double>& values) {
   return out;
 }
 
+Json optional_number(const std::optional<double>& value) { return value ? number(*value) : Json(nullptr); }
+
+Json pair_or_null(const std::optional<std::pair<double, double>>& p) {
+  return p ? Json::array({number(p->first), number(p->second)}) : Json(nullptr);
+}
+
+Json text_or_null(const std::string& text) { return text.empty() ? Json(nullptr) : Json(text); }
+
 Json config_json(const RunResult& result) {
   const RunConfig& c = result.config;
   Json config;
-  config["input"] = c.input;
-  config["delimiter"] = std::string(1, c.delimiter);
+  config["input"] = c.data.input;
+  config["delimiter"] = std::string(1, c.data.delimiter);
   config["target"] = result.dataset.target_name;
-  config["drop"] = c.columns.drop;
-  config["standardize"] = c.standardize;
-  config["na_values"] = c.columns.na_values;
-  config["max_categories"] = c.columns.max_categories;
-  config["model"] = c.model;
-  config["l2"] = effective_l2(c);
-  config["optimizer"] = c.optimizer;
-  config["method"] = to_string(c.method);
-  config["batch_size"] = c.batch_size;
+  config["drop"] = c.data.drop;
+  config["standardize"] = c.data.standardize;
+  config["na_values"] = c.data.na_values;
+  config["max_categories"] = c.data.max_categories;
+  config["model"] = c.training.model;
+  config["l2"] = result.l2;
+  config["optimizer"] = c.training.optimizer;
+  config["method"] = c.method;
+  config["batch_size"] = c.training.batch_size;
   config["seed"] = c.seed;
   config["min_lr"] = c.min_lr;
   config["max_lr"] = c.max_lr;
-  config["repeats"] = effective_repeats(c);
-  if (c.method != Method::kGrid) {  // range, and auto's bracketing range tests
-    config["steps"] = c.steps;
-    config["sweep"] = to_string(c.sweep);
-    config["smoothing"] = c.smoothing;
-    config["stop_factor"] = c.stop_factor;
+  config["repeats"] = result.repeats;
+  if (c.method != "grid") {  // range, and auto's bracketing range tests
+    config["steps"] = c.range.steps;
+    config["sweep"] = c.range.sweep;
+    config["smoothing"] = c.range.smoothing;
+    config["stop_factor"] = c.range.stop_factor;
   }
-  if (c.method != Method::kRange) {
-    config["epochs"] = c.epochs;
-    config["schedule"] = c.schedule;
+  if (c.method != "range") {
+    config["epochs"] = c.training.epochs;
+    config["schedule"] = c.training.schedule;
   }
-  if (c.method == Method::kGrid) {
-    config["grid_points"] = c.rates.empty() ? c.grid_points : static_cast<int>(c.rates.size());
+  if (const auto* grid = std::get_if<GridOutcome>(&result.outcome.detail)) {
+    config["grid_points"] = c.grid.rates.empty() ? c.grid.points : static_cast<int>(c.grid.rates.size());
     Json rates = Json::array();
-    for (const GridRateResult& g : result.grid) rates.push_back(g.lr);
+    for (const GridRateResult& g : grid->rates) rates.push_back(g.lr);
     config["rates"] = rates;
-    config["validation"] = effective_validation(c);
+    config["validation"] = result.validation;
   }
-  if (c.method == Method::kAuto) {
-    config["folds"] = result.automatic->folds;
-    config["validation"] = result.automatic->folds >= 2 ? 0.0 : effective_validation(c);
+  if (const auto* a = std::get_if<AutoOutcome>(&result.outcome.detail)) {
+    config["folds"] = a->search.folds;
+    config["validation"] = a->search.folds >= 2 ? 0.0 : result.validation;
   }
   return config;
+}
+
+Json recommendation_json(const RunResult& result) {
+  const Recommendation& rec = result.recommendation();
+  Json suggestions = Json::object();
+  for (const Suggestion& s : rec.suggestions) suggestions[s.rule] = number(s.lr);
+  Json recommendation = {{"lr", optional_number(rec.lr)},
+                         {"rule", rec.rule},
+                         {"reason", text_or_null(rec.reason)},
+                         {"suggestions", suggestions}};
+  recommendation["interval"] = pair_or_null(rec.interval);
+  recommendation["confidence"] = rec.confidence ? Json(to_string(*rec.confidence)) : Json(nullptr);
+  recommendation["confidence_reason"] = text_or_null(rec.confidence_reason);
+  if (rec.schedule.empty()) {
+    recommendation["schedule"] = nullptr;
+  } else {
+    Json params;
+    params["name"] = result.config.training.schedule;
+    for (const ScheduleParameter& p : rec.schedule)
+      params[p.name] = p.whole ? Json(static_cast<long>(p.value)) : number(p.value);
+    recommendation["schedule"] = params;
+  }
+  return recommendation;
+}
+
+Json dataset_json(const RunResult& result) {
+  const DatasetSummary& data = result.dataset;
+  return {{"path", data.source},
+          {"rows", data.rows},
+          {"rows_read", data.rows_read},
+          {"rows_dropped", data.rows_dropped},
+          {"sample", data.sampled ? Json{{"rows", data.rows_sampled}, {"seed", result.config.seed}} : Json(nullptr)},
+          {"train_rows", result.train_rows},
+          {"validation_rows", result.validation_rows},
+          {"features", data.features},
+          {"precision", data.float32 ? "float32" : "float64"},
+          {"feature_names", data.feature_names},
+          {"categorical_columns", data.categorical_columns},
+          {"target", data.target_name},
+          {"classes", data.classes.empty() ? Json(nullptr) : Json(data.classes)},
+          {"standardized", result.config.data.standardize}};
+}
+
+Json check_json(const CheckResult& c) {
+  return {{"lr", number(c.lr)},
+          {"verdict", to_string(c.verdict)},
+          {"passed", c.passed()},
+          {"tolerance", number(c.tolerance)},
+          {"interval", pair_or_null(c.interval)},
+          {"factor", optional_number(c.factor)},
+          {"val_loss", optional_number(c.val_loss)},
+          {"regret", optional_number(c.regret)},
+          {"message", c.message}};
+}
+
+Json theory_json(const Theory& t, const std::optional<double>& lr) {
+  Json theory = {{"smoothness", number(t.smoothness)},
+                 {"max_example_smoothness", number(t.max_example_smoothness)},
+                 {"max_stable_lr_full_batch", number(t.max_stable_lr_full_batch)},
+                 {"batch_size", t.batch_size},
+                 {"expected_smoothness", number(t.expected_smoothness)},
+                 {"minibatch_lr_bound", number(t.minibatch_lr_bound)}};
+  theory["recommended_over_full_batch_bound"] = lr ? number(*lr / t.max_stable_lr_full_batch) : Json(nullptr);
+  theory["recommended_over_minibatch_bound"] = lr ? number(*lr / t.minibatch_lr_bound) : Json(nullptr);
+  return theory;
+}
+
+Json curve(const RangeTestResult& r) {
+  Json points = Json::array();
+  for (const RangePoint& p : r.points)
+    points.push_back(
+        {{"step", p.step}, {"lr", number(p.lr)}, {"loss", number(p.loss)}, {"smoothed_loss", number(p.smoothed_loss)}});
+  return points;
+}
+
+Json range_test_json(const RangeTestResult& first) {
+  return {{"stop_reason", to_string(first.stop_reason)}, {"steps_run", first.points.size()}, {"points", curve(first)}};
+}
+
+// range: the first repeat's curve, and with repeats asked for (even when a
+// stop request left only one) every repeat's.
+void add_range(const RangeOutcome& range, int repeats, Json& report) {
+  report["range_test"] = range_test_json(range.repeats.front());
+  if (repeats <= 1) return;
+  Json all = Json::array();
+  for (std::size_t r = 0; r < range.repeats.size(); ++r) {
+    const RangeTestResult& rr = range.repeats[r];
+    all.push_back({{"seed", range.seeds[r]},
+                   {"stop_reason", to_string(rr.stop_reason)},
+                   {"steps_run", rr.points.size()},
+                   {"points", curve(rr)}});
+  }
+  report["range_test"]["repeats"] = all;
+}
+
+void add_auto(const AutoOutcome& a, Json& report) {
+  const AutoSearch& s = a.search;
+  report["range_test"] = range_test_json(s.range_tests.front());
+  Json candidates = Json::array();
+  for (const CvObjective::Score& c : s.candidates)
+    candidates.push_back({{"lr", number(c.lr)},
+                          {"val_loss", number(c.val_loss)},
+                          {"val_loss_by_repeat", numbers(c.val_loss_by_repeat)},
+                          {"train_curve", numbers(c.train_curve)},
+                          {"val_curve", numbers(c.val_curve)},
+                          {"diverged", c.diverged},
+                          {"stage", to_string(c.stage)}});
+  report["auto"] = {{"folds", s.folds},
+                    {"repeats", s.seeds.size()},
+                    {"seeds", s.seeds},
+                    {"bracket",
+                     {{"low", number(s.bracket_low)}, {"high", number(s.bracket_high)}, {"range_stop_lrs", numbers(s.stop_lrs)}}},
+                    {"widened", s.widenings},
+                    {"untrained_val_loss", number(s.untrained_loss)},
+                    {"repeat_best_lrs", numbers(a.verdict.repeat_best)},
+                    {"candidates", candidates}};
+}
+
+void add_grid(const GridOutcome& g, bool validated, Json& report) {
+  Json grid = Json::array();
+  for (const GridRateResult& r : g.rates)
+    grid.push_back({{"lr", number(r.lr)},
+                    {"train_loss", numbers(r.train_loss)},
+                    {"val_loss", validated ? numbers(r.val_loss) : Json(nullptr)},
+                    {"diverged", r.diverged}});
+  report["grid"] = grid;
+  report["untrained_loss"] = {{"train_loss", number(g.untrained_train_loss)},
+                              {"val_loss", optional_number(g.untrained_val_loss)}};
 }
 
 }  // namespace
 
 Json make_report(const RunResult& result) {
-  const Recommendation& rec = result.recommendation;
-  const Dataset& data = result.dataset;
+  const Recommendation& rec = result.recommendation();
   Json report;
   report["schema_version"] = kSchemaVersion;
   report["tool"] = {{"name", "lr-find"}, {"version", LRFIND_VERSION}};
-  report["recommended_lr"] = rec.lr ? number(*rec.lr) : Json(nullptr);
-
-  Json suggestions = Json::object();
-  for (const Suggestion& s : rec.suggestions) suggestions[s.rule] = number(s.lr);
-  Json recommendation = {{"lr", rec.lr ? number(*rec.lr) : Json(nullptr)},
-                         {"rule", rec.rule},
-                         {"reason", rec.reason.empty() ? Json(nullptr) : Json(rec.reason)},
-                         {"suggestions", suggestions}};
-  recommendation["interval"] =
-      rec.interval ? Json::array({number(rec.interval->first), number(rec.interval->second)}) : Json(nullptr);
-  recommendation["confidence"] = rec.confidence.empty() ? Json(nullptr) : Json(rec.confidence);
-  recommendation["confidence_reason"] = rec.confidence_reason.empty() ? Json(nullptr) : Json(rec.confidence_reason);
-  if (result.config.method != Method::kRange && rec.lr) {
-    const TrainingSchedule schedule(schedule_named(result.config.schedule),
-                                    result.steps_per_epoch * result.config.epochs);
-    Json params;
-    params["name"] = result.config.schedule;
-    for (const ScheduleParameter& p : schedule.parameters(*rec.lr))
-      params[p.name] = p.whole ? Json(static_cast<long>(p.value)) : number(p.value);
-    recommendation["schedule"] = params;
-  } else {
-    recommendation["schedule"] = nullptr;
-  }
-  report["recommendation"] = recommendation;
-  report["method"] = to_string(result.config.method);
-  report["interrupted"] = result.interrupted;
-
-  report["dataset"] = {{"path", result.source},
-                       {"rows", data.rows()},
-                       {"rows_read", data.rows_read},
-                       {"rows_dropped", data.rows_dropped},
-                       {"sample", data.sampled ? Json{{"rows", data.rows_sampled}, {"seed", result.config.seed}}
-                                               : Json(nullptr)},
-                       {"train_rows", result.train_rows},
-                       {"validation_rows", result.validation_rows},
-                       {"features", data.features.cols()},
-                       {"precision", data.features.precision() == Precision::kFloat32 ? "float32" : "float64"},
-                       {"feature_names", data.feature_names},
-                       {"categorical_columns", data.categorical_columns},
-                       {"target", data.target_name},
-                       {"classes", data.classes.empty() ? Json(nullptr) : Json(data.classes)},
-                       {"standardized", result.config.standardize}};
-  report["model"] = {{"kind", result.config.model},
+  report["recommended_lr"] = optional_number(rec.lr);
+  report["recommendation"] = recommendation_json(result);
+  report["method"] = result.config.method;
+  report["interrupted"] = result.interrupted();
+  report["dataset"] = dataset_json(result);
+  report["model"] = {{"kind", result.config.training.model},
                      {"loss", result.loss_name},
-                     {"l2", effective_l2(result.config)},
+                     {"l2", result.l2},
                      {"outputs", result.outputs}};
   Json optimizer;
-  optimizer["name"] = result.config.optimizer;
+  optimizer["name"] = result.config.training.optimizer;
   for (const auto& [name, value] : result.optimizer_hyperparameters) optimizer[name] = value;
   report["optimizer"] = optimizer;
   report["config"] = config_json(result);
-
-  if (result.check) {
-    const CheckResult& c = *result.check;
-    report["check"] = {
-        {"lr", number(c.lr)},
-        {"verdict", c.verdict},
-        {"passed", c.passed()},
-        {"tolerance", number(c.tolerance)},
-        {"interval", c.interval ? Json::array({number(c.interval->first), number(c.interval->second)}) : Json(nullptr)},
-        {"factor", c.factor ? number(*c.factor) : Json(nullptr)},
-        {"val_loss", c.val_loss ? number(*c.val_loss) : Json(nullptr)},
-        {"regret", c.regret ? number(*c.regret) : Json(nullptr)},
-        {"message", c.message}};
-  }
-  if (result.theory) {
-    const Theory& t = *result.theory;
-    Json theory = {{"smoothness", number(t.smoothness)},
-                   {"max_example_smoothness", number(t.max_example_smoothness)},
-                   {"max_stable_lr_full_batch", number(t.max_stable_lr_full_batch)},
-                   {"batch_size", t.batch_size},
-                   {"expected_smoothness", number(t.expected_smoothness)},
-                   {"minibatch_lr_bound", number(t.minibatch_lr_bound)}};
-    theory["recommended_over_full_batch_bound"] = rec.lr ? number(*rec.lr / t.max_stable_lr_full_batch) : Json(nullptr);
-    theory["recommended_over_minibatch_bound"] = rec.lr ? number(*rec.lr / t.minibatch_lr_bound) : Json(nullptr);
-    report["theory"] = theory;
-  } else {
-    report["theory"] = nullptr;
-  }
-
-  const auto curve = [](const RangeTestResult& r) {
-    Json points = Json::array();
-    for (const RangePoint& p : r.points)
-      points.push_back({{"step", p.step},
-                        {"lr", number(p.lr)},
-                        {"loss", number(p.loss)},
-                        {"smoothed_loss", number(p.smoothed_loss)}});
-    return points;
-  };
-  if (result.range) {
-    report["range_test"] = {{"stop_reason", to_string(result.range->stop_reason)},
-                            {"steps_run", result.range->points.size()},
-                            {"points", curve(*result.range)}};
-    // With repeats asked for, even when a stop request left only one.
-    if (!result.range_repeats.empty() && effective_repeats(result.config) > 1) {
-      Json repeats = Json::array();
-      for (std::size_t r = 0; r < result.range_repeats.size(); ++r) {
-        const RangeTestResult& rr = result.range_repeats[r];
-        repeats.push_back({{"seed", result.repeat_seeds[r]},
-                           {"stop_reason", to_string(rr.stop_reason)},
-                           {"steps_run", rr.points.size()},
-                           {"points", curve(rr)}});
-      }
-      report["range_test"]["repeats"] = repeats;
-    }
-  }
-  if (result.automatic) {
-    const AutoResult& a = *result.automatic;
-    Json candidates = Json::array();
-    for (const CvObjective::Score& s : a.candidates)
-      candidates.push_back({{"lr", number(s.lr)},
-                            {"val_loss", number(s.val_loss)},
-                            {"val_loss_by_repeat", numbers(s.val_loss_by_repeat)},
-                            {"train_curve", numbers(s.train_curve)},
-                            {"val_curve", numbers(s.val_curve)},
-                            {"diverged", s.diverged},
-                            {"stage", s.stage}});
-    Json bracket_stops = Json::array();
-    for (const double lr : a.stop_lrs) bracket_stops.push_back(number(lr));
-    report["auto"] = {{"folds", a.folds},
-                      {"repeats", a.seeds.size()},
-                      {"seeds", a.seeds},
-                      {"bracket", {{"low", number(a.bracket_low)}, {"high", number(a.bracket_high)}, {"range_stop_lrs", bracket_stops}}},
-                      {"widened", a.widenings},
-                      {"untrained_val_loss", number(a.untrained_loss)},
-                      {"repeat_best_lrs", numbers(a.repeat_best)},
-                      {"candidates", candidates}};
-  } else if (!result.range) {
-    Json grid = Json::array();
-    for (const GridRateResult& g : result.grid)
-      grid.push_back({{"lr", number(g.lr)},
-                      {"train_loss", numbers(g.train_loss)},
-                      {"val_loss", result.validation_rows > 0 ? numbers(g.val_loss) : Json(nullptr)},
-                      {"diverged", g.diverged}});
-    report["grid"] = grid;
-    report["untrained_loss"] = {
-        {"train_loss", number(result.untrained_train_loss)},
-        {"val_loss", result.untrained_val_loss ? number(*result.untrained_val_loss) : Json(nullptr)}};
-  }
+  if (result.check) report["check"] = check_json(*result.check);
+  report["theory"] = result.theory ? theory_json(*result.theory, rec.lr) : Json(nullptr);
+  if (const auto* range = std::get_if<RangeOutcome>(&result.outcome.detail)) add_range(*range, result.repeats, report);
+  if (const auto* a = std::get_if<AutoOutcome>(&result.outcome.detail)) add_auto(*a, report);
+  if (const auto* g = std::get_if<GridOutcome>(&result.outcome.detail)) add_grid(*g, result.validation_rows > 0, report);
   return report;
 }
 

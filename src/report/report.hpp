@@ -1,9 +1,10 @@
 // RunResult -> the versioned JSON document that is lr-find's public output.
+// Every renderer (report/formats.hpp, the plots) reads this document only.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
-#include "lrfind/run.hpp"
+#include "pipeline/result.hpp"
 
 namespace lrfind {
 

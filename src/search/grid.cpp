@@ -6,7 +6,6 @@
 #include <limits>
 #include <memory>
 
-#include "common/interrupt.hpp"
 #include "common/parallel.hpp"
 
 namespace lrfind {
@@ -170,7 +169,7 @@ void RateGroup::end_epoch(const Features& X, const Vector& y, std::span<const In
 std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& optimizer, const Features& X,
                                      const Vector& y, std::span<const Index> train_rows,
                                      std::span<const Index> validation_rows, const GridConfig& config, Rng& rng,
-                                     const ProgressFn& progress) {
+                                     const StopToken& stop, const Progress& progress) {
   // Every rate trains on the same batches in the same order. The rates are
   // cut into groups by their number alone; each group is one stack, and the
   // groups walk each epoch on their own threads, meeting at its end (for
@@ -212,7 +211,7 @@ std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& o
   const unsigned threads = config.threads;
 
   for (int epoch = 0; epoch < config.epochs && any_active(); ++epoch) {
-    if (progress) progress(static_cast<double>(epoch) / config.epochs, "grid: training");
+    progress.report(static_cast<double>(epoch) / config.epochs, "grid: training");
     sampler.begin_epoch();
     std::atomic<bool> stopped = false;
     parallel_for(groups.size(), threads, [&](std::size_t g) {
@@ -221,7 +220,7 @@ std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& o
       for (Index b = 0; b < batches; ++b) {
         // The first group counts the steps (for the test hook), even once
         // all its rates have left; the others only look.
-        if (g == 0 ? stop_training_step() : stop_requested()) {
+        if (g == 0 ? stop.training_step() : stop.requested()) {
           stopped = true;
           return;
         }

@@ -8,7 +8,9 @@
 
 #include "train/model.hpp"
 #include "train/optimizer.hpp"
-#include "lrfind/progress.hpp"
+#include "common/progress.hpp"
+#include "lrfind/run.hpp"
+#include "lrfind/stop.hpp"
 #include "train/sampling.hpp"
 #include "train/schedule.hpp"
 
@@ -16,8 +18,8 @@ namespace lrfind {
 
 struct GridConfig {
   std::vector<double> rates;
-  int epochs = 5;
-  Index batch_size = 32;  // 0: all training rows
+  int epochs = TrainingSettings{}.epochs;
+  Index batch_size = TrainingSettings{}.batch_size;  // 0: all training rows
   const ScheduleEntry* schedule = nullptr;  // applied to every rate, stepped per batch; null: constant
   unsigned threads = 1;  // threads for the groups of rates (0: every core); never changes a result
 };
@@ -39,10 +41,10 @@ struct GridRateResult {
 
 // Trains every rate on `train_rows` with the optimizer, scoring
 // each epoch on `train_rows` and, when not empty, on `validation_rows`.
-// Stops at the next batch when a stop is requested, keeping whole epochs only.
+// Stops at the next batch when `stop` is requested, keeping whole epochs only.
 std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& optimizer, const Features& X,
                                      const Vector& y, std::span<const Index> train_rows,
                                      std::span<const Index> validation_rows, const GridConfig& config, Rng& rng,
-                                     const ProgressFn& progress = {});
+                                     const StopToken& stop, const Progress& progress = {});
 
 }  // namespace lrfind

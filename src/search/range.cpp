@@ -2,7 +2,6 @@
 
 #include <cmath>
 
-#include "common/interrupt.hpp"
 
 namespace lrfind {
 
@@ -31,20 +30,22 @@ StopReason StopRule::check(double loss, double smoothed) {
 }
 
 RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const Features& X, const Vector& y,
-                               std::span<const Index> rows, const RangeTestConfig& config, Rng& rng) {
+                               std::span<const Index> rows, const RangeTestConfig& config, Rng& rng,
+                               const StopToken& stop_token) {
   RangeTestResult result;
-  const Sweep sweep(config.min_lr, config.max_lr, config.steps, config.sweep);
+  const RangeSettings& s = config.settings;
+  const Sweep sweep(config.min_lr, config.max_lr, s.steps, parse_sweep_kind(s.sweep));
   EpochSampler sampler(rows, config.batch_size, rng);
-  LossSmoother smoother(config.smoothing);
-  StopRule stop(config.stop_factor);
+  LossSmoother smoother(s.smoothing);
+  StopRule stop(s.stop_factor);
   Params params = model.initial_params();
   Params gradient;
   optimizer.reset(params.rows(), params.cols());
   Workspace ws;
   Chunk batch_rows;
-  result.points.reserve(static_cast<std::size_t>(config.steps));
-  for (int step = 0; step < config.steps; ++step) {
-    if (stop_training_step()) {
+  result.points.reserve(static_cast<std::size_t>(s.steps));
+  for (int step = 0; step < s.steps; ++step) {
+    if (stop_token.training_step()) {
       result.stop_reason = StopReason::kInterrupted;
       break;
     }

@@ -10,6 +10,8 @@
 #include "train/model.hpp"
 #include "train/optimizer.hpp"
 #include "train/sampling.hpp"
+#include "lrfind/run.hpp"
+#include "lrfind/stop.hpp"
 #include "search/sweep.hpp"
 
 namespace lrfind {
@@ -45,14 +47,12 @@ class StopRule {
   bool any_ = false;
 };
 
+// One range test: the run's range settings, the sweep's bounds and the batch size.
 struct RangeTestConfig {
-  double min_lr = 1e-7;
-  double max_lr = 10.0;
-  int steps = 100;
-  SweepKind sweep = SweepKind::kExponential;
-  double smoothing = 0.98;
-  double stop_factor = 4.0;
-  Index batch_size = 32;  // 0: all rows
+  RangeSettings settings;
+  double min_lr = RunConfig{}.min_lr;
+  double max_lr = RunConfig{}.max_lr;
+  Index batch_size = TrainingSettings{}.batch_size;  // 0: all rows
 };
 
 struct RangePoint {
@@ -67,8 +67,10 @@ struct RangeTestResult {
   StopReason stop_reason = StopReason::kCompleted;
 };
 
-// Runs the test on the rows `rows` of (X, y), starting from zero weights.
+// Runs the test on the rows `rows` of (X, y), starting from zero weights,
+// until it stops or `stop` is requested (kInterrupted).
 RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const Features& X, const Vector& y,
-                               std::span<const Index> rows, const RangeTestConfig& config, Rng& rng);
+                               std::span<const Index> rows, const RangeTestConfig& config, Rng& rng,
+                               const StopToken& stop);
 
 }  // namespace lrfind

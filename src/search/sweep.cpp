@@ -1,5 +1,6 @@
 #include "search/sweep.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "common/registry.hpp"
@@ -39,6 +40,12 @@ std::vector<double> log_spaced(double min_lr, double max_lr, int count) {
   rates.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) rates.push_back(sweep.lr_at(i));
   return rates;
+}
+
+double median_rate(std::vector<double> rates) {
+  std::sort(rates.begin(), rates.end());
+  const std::size_t n = rates.size();
+  return n % 2 == 1 ? rates[n / 2] : std::sqrt(rates[n / 2 - 1] * rates[n / 2]);
 }
 
 }  // namespace lrfind

@@ -33,4 +33,8 @@ class Sweep {
 // `count` rates spaced evenly in log between min_lr and max_lr, both included.
 std::vector<double> log_spaced(double min_lr, double max_lr, int count);
 
+// The middle of a set of rates; for an even count, the geometric mean of the
+// two middle ones (rates live on a log scale).
+double median_rate(std::vector<double> rates);
+
 }  // namespace lrfind

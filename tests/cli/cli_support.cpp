@@ -10,7 +10,6 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "common/interrupt.hpp"
 
 namespace lrfind::testing {
 
@@ -52,16 +51,6 @@ CliResult run_cli_command(const std::vector<std::string>& command, const std::st
   result.err = read_file(err_path);
   remove_tree(dir);
   return result;
-}
-
-ScopedInterruptAfter::ScopedInterruptAfter(long steps) {
-  ::setenv("LR_FIND_TEST_INTERRUPT_AFTER_STEPS", std::to_string(steps).c_str(), 1);
-  clear_stop();
-}
-
-ScopedInterruptAfter::~ScopedInterruptAfter() {
-  ::unsetenv("LR_FIND_TEST_INTERRUPT_AFTER_STEPS");
-  clear_stop();
 }
 
 std::string make_temp_dir() {

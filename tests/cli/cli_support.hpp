@@ -25,14 +25,5 @@ void remove_tree(const std::string& path);
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text);
 
-// Turns on the library's interrupt test hook (interrupt.hpp) for this object's
-// life: the stop flag is raised, as by SIGINT, after `steps` training steps.
-class ScopedInterruptAfter {
- public:
-  explicit ScopedInterruptAfter(long steps);
-  ~ScopedInterruptAfter();
-  ScopedInterruptAfter(const ScopedInterruptAfter&) = delete;
-  ScopedInterruptAfter& operator=(const ScopedInterruptAfter&) = delete;
-};
 
 }  // namespace lrfind::testing

@@ -16,7 +16,7 @@
 
 #include "load/csv.hpp"
 #include "lrfind/error.hpp"
-#include "common/interrupt.hpp"
+#include "lrfind/stop.hpp"
 
 namespace lrfind {
 namespace {
@@ -604,11 +604,12 @@ TEST(LoaderInterrupt, StopRequestWhileReadingThrowsInterrupted) {
   for (int i = 0; i < 400; ++i) csv += fmt::format("{},{},{}\n", i, i % 7, i % 3);
   csv += "1,2\n";  // ragged, at the end: never reached
   for (const unsigned threads : {1u, 3u}) {
-    clear_stop();
+    const StopToken stop;
     LoadOptions options = with(threads, 64);
+    options.stop = &stop;
     int reports = 0;
     options.progress = [&](double, std::string_view) {
-      if (++reports == 3) request_stop(SIGTERM);
+      if (++reports == 3) stop.request(SIGTERM);
     };
     try {
       load(csv, options);
@@ -618,13 +619,13 @@ TEST(LoaderInterrupt, StopRequestWhileReadingThrowsInterrupted) {
       EXPECT_STREQ(e.what(), "interrupted by SIGTERM while reading the input, before any result");
     }
   }
-  clear_stop();
-  request_stop(SIGINT);
+  const StopToken stopped;
+  stopped.request(SIGINT);
   LoadOptions sampled = with(1, 64);
   sampled.sample = 10;
+  sampled.stop = &stopped;
   EXPECT_THROW(load(csv, sampled), Interrupted);
-  clear_stop();
-  EXPECT_EQ(load("a,y\n1,2\n3,4\n").rows(), 2);  // cleared: loads again
+  EXPECT_EQ(load("a,y\n1,2\n3,4\n").rows(), 2);  // another load, with its own token, is not stopped
 }
 
 }  // namespace

@@ -119,7 +119,7 @@ TEST(Theory, FullBatchLeastSquaresDivergesJustAboveTwoOverL) {
   config.epochs = 2000;
   config.batch_size = 0;
   Rng rng(0);
-  const auto results = run_grid(model, optimizer("sgd"), X, y, rows, {}, config, rng);
+  const auto results = run_grid(model, optimizer("sgd"), X, y, rows, {}, config, rng, StopToken{});
   const double start = y.squaredNorm() / static_cast<double>(n);
   ASSERT_FALSE(results[0].diverged);
   EXPECT_LT(results[0].train_loss.back(), 0.05 * start);

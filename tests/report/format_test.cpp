@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "pipeline/run.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -29,29 +31,29 @@ constexpr const char* kRegression =
     "x,y\n"
     "100,1\n200,3\n300,2\n400,5\n500,4\n600,7\n700,6\n800,9\n";
 
-RunConfig base_config(std::string model, Method method) {
+RunConfig base_config(std::string model, const std::string& method) {
   RunConfig config;
   // Not assigned from a literal: GCC 12 warns falsely there (-Wrestrict, GCC bug 105329).
-  config.input = std::string("-");
-  config.model = model;
+  config.data.input = std::string("-");
+  config.training.model = model;
   config.method = method;
-  config.steps = 30;
-  config.epochs = 3;
-  config.grid_points = 4;
+  config.range.steps = 30;
+  config.training.epochs = 3;
+  config.grid.points = 4;
   config.seed = 3;
   return config;
 }
 
 Json report_of(const RunConfig& config, std::string_view bytes, const std::string& source = "mem.csv") {
-  return make_report(run_on_bytes(config, bytes, source, {}));
+  return make_report(run_on_bytes(config, bytes, source));
 }
 
 // Iris on a small budget: three classes, enough rows for 5 folds.
-Json iris_report(Method method) {
+Json iris_report(const std::string& method) {
   RunConfig config = base_config("logistic", method);
-  config.input = "data/iris.csv";
+  config.data.input = "data/iris.csv";
   config.repeats = 1;
-  return report_of(config, read_input(config.input), config.input);
+  return report_of(config, read_input(config.data.input), config.data.input);
 }
 
 // The CSV parsed back with lr-find's own RFC 4180 reader, which rejects a row
@@ -84,7 +86,7 @@ std::size_t records(const std::string& csv) {
 }
 
 TEST(FormatCsv, HeaderAndCrlfRecordsWithTenFieldsEach) {
-  const std::string csv = render_csv(report_of(base_config("logistic", Method::kGrid), kTwoClasses));
+  const std::string csv = render_csv(report_of(base_config("logistic", "grid"), kTwoClasses));
   EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
             "source,repeat,lr,step,epoch,loss,smoothed_loss,train_loss,val_loss,diverged");
   ASSERT_GE(csv.size(), 2u);
@@ -97,7 +99,7 @@ TEST(FormatCsv, HeaderAndCrlfRecordsWithTenFieldsEach) {
 }
 
 TEST(FormatCsv, RangeRowsAreEveryPointOfEveryRepeat) {
-  const Json report = report_of(base_config("logistic", Method::kRange), kTwoClasses);
+  const Json report = report_of(base_config("logistic", "range"), kTwoClasses);
   const Json& repeats = report.at("range_test").at("repeats");
   ASSERT_EQ(repeats.size(), 3u);
   const CsvTable table = parse(render_csv(report));
@@ -119,7 +121,7 @@ TEST(FormatCsv, RangeRowsAreEveryPointOfEveryRepeat) {
 }
 
 TEST(FormatCsv, RangeWithoutRepeatsIsRepeatZero) {
-  RunConfig config = base_config("svm", Method::kRange);
+  RunConfig config = base_config("svm", "range");
   config.repeats = 1;
   const Json report = report_of(config, kTwoClasses);
   ASSERT_FALSE(report.at("range_test").contains("repeats"));
@@ -133,7 +135,7 @@ TEST(FormatCsv, RangeWithoutRepeatsIsRepeatZero) {
 }
 
 TEST(FormatCsv, NumbersAreTheJsonTextOfTheNumber) {
-  const Json report = report_of(base_config("logistic", Method::kRange), kTwoClasses);
+  const Json report = report_of(base_config("logistic", "range"), kTwoClasses);
   const CsvTable table = parse(render_csv(report));
   const Json& first = report.at("range_test").at("points")[0];
   EXPECT_EQ(table.cell(0, kLr), "1e-07");  // --min-lr 1e-7 in shortest form
@@ -142,7 +144,7 @@ TEST(FormatCsv, NumbersAreTheJsonTextOfTheNumber) {
 }
 
 TEST(FormatCsv, AutoRowsAreTheBracketCurveThenEachCandidatesEpochs) {
-  const Json report = iris_report(Method::kAuto);
+  const Json report = iris_report("auto");
   const Json& points = report.at("range_test").at("points");
   const Json& candidates = report.at("auto").at("candidates");
   std::size_t epochs = 0;
@@ -155,7 +157,7 @@ TEST(FormatCsv, AutoRowsAreTheBracketCurveThenEachCandidatesEpochs) {
   for (const Json& c : candidates) {
     const Json& train = c.at("train_curve");
     const Json& val = c.at("val_curve");
-    ASSERT_EQ(train.size(), 3u);  // config.epochs
+    ASSERT_EQ(train.size(), 3u);  // config.training.epochs
     ASSERT_EQ(val.size(), train.size());
     for (std::size_t e = 0; e < train.size(); ++e, ++row) {
       EXPECT_EQ(table.cell(row, kSource), "auto");
@@ -171,11 +173,11 @@ TEST(FormatCsv, AutoRowsAreTheBracketCurveThenEachCandidatesEpochs) {
 }
 
 TEST(FormatCsv, GridRowsPerEpochWithEmptyCellsForNulls) {
-  RunConfig config = base_config("linear", Method::kGrid);
-  config.standardize = false;
-  config.rates = {1e-6, 1.0};
-  config.epochs = 6;
-  config.batch_size = 1;    // the loss overflows in epoch 4
+  RunConfig config = base_config("linear", "grid");
+  config.data.standardize = false;
+  config.grid.rates = {1e-6, 1.0};
+  config.training.epochs = 6;
+  config.training.batch_size = 1;    // the loss overflows in epoch 4
   config.validation = 0.0;  // val_loss: null
   const Json report = report_of(config, kRegression);
   const Json& grid = report.at("grid");
@@ -202,7 +204,7 @@ TEST(FormatCsv, GridRowsPerEpochWithEmptyCellsForNulls) {
 }
 
 TEST(FormatCsv, GridWithValidationHasBothCurves) {
-  const Json report = iris_report(Method::kGrid);
+  const Json report = iris_report("grid");
   const Json& grid = report.at("grid");
   const CsvTable table = parse(render_csv(report));
   ASSERT_EQ(table.rows(), grid.size() * 3);
@@ -261,7 +263,7 @@ bool has_word(const std::string& line, const std::string& word) {
 }
 
 TEST(FormatTable, AutoShowsRecommendationAndEveryCandidateAligned) {
-  const Json report = iris_report(Method::kAuto);
+  const Json report = iris_report("auto");
   const std::string table = render_table(report);
   ASSERT_FALSE(table.empty());
   EXPECT_EQ(table.back(), '\n');
@@ -297,7 +299,7 @@ TEST(FormatTable, AutoShowsRecommendationAndEveryCandidateAligned) {
 }
 
 TEST(FormatTable, GridListsEveryRateWithFinalLosses) {
-  const Json report = iris_report(Method::kGrid);
+  const Json report = iris_report("grid");
   const std::string table = render_table(report);
   EXPECT_NE(
       table.find(fmt::format("recommended lr  {} by lowest_final_validation_loss", rate(report.at("recommended_lr")))),
@@ -316,8 +318,8 @@ TEST(FormatTable, GridListsEveryRateWithFinalLosses) {
 }
 
 TEST(FormatTable, RangeSamplesAboutFifteenPointsAndMarksTheNearestToTheRate) {
-  RunConfig config = base_config("logistic", Method::kRange);
-  config.steps = 100;
+  RunConfig config = base_config("logistic", "range");
+  config.range.steps = 100;
   const Json report = report_of(config, kTwoClasses);
   const std::string table = render_table(report);
   EXPECT_NE(table.find(fmt::format("recommended lr  {} by minimum_div_10", rate(report.at("recommended_lr")))),
@@ -342,10 +344,10 @@ TEST(FormatTable, RangeSamplesAboutFifteenPointsAndMarksTheNearestToTheRate) {
 }
 
 TEST(FormatTable, NoUsableRateSaysWhyAndMarksNothing) {
-  RunConfig config = base_config("linear", Method::kGrid);
-  config.standardize = false;
-  config.rates = {1e3, 1e4};
-  config.batch_size = 0;
+  RunConfig config = base_config("linear", "grid");
+  config.data.standardize = false;
+  config.grid.rates = {1e3, 1e4};
+  config.training.batch_size = 0;
   const Json report = report_of(config, kRegression);
   ASSERT_TRUE(report.at("recommended_lr").is_null());
   const std::string table = render_table(report);
@@ -359,8 +361,8 @@ TEST(FormatTable, NoUsableRateSaysWhyAndMarksNothing) {
 }
 
 TEST(FormatTable, CheckShowsVerdictAndMessage) {
-  RunConfig config = base_config("logistic", Method::kGrid);
-  config.check_lr = 1e3;
+  RunConfig config = base_config("logistic", "grid");
+  config.check = CheckSettings{1e3, 1.0};
   const Json report = report_of(config, kTwoClasses);
   const Json& check = report.at("check");
   EXPECT_NE(render_table(report).find(fmt::format("check           {}: {}\n", check.at("verdict").get<std::string>(),
@@ -370,7 +372,7 @@ TEST(FormatTable, CheckShowsVerdictAndMessage) {
 }
 
 TEST(FormatTable, ControlCharactersFromTheDataAreReplaced) {
-  RunConfig config = base_config("logistic", Method::kGrid);
+  RunConfig config = base_config("logistic", "grid");
   const Json report = report_of(config,
                                 "a,b,label\n1,2,\"x\x1b[31m\"\n2,1,y\n3,4,\"x\x1b[31m\"\n4,3,y\n5,6,y\n"
                                 "6,5,\"x\x1b[31m\"\n7,8,y\n8,7,y\n9,9,\"x\x1b[31m\"\n0,1,y\n");
@@ -381,7 +383,7 @@ TEST(FormatTable, ControlCharactersFromTheDataAreReplaced) {
 }
 
 TEST(FormatTable, PlainAsciiAndSameReportSameText) {
-  const Json report = report_of(base_config("svm", Method::kGrid), kTwoClasses);
+  const Json report = report_of(base_config("svm", "grid"), kTwoClasses);
   const std::string table = render_table(report);
   for (const char c : table) EXPECT_TRUE(c == '\n' || (c >= ' ' && c <= '~')) << static_cast<int>(c);
   EXPECT_EQ(table.find("stable lr"), std::string::npos);  // theory is null for the SVM

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "pipeline/run.hpp"
+
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -21,22 +23,22 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json report_of(const std::string& path, const std::string& model, Method method) {
+Json report_of(const std::string& path, const std::string& model, const std::string& method) {
   RunConfig config;
-  config.input = path;
-  config.model = model;
+  config.data.input = path;
+  config.training.model = model;
   config.method = method;
-  config.grid_points = 9;
-  return make_report(run_on_bytes(config, read_input(path), path, {}));
+  config.grid.points = 9;
+  return make_report(run_on_bytes(config, read_input(path), path));
 }
 
 // Real runs, made once: tests run in the source folder.
 struct Reports {
-  Json iris_auto = report_of("data/iris.csv", "logistic", Method::kAuto);
-  Json iris_range = report_of("data/iris.csv", "logistic", Method::kRange);
-  Json iris_svm_grid = report_of("data/iris.csv", "svm", Method::kGrid);
-  Json diabetes_range = report_of("data/diabetes.csv", "linear", Method::kRange);
-  Json diabetes_grid = report_of("data/diabetes.csv", "linear", Method::kGrid);
+  Json iris_auto = report_of("data/iris.csv", "logistic", "auto");
+  Json iris_range = report_of("data/iris.csv", "logistic", "range");
+  Json iris_svm_grid = report_of("data/iris.csv", "svm", "grid");
+  Json diabetes_range = report_of("data/diabetes.csv", "linear", "range");
+  Json diabetes_grid = report_of("data/diabetes.csv", "linear", "grid");
 };
 
 const Reports& reports() {

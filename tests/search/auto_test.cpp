@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstring>
 
 #include <algorithm>
@@ -10,8 +11,7 @@
 #include <random>
 #include <set>
 
-#include "cli/cli_support.hpp"
-#include "common/interrupt.hpp"
+#include "recommend/auto.hpp"
 
 #include "train/train_support.hpp"
 
@@ -23,6 +23,40 @@ using testing::make;
 using testing::make_optimizer;
 using testing::optimizer;
 using testing::rows_loss_of;
+
+// A token nobody stops, for the objectives that outlive a call.
+const StopToken& never() {
+  static const StopToken token;
+  return token;
+}
+
+// The search with its recommendation, as the tests read them.
+struct Auto : AutoSearch {
+  std::optional<double> lr;
+  double interval_low = 0.0;
+  double interval_high = 0.0;
+  std::vector<double> repeat_best;
+  std::string confidence;
+  std::string confidence_reason;
+  std::string reason;
+  std::string stopped_during;  // empty when the search finished
+};
+
+Auto auto_run(const Model& model, const OptimizerEntry& opt, const Features& X, const Vector& y,
+              std::span<const Index> rows, const AutoConfig& config, const StopToken& stop = never(),
+              const ProgressFn& progress = {}) {
+  Auto a;
+  static_cast<AutoSearch&>(a) = run_auto(model, opt, X, y, rows, config, stop, Progress(progress));
+  const AutoRecommendation rec = recommend_auto(a);
+  a.lr = rec.lr;
+  if (rec.interval) std::tie(a.interval_low, a.interval_high) = *rec.interval;
+  a.repeat_best = rec.repeat_best;
+  a.confidence = to_string(rec.confidence);
+  a.confidence_reason = rec.confidence_reason;
+  a.reason = rec.reason;
+  if (a.interrupted_during) a.stopped_during = to_string(*a.interrupted_during);
+  return a;
+}
 
 struct Problem {
   Matrix X;
@@ -74,7 +108,7 @@ TEST(MakeSplits, OneFoldIsAHoldOut) {
   EXPECT_EQ(splits[0].train.size(), 80u);
 }
 
-CvObjective make_objective(const Model& model, const Problem& p, int repeats) {
+CvObjective make_objective(const Model& model, const Problem& p, int repeats, const StopToken& stop = never()) {
   std::vector<std::vector<Split>> splits;
   std::vector<std::uint64_t> seeds;
   for (int r = 0; r < repeats; ++r) {
@@ -85,17 +119,17 @@ CvObjective make_objective(const Model& model, const Problem& p, int repeats) {
   GridConfig budget;
   budget.epochs = 3;
   budget.batch_size = 16;
-  return CvObjective(model, p.features, p.y, std::move(splits), std::move(seeds), budget, optimizer("sgd"));
+  return CvObjective(model, p.features, p.y, std::move(splits), std::move(seeds), budget, optimizer("sgd"), stop);
 }
 
 TEST(CvObjective, ScoreOfARateDoesNotDependOnItsCompany) {
   const Problem p = make_problem(120, false, 3);
   const Model model = make("linear", 3, 0, 0.0);
   CvObjective together = make_objective(model, p, 2);
-  together.evaluate({0.001, 0.01, 0.1}, "grid");
+  together.evaluate({0.001, 0.01, 0.1}, CandidateStage::kGrid);
   CvObjective alone = make_objective(model, p, 2);
   EXPECT_EQ(alone.value(0.01), together.scores().at(0.01).val_loss);
-  EXPECT_EQ(alone.scores().at(0.01).stage, "refine");
+  EXPECT_EQ(alone.scores().at(0.01).stage, CandidateStage::kRefine);
   EXPECT_EQ(together.scores().at(0.01).val_loss_by_repeat.size(), 2u);
   // The mean over repeats of the per-repeat means is the overall mean.
   const auto& s = together.scores().at(0.1);
@@ -125,15 +159,14 @@ TEST(CvObjective, DivergingRateScoresInfinity) {
 TEST(CvObjective, StopRequestAbandonsTheEvaluationInProgress) {
   const Problem p = make_problem(60, false, 5);
   const Model model = make("linear", 3, 0, 0.0);
-  CvObjective objective = make_objective(model, p, 1);
-  objective.evaluate({0.001, 0.01}, "grid");
-  {
-    // 4 folds x 3 epochs x 3 batches of 16 rows (45 training rows): stop in the third fold.
-    const testing::ScopedInterruptAfter hook(2 * 3 * 3 + 1);
-    objective.evaluate({0.1, 0.2}, "widen");
-    EXPECT_TRUE(objective.interrupted());
-    EXPECT_TRUE(std::isnan(objective.value(0.3)));
-  }
+  const StopToken stop;
+  CvObjective objective = make_objective(model, p, 1, stop);
+  objective.evaluate({0.001, 0.01}, CandidateStage::kGrid);
+  // 4 folds x 3 epochs x 3 batches of 16 rows (45 training rows): stop in the third fold.
+  stop.stop_after_steps(2 * 3 * 3 + 1);
+  objective.evaluate({0.1, 0.2}, CandidateStage::kWiden);
+  EXPECT_TRUE(objective.interrupted());
+  EXPECT_TRUE(std::isnan(objective.value(0.3)));
   EXPECT_EQ(objective.scores().size(), 2u);  // only the finished evaluation
   EXPECT_TRUE(objective.scores().count(0.001) && objective.scores().count(0.01));
 }
@@ -143,14 +176,14 @@ AutoConfig quick_config() {
   c.repeats = 3;
   c.budget.epochs = 3;
   c.budget.batch_size = 16;
-  c.range.steps = 60;
+  c.range.settings.steps = 60;
   return c;
 }
 
 TEST(RunAuto, RecommendsTheBestScoredRateInsideItsInterval) {
   const Problem p = make_problem(200, false, 6);
   const Model model = make("linear", 3, 0, 0.0);
-  const AutoResult a = run_auto(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config());
+  const Auto a = auto_run(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config());
   ASSERT_TRUE(a.lr);
   EXPECT_EQ(a.folds, 5);
   EXPECT_EQ(a.seeds, (std::vector<std::uint64_t>{0, 1, 2}));
@@ -168,7 +201,7 @@ TEST(RunAuto, RecommendsTheBestScoredRateInsideItsInterval) {
   // top is where the range tests stopped, and rates were refined.
   EXPECT_FALSE(a.stop_lrs.empty());
   EXPECT_TRUE(std::any_of(a.candidates.begin(), a.candidates.end(),
-                          [](const CvObjective::Score& c) { return c.stage == "refine"; }));
+                          [](const CvObjective::Score& c) { return c.stage == CandidateStage::kRefine; }));
   EXPECT_FALSE(a.confidence.empty());
 }
 
@@ -177,7 +210,7 @@ TEST(RunAuto, WidensWhenTheBestRateIsAtTheTop) {
   const Model model = make("logistic", 3, 2, 0.0);
   AutoConfig c = quick_config();
   c.max_lr = 1e-3;  // far too small for logistic regression on standardised data
-  const AutoResult a = run_auto(model, optimizer("sgd"), p.X, p.y, p.rows, c);
+  const Auto a = auto_run(model, optimizer("sgd"), p.X, p.y, p.rows, c);
   ASSERT_FALSE(a.widenings.empty());
   ASSERT_TRUE(a.lr);
   EXPECT_GT(*a.lr, 1e-2);
@@ -188,7 +221,7 @@ TEST(RunAuto, ReportsProgressFromZeroToOneWithoutGoingBack) {
   const Model model = make("logistic", 3, 2, 0.0);
   std::vector<double> seen;
   std::set<std::string> stages;
-  run_auto(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config(), [&](double f, std::string_view stage) {
+  auto_run(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config(), never(), [&](double f, std::string_view stage) {
     seen.push_back(f);
     stages.emplace(stage);
   });
@@ -203,9 +236,10 @@ TEST(RunAuto, ReportsProgressFromZeroToOneWithoutGoingBack) {
 TEST(RunAuto, StoppedDuringTheRangeTestsHasNoRate) {
   const Problem p = make_problem(200, false, 6);
   const Model model = make("linear", 3, 0, 0.0);
-  const testing::ScopedInterruptAfter hook(30);
-  const AutoResult a = run_auto(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config());
-  EXPECT_EQ(a.interrupted_during, "range tests");
+  const StopToken stop;
+  stop.stop_after_steps(30);
+  const Auto a = auto_run(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config(), stop);
+  EXPECT_EQ(a.stopped_during, "range tests");
   ASSERT_EQ(a.range_tests.size(), 1u);
   EXPECT_EQ(a.range_tests[0].stop_reason, StopReason::kInterrupted);
   EXPECT_EQ(a.range_tests[0].points.size(), 30u);
@@ -217,12 +251,13 @@ TEST(RunAuto, StoppedDuringTheRangeTestsHasNoRate) {
 TEST(RunAuto, StoppedDuringTheGridKeepsTheRangeTestsAndHasNoRate) {
   const Problem p = make_problem(200, false, 6);
   const Model model = make("linear", 3, 0, 0.0);
-  const AutoResult whole = run_auto(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config());
+  const Auto whole = auto_run(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config());
   long range_steps = 0;
   for (const RangeTestResult& r : whole.range_tests) range_steps += static_cast<long>(r.points.size());
-  const testing::ScopedInterruptAfter hook(range_steps + 5);
-  const AutoResult a = run_auto(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config());
-  EXPECT_EQ(a.interrupted_during, "grid");
+  const StopToken stop;
+  stop.stop_after_steps(range_steps + 5);
+  const Auto a = auto_run(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config(), stop);
+  EXPECT_EQ(a.stopped_during, "grid");
   ASSERT_EQ(a.range_tests.size(), 3u);
   for (std::size_t r = 0; r < 3; ++r) EXPECT_EQ(a.range_tests[r].points.size(), whole.range_tests[r].points.size());
   EXPECT_EQ(a.bracket_high, whole.bracket_high);
@@ -232,9 +267,9 @@ TEST(RunAuto, StoppedDuringTheGridKeepsTheRangeTestsAndHasNoRate) {
 }
 
 // Raises the stop flag at the first progress report of `stage`.
-ProgressFn stop_at(std::string_view stage) {
-  return [stage](double, std::string_view now) {
-    if (now == stage) request_stop(SIGINT);
+ProgressFn stop_at(const StopToken& stop, std::string_view stage) {
+  return [stop, stage](double, std::string_view now) {
+    if (now == stage) stop.request(SIGINT);
   };
 }
 
@@ -243,12 +278,12 @@ TEST(RunAuto, StoppedWhileWideningRecommendsTheBestGridRateWithLowConfidence) {
   const Model model = make("logistic", 3, 2, 0.0);
   AutoConfig c = quick_config();
   c.max_lr = 1e-3;  // the best rate is at the top: the range is widened
-  clear_stop();
-  const AutoResult a = run_auto(model, optimizer("sgd"), p.X, p.y, p.rows, c, stop_at("auto: widening the range"));
-  clear_stop();
-  EXPECT_EQ(a.interrupted_during, "widening");
+  const StopToken stop;
+  const Auto a =
+      auto_run(model, optimizer("sgd"), p.X, p.y, p.rows, c, stop, stop_at(stop, "auto: widening the range"));
+  EXPECT_EQ(a.stopped_during, "widening");
   ASSERT_FALSE(a.candidates.empty());
-  for (const CvObjective::Score& s : a.candidates) EXPECT_EQ(s.stage, "grid");
+  for (const CvObjective::Score& s : a.candidates) EXPECT_EQ(s.stage, CandidateStage::kGrid);
   ASSERT_TRUE(a.lr);
   EXPECT_EQ(*a.lr, a.candidates.back().lr);  // the top of the grid, where widening would have gone on
   EXPECT_EQ(a.confidence, "low");
@@ -258,15 +293,14 @@ TEST(RunAuto, StoppedWhileWideningRecommendsTheBestGridRateWithLowConfidence) {
 TEST(RunAuto, StoppedWhileRefiningRecommendsTheBestScoredRate) {
   const Problem p = make_problem(200, false, 6);
   const Model model = make("linear", 3, 0, 0.0);
-  const AutoResult whole = run_auto(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config());
-  clear_stop();
-  const AutoResult a = run_auto(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config(), stop_at("auto: refining"));
-  clear_stop();
-  EXPECT_EQ(a.interrupted_during, "refinement");
+  const Auto whole = auto_run(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config());
+  const StopToken stop;
+  const Auto a = auto_run(model, optimizer("sgd"), p.X, p.y, p.rows, quick_config(), stop, stop_at(stop, "auto: refining"));
+  EXPECT_EQ(a.stopped_during, "refinement");
   ASSERT_TRUE(a.lr);
   double lowest = std::numeric_limits<double>::infinity();
   for (const CvObjective::Score& s : a.candidates) {
-    EXPECT_NE(s.stage, "refine");
+    EXPECT_NE(s.stage, CandidateStage::kRefine);
     lowest = std::min(lowest, s.val_loss);
   }
   const auto best = std::find_if(a.candidates.begin(), a.candidates.end(),
@@ -280,8 +314,8 @@ TEST(RunAuto, StoppedWhileRefiningRecommendsTheBestScoredRate) {
 TEST(RunAuto, SameSeedSameResult) {
   const Problem p = make_problem(100, true, 8);
   const Model model = make("logistic", 3, 2, 0.0);
-  const AutoResult a = run_auto(model, optimizer("adam"), p.X, p.y, p.rows, quick_config());
-  const AutoResult b = run_auto(model, optimizer("adam"), p.X, p.y, p.rows, quick_config());
+  const Auto a = auto_run(model, optimizer("adam"), p.X, p.y, p.rows, quick_config());
+  const Auto b = auto_run(model, optimizer("adam"), p.X, p.y, p.rows, quick_config());
   ASSERT_TRUE(a.lr && b.lr);
   EXPECT_EQ(*a.lr, *b.lr);
   EXPECT_EQ(a.candidates.size(), b.candidates.size());
@@ -301,11 +335,11 @@ TEST(RunAutoThreads, SameResultWhateverTheThreads) {
   config.folds = 3;
   config.budget.epochs = 2;
   config.budget.batch_size = 16;
-  config.range.steps = 30;
+  config.range.settings.steps = 30;
   config.threads = 1;
-  const AutoResult one = run_auto(model, optimizer("adam"), p.features, p.y, p.rows, config);
+  const Auto one = auto_run(model, optimizer("adam"), p.features, p.y, p.rows, config);
   config.threads = 3;
-  const AutoResult three = run_auto(model, optimizer("adam"), p.features, p.y, p.rows, config);
+  const Auto three = auto_run(model, optimizer("adam"), p.features, p.y, p.rows, config);
   ASSERT_EQ(one.candidates.size(), three.candidates.size());
   for (std::size_t i = 0; i < one.candidates.size(); ++i) {
     EXPECT_EQ(one.candidates[i].lr, three.candidates[i].lr);

@@ -10,7 +10,6 @@
 #include <numeric>
 #include <random>
 
-#include "cli/cli_support.hpp"
 
 #include "train/train_support.hpp"
 
@@ -56,7 +55,7 @@ TEST(RunGrid, OneStepPerEpochMatchesHandComputation) {
   config.epochs = 2;
   config.batch_size = 0;
   Rng rng(0);
-  const auto results = run_grid(model, optimizer("sgd"), X, y, rows, {}, config, rng);
+  const auto results = run_grid(model, optimizer("sgd"), X, y, rows, {}, config, rng, StopToken{});
   ASSERT_EQ(results.size(), 2u);
   EXPECT_DOUBLE_EQ(results[0].train_loss[0], (0.4 - 1.0) * (0.4 - 1.0));
   EXPECT_DOUBLE_EQ(results[1].train_loss[0], (0.2 - 1.0) * (0.2 - 1.0));
@@ -74,7 +73,7 @@ TEST(RunGrid, EveryRateSeesTheSameBatches) {
   config.epochs = 3;
   config.batch_size = 8;
   Rng rng(7);
-  const auto together = run_grid(model, optimizer("momentum"), p.X, p.y, p.train, p.validation, config, rng);
+  const auto together = run_grid(model, optimizer("momentum"), p.X, p.y, p.train, p.validation, config, rng, StopToken{});
   // Equal rates, equal curves: only possible if they saw the same batches.
   EXPECT_EQ(together[0].train_loss, together[2].train_loss);
   EXPECT_EQ(together[0].val_loss, together[2].val_loss);
@@ -82,7 +81,7 @@ TEST(RunGrid, EveryRateSeesTheSameBatches) {
   GridConfig alone = config;
   alone.rates = {0.03};
   Rng rng2(7);
-  const auto single = run_grid(model, optimizer("momentum"), p.X, p.y, p.train, p.validation, alone, rng2);
+  const auto single = run_grid(model, optimizer("momentum"), p.X, p.y, p.train, p.validation, alone, rng2, StopToken{});
   EXPECT_EQ(single[0].train_loss, together[1].train_loss);
   EXPECT_EQ(single[0].val_loss, together[1].val_loss);
 }
@@ -94,7 +93,7 @@ TEST(RunGrid, RecordsTrainAndValidationEachEpoch) {
   config.rates = {0.2};
   config.epochs = 4;
   Rng rng(1);
-  const auto results = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, config, rng);
+  const auto results = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, config, rng, StopToken{});
   ASSERT_EQ(results[0].train_loss.size(), 4u);
   ASSERT_EQ(results[0].val_loss.size(), 4u);
   // A well-posed problem at a sane rate: both losses fall to the noise level (0.01).
@@ -110,7 +109,7 @@ TEST(RunGrid, DivergentRateIsMarkedAndOthersContinue) {
   config.epochs = 3;
   config.batch_size = 10;
   Rng rng(2);
-  const auto results = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, config, rng);
+  const auto results = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, config, rng, StopToken{});
   EXPECT_FALSE(results[0].diverged);
   EXPECT_EQ(results[0].train_loss.size(), 3u);
   EXPECT_TRUE(results[1].diverged);
@@ -127,7 +126,7 @@ TEST(RunGrid, TrainingLossIncludesPenaltyValidationDoesNot) {
   config.epochs = 1;
   config.batch_size = 0;
   Rng rng(3);
-  const auto results = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.train, config, rng);
+  const auto results = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.train, config, rng, StopToken{});
   // Validation on the training rows themselves: the two differ by the penalty.
   const double gap = results[0].train_loss[0] - results[0].val_loss[0];
   EXPECT_GT(gap, 0.0);
@@ -147,13 +146,14 @@ TEST(RunGrid, StopRequestKeepsWholeEpochsOnly) {
   config.epochs = 5;
   config.batch_size = 10;
   Rng rng1(2), rng2(2);
-  const auto whole = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, config, rng1);
+  const auto whole = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, config, rng1, StopToken{});
   ASSERT_TRUE(whole[2].diverged);
   ASSERT_EQ(whole[2].train_loss.size(), 1u);  // diverged in the first epoch
   std::vector<GridRateResult> cut;
   {
-    const testing::ScopedInterruptAfter hook(2 * 8 + 3);  // three batches into the third epoch
-    cut = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, config, rng2);
+    const StopToken stop;
+    stop.stop_after_steps(2 * 8 + 3);  // three batches into the third epoch
+    cut = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, config, rng2, stop);
   }
   for (std::size_t r = 0; r < 2; ++r) {
     EXPECT_TRUE(cut[r].interrupted);
@@ -250,13 +250,13 @@ TEST(RunGridStacked, MatchesEachRateTrainedAloneForEveryModelAndOptimizer) {
         config.schedule = batch == 16 ? &schedule_named("cosine") : nullptr;
         Rng rng(11);
         const auto together = run_grid(*c.model, testing::optimizer(optimizer), c.problem.X, c.problem.y, c.problem.train,
-                                       c.problem.validation, config, rng);
+                                       c.problem.validation, config, rng, StopToken{});
         for (std::size_t r = 0; r < config.rates.size(); ++r) {
           GridConfig one = config;
           one.rates = {config.rates[r]};
           Rng same(11);
           const auto alone = run_grid(*c.model, testing::optimizer(optimizer), c.problem.X, c.problem.y, c.problem.train,
-                                      c.problem.validation, one, same)[0];
+                                      c.problem.validation, one, same, StopToken{})[0];
           const std::string what = std::string(c.name) + " " + optimizer + " batch " + std::to_string(batch) +
                                    " lr " + std::to_string(config.rates[r]);
           ASSERT_EQ(together[r].diverged, alone.diverged) << what;
@@ -285,8 +285,8 @@ TEST(RunGridStacked, SameResultEveryRun) {
   config.batch_size = 8;
   Rng a(5);
   Rng b(5);
-  const auto first = run_grid(model, optimizer("adam"), p.X, p.y, p.train, p.validation, config, a);
-  const auto second = run_grid(model, optimizer("adam"), p.X, p.y, p.train, p.validation, config, b);
+  const auto first = run_grid(model, optimizer("adam"), p.X, p.y, p.train, p.validation, config, a, StopToken{});
+  const auto second = run_grid(model, optimizer("adam"), p.X, p.y, p.train, p.validation, config, b, StopToken{});
   for (std::size_t r = 0; r < first.size(); ++r) {
     EXPECT_EQ(first[r].diverged, second[r].diverged);
     ASSERT_EQ(first[r].train_loss.size(), second[r].train_loss.size());
@@ -311,7 +311,7 @@ TEST(RunGridStacked, GroupsOfRatesGiveTheSameResultOnAnyNumberOfThreads) {
     for (const unsigned threads : {1u, 2u, 3u, 0u}) {
       config.threads = threads;
       Rng rng(4);
-      runs.push_back(run_grid(model, optimizer("momentum"), p.X, p.y, p.train, p.validation, config, rng));
+      runs.push_back(run_grid(model, optimizer("momentum"), p.X, p.y, p.train, p.validation, config, rng, StopToken{}));
     }
     bool some_diverged = false;
     for (std::size_t r = 0; r < config.rates.size(); ++r) {
@@ -327,7 +327,7 @@ TEST(RunGridStacked, GroupsOfRatesGiveTheSameResultOnAnyNumberOfThreads) {
       GridConfig one = config;
       one.rates = {config.rates[r]};
       Rng same(4);
-      const auto alone = run_grid(model, optimizer("momentum"), p.X, p.y, p.train, p.validation, one, same)[0];
+      const auto alone = run_grid(model, optimizer("momentum"), p.X, p.y, p.train, p.validation, one, same, StopToken{})[0];
       ASSERT_EQ(alone.diverged, runs[0][r].diverged);
       ASSERT_EQ(alone.train_loss.size(), runs[0][r].train_loss.size());
       if (alone.diverged) continue;
@@ -349,7 +349,7 @@ TEST(RunGrid, SmallBatchesOverManyChunksMatchTheTextbookLoop) {
   config.epochs = 2;
   config.batch_size = 3;
   Rng rng(8);
-  const GridRateResult grid = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, config, rng)[0];
+  const GridRateResult grid = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, config, rng, StopToken{})[0];
   ASSERT_GT(p.train.size(), 2 * 2048u);
   const TextbookCurve want = textbook_curve(model, "sgd", p, config, config.rates[0], 8);
   ASSERT_EQ(grid.train_loss.size(), 2u);
@@ -373,7 +373,7 @@ TEST(RunGrid, LargeBatchesReadByChunksMatchTheTextbookLoop) {
       config.batch_size = batch;
       config.threads = threads;
       Rng rng(4);
-      const auto grid = run_grid(model, optimizer("momentum"), p.X, p.y, p.train, p.validation, config, rng);
+      const auto grid = run_grid(model, optimizer("momentum"), p.X, p.y, p.train, p.validation, config, rng, StopToken{});
       ASSERT_GT(p.train.size(), static_cast<std::size_t>(Model::chunk_rows(p.X.cols())));
       EXPECT_TRUE(grid.back().diverged);
       for (std::size_t r = 0; r + 1 < config.rates.size(); ++r) {
@@ -394,13 +394,13 @@ TEST(RunGridStacked, ADivergingRateLeavesTheOthersAsTheyWouldBe) {
   config.epochs = 3;
   config.batch_size = 4;
   Rng rng(2);
-  const auto together = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, config, rng);
+  const auto together = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, config, rng, StopToken{});
   EXPECT_TRUE(together[1].diverged);
   EXPECT_TRUE(std::isnan(together[1].train_loss.back()));
   GridConfig one = config;
   one.rates = {0.05};
   Rng same(2);
-  const auto alone = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, one, same)[0];
+  const auto alone = run_grid(model, optimizer("sgd"), p.X, p.y, p.train, p.validation, one, same, StopToken{})[0];
   ASSERT_EQ(together[2].train_loss.size(), 3u);
   for (std::size_t e = 0; e < 3; ++e)
     EXPECT_LT(relative_difference(together[2].train_loss[e], alone.train_loss[e]), 1e-12);

@@ -7,8 +7,6 @@
 #include <numeric>
 #include <random>
 
-#include "cli/cli_support.hpp"
-
 #include "train/train_support.hpp"
 
 namespace lrfind {
@@ -71,10 +69,10 @@ TEST(RunRangeTest, RecordsLossBeforeEachUpdateWithThatStepsRate) {
   RangeTestConfig config;
   config.min_lr = 0.1;
   config.max_lr = 0.2;
-  config.steps = 2;
-  config.smoothing = 0.0;
+  config.settings.steps = 2;
+  config.settings.smoothing = 0.0;
   config.batch_size = 0;
-  const RangeTestResult r = run_range_test(model, sgd, l.X, l.y, l.rows, config, rng);
+  const RangeTestResult r = run_range_test(model, sgd, l.X, l.y, l.rows, config, rng, StopToken{});
   ASSERT_EQ(r.points.size(), 2u);
   EXPECT_EQ(r.stop_reason, StopReason::kCompleted);
   EXPECT_DOUBLE_EQ(r.points[0].lr, 0.1);
@@ -99,19 +97,19 @@ TEST(RunRangeTest, LargeBatchesReadByChunksMatchTheTextbookLoop) {
   RangeTestConfig config;
   config.min_lr = 1e-3;
   config.max_lr = 10.0;
-  config.steps = 60;
+  config.settings.steps = 60;
   config.batch_size = 0;
   const auto sgd_owned = make_optimizer("sgd");
   Optimizer& sgd = *sgd_owned;
   Rng rng(1);
-  const RangeTestResult r = run_range_test(model, sgd, l.X, l.y, l.rows, config, rng);
+  const RangeTestResult r = run_range_test(model, sgd, l.X, l.y, l.rows, config, rng, StopToken{});
   ASSERT_GT(r.points.size(), 10u);
   Params w = model.initial_params();
   Params g;
   const auto plain_owned = make_optimizer("sgd");
   Optimizer& plain = *plain_owned;
   plain.reset(w.rows(), w.cols());
-  const Sweep sweep(config.min_lr, config.max_lr, config.steps, config.sweep);
+  const Sweep sweep(config.min_lr, config.max_lr, config.settings.steps, parse_sweep_kind(config.settings.sweep));
   for (const RangePoint& point : r.points) {
     const double loss = loss_of(model, l.X, l.y, w, &g);
     EXPECT_LT(std::abs(point.loss - loss), 1e-12 * std::abs(loss)) << "step " << point.step;
@@ -132,9 +130,9 @@ TEST(RunRangeTest, StopsWhenLossExplodes) {
   RangeTestConfig config;
   config.min_lr = 1e-3;
   config.max_lr = 100.0;
-  config.steps = 200;
+  config.settings.steps = 200;
   config.batch_size = 0;
-  const RangeTestResult r = run_range_test(model, sgd, l.X, l.y, l.rows, config, rng);
+  const RangeTestResult r = run_range_test(model, sgd, l.X, l.y, l.rows, config, rng, StopToken{});
   EXPECT_NE(r.stop_reason, StopReason::kCompleted);
   EXPECT_LT(r.points.size(), 200u);
   // The last recorded point is the one that triggered the stop.
@@ -154,10 +152,10 @@ TEST(RunRangeTest, StartsAtZeroWeightsEveryRun) {
   const Model model = make("logistic", 2, 2, 0.0);
   auto adam = make_optimizer("adam");
   RangeTestConfig config;
-  config.steps = 20;
+  config.settings.steps = 20;
   Rng rng1(9), rng2(9);
-  const RangeTestResult a = run_range_test(model, *adam, X, y, rows, config, rng1);
-  const RangeTestResult b = run_range_test(model, *adam, X, y, rows, config, rng2);
+  const RangeTestResult a = run_range_test(model, *adam, X, y, rows, config, rng1, StopToken{});
+  const RangeTestResult b = run_range_test(model, *adam, X, y, rows, config, rng2, StopToken{});
   EXPECT_DOUBLE_EQ(a.points[0].loss, std::log(2.0));
   ASSERT_EQ(a.points.size(), b.points.size());
   for (std::size_t i = 0; i < a.points.size(); ++i) EXPECT_EQ(a.points[i].loss, b.points[i].loss);
@@ -174,17 +172,18 @@ TEST(RunRangeTest, StopRequestKeepsThePointsBeforeIt) {
   const auto sgd_owned = make_optimizer("sgd");
   Optimizer& sgd = *sgd_owned;
   RangeTestConfig config;
-  config.steps = 40;
+  config.settings.steps = 40;
   config.max_lr = 0.1;  // never diverges: without the stop, all 40 steps run
   config.batch_size = 2;
   Rng rng1(5), rng2(5);
-  const RangeTestResult whole = run_range_test(model, sgd, X, y, rows, config, rng1);
+  const RangeTestResult whole = run_range_test(model, sgd, X, y, rows, config, rng1, StopToken{});
   ASSERT_EQ(whole.stop_reason, StopReason::kCompleted);
   ASSERT_EQ(whole.points.size(), 40u);
   RangeTestResult cut;
   {
-    const testing::ScopedInterruptAfter hook(7);
-    cut = run_range_test(model, sgd, X, y, rows, config, rng2);
+    const StopToken stop;
+    stop.stop_after_steps(7);
+    cut = run_range_test(model, sgd, X, y, rows, config, rng2, stop);
   }
   EXPECT_EQ(cut.stop_reason, StopReason::kInterrupted);
   EXPECT_EQ(to_string(cut.stop_reason), "interrupted");

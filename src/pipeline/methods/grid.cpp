@@ -1,0 +1,65 @@
+// --method grid: a fresh model per rate, trained for the budget; the rate
+// with the lowest final validation (or training) loss.
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "pipeline/method.hpp"
+#include "recommend/grid.hpp"
+
+namespace lrfind {
+
+namespace {
+
+MethodOutcome run(const Problem& p, const Hooks& hooks) {
+  const RunConfig& c = p.config;
+  GridConfig config;
+  config.rates = c.grid.rates.empty() ? log_spaced(c.min_lr, c.max_lr, c.grid.points) : c.grid.rates;
+  config.epochs = c.training.epochs;
+  config.batch_size = c.training.batch_size;
+  config.schedule = &p.schedule;
+  config.threads = c.threads;
+  MethodOutcome outcome;
+  outcome.steps_per_epoch = batches_per_epoch(c.training.batch_size, p.train_rows.size());
+  GridOutcome out;
+  out.rates = run_grid(p.model, p.optimizer, p.X, p.y, p.train_rows, p.validation_rows, config, p.rng, hooks.stop,
+                       hooks.progress);
+  outcome.interrupted =
+      std::any_of(out.rates.begin(), out.rates.end(), [](const GridRateResult& g) { return g.interrupted; });
+  if (std::all_of(out.rates.begin(), out.rates.end(), [](const GridRateResult& g) { return g.train_loss.empty(); }))
+    throw_if_stopped(hooks.stop, "before the first epoch ended");
+  const Params untrained = p.model.initial_params();
+  out.untrained_train_loss = mean_loss(p.model, p.X, p.y, p.train_rows, untrained, true);
+  if (!p.validation_rows.empty())
+    out.untrained_val_loss = mean_loss(p.model, p.X, p.y, p.validation_rows, untrained, false);
+  outcome.recommendation = recommend_grid(out.rates, !p.validation_rows.empty(),
+                                          out.untrained_val_loss.value_or(out.untrained_train_loss));
+  if (outcome.interrupted) {
+    // The best rate after fewer epochs than asked for favours fast starters,
+    // not what trains best on the budget: no recommendation.
+    std::size_t epochs_done = 0;
+    for (const GridRateResult& g : out.rates)
+      if (g.interrupted) epochs_done = g.train_loss.size();
+    outcome.recommendation.lr.reset();
+    outcome.recommendation.reason = fmt::format(
+        "interrupted before the grid finished ({} of {} epochs trained); rerun with fewer --epochs or rates",
+        epochs_done, c.training.epochs);
+  }
+  outcome.detail = std::move(out);
+  return outcome;
+}
+
+}  // namespace
+
+MethodEntry grid_method() {
+  MethodEntry e;
+  e.name = "grid";
+  e.help = "grid (train each rate for --epochs)";
+  e.default_validation = 0.2;
+  e.default_repeats = 1;
+  e.holds_out_validation = true;
+  e.unused_options = {"--steps", "--sweep", "--smoothing", "--stop-factor", "--folds", "--repeats"};
+  e.run = run;
+  return e;
+}
+
+}  // namespace lrfind

@@ -1,0 +1,39 @@
+// The pipeline behind lrfind::run (include/lrfind/run.hpp), for tests and
+// tools that want the whole result rather than its report: settings checked
+// against the registries, data read or given, one method run, check judged.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "load/dataset.hpp"
+#include "lrfind/run.hpp"
+#include "pipeline/registries.hpp"
+#include "pipeline/result.hpp"
+
+namespace lrfind {
+
+// Throws UsageError naming the first invalid setting.
+void validate(const RunConfig& config, const Registries& registries = builtin_registries());
+
+// The settings after defaults are resolved.
+double effective_l2(const RunConfig& config, const Registries& registries = builtin_registries());
+double effective_validation(const RunConfig& config, const Registries& registries = builtin_registries());
+int effective_repeats(const RunConfig& config, const Registries& registries = builtin_registries());
+
+// Runs on a data set already read (its features are standardised in place).
+RunResult run_on_dataset(const RunConfig& config, Dataset dataset, const std::string& source,
+                         const RunContext& context = {}, const Registries& registries = builtin_registries());
+
+// Reads config.data.input and runs.
+RunResult run_result(const RunConfig& config, const RunContext& context = {},
+                     const Registries& registries = builtin_registries());
+
+// The same on bytes in memory, `source` naming them in messages.
+RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const std::string& source,
+                       const RunContext& context = {}, const Registries& registries = builtin_registries());
+
+// One line for a person: the recommendation and how it was reached.
+std::string summary_line(const RunResult& result);
+
+}  // namespace lrfind

@@ -1,0 +1,127 @@
+#include "search/cv_objective.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+
+#include "common/parallel.hpp"
+
+namespace lrfind {
+
+std::string_view to_string(CandidateStage stage) {
+  switch (stage) {
+    case CandidateStage::kGrid: return "grid";
+    case CandidateStage::kWiden: return "widen";
+    case CandidateStage::kRefine: return "refine";
+    case CandidateStage::kCheck: return "check";
+  }
+  return "grid";
+}
+
+CvObjective::CvObjective(const Model& model, const Features& X, const Vector& y,
+                         std::vector<std::vector<Split>> splits, std::vector<std::uint64_t> seeds, GridConfig budget,
+                         const OptimizerEntry& optimizer, const StopToken& stop)
+    : model_(model),
+      X_(X),
+      y_(y),
+      splits_(std::move(splits)),
+      seeds_(std::move(seeds)),
+      budget_(std::move(budget)),
+      optimizer_(optimizer),
+      stop_(stop) {
+  const Params zero = model_.initial_params();
+  double total = 0.0;
+  std::size_t count = 0;
+  for (const auto& repeat : splits_)
+    for (const Split& s : repeat) {
+      total += mean_loss(model_, X_, y_, s.validation, zero, false);
+      ++count;
+    }
+  untrained_ = total / static_cast<double>(count);
+}
+
+CvObjective::Outcomes CvObjective::train(const std::vector<double>& rates, const Progress& progress) const {
+  GridConfig config = budget_;
+  config.rates = rates;
+  config.threads = 1;  // the runs themselves are spread over the threads
+  std::vector<std::pair<std::size_t, std::size_t>> jobs;
+  for (std::size_t r = 0; r < splits_.size(); ++r)
+    for (std::size_t f = 0; f < splits_[r].size(); ++f) jobs.emplace_back(r, f);
+  Outcomes outcomes(jobs.size());
+  std::atomic<std::size_t> done = 0;
+  progress.report(0.0);
+  parallel_for(jobs.size(), threads_, [&](std::size_t j) {
+    const auto [r, f] = jobs[j];
+    const Split& split = splits_[r][f];
+    Rng rng(derive_seed(seeds_[r], f));
+    outcomes[j] = run_grid(model_, optimizer_, X_, y_, split.train, split.validation, config, rng, stop_);
+    progress.report(static_cast<double>(++done) / static_cast<double>(jobs.size()));
+  });
+  return outcomes;
+}
+
+void CvObjective::record(const std::vector<double>& rates, const Outcomes& outcomes, CandidateStage stage) {
+  const std::size_t k = rates.size();
+  const std::size_t epochs = static_cast<std::size_t>(budget_.epochs);
+  std::vector<Score> acc(k);
+  for (std::size_t i = 0; i < k; ++i) {
+    acc[i].lr = rates[i];
+    acc[i].stage = stage;
+    acc[i].train_curve.assign(epochs, 0.0);
+    acc[i].val_curve.assign(epochs, 0.0);
+    acc[i].val_loss_by_repeat.assign(splits_.size(), 0.0);
+  }
+  // Summed in a fixed order, whatever thread trained which run.
+  std::size_t j = 0;
+  for (std::size_t r = 0; r < splits_.size(); ++r)
+    for (std::size_t f = 0; f < splits_[r].size(); ++f, ++j)
+      for (std::size_t i = 0; i < k; ++i) {
+        const GridRateResult& g = outcomes[j][i];
+        if (g.diverged || g.val_loss.size() != epochs) {
+          acc[i].diverged = true;
+          continue;
+        }
+        for (std::size_t e = 0; e < epochs; ++e) {
+          acc[i].train_curve[e] += g.train_loss[e];
+          acc[i].val_curve[e] += g.val_loss[e];
+        }
+        acc[i].val_loss_by_repeat[r] += g.val_loss.back() / static_cast<double>(splits_[r].size());
+      }
+  for (Score& s : acc) {
+    if (s.diverged) {
+      s.val_loss = std::numeric_limits<double>::infinity();
+      s.train_curve.clear();
+      s.val_curve.clear();
+      std::fill(s.val_loss_by_repeat.begin(), s.val_loss_by_repeat.end(), s.val_loss);
+    } else {
+      for (double& v : s.train_curve) v /= static_cast<double>(outcomes.size());
+      for (double& v : s.val_curve) v /= static_cast<double>(outcomes.size());
+      s.val_loss = s.val_curve.back();
+    }
+    scores_.emplace(s.lr, std::move(s));
+  }
+}
+
+void CvObjective::evaluate(const std::vector<double>& rates, CandidateStage stage, const Progress& progress) {
+  std::vector<double> fresh;
+  for (const double r : rates)
+    if (!scores_.count(r) && std::find(fresh.begin(), fresh.end(), r) == fresh.end()) fresh.push_back(r);
+  if (fresh.empty() || interrupted_) return;
+  const Outcomes outcomes = train(fresh, progress);
+  // A stop request abandons the whole call: no rate of it is scored.
+  for (const std::vector<GridRateResult>& results : outcomes)
+    if (std::any_of(results.begin(), results.end(), [](const GridRateResult& g) { return g.interrupted; })) {
+      interrupted_ = true;
+      return;
+    }
+  record(fresh, outcomes, stage);
+}
+
+double CvObjective::value(double lr, const Progress& progress) {
+  evaluate({lr}, CandidateStage::kRefine, progress);
+  const auto it = scores_.find(lr);
+  return it == scores_.end() ? std::numeric_limits<double>::quiet_NaN() : it->second.val_loss;
+}
+
+}  // namespace lrfind

@@ -1,0 +1,78 @@
+// The cross-validated objective of auto: the final validation loss of a rate
+// trained for the user's budget, averaged over folds (or a hold-out) and
+// repeats, as a function of the rate, with a cache. Every (repeat, fold) run
+// draws its batches from a seed of its own, so the score of a rate does not
+// depend on which other rates are evaluated with it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string_view>
+#include <vector>
+
+#include "common/progress.hpp"
+#include "load/splits.hpp"
+#include "lrfind/stop.hpp"
+#include "search/grid.hpp"
+
+namespace lrfind {
+
+// Why a rate was scored: auto's first grid, a widening of the range, the
+// refinement, or a rate under check (or scored for another reason).
+enum class CandidateStage { kGrid, kWiden, kRefine, kCheck };
+std::string_view to_string(CandidateStage stage);
+
+class CvObjective {
+ public:
+  struct Score {
+    double lr = 0.0;
+    double val_loss = 0.0;                  // mean over repeats and folds of the final validation loss
+    std::vector<double> val_loss_by_repeat;
+    std::vector<double> train_curve;        // mean training loss per epoch
+    std::vector<double> val_curve;          // mean validation loss per epoch
+    bool diverged = false;                  // in any fold
+    CandidateStage stage = CandidateStage::kGrid;
+  };
+
+  // Holds the model, X, y, the optimizer and the stop token by reference:
+  // they must outlive the objective.
+  CvObjective(const Model& model, const Features& X, const Vector& y, std::vector<std::vector<Split>> splits,
+              std::vector<std::uint64_t> seeds, GridConfig budget, const OptimizerEntry& optimizer,
+              const StopToken& stop);
+  // A Matrix would be converted to a temporary that dies at once.
+  CvObjective(const Model&, const Matrix&, const Vector&, std::vector<std::vector<Split>>, std::vector<std::uint64_t>,
+              GridConfig, const OptimizerEntry&, const StopToken&) = delete;
+
+  // Scores every rate not already scored, training them together, on the
+  // (repeat, fold) runs spread over `threads()` threads; `progress` hears of
+  // each run that finishes. A stop request abandons the call: no rate of it is
+  // scored, and interrupted() turns true.
+  void evaluate(const std::vector<double>& rates, CandidateStage stage, const Progress& progress = {});
+  double value(double lr, const Progress& progress = {});  // scores lr if needed; NaN when interrupted
+  bool interrupted() const { return interrupted_; }
+  const std::map<double, Score>& scores() const { return scores_; }
+  double untrained_loss() const { return untrained_; }
+  std::size_t repeats() const { return splits_.size(); }
+  // Threads for the (repeat, fold) runs, 0 for every core; the scores never depend on it.
+  void set_threads(unsigned threads) { threads_ = threads; }
+
+ private:
+  using Outcomes = std::vector<std::vector<GridRateResult>>;  // per (repeat, fold) run
+  Outcomes train(const std::vector<double>& rates, const Progress& progress) const;
+  void record(const std::vector<double>& rates, const Outcomes& outcomes, CandidateStage stage);
+
+  const Model& model_;
+  const Features& X_;
+  const Vector& y_;
+  std::vector<std::vector<Split>> splits_;  // [repeat][fold]
+  std::vector<std::uint64_t> seeds_;
+  GridConfig budget_;
+  const OptimizerEntry& optimizer_;
+  const StopToken& stop_;
+  std::map<double, Score> scores_;
+  double untrained_ = 0.0;
+  unsigned threads_ = 1;
+  bool interrupted_ = false;
+};
+
+}  // namespace lrfind
