@@ -1,13 +1,21 @@
 // lr-find-docgen: writes the man page and the bash and zsh completions from the
 // same option declarations the CLI parses with, so they cannot drift apart.
-// Usage: lr-find-docgen man|bash|zsh
+// Usage: lr-find-docgen man|bash|zsh|registries
+// (registries: every extension point's names as JSON, which a test compares
+// with the JSON Schema's enums)
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/options.hpp"
+#include "pipeline/registries.hpp"
+#include "recommend/check.hpp"
+#include "search/range.hpp"
+#include "search/sweep.hpp"
 
 namespace {
 
@@ -169,6 +177,37 @@ void zsh(const Declared& d) {
   std::cout << "  '1:command or CSV file:_files' \\\n  '*:CSV file:_files'\n";
 }
 
+void registries() {
+  const lrfind::Registries& r = lrfind::builtin_registries();
+  nlohmann::ordered_json out;
+  out["model"] = r.models.names();
+  out["optimizer"] = r.optimizers.names();
+  out["schedule"] = r.schedules.names();
+  out["rule"] = r.rules.names();
+  out["method"] = r.methods.names();
+  out["sweep"] = lrfind::sweep_names();
+  // Every loss a model kind can have: regression, two classes and more.
+  std::vector<std::string> losses;
+  for (const lrfind::ModelKindEntry& kind : r.models)
+    for (const std::size_t classes : {std::size_t{0}, std::size_t{2}, std::size_t{3}}) {
+      if ((kind.target == lrfind::TargetKind::kRegression) != (classes == 0)) continue;
+      const std::string name(kind.loss(classes)->torch_name());
+      if (std::find(losses.begin(), losses.end(), name) == losses.end()) losses.push_back(name);
+    }
+  out["loss"] = losses;
+  std::vector<std::string> verdicts;
+  for (const auto v : {lrfind::Verdict::kPass, lrfind::Verdict::kTooLow, lrfind::Verdict::kTooHigh,
+                       lrfind::Verdict::kUnstable, lrfind::Verdict::kNoRecommendation})
+    verdicts.emplace_back(lrfind::to_string(v));
+  out["verdict"] = verdicts;
+  std::vector<std::string> reasons;
+  for (const auto s : {lrfind::StopReason::kCompleted, lrfind::StopReason::kLossDiverged,
+                       lrfind::StopReason::kNonFiniteLoss, lrfind::StopReason::kInterrupted})
+    reasons.emplace_back(lrfind::to_string(s));
+  out["stop_reason"] = reasons;
+  std::cout << out.dump(2) << "\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -180,8 +219,10 @@ int main(int argc, char** argv) {
     bash(declared);
   } else if (what == "zsh") {
     zsh(declared);
+  } else if (what == "registries") {
+    registries();
   } else {
-    std::cerr << "usage: lr-find-docgen man|bash|zsh\n";
+    std::cerr << "usage: lr-find-docgen man|bash|zsh|registries\n";
     return 64;
   }
   return 0;

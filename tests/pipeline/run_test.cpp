@@ -1,0 +1,132 @@
+// The library's public entry points: a run from a file and from data in
+// memory give the same report; each run stops on its own token.
+#include "lrfind/run.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <csignal>
+#include <limits>
+#include <thread>
+
+#include "load/loader.hpp"
+#include "pipeline/run.hpp"
+
+namespace lrfind {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// The diabetes data as a caller would hold it in memory.
+InMemoryData diabetes_in_memory() {
+  LoadOptions options;
+  const Dataset d = load_dataset("data/diabetes.csv", options);
+  InMemoryData data;
+  data.name = "diabetes";
+  data.features = d.features.f64();
+  data.feature_names = d.feature_names;
+  data.targets = std::vector<double>(d.targets.data(), d.targets.data() + d.targets.size());
+  data.target_name = d.target_name;
+  return data;
+}
+
+RunConfig quick(const std::string& method) {
+  RunConfig config;
+  config.training.model = "linear";
+  config.method = method;
+  config.repeats = 1;
+  config.training.epochs = 2;
+  config.grid.points = 5;
+  config.range.steps = 40;
+  return config;
+}
+
+// The report without the fields that name the input.
+Json without_input(Json report) {
+  report["dataset"].erase("path");
+  report["config"].erase("input");
+  return report;
+}
+
+TEST(RunInMemory, GivesTheReportOfTheSameDataReadFromAFile) {
+  for (const std::string method : {"auto", "range", "grid"}) {
+    RunConfig config = quick(method);
+    config.data.input = "data/diabetes.csv";
+    const lrfind::Run from_file = run(config);
+    const lrfind::Run in_memory = run(config, diabetes_in_memory());
+    EXPECT_EQ(without_input(in_memory.report), without_input(from_file.report)) << method;
+    EXPECT_EQ(in_memory.report["dataset"]["path"], "diabetes");
+    EXPECT_EQ(in_memory.recommended_lr, from_file.recommended_lr) << method;
+    EXPECT_TRUE(in_memory.recommended_lr) << method;
+    EXPECT_EQ(in_memory.summary.substr(0, 16), "recommended lr 0");
+  }
+}
+
+TEST(RunInMemory, NaNDropsTheRowAndInfinityIsAnError) {
+  InMemoryData data = diabetes_in_memory();
+  data.features(3, 2) = std::numeric_limits<double>::quiet_NaN();
+  std::get<std::vector<double>>(data.targets)[7] = std::numeric_limits<double>::quiet_NaN();
+  const lrfind::Run r = run(quick("range"), data);
+  EXPECT_EQ(r.report["dataset"]["rows"], 440);
+  EXPECT_EQ(r.report["dataset"]["rows_read"], 442);
+  EXPECT_EQ(r.report["dataset"]["rows_dropped"], 2);
+  data.features(5, 1) = std::numeric_limits<double>::infinity();
+  EXPECT_THROW(run(quick("range"), data), DataError);
+}
+
+TEST(RunInMemory, ClassNamesAndNumbersAreSortedAsInAFile) {
+  InMemoryData data;
+  data.features.resize(8, 1);
+  data.features << 0, 1, 2, 3, 4, 5, 6, 7;
+  data.targets = std::vector<std::string>{"b", "a", "b", "a", "c", "c", "a", "b"};
+  RunConfig config = quick("range");
+  config.training.model = "logistic";
+  const lrfind::Run named = run(config, data);
+  EXPECT_EQ(named.report["dataset"]["classes"], Json({"a", "b", "c"}));
+  EXPECT_EQ(named.report["dataset"]["feature_names"], Json({"x1"}));
+  data.targets = std::vector<double>{10, 2, 10, 2, 2, 10, 2, 10};
+  EXPECT_EQ(run(config, data).report["dataset"]["classes"], Json({"2", "10"}));
+  config.training.model = "linear";
+  data.targets = std::vector<std::string>{"b", "a", "b", "a", "c", "c", "a", "b"};
+  EXPECT_THROW(run(config, data), DataError);  // a regression target must be numbers
+}
+
+TEST(RunStop, TwoRunsInOneProcessStopSeparately) {
+  // Two grids on two threads; one is stopped once it has trained an epoch,
+  // the other runs to the end.
+  RunConfig config = quick("grid");
+  config.data.input = "data/diabetes.csv";
+  config.training.epochs = 20;
+  RunContext stopped;
+  stopped.progress = [stop = stopped.stop](double fraction, std::string_view stage) {
+    if (stage == "grid: training" && fraction > 0.0) stop.request(SIGTERM);
+  };
+  RunContext finishing;
+  lrfind::Run a, b;
+  std::thread first([&] { a = run(config, stopped); });
+  std::thread second([&] { b = run(config, finishing); });
+  first.join();
+  second.join();
+  EXPECT_TRUE(stopped.stop.requested());
+  EXPECT_TRUE(a.interrupted);
+  EXPECT_FALSE(a.recommended_lr);  // a cut grid recommends nothing
+  EXPECT_FALSE(finishing.stop.requested());
+  EXPECT_FALSE(b.interrupted);
+  EXPECT_TRUE(b.recommended_lr);
+}
+
+TEST(RunStop, AStopBeforeAnyResultThrowsInterrupted) {
+  RunConfig config = quick("auto");
+  config.data.input = "data/diabetes.csv";
+  RunContext context;
+  context.stop.request(SIGINT);
+  try {
+    run(config, context);
+    ADD_FAILURE() << "no Interrupted";
+  } catch (const Interrupted& e) {
+    EXPECT_EQ(e.exit_code(), 130);
+  }
+}
+
+}  // namespace
+}  // namespace lrfind
