@@ -53,20 +53,33 @@ void warn_about_rows(const Dataset& data, const RunConfig& config, const Message
                      data.rows_sampled));
 }
 
+// Where the curvature bounds are tight (a quadratic loss, plain gradient
+// steps), a rate above them is on the edge of divergence.
+void warn_about_theory(const RunResult& result, const ModelKindEntry& kind, const OptimizerEntry& optimizer,
+                       Recommendation& rec) {
+  if (!rec.lr || !result.theory || !kind.quadratic || !optimizer.plain_gradient) return;
+  const Theory& t = *result.theory;
+  const double minibatch_divergence = 4.0 * t.minibatch_lr_bound;  // 2/L(b)
+  if (*rec.lr > t.max_stable_lr_full_batch)
+    rec.warnings.push_back(fmt::format("the recommended rate {:.3g} is {:.2g}x the full-batch stability bound 2/L = "
+                                       "{:.3g}, above which gradient descent on this loss diverges",
+                                       *rec.lr, *rec.lr / t.max_stable_lr_full_batch, t.max_stable_lr_full_batch));
+  else if (*rec.lr > minibatch_divergence)
+    rec.warnings.push_back(fmt::format("the recommended rate {:.3g} is {:.2g}x the mini-batch bound 2/L(b) = {:.3g} "
+                                       "for batches of {}: some batches may make it diverge",
+                                       *rec.lr, *rec.lr / minibatch_divergence, minibatch_divergence, t.batch_size));
+}
+
 // lr-find check's verdict from what the method measured.
-CheckResult judge(const RunResult& result, const RunConfig& config, const Registries& registries) {
+CheckResult judge(const RunResult& result, const RunConfig& config) {
   CheckInputs in;
   in.lr = config.check->lr;
   in.tolerance = config.check->tolerance;
-  if (const auto* a = std::get_if<AutoOutcome>(&result.outcome.detail); a && a->search.checked) {
-    in.checked = &*a->search.checked;
-    in.untrained_loss = a->search.untrained_loss;
-    in.best_loss = std::numeric_limits<double>::infinity();
-    for (const CvObjective::Score& s : a->search.candidates) in.best_loss = std::min(in.best_loss, s.val_loss);
+  if (const std::optional<CheckMeasure>& m = result.outcome.check) {
+    in.checked = &m->score;
+    in.untrained_by_run = m->untrained_by_run;
+    in.reference = m->reference;
   }
-  if (result.theory && registries.models.at(config.training.model).quadratic &&
-      registries.optimizers.at(config.training.optimizer).plain_gradient && config.training.batch_size == 0)
-    in.exact_stability_bound = result.theory->max_stable_lr_full_batch;
   return check_rate(result.recommendation(), in);
 }
 
@@ -109,7 +122,10 @@ RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::strin
   if (rec.lr && result.outcome.steps_per_epoch > 0)
     rec.schedule =
         TrainingSchedule(schedule, result.outcome.steps_per_epoch * config.training.epochs).parameters(*rec.lr);
-  if (config.check) result.check = judge(result, config, registries);
+  warn_about_theory(result, kind, optimizer, rec);
+  if (context.warn)
+    for (const std::string& w : rec.warnings) context.warn(w);
+  if (config.check) result.check = judge(result, config);
   return result;
 }
 

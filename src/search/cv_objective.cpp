@@ -19,6 +19,23 @@ std::string_view to_string(CandidateStage stage) {
   return "grid";
 }
 
+std::vector<std::vector<Split>> cv_splits(std::span<const Index> rows, const std::vector<std::uint64_t>& seeds,
+                                          int folds, double holdout) {
+  std::vector<std::vector<Split>> splits;
+  for (const std::uint64_t seed : seeds) {
+    Rng rng(derive_seed(seed, 0xF01D5));
+    std::vector<Split> positions = make_splits(static_cast<Index>(rows.size()), folds, holdout, rng);
+    for (Split& s : positions) {  // positions in `rows` -> row numbers
+      for (Index& i : s.train) i = rows[static_cast<std::size_t>(i)];
+      for (Index& i : s.validation) i = rows[static_cast<std::size_t>(i)];
+    }
+    splits.push_back(std::move(positions));
+  }
+  return splits;
+}
+
+int default_folds(Index rows) { return static_cast<int>(std::min<Index>(rows <= kMaxRowsForFolds ? 5 : 1, rows)); }
+
 CvObjective::CvObjective(const Model& model, const Features& X, const Vector& y,
                          std::vector<std::vector<Split>> splits, std::vector<std::uint64_t> seeds, GridConfig budget,
                          const OptimizerEntry& optimizer, const StopToken& stop)
@@ -35,7 +52,8 @@ CvObjective::CvObjective(const Model& model, const Features& X, const Vector& y,
   std::size_t count = 0;
   for (const auto& repeat : splits_)
     for (const Split& s : repeat) {
-      total += mean_loss(model_, X_, y_, s.validation, zero, false);
+      untrained_by_run_.push_back(mean_loss(model_, X_, y_, s.validation, zero, false));
+      total += untrained_by_run_.back();
       ++count;
     }
   untrained_ = total / static_cast<double>(count);
@@ -71,6 +89,7 @@ void CvObjective::record(const std::vector<double>& rates, const Outcomes& outco
     acc[i].train_curve.assign(epochs, 0.0);
     acc[i].val_curve.assign(epochs, 0.0);
     acc[i].val_loss_by_repeat.assign(splits_.size(), 0.0);
+    acc[i].run_losses.assign(outcomes.size(), std::numeric_limits<double>::infinity());
   }
   // Summed in a fixed order, whatever thread trained which run.
   std::size_t j = 0;
@@ -80,8 +99,12 @@ void CvObjective::record(const std::vector<double>& rates, const Outcomes& outco
         const GridRateResult& g = outcomes[j][i];
         if (g.diverged || g.val_loss.size() != epochs) {
           acc[i].diverged = true;
+          acc[i].unstable = true;
           continue;
         }
+        acc[i].run_losses[j] = g.val_loss.back();
+        // Ending no better than where it started is as unusable as diverging.
+        if (!(g.val_loss.back() < untrained_by_run_[j])) acc[i].unstable = true;
         for (std::size_t e = 0; e < epochs; ++e) {
           acc[i].train_curve[e] += g.train_loss[e];
           acc[i].val_curve[e] += g.val_loss[e];
