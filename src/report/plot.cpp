@@ -12,50 +12,14 @@
 #include <utility>
 #include <vector>
 
+#include "report/json_read.hpp"
+
 namespace lrfind {
 
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-// ---------------------------------------------------------------------------
-// Reading the report. Every accessor tolerates a missing or mistyped field, so
-// a plot never throws on a report from an older or newer schema.
-
-const Json* member(const Json* object, const char* key) {
-  if (object == nullptr || !object->is_object()) return nullptr;
-  const auto it = object->find(key);
-  return it == object->end() ? nullptr : &*it;
-}
-
-std::optional<double> finite(const Json* value) {
-  if (value == nullptr || !value->is_number()) return std::nullopt;
-  const double v = value->get<double>();
-  if (!std::isfinite(v)) return std::nullopt;
-  return v;
-}
-
-// A learning rate: finite and positive, so that it has a place on a log axis.
-std::optional<double> rate(const Json* value) {
-  const std::optional<double> v = finite(value);
-  if (v && *v > 0.0) return v;
-  return std::nullopt;
-}
-
-std::string text(const Json* value) { return value != nullptr && value->is_string() ? value->get<std::string>() : ""; }
-
-bool flag(const Json* value) { return value != nullptr && value->is_boolean() && value->get<bool>(); }
-
-std::optional<long long> integer(const Json* value) {
-  if (value == nullptr || !value->is_number_integer()) return std::nullopt;
-  return value->get<long long>();
-}
-
-// The last element of an array of numbers, empty when it is null or missing.
-std::optional<double> last(const Json* values) {
-  if (values == nullptr || !values->is_array() || values->empty()) return std::nullopt;
-  return finite(&values->back());
-}
+using namespace json_read;
 
 struct Point {
   double lr = 0.0;
@@ -128,13 +92,13 @@ std::string loss_text(double loss) {
   return std::abs(loss) >= 1e4 && std::abs(loss) < 1e6 ? fmt::format("{:.0f}", loss) : fmt::format("{:.4g}", loss);
 }
 
-std::vector<Point> range_curve(const Json* points, const char* key) {
+std::vector<Point> range_curve(const Json& points, const char* key) {
   std::vector<Point> curve;
-  if (points == nullptr || !points->is_array()) return curve;
-  for (const Json& p : *points) {
-    const std::optional<double> lr = rate(member(&p, "lr"));
+  if (!points.is_array()) return curve;
+  for (const Json& p : points) {
+    const std::optional<double> lr = rate(field(p, "lr"));
     if (!lr) continue;
-    curve.push_back({*lr, finite(member(&p, key)), false});
+    curve.push_back({*lr, finite(field(p, key)), false});
   }
   return curve;
 }
@@ -251,67 +215,64 @@ void choose_y_range(PlotData& d) {
 
 PlotData prepare(const Json& report) {
   PlotData d;
-  const Json* root = &report;
-  d.method = text(member(root, "method"));
-  const Json* model = member(root, "model");
-  d.loss_name = text(member(model, "loss"));
-  d.dataset = text(member(member(root, "dataset"), "path"));
-  const Json* config = member(root, "config");
-  const std::optional<long long> epochs = integer(member(config, "epochs"));
-  d.smoothing = finite(member(config, "smoothing")).value_or(0.0);
+  d.method = text(field(report, "method"));
+  const Json& model = field(report, "model");
+  d.loss_name = text(field(model, "loss"));
+  d.dataset = text(field(field(report, "dataset"), "path"));
+  const Json& config = field(report, "config");
+  const std::optional<long long> epochs = integer(field(config, "epochs"));
+  d.smoothing = finite(field(config, "smoothing")).value_or(0.0);
 
   std::string heading = "lr-find";
   if (!d.method.empty()) heading += " " + d.method;
-  const std::string kind = text(member(model, "kind"));
-  const std::string optimizer = text(member(member(root, "optimizer"), "name"));
+  const std::string kind = text(field(model, "kind"));
+  const std::string optimizer = text(field(field(report, "optimizer"), "name"));
   if (!kind.empty()) heading += ": " + kind + (d.loss_name.empty() ? "" : " (" + d.loss_name + ")");
   if (!optimizer.empty()) heading += ", " + optimizer;
   if (!d.dataset.empty()) heading += " on " + d.dataset;
   d.title = heading;
 
-  const Json* points = member(member(root, "range_test"), "points");
+  const Json& points = field(field(report, "range_test"), "points");
   d.raw = range_curve(points, "loss");
   d.smoothed = range_curve(points, "smoothed_loss");
 
-  if (const Json* automatic = member(root, "auto")) {
-    const Json* candidates = member(automatic, "candidates");
-    if (candidates != nullptr && candidates->is_array())
-      for (const Json& c : *candidates) {
-        const std::optional<double> lr = rate(member(&c, "lr"));
-        if (lr) d.scores.push_back({*lr, finite(member(&c, "val_loss")), flag(member(&c, "diverged"))});
+  if (const Json& automatic = field(report, "auto"); automatic.is_object()) {
+    const Json& candidates = field(automatic, "candidates");
+    if (candidates.is_array())
+      for (const Json& c : candidates) {
+        const std::optional<double> lr = rate(field(c, "lr"));
+        if (lr) d.scores.push_back({*lr, finite(field(c, "val_loss")), flag(field(c, "diverged"))});
       }
     d.scores_label = "cross-validated validation loss";
-    const std::optional<long long> folds = integer(member(automatic, "folds"));
-    const std::optional<long long> repeats = integer(member(automatic, "repeats"));
+    const std::optional<long long> folds = integer(field(automatic, "folds"));
+    const std::optional<long long> repeats = integer(field(automatic, "repeats"));
     std::string detail = epochs ? fmt::format("after {} epochs", *epochs) : "after training";
     if (folds && *folds >= 2) detail += fmt::format(", {} folds", *folds);
     if (repeats) detail += fmt::format(" × {} repeats", *repeats);
     d.scores_detail = detail;
-    d.untrained = finite(member(automatic, "untrained_val_loss"));
+    d.untrained = finite(field(automatic, "untrained_val_loss"));
   }
-  if (const Json* grid = member(root, "grid"); grid != nullptr && grid->is_array()) {
+  if (const Json& grid = field(report, "grid"); grid.is_array()) {
     bool validation = false;
-    for (const Json& g : *grid)
-      validation = validation || (member(&g, "val_loss") && member(&g, "val_loss")->is_array());
-    for (const Json& g : *grid) {
-      const std::optional<double> lr = rate(member(&g, "lr"));
+    for (const Json& g : grid) validation = validation || field(g, "val_loss").is_array();
+    for (const Json& g : grid) {
+      const std::optional<double> lr = rate(field(g, "lr"));
       if (!lr) continue;
-      const std::optional<double> loss = last(member(&g, validation ? "val_loss" : "train_loss"));
-      d.scores.push_back({*lr, loss, flag(member(&g, "diverged"))});
+      const std::optional<double> loss = finite(last_element(field(g, validation ? "val_loss" : "train_loss")));
+      d.scores.push_back({*lr, loss, flag(field(g, "diverged"))});
     }
     d.scores_label = validation ? "final validation loss" : "final training loss";
     d.scores_detail = epochs ? fmt::format("after {} epochs at each rate", *epochs) : "at each rate";
-    d.untrained = finite(member(member(root, "untrained_loss"), validation ? "val_loss" : "train_loss"));
+    d.untrained = finite(field(field(report, "untrained_loss"), validation ? "val_loss" : "train_loss"));
   }
 
-  const Json* recommendation = member(root, "recommendation");
-  d.recommended = rate(member(root, "recommended_lr"));
-  d.rule = text(member(recommendation, "rule"));
-  d.reason = text(member(recommendation, "reason"));
-  if (const Json* interval = member(recommendation, "interval");
-      interval != nullptr && interval->is_array() && interval->size() == 2) {
-    const std::optional<double> a = rate(&(*interval)[0]);
-    const std::optional<double> b = rate(&(*interval)[1]);
+  const Json& recommendation = field(report, "recommendation");
+  d.recommended = rate(field(report, "recommended_lr"));
+  d.rule = text(field(recommendation, "rule"));
+  d.reason = text(field(recommendation, "reason"));
+  if (const Json& interval = field(recommendation, "interval"); length(interval) == 2) {
+    const std::optional<double> a = rate(interval[0]);
+    const std::optional<double> b = rate(interval[1]);
     if (a && b) d.interval = std::make_pair(std::min(*a, *b), std::max(*a, *b));
   }
   if (d.interval) {
@@ -327,30 +288,29 @@ PlotData prepare(const Json& report) {
     std::string sub = "recommended lr " + rate_text(*d.recommended);
     if (d.interval) sub += fmt::format(" in [{}, {}]", rate_text(d.interval->first), rate_text(d.interval->second));
     if (!d.rule.empty()) sub += " by " + d.rule;
-    const std::string confidence = text(member(recommendation, "confidence"));
+    const std::string confidence = text(field(recommendation, "confidence"));
     if (!confidence.empty()) sub += ", confidence " + confidence;
-    const std::string why = text(member(recommendation, "confidence_reason"));
+    const std::string why = text(field(recommendation, "confidence_reason"));
     if (!why.empty()) sub += " (" + why + ")";
     d.subtitle = sub;
   } else {
     d.subtitle = "no usable rate" + (d.reason.empty() ? std::string() : ": " + d.reason);
   }
-  if (const Json* suggestions = member(recommendation, "suggestions");
-      suggestions != nullptr && suggestions->is_object())
-    for (const auto& [name, value] : suggestions->items()) {
-      const std::optional<double> lr = rate(&value);
+  if (const Json& suggestions = field(recommendation, "suggestions"); suggestions.is_object())
+    for (const auto& [name, value] : suggestions.items()) {
+      const std::optional<double> lr = rate(value);
       if (!lr) continue;
       d.markers.push_back({name, name + " " + rate_text(*lr), "range-test suggestion", *lr, MarkerKind::kSuggestion,
                            suggestion_color(name)});
     }
 
   std::vector<Marker> bounds;
-  const Json* theory = member(root, "theory");
-  if (const std::optional<double> lr = rate(member(theory, "max_stable_lr_full_batch")))
+  const Json& theory = field(report, "theory");
+  if (const std::optional<double> lr = rate(field(theory, "max_stable_lr_full_batch")))
     bounds.push_back({"full_batch_bound", "2/L " + rate_text(*lr), "full-batch stability bound", *lr,
                       MarkerKind::kBound, "#444444"});
-  if (const std::optional<double> lr = rate(member(theory, "minibatch_lr_bound"))) {
-    const std::optional<long long> b = integer(member(theory, "batch_size"));
+  if (const std::optional<double> lr = rate(field(theory, "minibatch_lr_bound"))) {
+    const std::optional<long long> b = integer(field(theory, "batch_size"));
     bounds.push_back({"minibatch_bound", "1/(2L(b)) " + rate_text(*lr),
                       b ? fmt::format("mini-batch bound, b = {}", *b) : "mini-batch bound", *lr, MarkerKind::kBound,
                       "#8a8a8a"});
