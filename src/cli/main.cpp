@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "lrfind/error.hpp"
-#include "report/format.hpp"
+#include "report/formats.hpp"
 #include "common/interrupt.hpp"
 #include "report/plot.hpp"
 #include "io/output.hpp"
@@ -133,9 +133,7 @@ int main(int argc, char** argv) {
     }();
     bar.finish();
     const nlohmann::ordered_json report = lrfind::make_report(result);
-    const std::string text = options.format == "csv"     ? lrfind::render_csv(report)
-                             : options.format == "table" ? lrfind::render_table(report)
-                                                         : lrfind::render_report(report);
+    const std::string text = lrfind::builtin_formats().at(options.format).render(report);
     // The plot file and the output together: if either cannot be written,
     // neither is (an existing file is left as it was).
     std::vector<std::pair<std::string, std::string_view>> outputs;

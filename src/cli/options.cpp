@@ -9,6 +9,7 @@
 #include "load/csv.hpp"
 #include "load/dataset.hpp"
 #include "lrfind/error.hpp"
+#include "report/formats.hpp"
 #include "train/optimizer.hpp"
 
 namespace lrfind::cli {
@@ -41,7 +42,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& option_choi
       {"--method", {"auto", "range", "grid"}},
       {"--sweep", {"exp", "linear"}},
       {"--schedule", {"constant", "step", "exponential", "cosine", "onecycle", "invscaling"}},
-      {"--format", {"json", "csv", "table"}},
+      {"--format", builtin_formats().names()},
   };
   return choices;
 }
@@ -55,6 +56,15 @@ char parse_delimiter(const std::string& text) {
   if (text.size() != 1) throw UsageError(fmt::format("--delimiter must be one character (or \\t), not '{}'", text));
   if (text == "\"" || text == "\n" || text == "\r") throw UsageError("--delimiter cannot be a quote or a line break");
   return text[0];
+}
+
+// "json, csv (one row per rate and step or epoch) or table": the formats, each
+// with its help.
+std::string format_list() {
+  std::vector<std::string> formats;
+  for (const FormatEntry& f : builtin_formats())
+    formats.push_back(f.help.empty() ? f.name : fmt::format("{} ({})", f.name, f.help));
+  return choice_list(formats);
 }
 
 }  // namespace
@@ -168,7 +178,7 @@ void declare(CLI::App& app, Options& o) {
   app.add_option("--plot", o.plot,
                  "Also draw loss against learning rate: an SVG file, or - for a text plot on standard error")
       ->group(output);
-  app.add_option("--format", o.format, "Output format: json, csv (one row per rate and step or epoch) or table")
+  app.add_option("--format", o.format, "Output format: " + format_list())
       ->group(output);
   app.add_flag("-q,--quiet", o.quiet, "No summary or warnings on standard error")->group(output);
 }
@@ -217,8 +227,8 @@ double read_rate_from_json(const std::string& path, const std::string& key) {
 
 RunConfig to_config(const Options& o) {
   RunConfig config = o.run;
-  if (o.format != "json" && o.format != "csv" && o.format != "table")
-    throw UsageError(fmt::format("--format must be json, csv or table, not '{}'", o.format));
+  if (const Registry<FormatEntry> formats = builtin_formats(); formats.find(o.format) == nullptr)
+    throw UsageError(fmt::format("--format must be {}, not '{}'", choice_list(formats.names()), o.format));
   if (o.check) {
     if (o.lr_option->count() > 0) {
       config.check_lr = o.check_lr;

@@ -1,0 +1,86 @@
+#include "report/formats.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "load/csv.hpp"
+#include "lrfind/error.hpp"
+#include "lrfind/run.hpp"
+#include "report/format.hpp"
+#include "report/json_read.hpp"
+#include "report/report.hpp"
+
+namespace lrfind {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json iris_report(Method method) {
+  RunConfig config;
+  config.input = "data/iris.csv";
+  config.model = ModelKind::kLogistic;
+  config.method = method;
+  config.epochs = 3;
+  config.grid_points = 5;
+  config.repeats = 1;
+  return make_report(run_on_bytes(config, read_input(config.input), config.input, {}));
+}
+
+TEST(BuiltinFormats, JsonCsvAndTableInTheOrderOfTheHelp) {
+  const Registry<FormatEntry> formats = builtin_formats();
+  EXPECT_EQ(formats.names(), (std::vector<std::string>{"json", "csv", "table"}));
+  EXPECT_EQ(formats.option(), "--format");
+  EXPECT_EQ(formats.at("json").help, "");
+  EXPECT_EQ(formats.at("csv").help, "one row per rate and step or epoch");
+  EXPECT_EQ(formats.at("table").help, "");
+}
+
+TEST(BuiltinFormats, EachEntryRendersWithItsRenderer) {
+  const Json report = iris_report(Method::kGrid);
+  const Registry<FormatEntry> formats = builtin_formats();
+  EXPECT_EQ(formats.at("json").render(report), render_report(report));
+  EXPECT_EQ(formats.at("csv").render(report), render_csv(report));
+  EXPECT_EQ(formats.at("table").render(report), render_table(report));
+}
+
+TEST(BuiltinFormats, UnknownNameIsAUsageErrorThatNamesTheChoices) {
+  try {
+    builtin_formats().at("tabel");
+    ADD_FAILURE() << "no error";
+  } catch (const UsageError& e) {
+    EXPECT_STREQ(e.what(), "unknown output format 'tabel'; did you mean 'table'? (choose json, csv or table)");
+  }
+}
+
+// The recipe for a new format: a pure function of the report that reads it
+// through json_read's accessors, and one registry entry.
+std::string render_lines(const Json& report) {
+  std::string out;
+  for (const Json& g : json_read::field(report, "grid"))
+    if (const std::optional<double> lr = json_read::rate(json_read::field(g, "lr"))) out += fmt::format("{}\n", *lr);
+  return out;
+}
+
+TEST(FormatRegistry, AToyFormatRendersARealReport) {
+  Registry<FormatEntry> formats = builtin_formats();
+  formats.add({"lines", "one line per grid rate", render_lines});
+  EXPECT_EQ(formats.names(), (std::vector<std::string>{"json", "csv", "table", "lines"}));
+
+  const Json report = iris_report(Method::kGrid);
+  const std::string lines = formats.at("lines").render(report);
+  const Json& grid = report.at("grid");
+  ASSERT_EQ(grid.size(), 5u);
+  std::string expected;
+  for (const Json& g : grid) expected += fmt::format("{}\n", g.at("lr").get<double>());
+  EXPECT_EQ(lines, expected);
+  // Like every renderer, it tolerates a report without the fields it reads.
+  EXPECT_EQ(formats.at("lines").render(iris_report(Method::kRange)), "");
+  EXPECT_EQ(formats.at("lines").render(Json::object()), "");
+}
+
+}  // namespace
+}  // namespace lrfind
