@@ -13,9 +13,10 @@
 #include <string_view>
 
 #include "lrfind/error.hpp"
-#include "report/format.hpp"
+#include "report/csv.hpp"
 #include "report/plot.hpp"
 #include "report/report.hpp"
+#include "report/table.hpp"
 #include "lrfind/run.hpp"
 
 namespace {

@@ -1,7 +1,8 @@
 #include "report/formats.hpp"
 
-#include "report/format.hpp"
+#include "report/csv.hpp"
 #include "report/report.hpp"
+#include "report/table.hpp"
 
 namespace lrfind {
 

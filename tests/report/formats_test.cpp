@@ -10,9 +10,10 @@
 #include "load/csv.hpp"
 #include "lrfind/error.hpp"
 #include "lrfind/run.hpp"
-#include "report/format.hpp"
+#include "report/csv.hpp"
 #include "report/json_read.hpp"
 #include "report/report.hpp"
+#include "report/table.hpp"
 
 namespace lrfind {
 namespace {
