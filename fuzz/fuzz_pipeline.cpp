@@ -14,8 +14,8 @@
 
 #include "lrfind/error.hpp"
 #include "report/csv.hpp"
-#include "report/plot.hpp"
 #include "report/report.hpp"
+#include "report/svg.hpp"
 #include "report/table.hpp"
 #include "lrfind/run.hpp"
 

@@ -1,5 +1,5 @@
 // Reports of real runs for the renderers' tests: small data sets held in
-// memory, and the shipped iris file.
+// memory, and the shipped iris and diabetes files.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -29,5 +29,20 @@ nlohmann::ordered_json report_of(const RunConfig& config, std::string_view bytes
 
 // Iris on base_config's budget with one repeat: three classes, enough rows for 5 folds.
 nlohmann::ordered_json iris_report(Method method);
+
+// Real runs on the shipped files with the CLI's defaults and 9 grid rates,
+// made once for all the plot tests (which run in the source folder).
+struct PlotReports {
+  nlohmann::ordered_json iris_auto;
+  nlohmann::ordered_json iris_range;
+  nlohmann::ordered_json iris_svm_grid;
+  nlohmann::ordered_json diabetes_range;
+  nlohmann::ordered_json diabetes_grid;
+};
+const PlotReports& plot_reports();
+
+// Whether a rendering shows a non-finite number: "nan" or "inf" (any case)
+// not preceded by a letter.
+bool has_non_finite_text(const std::string& text);
 
 }  // namespace lrfind::testing

@@ -1,18 +1,16 @@
-#include "report/plot.hpp"
+#include "report/svg.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstdint>
 #include <iterator>
-#include <limits>
-#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "report/plot_data.hpp"
+#include "report/svg_labels.hpp"
 
 namespace lrfind {
 
@@ -20,9 +18,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 using namespace plot;
-
-// ---------------------------------------------------------------------------
-// SVG
 
 std::string escape(std::string_view s) {
   std::string out;
@@ -56,16 +51,6 @@ std::string num(double v) {
   if (!std::isfinite(v)) v = 0.0;
   if (std::abs(v) < 0.005) v = 0.0;  // no "-0.00"
   return fmt::format("{:.2f}", v);
-}
-
-std::size_t code_points(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-// Rough advance of sans-serif text: good enough to keep labels apart.
-double text_width(std::string_view s, double size, bool bold = false) {
-  return static_cast<double>(code_points(s)) * size * (bold ? 0.64 : 0.58);
 }
 
 struct Frame {
@@ -147,86 +132,6 @@ const char* dash(MarkerKind kind) {
 
 double stroke_width(MarkerKind kind) { return kind == MarkerKind::kRecommended ? 2.5 : 1.4; }
 
-struct PlacedLabel {
-  const Marker* marker;
-  int row;
-  double line_x;
-  double lo, hi;       // horizontal extent of the text
-  const char* anchor;  // SVG text-anchor
-  double text_x;
-};
-
-// Marker labels go in rows above the plot, each line rising to its label.
-// A label sits centred on its line or beside it, in the lowest row where it
-// overlaps no other label and no line runs behind it: a label may only cover
-// the lines of markers labelled in a lower row. The recommended rate is
-// placed first; a marker boxed in by unplaced neighbours waits until they are
-// placed, which always succeeds for the leftmost one (its label can extend
-// left over placed lines from a new row).
-std::vector<PlacedLabel> place_labels(const std::vector<Marker>& markers, const Frame& f, double canvas_width) {
-  const std::size_t n = markers.size();
-  std::vector<PlacedLabel> placed;
-  std::vector<int> row_of(n, -1);
-  std::vector<double> line_x(n);
-  for (std::size_t i = 0; i < n; ++i) line_x[i] = f.x(markers[i].lr);
-
-  const auto try_place = [&](std::size_t i) {
-    const Marker& m = markers[i];
-    const double w = text_width(m.label, 11.0, m.kind == MarkerKind::kRecommended) + 4.0;
-    const double x = line_x[i];
-    struct Option {
-      double lo;
-      const char* anchor;
-      double text_x;
-    };
-    const Option options[] = {{x - w / 2, "middle", x}, {x + 3.0, "start", x + 5.0}, {x - 3.0 - w, "end", x - 5.0}};
-    int top_row = -1;
-    for (const PlacedLabel& p : placed) top_row = std::max(top_row, p.row);
-    for (int row = 0; row <= top_row + 1; ++row) {
-      const bool line_hidden = std::any_of(placed.begin(), placed.end(), [&](const PlacedLabel& p) {
-        return p.row < row && x > p.lo - 2.0 && x < p.hi + 2.0;
-      });
-      if (line_hidden) continue;
-      for (const Option& o : options) {
-        const double lo = o.lo;
-        const double hi = o.lo + w;
-        if (lo < 2.0 || hi > canvas_width) continue;
-        const bool clash = std::any_of(placed.begin(), placed.end(), [&](const PlacedLabel& p) {
-          return p.row == row && lo < p.hi + 6.0 && hi > p.lo - 6.0;
-        });
-        bool covers = false;
-        for (std::size_t j = 0; j < n && !covers; ++j)
-          covers = j != i && line_x[j] > lo - 2.0 && line_x[j] < hi + 2.0 && (row_of[j] < 0 || row_of[j] >= row);
-        if (clash || covers) continue;
-        placed.push_back({&m, row, x, lo, hi, o.anchor, o.text_x});
-        row_of[i] = row;
-        return true;
-      }
-    }
-    return false;
-  };
-
-  for (std::size_t remaining = n; remaining > 0;) {
-    bool progress = false;
-    for (std::size_t i = 0; i < n; ++i)
-      if (row_of[i] < 0 && try_place(i)) {
-        --remaining;
-        progress = true;
-      }
-    if (progress) continue;
-    // Only near the canvas's edges can every option fail: take a fresh row.
-    const std::size_t i = static_cast<std::size_t>(std::find(row_of.begin(), row_of.end(), -1) - row_of.begin());
-    int top_row = -1;
-    for (const PlacedLabel& p : placed) top_row = std::max(top_row, p.row);
-    const double w = text_width(markers[i].label, 11.0, markers[i].kind == MarkerKind::kRecommended) + 4.0;
-    const double lo = std::clamp(line_x[i] - w / 2, 2.0, std::max(2.0, canvas_width - w));
-    placed.push_back({&markers[i], top_row + 1, line_x[i], lo, lo + w, "middle", lo + w / 2});
-    row_of[i] = top_row + 1;
-    --remaining;
-  }
-  return placed;
-}
-
 // Words of `s` in lines of at most `max_chars` code points (a longer word stands alone).
 std::vector<std::string> wrap(std::string_view s, std::size_t max_chars) {
   std::vector<std::string> lines;
@@ -271,7 +176,9 @@ std::string render_svg(const Json& report) {
 
   Frame f{80.0, kWidth - kLegendWidth - 30.0, 0.0, 0.0, d.x_lo, d.x_hi, d.y_lo, d.y_hi};
   // Labels may run over the legend's column: the legend starts below their rows.
-  const std::vector<PlacedLabel> labels = place_labels(d.markers, f, kWidth - 6.0);
+  std::vector<double> line_x;
+  for (const Marker& m : d.markers) line_x.push_back(f.x(m.lr));
+  const std::vector<PlacedLabel> labels = place_labels(d.markers, line_x, kWidth - 6.0);
   int rows = 0;
   for (const PlacedLabel& p : labels) rows = std::max(rows, p.row + 1);
   f.top = 62.0 + rows * kRowHeight + 8.0;
@@ -496,162 +403,6 @@ std::string render_svg(const Json& report) {
   svg.add("</g>");
   svg.add("</svg>");
   return svg.out;
-}
-
-// ---------------------------------------------------------------------------
-// Terminal
-
-namespace {
-
-// Braille cells hold 2 x 4 dots; bit of dot (column, row) in U+2800 + bits.
-constexpr std::uint8_t kBrailleBit[2][4] = {{0x01, 0x02, 0x04, 0x40}, {0x08, 0x10, 0x20, 0x80}};
-
-std::string braille(std::uint8_t bits) {
-  const unsigned code = 0x2800u + bits;
-  std::string s;
-  s += static_cast<char>(0xE0 | (code >> 12));
-  s += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-  s += static_cast<char>(0x80 | (code & 0x3F));
-  return s;
-}
-
-// The first `width` code points of `s`, padded with spaces to `width`.
-std::string fit(std::string_view s, std::size_t width) {
-  std::string out;
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const bool starts = (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
-    if (starts && n == width) break;
-    if (starts) ++n;
-    out += s[i];
-  }
-  out.append(width - n, ' ');
-  return out;
-}
-
-}  // namespace
-
-std::string render_terminal_plot(const Json& report, int width, int height) {
-  const PlotData d = read_plot_data(report);
-  const std::vector<Point>& curve = d.main();
-
-  // Axes of their own, fitted to this one curve and the recommended rate.
-  double lr_lo = std::numeric_limits<double>::infinity();
-  double lr_hi = -lr_lo;
-  std::vector<double> losses;
-  for (const Point& p : curve) {
-    lr_lo = std::min(lr_lo, p.lr);
-    lr_hi = std::max(lr_hi, p.lr);
-    if (p.loss) losses.push_back(*p.loss);
-  }
-  if (d.recommended) {
-    lr_lo = std::min(lr_lo, *d.recommended);
-    lr_hi = std::max(lr_hi, *d.recommended);
-  }
-  if (d.untrained) losses.push_back(*d.untrained);
-  const Span x_span = decades(lr_lo, lr_hi);
-  const Span y_span = padded(loss_span(std::move(losses), d.untrained ? d.untrained : first_loss(curve)));
-  const std::size_t total_width = static_cast<std::size_t>(std::max(width, 30));
-  const std::size_t rows = static_cast<std::size_t>(std::max(height, 6)) - 3;  // axis, rates, recommendation
-
-  const std::string top_label = fmt::format("{:.3g}", y_span.hi);
-  const std::string bottom_label = fmt::format("{:.3g}", y_span.lo);
-  const std::size_t gutter = std::max(top_label.size(), bottom_label.size()) + 1;
-  const std::size_t cols = total_width - gutter - 1;
-  const std::size_t dots_x = cols * 2;
-  const std::size_t dots_y = rows * 4;
-
-  std::vector<std::uint8_t> cells(rows * cols, 0);
-  const auto to_dot_x = [&](double lr) {
-    const double t = (std::log10(lr) - x_span.lo) / (x_span.hi - x_span.lo);
-    return std::clamp(t * static_cast<double>(dots_x - 1), 0.0, static_cast<double>(dots_x - 1));
-  };
-  const auto to_dot_y = [&](double loss) {
-    const double t = std::clamp((loss - y_span.lo) / (y_span.hi - y_span.lo), 0.0, 1.0);
-    return (1.0 - t) * static_cast<double>(dots_y - 1);
-  };
-  const auto plot_dot = [&](double x, double y) {
-    const auto ix = static_cast<std::size_t>(std::lround(x));
-    const auto iy = static_cast<std::size_t>(std::lround(y));
-    cells[(iy / 4) * cols + ix / 2] |= kBrailleBit[ix % 2][iy % 4];
-  };
-
-  bool pen_down = false;
-  double px = 0.0;
-  double py = 0.0;
-  for (const Point& p : curve) {
-    if (!p.loss) {
-      if (d.scores.empty()) pen_down = false;  // range test: a null breaks the curve; scores join across it
-      continue;
-    }
-    const double x = to_dot_x(p.lr);
-    const double y = to_dot_y(*p.loss);
-    if (pen_down) {
-      const int steps = static_cast<int>(std::ceil(std::max(std::abs(x - px), std::abs(y - py))));
-      for (int s = 1; s <= steps; ++s) {
-        const double t = static_cast<double>(s) / steps;
-        plot_dot(px + t * (x - px), py + t * (y - py));
-      }
-    }
-    plot_dot(x, y);
-    px = x;
-    py = y;
-    pen_down = true;
-  }
-
-  std::optional<std::size_t> marker_col;
-  if (d.recommended) marker_col = static_cast<std::size_t>(std::lround(to_dot_x(*d.recommended))) / 2;
-
-  std::string out;
-  for (std::size_t r = 0; r < rows; ++r) {
-    std::string line;
-    if (r == 0) {
-      line = fmt::format("{:>{}}┤", top_label, gutter);
-    } else if (r + 1 == rows) {
-      line = fmt::format("{:>{}}┤", bottom_label, gutter);
-    } else {
-      line = std::string(gutter, ' ') + "│";
-    }
-    for (std::size_t c = 0; c < cols; ++c) {
-      const std::uint8_t bits = cells[r * cols + c];
-      if (bits != 0) {
-        line += braille(bits);
-      } else if (marker_col && c == *marker_col) {
-        line += "│";
-      } else {
-        line += ' ';
-      }
-    }
-    out += fit(line, total_width) + '\n';
-  }
-
-  std::string axis = std::string(gutter, ' ') + "└";
-  for (std::size_t c = 0; c < cols; ++c) axis += marker_col && c == *marker_col ? "┴" : "─";
-  out += fit(axis, total_width) + '\n';
-
-  // Rates at both ends of the axis, and the recommended one under its column when it fits.
-  std::string rates(total_width, ' ');
-  const std::string left = rate_text(std::pow(10.0, x_span.lo));
-  const std::string right = rate_text(std::pow(10.0, x_span.hi));
-  rates.replace(gutter, left.size(), left);
-  rates.replace(total_width - right.size(), right.size(), right);
-  if (marker_col) {
-    const std::string value = rate_text(*d.recommended);
-    const std::size_t centre = gutter + 1 + *marker_col;
-    const std::size_t start = centre >= value.size() / 2 ? centre - value.size() / 2 : 0;
-    if (start > gutter + left.size() && start + value.size() < total_width - right.size())
-      rates.replace(start, value.size(), value);
-  }
-  out += rates + '\n';
-
-  std::string caption;
-  if (d.recommended) {
-    caption = "│ recommended lr " + rate_text(*d.recommended) + "; curve: " + d.main_name();
-  } else {
-    caption = "no usable rate" + (d.reason.empty() ? std::string() : ": " + d.reason);
-  }
-  out += fit(caption, total_width) + '\n';
-  return out;
 }
 
 }  // namespace lrfind
