@@ -164,34 +164,18 @@ struct LegendEntry {
   bool bold = false;
 };
 
-}  // namespace
+// The canvas: the plot on the left, the legend in a column on the right, the
+// marker labels in rows between the heading and the plot.
+constexpr double kWidth = 960.0;
+constexpr double kLegendWidth = 250.0;
+constexpr double kRowHeight = 15.0;
+constexpr double kPlotHeight = 340.0;
+constexpr std::size_t kDetailChars = 36;  // per line of a legend entry's detail
 
-std::string render_svg(const Json& report) {
-  const PlotData d = read_plot_data(report);
-
-  constexpr double kWidth = 960.0;
-  constexpr double kLegendWidth = 250.0;
-  constexpr double kRowHeight = 15.0;
-  constexpr double kPlotHeight = 340.0;
-
-  Frame f{80.0, kWidth - kLegendWidth - 30.0, 0.0, 0.0, d.x_lo, d.x_hi, d.y_lo, d.y_hi};
-  // Labels may run over the legend's column: the legend starts below their rows.
-  std::vector<double> line_x;
-  for (const Marker& m : d.markers) line_x.push_back(f.x(m.lr));
-  const std::vector<PlacedLabel> labels = place_labels(d.markers, line_x, kWidth - 6.0);
-  int rows = 0;
-  for (const PlacedLabel& p : labels) rows = std::max(rows, p.row + 1);
-  f.top = 62.0 + rows * kRowHeight + 8.0;
-  f.bottom = f.top + kPlotHeight;
-
-  // Legend, built first: its height can set the canvas's.
+// Every curve, mark, band and marker line, in the order the legend lists them.
+std::vector<LegendEntry> legend_entries(const PlotData& d, const Frame& f) {
   std::vector<LegendEntry> legend;
   using Sample = LegendEntry::Sample;
-  const bool any_point = [&] {
-    for (const auto* s : {&d.raw, &d.smoothed, &d.scores})
-      if (!s->empty()) return true;
-    return false;
-  }();
   if (!d.raw.empty()) {
     legend.push_back({Sample::kLine, "#9ecae1", 1.0, "none", 1.0, "batch loss (range test)",
                       d.method == "auto" ? "first bracketing test" : "", false});
@@ -222,14 +206,17 @@ std::string render_svg(const Json& report) {
     legend.push_back({Sample::kMarker, m.color, stroke_width(m.kind), dash(m.kind), 1.0, m.label, m.detail,
                       m.kind == MarkerKind::kRecommended});
   for (const std::string& s : d.off_scale) legend.push_back({Sample::kNone, "", 1.0, "none", 1.0, s, "", false});
+  return legend;
+}
 
-  constexpr std::size_t kDetailChars = 36;
-  double legend_height = 0.0;
-  for (const LegendEntry& e : legend)
-    legend_height += 20.0 + 13.0 * static_cast<double>(wrap(e.detail, kDetailChars).size());
-  const double height = std::ceil(std::max(f.bottom + 56.0, f.top + legend_height + 16.0));
+double legend_height(const std::vector<LegendEntry>& legend) {
+  double height = 0.0;
+  for (const LegendEntry& e : legend) height += 20.0 + 13.0 * static_cast<double>(wrap(e.detail, kDetailChars).size());
+  return height;
+}
 
-  Svg svg;
+// The root element, title, background, heading and the plot area's clip path.
+void draw_heading(Svg& svg, const PlotData& d, const Frame& f, double height) {
   svg.add(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" viewBox="0 0 {0} {1}" )"
           R"(font-family="DejaVu Sans, Verdana, Arial, sans-serif" font-size="12">)",
           kWidth, height);
@@ -240,8 +227,10 @@ std::string render_svg(const Json& report) {
   svg.add(R"(<text x="{}" y="44" font-size="12" fill="#444444">{}</text>)", num(f.left), escape(d.subtitle));
   svg.add(R"(<defs><clipPath id="plot-area"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath></defs>)",
           num(f.left), num(f.top - 7), num(f.right - f.left), num(f.bottom - f.top + 14));
+}
 
-  // Axes: loss grid lines and ticks, then decade ticks with minor ticks between.
+// Loss grid lines and their ticks.
+void draw_loss_axis(Svg& svg, const PlotData& d, const Frame& f) {
   const double y_step = nice_step(d.y_hi - d.y_lo, 5);
   svg.add(R"(<g class="yaxis" stroke="#e6e6e6" stroke-width="1">)");
   std::vector<std::pair<double, std::string>> y_ticks;
@@ -255,7 +244,10 @@ std::string render_svg(const Json& report) {
   for (const auto& [y, label] : y_ticks)
     svg.add(R"(<text x="{}" y="{}">{}</text>)", num(f.left - 6), num(y + 4), label);
   svg.add("</g>");
+}
 
+// Decade ticks with minor ticks between, and the decades' labels.
+void draw_rate_axis(Svg& svg, const PlotData& d, const Frame& f) {
   const int first_decade = static_cast<int>(std::ceil(d.x_lo - 1e-9));
   const int last_decade = static_cast<int>(std::floor(d.x_hi + 1e-9));
   const double decade_px = (f.right - f.left) / (d.x_hi - d.x_lo);
@@ -285,14 +277,18 @@ std::string render_svg(const Json& report) {
     if ((k - first_decade) % label_every == 0)
       svg.add(R"(<text x="{}" y="{}">{}</text>)", num(f.x(std::pow(10.0, k))), num(f.bottom + 19), decade_label(k));
   svg.add("</g>");
+}
+
+void draw_axis_titles(Svg& svg, const PlotData& d, const Frame& f) {
   svg.add(R"(<text x="{}" y="{}" text-anchor="middle" fill="#222222">learning rate (log scale)</text>)",
           num((f.left + f.right) / 2), num(f.bottom + 40));
-  const double y_mid = (f.top + f.bottom) / 2;
   svg.add(
       R"svg(<text x="{0}" y="{1}" text-anchor="middle" fill="#222222" transform="rotate(-90 {0} {1})">{2}</text>)svg",
-      num(20.0), num(y_mid), escape(d.loss_name.empty() ? "loss" : "loss (" + d.loss_name + ")"));
+      num(20.0), num((f.top + f.bottom) / 2), escape(d.loss_name.empty() ? "loss" : "loss (" + d.loss_name + ")"));
+}
 
-  // Data, back to front: interval band, untrained level, marker lines, curves.
+// Behind everything else: the interval's band and the untrained model's level.
+void draw_backdrop(Svg& svg, const PlotData& d, const Frame& f) {
   if (d.interval) {
     const double a = f.x(d.interval->first);
     const double b = std::max(f.x(d.interval->second), a + 2.0);
@@ -303,7 +299,10 @@ std::string render_svg(const Json& report) {
     svg.add(R"(<line class="untrained" x1="{}" y1="{}" x2="{}" y2="{}" stroke="#7f7f7f" stroke-width="1.2" )"
             R"(stroke-dasharray="1,3"/>)",
             num(f.left), num(f.y(*d.untrained)), num(f.right), num(f.y(*d.untrained)));
+}
 
+// Each marker's line, from the plot's bottom up to its label.
+void draw_marker_lines(Svg& svg, const Frame& f, const std::vector<PlacedLabel>& labels) {
   std::vector<PlacedLabel> by_prominence = labels;  // the recommended line last, on top
   std::stable_partition(by_prominence.begin(), by_prominence.end(),
                         [](const PlacedLabel& p) { return p.marker->kind != MarkerKind::kRecommended; });
@@ -317,7 +316,17 @@ std::string render_svg(const Json& report) {
             m.id, fmt::format("{:.6g}", m.lr), num(x), num(f.bottom), num(x), num(line_top), m.color,
             stroke_width(m.kind), dash(m.kind));
   }
+}
 
+// The curves, clipped to the plot area; one mark per score: a dot, a cross
+// when diverged, a triangle on the top edge when above the axis; then the
+// frame.
+void draw_curves(Svg& svg, const PlotData& d, const Frame& f) {
+  const bool any_point = [&] {
+    for (const auto* s : {&d.raw, &d.smoothed, &d.scores})
+      if (!s->empty()) return true;
+    return false;
+  }();
   svg.add(R"svg(<g clip-path="url(#plot-area)" fill="none" stroke-linejoin="round" stroke-linecap="round">)svg");
   if (!d.raw.empty()) svg.add(R"(<path class="raw" d="{}" stroke="#9ecae1" stroke-width="1"/>)", path_data(d.raw, f));
   if (!d.smoothed.empty())
@@ -329,7 +338,6 @@ std::string render_svg(const Json& report) {
     svg.add(R"(<path class="scores" d="{}" stroke="#ff7f0e" stroke-width="2"/>)", path_data(joined, f));
   }
   svg.add("</g>");
-  // One mark per score: a dot, a cross when diverged, a triangle on the top edge when above the axis.
   for (const Point& p : d.scores)
     if (p.loss && !p.diverged && !f.above(*p.loss))
       svg.add(R"(<circle class="score" cx="{}" cy="{}" r="3.2" fill="#ff7f0e" stroke="#ffffff" stroke-width="0.8"/>)",
@@ -345,11 +353,13 @@ std::string render_svg(const Json& report) {
                 series == &d.scores ? "#ff7f0e" : "#1f77b4");
   if (!any_point)
     svg.add(R"(<text x="{}" y="{}" text-anchor="middle" fill="#777777">no finite losses to plot</text>)",
-            num((f.left + f.right) / 2), num(y_mid));
+            num((f.left + f.right) / 2), num((f.top + f.bottom) / 2));
   svg.add(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="#333333" stroke-width="1"/>)", num(f.left),
           num(f.top), num(f.right - f.left), num(f.bottom - f.top));
+}
 
-  // Marker labels, on white so that a line passing behind does not cross them.
+// Marker labels, on white so that a line passing behind does not cross them.
+void draw_marker_labels(Svg& svg, const Frame& f, const std::vector<PlacedLabel>& labels) {
   svg.add(R"(<g class="marker-labels" font-size="11">)");
   for (const PlacedLabel& p : labels) {
     const double baseline = f.top - 8.0 - p.row * kRowHeight;
@@ -360,38 +370,45 @@ std::string render_svg(const Json& report) {
             p.marker->color, bold ? R"( font-weight="bold")" : "", escape(p.marker->label));
   }
   svg.add("</g>");
+}
 
-  // Legend.
+// A legend entry's sample of what it names, centred on height cy.
+void draw_sample(Svg& svg, const LegendEntry& e, double lx, double cy) {
+  using Sample = LegendEntry::Sample;
+  switch (e.sample) {
+    case Sample::kLine:
+    case Sample::kLineDots:
+      svg.add(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}" stroke-dasharray="{}"/>)", num(lx),
+              num(cy), num(lx + 24), num(cy), e.color, e.width, e.dasharray);
+      if (e.sample == Sample::kLineDots)
+        svg.add(R"(<circle cx="{}" cy="{}" r="3.2" fill="{}"/>)", num(lx + 12), num(cy), e.color);
+      break;
+    case Sample::kBand:
+      svg.add(R"(<rect x="{}" y="{}" width="24" height="12" fill="{}" fill-opacity="{}"/>)", num(lx), num(cy - 6),
+              e.color, e.opacity);
+      break;
+    case Sample::kCross:
+      svg.add(R"(<path d="{}" stroke="{}" stroke-width="1.8" fill="none"/>)", cross(lx + 12, cy), e.color);
+      break;
+    case Sample::kTriangle:
+      svg.add(R"(<path d="{}" fill="{}"/>)", triangle(lx + 12, cy - 3), e.color);
+      break;
+    case Sample::kMarker:
+      svg.add(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}" stroke-dasharray="{}"/>)",
+              num(lx + 12), num(cy - 7), num(lx + 12), num(cy + 7), e.color, e.width, e.dasharray);
+      break;
+    case Sample::kNone:
+      break;
+  }
+}
+
+void draw_legend(Svg& svg, const Frame& f, const std::vector<LegendEntry>& legend) {
   const double lx = kWidth - kLegendWidth;
   double ly = f.top + 4.0;
   svg.add(R"(<g class="legend" font-size="11" fill="#222222">)");
   for (const LegendEntry& e : legend) {
     const double cy = ly + 6.0;
-    switch (e.sample) {
-      case Sample::kLine:
-      case Sample::kLineDots:
-        svg.add(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}" stroke-dasharray="{}"/>)",
-                num(lx), num(cy), num(lx + 24), num(cy), e.color, e.width, e.dasharray);
-        if (e.sample == Sample::kLineDots)
-          svg.add(R"(<circle cx="{}" cy="{}" r="3.2" fill="{}"/>)", num(lx + 12), num(cy), e.color);
-        break;
-      case Sample::kBand:
-        svg.add(R"(<rect x="{}" y="{}" width="24" height="12" fill="{}" fill-opacity="{}"/>)", num(lx), num(cy - 6),
-                e.color, e.opacity);
-        break;
-      case Sample::kCross:
-        svg.add(R"(<path d="{}" stroke="{}" stroke-width="1.8" fill="none"/>)", cross(lx + 12, cy), e.color);
-        break;
-      case Sample::kTriangle:
-        svg.add(R"(<path d="{}" fill="{}"/>)", triangle(lx + 12, cy - 3), e.color);
-        break;
-      case Sample::kMarker:
-        svg.add(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}" stroke-dasharray="{}"/>)",
-                num(lx + 12), num(cy - 7), num(lx + 12), num(cy + 7), e.color, e.width, e.dasharray);
-        break;
-      case Sample::kNone:
-        break;
-    }
+    draw_sample(svg, e, lx, cy);
     svg.add(R"(<text x="{}" y="{}"{}>{}</text>)", num(lx + 32), num(cy + 4), e.bold ? R"( font-weight="bold")" : "",
             escape(e.label));
     const std::vector<std::string> detail = wrap(e.detail, kDetailChars);
@@ -401,6 +418,38 @@ std::string render_svg(const Json& report) {
     ly += 20.0 + 13.0 * static_cast<double>(detail.size());
   }
   svg.add("</g>");
+}
+
+}  // namespace
+
+std::string render_svg(const Json& report) {
+  const PlotData d = read_plot_data(report);
+
+  Frame f{80.0, kWidth - kLegendWidth - 30.0, 0.0, 0.0, d.x_lo, d.x_hi, d.y_lo, d.y_hi};
+  // Labels may run over the legend's column: the legend starts below their rows.
+  std::vector<double> line_x;
+  for (const Marker& m : d.markers) line_x.push_back(f.x(m.lr));
+  const std::vector<PlacedLabel> labels = place_labels(d.markers, line_x, kWidth - 6.0);
+  int rows = 0;
+  for (const PlacedLabel& p : labels) rows = std::max(rows, p.row + 1);
+  f.top = 62.0 + rows * kRowHeight + 8.0;
+  f.bottom = f.top + kPlotHeight;
+
+  // The legend first: its height can set the canvas's.
+  const std::vector<LegendEntry> legend = legend_entries(d, f);
+  const double height = std::ceil(std::max(f.bottom + 56.0, f.top + legend_height(legend) + 16.0));
+
+  Svg svg;
+  draw_heading(svg, d, f, height);
+  draw_loss_axis(svg, d, f);
+  draw_rate_axis(svg, d, f);
+  draw_axis_titles(svg, d, f);
+  // Data, back to front: interval band, untrained level, marker lines, curves.
+  draw_backdrop(svg, d, f);
+  draw_marker_lines(svg, f, labels);
+  draw_curves(svg, d, f);
+  draw_marker_labels(svg, f, labels);
+  draw_legend(svg, f, legend);
   svg.add("</svg>");
   return svg.out;
 }
