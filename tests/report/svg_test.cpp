@@ -239,10 +239,12 @@ TEST(PlotSvg, EscapesTextFromTheReport) {
   EXPECT_EQ(svg.find("a<b>"), std::string::npos);
 }
 
-// Renders each SVG with librsvg, as a browser or image viewer would.
+// Renders each SVG with librsvg, as a browser or image viewer would. Fails,
+// rather than skips, without rsvg-convert: a skip passes in ctest's summary,
+// so a missing package would silently drop the check.
 TEST(PlotRender, RsvgConvertRendersEverySvg) {
-  if (std::system("command -v rsvg-convert > /dev/null 2>&1") != 0)
-    GTEST_SKIP() << "rsvg-convert not found (Debian package librsvg2-bin)";
+  ASSERT_EQ(std::system("command -v rsvg-convert > /dev/null 2>&1"), 0)
+      << "rsvg-convert not found: install the Debian package librsvg2-bin (make deps does)";
   const std::string dir = testing::make_temp_dir();
   const std::map<std::string, const Json*> cases = {{"iris_auto", &plot_reports().iris_auto},
                                                     {"iris_range", &plot_reports().iris_range},
