@@ -90,6 +90,7 @@ TEST(MakeSplits, FoldsPartitionTheRows) {
     EXPECT_LE(s.validation.size(), 5u);
     EXPECT_EQ(s.train.size() + s.validation.size(), 23u);
     EXPECT_TRUE(std::is_sorted(s.train.begin(), s.train.end()));
+    EXPECT_TRUE(std::is_sorted(s.validation.begin(), s.validation.end()));
     std::vector<Index> both;
     std::set_intersection(s.train.begin(), s.train.end(), s.validation.begin(), s.validation.end(),
                           std::back_inserter(both));
@@ -98,6 +99,68 @@ TEST(MakeSplits, FoldsPartitionTheRows) {
   }
   EXPECT_EQ(validated.size(), 23u);
   EXPECT_EQ(std::set<Index>(validated.begin(), validated.end()).size(), 23u);
+  EXPECT_EQ(*validated.begin(), 0);
+  EXPECT_EQ(*validated.rbegin(), 22);
+}
+
+// Whether `rows` (sorted) is a run of consecutive row numbers.
+bool is_contiguous(const std::vector<Index>& rows) {
+  return !rows.empty() && rows.back() - rows.front() == static_cast<Index>(rows.size()) - 1;
+}
+
+// A file sorted by class, as iris is (rows 0-49, 50-99, 100-149): blocks of the
+// file would give folds of one or two classes; shuffled folds mix all three.
+TEST(MakeSplits, FoldsAreShuffledNotBlocksOfTheFile) {
+  for (const std::uint64_t seed : {0u, 1u, 2u, 3u}) {
+    SCOPED_TRACE(seed);
+    Rng rng(seed);
+    const std::vector<Split> splits = make_splits(150, 5, 0.2, rng);
+    ASSERT_EQ(splits.size(), 5u);
+    for (const Split& s : splits) {
+      ASSERT_EQ(s.validation.size(), 30u);
+      EXPECT_FALSE(is_contiguous(s.validation)) << "fold starting at row " << s.validation.front();
+      std::set<Index> classes;
+      for (const Index row : s.validation) classes.insert(row / 50);
+      EXPECT_EQ(classes.size(), 3u) << "fold starting at row " << s.validation.front();
+    }
+  }
+}
+
+TEST(MakeSplits, HoldOutIsShuffledNotTheTopOfTheFile) {
+  Rng rng(0);
+  const std::vector<Split> splits = make_splits(150, 1, 0.2, rng);
+  ASSERT_EQ(splits.size(), 1u);
+  ASSERT_EQ(splits[0].validation.size(), 30u);
+  EXPECT_FALSE(is_contiguous(splits[0].validation));
+  EXPECT_FALSE(is_contiguous(splits[0].train));
+}
+
+TEST(MakeSplits, SameSeedSameFoldsOtherSeedOtherFolds) {
+  const auto validation_sets = [](std::uint64_t seed, int k) {
+    Rng rng(seed);
+    std::vector<std::vector<Index>> sets;
+    for (const Split& s : make_splits(100, k, 0.2, rng)) sets.push_back(s.validation);
+    return sets;
+  };
+  for (const int k : {1, 5}) {
+    SCOPED_TRACE(k);
+    EXPECT_EQ(validation_sets(7, k), validation_sets(7, k));
+    EXPECT_NE(validation_sets(7, k), validation_sets(8, k));
+    // Not the same folds in another order either: seed 8's first fold is none of seed 7's.
+    const auto seven = validation_sets(7, k);
+    EXPECT_EQ(std::find(seven.begin(), seven.end(), validation_sets(8, k).front()), seven.end());
+  }
+}
+
+TEST(ValidationSplit, HeldOutRowsAreShuffledAndSeedDependent) {
+  const auto held_out = [](std::uint64_t seed) {
+    Rng rng(seed);
+    return validation_split(150, 0.2, rng, "data.csv").validation;
+  };
+  ASSERT_EQ(held_out(0).size(), 30u);
+  EXPECT_FALSE(is_contiguous(held_out(0)));
+  EXPECT_EQ(held_out(0), held_out(0));
+  EXPECT_NE(held_out(0), held_out(1));
 }
 
 TEST(MakeSplits, OneFoldIsAHoldOut) {
