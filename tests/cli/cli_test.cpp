@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -165,12 +166,18 @@ TEST(CliRange, PointsFollowExponentialScheduleAndSmoothing) {
 }
 
 TEST(CliRange, LinearSweepSpacesRatesEvenly) {
-  const Json j = run_ok({"data/iris.csv", "--model", "logistic", "-q", "--steps", "11", "--sweep", "linear", "--min-lr",
-                         "0.01", "--max-lr", "1"});
+  const Json j = run_ok({"data/iris.csv", "--model", "logistic", "-q", "--method", "range", "--steps", "11", "--sweep",
+                         "linear", "--min-lr", "0.01", "--max-lr", "1"});
   EXPECT_EQ(j.at("config").at("sweep"), "linear");
+  EXPECT_EQ(j.at("range_test").at("stop_reason"), "completed");
   const Json& points = j.at("range_test").at("points");
-  for (std::size_t i = 0; i < points.size(); ++i)
+  ASSERT_EQ(points.size(), 11u);
+  EXPECT_EQ(points.front().at("lr"), 0.01);
+  EXPECT_EQ(points.back().at("lr"), 1.0);
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    EXPECT_EQ(points[i].at("step"), i);
     expect_rel_near(points[i].at("lr"), 0.01 + 0.099 * static_cast<double>(i));
+  }
 }
 
 TEST(CliRange, StopsWhenSmoothedLossExceedsStopFactor) {
@@ -449,18 +456,69 @@ TEST(CliAuto, SameSeedSameBytes) {
   EXPECT_EQ(run_cli(args).out, run_cli(args).out);
 }
 
+// The rate minimum_div_10 reads from one range test's curve, recomputed from
+// its JSON points as fastai reads it: the finite prefix of the curve, minus
+// the first tenth of the planned steps and the last five points (the whole
+// curve when that leaves fewer than two); nothing when the test blew up
+// within its first tenth.
+std::optional<double> minimum_div_10_of(const Json& repeat, int planned_steps) {
+  const Json& points = repeat.at("points");
+  std::vector<double> lrs, smoothed;
+  for (const Json& p : points) {
+    if (!p.at("loss").is_number() || !p.at("smoothed_loss").is_number()) break;
+    lrs.push_back(p.at("lr").get<double>());
+    smoothed.push_back(p.at("smoothed_loss").get<double>());
+  }
+  if (lrs.empty()) return std::nullopt;
+  if (repeat.at("stop_reason") != "completed" &&
+      points.size() <= static_cast<std::size_t>(std::max(2, planned_steps / 10)))
+    return std::nullopt;
+  std::size_t begin = static_cast<std::size_t>(planned_steps / 10);
+  std::size_t end = lrs.size() >= 5 ? lrs.size() - 5 : 0;
+  if (end < begin + 2) begin = 0, end = lrs.size();
+  const auto lowest = std::min_element(smoothed.begin() + static_cast<std::ptrdiff_t>(begin),
+                                       smoothed.begin() + static_cast<std::ptrdiff_t>(end));
+  return lrs[static_cast<std::size_t>(lowest - smoothed.begin())] / 10.0;
+}
+
 TEST(CliRange, RepeatsReportMedianAndSpread) {
-  const Json j = run_ok({"data/diabetes.csv", "--model", "linear", "--method", "range", "--repeats", "3", "-q"});
-  const Json& repeats = j.at("range_test").at("repeats");
-  ASSERT_EQ(repeats.size(), 3u);
-  EXPECT_EQ(repeats[0].at("seed"), 0);
-  EXPECT_EQ(repeats[2].at("seed"), 2);
-  EXPECT_EQ(repeats[0].at("points"), j.at("range_test").at("points"));
-  const double lr = j.at("recommended_lr").get<double>();
-  const Json& interval = j.at("recommendation").at("interval");
-  EXPECT_LE(interval[0].get<double>(), lr);
-  EXPECT_GE(interval[1].get<double>(), lr);
-  EXPECT_TRUE(j.at("recommendation").at("confidence").is_string());
+  // On diabetes, seed 1's repeats find 0.0351, 0.0292 and 0.0351; seed 5's
+  // find three different rates in no order (0.0423, 0.0292, 0.0242), so that
+  // the median is neither the first, the last, the lowest nor the highest.
+  for (const int seed : {1, 5}) {
+    SCOPED_TRACE(seed);
+    const Json j = run_ok({"data/diabetes.csv", "--model", "linear", "--method", "range", "--repeats", "3", "--seed",
+                           std::to_string(seed), "-q"});
+    const Json& repeats = j.at("range_test").at("repeats");
+    ASSERT_EQ(repeats.size(), 3u);
+    for (int r = 0; r < 3; ++r) EXPECT_EQ(repeats[static_cast<std::size_t>(r)].at("seed"), seed + r);
+    EXPECT_EQ(repeats[0].at("points"), j.at("range_test").at("points"));
+    const int steps = j.at("config").at("steps").get<int>();
+    std::vector<double> rates;
+    for (const Json& repeat : repeats) {
+      ASSERT_EQ(repeat.at("points").size(), repeat.at("steps_run").get<std::size_t>());
+      const std::optional<double> rate = minimum_div_10_of(repeat, steps);
+      ASSERT_TRUE(rate) << "seed " << repeat.at("seed");
+      rates.push_back(*rate);
+    }
+    if (seed == 5) {
+      ASSERT_NE(rates[0], rates[1]);
+      ASSERT_NE(rates[1], rates[2]);
+      ASSERT_NE(rates[0], rates[2]);
+    }
+    std::vector<double> sorted = rates;
+    std::sort(sorted.begin(), sorted.end());
+    const double median = sorted[1];
+    EXPECT_EQ(j.at("recommended_lr").get<double>(), median) << rates[0] << " " << rates[1] << " " << rates[2];
+    EXPECT_EQ(j.at("recommendation").at("lr").get<double>(), median);
+    EXPECT_EQ(j.at("recommendation").at("suggestions").at("minimum_div_10").get<double>(), median);
+    EXPECT_EQ(j.at("recommendation").at("rule"), "minimum_div_10");
+    const Json& interval = j.at("recommendation").at("interval");
+    ASSERT_EQ(interval.size(), 2u);
+    EXPECT_EQ(interval[0].get<double>(), sorted[0]);
+    EXPECT_EQ(interval[1].get<double>(), sorted[2]);
+    EXPECT_TRUE(j.at("recommendation").at("confidence").is_string());
+  }
 }
 
 // --- check ----------------------------------------------------------------------
