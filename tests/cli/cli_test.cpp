@@ -1,17 +1,20 @@
 // End-to-end tests: run the built lr-find on the data sets in data/ and on
 // small files written to a temporary folder, and check its JSON, its messages
 // on stderr and its exit status.
+#include <Eigen/Eigenvalues>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -421,12 +424,61 @@ TEST(CliAuto, IsTheDefaultAndReportsIntervalConfidenceAndCandidates) {
   EXPECT_TRUE(j.contains("range_test"));  // the bracketing range test of the first seed
 }
 
+// The largest eigenvalue of X̃ᵀX̃/n for a numeric CSV file whose last column
+// is the target: X̃ holds the features z-scored with the mean and population
+// standard deviation of all rows, and a column of ones; computed here with
+// Eigen's dense eigensolver, independently of lr-find's power iteration.
+double standardised_gram_top_eigenvalue(const std::string& csv) {
+  std::istringstream lines(read_file(csv));
+  std::string line;
+  std::getline(lines, line);  // the header
+  std::vector<std::vector<double>> rows;
+  while (std::getline(lines, line)) {
+    if (line.empty()) continue;
+    std::vector<double> row;
+    std::istringstream fields(line);
+    for (std::string field; std::getline(fields, field, ',');) {
+      double value = 0.0;
+      const auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), value);
+      EXPECT_TRUE(error == std::errc() && end == field.data() + field.size()) << csv << ": " << field;
+      row.push_back(value);
+    }
+    row.pop_back();  // the target
+    rows.push_back(std::move(row));
+  }
+  const Eigen::Index n = static_cast<Eigen::Index>(rows.size());
+  const Eigen::Index d = static_cast<Eigen::Index>(rows.front().size());
+  Eigen::MatrixXd x(n, d + 1);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index c = 0; c < d; ++c) x(i, c) = rows[static_cast<std::size_t>(i)][static_cast<std::size_t>(c)];
+    x(i, d) = 1.0;
+  }
+  for (Eigen::Index c = 0; c < d; ++c) {
+    const double mean = x.col(c).mean();
+    x.col(c).array() -= mean;
+    const double sd = std::sqrt(x.col(c).squaredNorm() / static_cast<double>(n));
+    if (sd > 0) x.col(c) /= sd;
+  }
+  const Eigen::MatrixXd gram = x.transpose() * x / static_cast<double>(n);
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(gram, Eigen::EigenvaluesOnly);
+  return solver.eigenvalues().maxCoeff();
+}
+
 TEST(CliAuto, TheoryBoundsForSmoothLossesOnly) {
+  // Mean squared error: L = 2 λmax(X̃ᵀX̃/n) (l2 0), with X̃ standardised on
+  // every row, as auto does.
+  const Json linear = run_ok(concat({"data/diabetes.csv", "--model", "linear", "-q"}, kQuickAuto));
+  const double expected_L = 2.0 * standardised_gram_top_eigenvalue("data/diabetes.csv");
+  EXPECT_GT(expected_L, 2.0);  // the intercept column alone gives an eigenvalue of at least 1
+  expect_rel_near(linear.at("theory").at("smoothness").get<double>(), expected_L, 1e-6);
+  expect_rel_near(linear.at("theory").at("max_stable_lr_full_batch").get<double>(), 2.0 / expected_L, 1e-6);
+
   const Json logistic = run_ok(concat({"data/breast_cancer.csv", "--model", "logistic", "-q"}, kQuickAuto));
   const Json& t = logistic.at("theory");
   ASSERT_TRUE(t.is_object());
   const double L = t.at("smoothness").get<double>();
-  EXPECT_GT(L, 0.25);  // 1/4 of the Gram matrix's top eigenvalue, which is at least 1 (intercept column)
+  // Binary cross-entropy: 1/4 of the same eigenvalue.
+  expect_rel_near(L, 0.25 * standardised_gram_top_eigenvalue("data/breast_cancer.csv"), 1e-6);
   expect_rel_near(t.at("max_stable_lr_full_batch").get<double>(), 2.0 / L);
   EXPECT_EQ(t.at("batch_size"), 32);
   EXPECT_GE(t.at("expected_smoothness").get<double>(), L);
@@ -453,7 +505,14 @@ TEST(CliAuto, OneCycleScheduleGivesReadyToUseParameters) {
 
 TEST(CliAuto, SameSeedSameBytes) {
   const std::vector<std::string> args = concat({"data/iris.csv", "--model", "svm", "-q"}, kQuickAuto);
-  EXPECT_EQ(run_cli(args).out, run_cli(args).out);
+  const CliResult first = run_cli(args);
+  const CliResult second = run_cli(args);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  ASSERT_FALSE(first.out.empty());
+  EXPECT_TRUE(is_positive_number(parse_json(first.out).at("recommended_lr")));
+  EXPECT_NO_THROW(parse_json(second.out));
+  EXPECT_EQ(first.out, second.out);
 }
 
 // The rate minimum_div_10 reads from one range test's curve, recomputed from
