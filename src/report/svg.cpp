@@ -40,7 +40,9 @@ std::string escape(std::string_view s) {
         out += "&apos;";
         break;
       default:
-        out += c;
+        // XML allows no control character but tab, line feed and carriage return.
+        const auto u = static_cast<unsigned char>(c);
+        out += (u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7F ? '?' : c;
     }
   }
   return out;

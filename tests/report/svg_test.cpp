@@ -239,6 +239,11 @@ TEST(PlotSvg, EscapesTextFromTheReport) {
   const std::string svg = render_svg(report);
   EXPECT_NE(svg.find("a&lt;b&gt;&amp;&quot;c&quot;.csv"), std::string::npos);
   EXPECT_EQ(svg.find("a<b>"), std::string::npos);
+  // XML allows no control characters: a path holding one still gives valid XML.
+  report["dataset"]["path"] = std::string("x\x01y\x1b.csv");
+  const std::string with_control = render_svg(report);
+  EXPECT_NE(with_control.find("x?y?.csv"), std::string::npos);
+  EXPECT_EQ(with_control.find('\x01'), std::string::npos);
 }
 
 // Renders each SVG with librsvg, as a browser or image viewer would. Fails,
