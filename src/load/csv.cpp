@@ -1,28 +1,11 @@
 #include "load/csv.hpp"
 
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <fmt/format.h>
-#include <iostream>
-#include <iterator>
-
-#include <zlib.h>
 
 #include "load/csv_cursor.hpp"
 #include "lrfind/error.hpp"
 
 namespace lrfind {
-
-DataError::DataError(std::string source, long line, long column, const std::string& what)
-    : Error(line > 0 && column > 0 ? fmt::format("{}:{}:{}: {}", source, line, column, what)
-            : line > 0             ? fmt::format("{}:{}: {}", source, line, what)
-                                   : fmt::format("{}: {}", source, what)),
-      source_(std::move(source)),
-      line_(line),
-      column_(line > 0 ? column : 0) {}
 
 CsvTable parse_csv(std::string_view bytes, const std::string& source, const CsvOptions& options) {
   if (options.delimiter == '"' || options.delimiter == '\n' || options.delimiter == '\r')
@@ -57,66 +40,6 @@ CsvTable parse_csv(std::string_view bytes, const std::string& source, const CsvO
     table.row_lines_.push_back(line);
   }
   return table;
-}
-
-bool is_gzip(std::string_view bytes) {
-  return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f && static_cast<unsigned char>(bytes[1]) == 0x8b;
-}
-
-std::string gunzip(std::string_view bytes, const std::string& source) {
-  z_stream stream{};
-  if (inflateInit2(&stream, 15 + 32) != Z_OK) throw InputError(fmt::format("{}: cannot start gzip decoding", source));
-  std::string out;
-  out.reserve(bytes.size() * 4);
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-  stream.avail_in = static_cast<uInt>(bytes.size());
-  char buffer[1 << 16];
-  int status = Z_OK;
-  for (;;) {
-    stream.next_out = reinterpret_cast<Bytef*>(buffer);
-    stream.avail_out = sizeof buffer;
-    status = inflate(&stream, Z_NO_FLUSH);
-    out.append(buffer, sizeof buffer - stream.avail_out);
-    if (status == Z_STREAM_END) {
-      // Concatenated members (as `cat a.gz b.gz` makes) continue the data.
-      if (stream.avail_in == 0) break;
-      inflateReset(&stream);
-      continue;
-    }
-    if (status != Z_OK) break;
-    if (stream.avail_in == 0 && stream.avail_out != 0) {
-      status = Z_DATA_ERROR;  // input ended inside a member
-      break;
-    }
-  }
-  inflateEnd(&stream);
-  if (status != Z_STREAM_END)
-    throw DataError(source, 0, "damaged or truncated gzip data");
-  return out;
-}
-
-std::string read_input(const std::string& path) {
-  if (path == "-") {
-    std::string data((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    if (std::cin.bad()) throw InputError("<stdin>: cannot read standard input");
-    return is_gzip(data) ? gunzip(data, "<stdin>") : data;
-  }
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    throw InputError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-  if (S_ISDIR(st.st_mode)) throw InputError(fmt::format("{}: is a directory, not a CSV file", path));
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw InputError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-  std::string data;
-  if (S_ISREG(st.st_mode)) data.reserve(static_cast<std::size_t>(st.st_size));
-  char buffer[1 << 16];
-  std::size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, f)) > 0) data.append(buffer, got);
-  const bool failed = std::ferror(f) != 0;
-  const int err = errno;
-  std::fclose(f);
-  if (failed) throw InputError(fmt::format("{}: cannot read: {}", path, std::strerror(err)));
-  return is_gzip(data) ? gunzip(data, path) : data;
 }
 
 }  // namespace lrfind

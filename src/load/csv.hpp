@@ -52,14 +52,4 @@ class CsvTable {
 CsvTable parse_csv(std::string_view bytes, const std::string& source,
                    const CsvOptions& options = {});
 
-// Reads a whole file, or standard input when `path` is "-"; gzip data (by its
-// magic bytes, whatever the name) is decompressed. Throws InputError, or
-// DataError for damaged gzip data.
-std::string read_input(const std::string& path);
-
-// Whether bytes start with the gzip magic number, and their decompression
-// (concatenated members included); `source` names them in errors.
-bool is_gzip(std::string_view bytes);
-std::string gunzip(std::string_view bytes, const std::string& source);
-
 }  // namespace lrfind

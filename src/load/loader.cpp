@@ -1,13 +1,8 @@
 #include "load/loader.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <bit>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <condition_variable>
@@ -28,12 +23,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include <zlib.h>
-
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
+#include "io/input.hpp"
+#include "io/sniff.hpp"
 #include "load/csv_cursor.hpp"
 #include "lrfind/error.hpp"
 #include "common/interrupt.hpp"
@@ -50,184 +45,6 @@ constexpr int kSkip = -1;
 constexpr int kTrailing = -3;  // an unnamed last column left by a delimiter at every line end: must stay empty
 constexpr int kTarget = -2;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// ---------------------------------------------------------------------------
-// Byte streams: a file or standard input read in large chunks, bytes in
-// memory, and gzip decompression over either. Nothing is held whole.
-
-class ByteStream {
- public:
-  virtual ~ByteStream() = default;
-  // Reads up to n bytes; 0 only at the end of the data.
-  virtual std::size_t read(char* out, std::size_t n) = 0;
-};
-
-class FdStream final : public ByteStream {
- public:
-  FdStream(int fd, std::string name, bool owned) : fd_(fd), name_(std::move(name)), owned_(owned) {}
-  ~FdStream() override {
-    if (owned_) ::close(fd_);
-  }
-  std::size_t read(char* out, std::size_t n) override {
-    for (;;) {
-      const ssize_t got = ::read(fd_, out, n);
-      if (got >= 0) {
-        consumed_ += static_cast<std::size_t>(got);
-        return static_cast<std::size_t>(got);
-      }
-      if (errno == EINTR) continue;
-      throw InputError(fmt::format("{}: cannot read: {}", name_, std::strerror(errno)));
-    }
-  }
-
- private:
-  int fd_;
-  std::string name_;
-  bool owned_;
-
- public:
-  std::size_t consumed_ = 0;  // bytes read so far
-};
-
-class MemoryStream final : public ByteStream {
- public:
-  explicit MemoryStream(std::string_view bytes) : rest_(bytes) {}
-  std::size_t read(char* out, std::size_t n) override {
-    const std::size_t k = std::min(n, rest_.size());
-    std::memcpy(out, rest_.data(), k);
-    rest_.remove_prefix(k);
-    return k;
-  }
-
- private:
-  std::string_view rest_;
-};
-
-// Bytes already read (to look at the magic number) followed by the rest.
-class PrefixedStream final : public ByteStream {
- public:
-  PrefixedStream(std::string prefix, ByteStream& rest) : prefix_(std::move(prefix)), rest_(rest) {}
-  std::size_t read(char* out, std::size_t n) override {
-    if (used_ < prefix_.size()) {
-      const std::size_t k = std::min(n, prefix_.size() - used_);
-      std::memcpy(out, prefix_.data() + used_, k);
-      used_ += k;
-      return k;
-    }
-    return rest_.read(out, n);
-  }
-
- private:
-  std::string prefix_;
-  std::size_t used_ = 0;
-  ByteStream& rest_;
-};
-
-// gzip (concatenated members included) through zlib, Debian's zlib1g.
-class GzipStream final : public ByteStream {
- public:
-  GzipStream(ByteStream& in, std::string source) : in_(in), source_(std::move(source)), buffer_(1 << 16) {
-    if (inflateInit2(&z_, 15 + 32) != Z_OK) throw InputError(fmt::format("{}: cannot start gzip decoding", source_));
-  }
-  ~GzipStream() override { inflateEnd(&z_); }
-  std::size_t read(char* out, std::size_t n) override {
-    z_.next_out = reinterpret_cast<Bytef*>(out);
-    z_.avail_out = static_cast<uInt>(std::min<std::size_t>(n, 1u << 30));
-    const uInt wanted = z_.avail_out;
-    while (z_.avail_out == wanted && !finished_) {
-      if (z_.avail_in == 0) {
-        const std::size_t got = in_.read(buffer_.data(), buffer_.size());
-        if (got == 0) {
-          if (!member_ended_) damaged();
-          finished_ = true;
-          break;
-        }
-        z_.next_in = reinterpret_cast<Bytef*>(buffer_.data());
-        z_.avail_in = static_cast<uInt>(got);
-      }
-      if (member_ended_) {  // another member follows (as `cat a.gz b.gz` makes)
-        inflateReset(&z_);
-        member_ended_ = false;
-      }
-      const int status = inflate(&z_, Z_NO_FLUSH);
-      if (status == Z_STREAM_END) {
-        member_ended_ = true;
-      } else if (status != Z_OK && status != Z_BUF_ERROR) {
-        damaged();
-      }
-    }
-    return wanted - z_.avail_out;
-  }
-
- private:
-  [[noreturn]] void damaged() const { throw DataError(source_, 0, "damaged or truncated gzip data"); }
-
-  ByteStream& in_;
-  std::string source_;
-  std::vector<char> buffer_;
-  z_stream z_{};
-  bool member_ended_ = false;
-  bool finished_ = false;
-};
-
-// Classic Mac line ends: a file whose lines end with CR alone reads as if
-// they were LF.
-class CrStream final : public ByteStream {
- public:
-  explicit CrStream(ByteStream& in) : in_(in) {}
-  std::size_t read(char* out, std::size_t n) override {
-    const std::size_t got = in_.read(out, n);
-    std::replace(out, out + got, '\r', '\n');
-    return got;
-  }
-
- private:
-  ByteStream& in_;
-};
-
-// ---------------------------------------------------------------------------
-// What the first bytes say: files that are not CSV text at all.
-
-void reject_binary(std::string_view head, const std::string& source) {
-  struct Signature {
-    std::string_view magic;
-    std::string_view what;
-  };
-  static constexpr Signature kSignatures[] = {
-      {"PK\x03\x04", "a zip archive (an .xlsx or .ods workbook is one); export the sheet as CSV, or unzip it"},
-      {"\xFF\xFE", "UTF-16 text; save it as UTF-8"},
-      {"\xFE\xFF", "UTF-16 text; save it as UTF-8"},
-      {"BZh", "bzip2 data; decompress it first (lr-find reads gzip directly)"},
-      {"\xFD" "7zXZ", "xz data; decompress it first (lr-find reads gzip directly)"},
-      {"\x28\xB5\x2F\xFD", "zstd data; decompress it first (lr-find reads gzip directly)"},
-      {"PAR1", "a Parquet file; export it as CSV"},
-      {"%PDF", "a PDF document"},
-      {"\x89PNG", "a PNG image"},
-      {"GIF8", "a GIF image"},
-      {"\xFF\xD8\xFF", "a JPEG image"},
-      {"\x7F" "ELF", "an executable program"},
-      {"SQLite format 3", "an SQLite database; export a table as CSV"},
-      {"\xD0\xCF\x11\xE0", "an old Office document (.xls); export the sheet as CSV"},
-  };
-  for (const Signature& s : kSignatures)
-    if (head.substr(0, s.magic.size()) == s.magic)
-      throw DataError(source, 0, fmt::format("not a CSV text file: it is {}", s.what));
-}
-
-// A NUL byte never belongs in CSV text: the input is binary (or UTF-16).
-// `line` is the line of bytes[0].
-DataError nul_error(std::string_view bytes, std::size_t at, long line, const std::string& source) {
-  const std::string_view before = bytes.substr(0, at);
-  line += static_cast<long>(std::count(before.begin(), before.end(), '\n'));
-  // UTF-16 text of ASCII characters is every other byte NUL.
-  const std::size_t from = at >= 16 ? at - 16 : 0;
-  const std::string_view around = bytes.substr(from, std::min<std::size_t>(32, bytes.size() - from));
-  const auto nuls = static_cast<std::size_t>(std::count(around.begin(), around.end(), '\0'));
-  const bool utf16 = around.size() >= 4 && nuls * 10 >= around.size() * 4;
-  return DataError(source, line,
-                   fmt::format("not a CSV text file: it holds a NUL byte{}",
-                               utf16 ? " (UTF-16 text? save it as UTF-8)" : " (binary data)"));
-}
 
 // ---------------------------------------------------------------------------
 // Cutting the stream into blocks of whole records.
@@ -291,7 +108,7 @@ struct Block {
 
 class BlockReader {
  public:
-  BlockReader(ByteStream& in, const std::string& source, char delim, std::size_t block_bytes)
+  BlockReader(io::ByteStream& in, const std::string& source, char delim, std::size_t block_bytes)
       : in_(in), source_(source), delim_(delim), block_(std::max<std::size_t>(block_bytes, 64)) {}
 
   // Fills `out` with the next run of whole records (the last one may lack its
@@ -340,7 +157,7 @@ class BlockReader {
   long line() const { return line_; }
 
  private:
-  ByteStream& in_;
+  io::ByteStream& in_;
   const std::string& source_;
   char delim_;
   std::size_t block_;
@@ -756,7 +573,7 @@ void parse_block(const Block& block, const Layout& layout, Parsed<Scalar>& out, 
     }
     // A NUL byte is reported where it stands among the other errors.
     if (block.nul != std::string::npos && block.start + cursor.offset() > block.nul)
-      throw nul_error(block.bytes, block.nul, block.line0, *layout.source);
+      throw io::nul_error(block.bytes, block.nul, block.line0, *layout.source);
     if (fields != width)
       throw DataError(*layout.source, line,
                       fmt::format("row has {} field{}, the header has {}{}", fields, fields == 1 ? "" : "s", width,
@@ -1210,7 +1027,7 @@ Header read_header(BlockReader& reader, Block& first, const std::string& source,
   }
   first.start = start + cursor.offset();
   first.first_line = cursor.line();
-  if (first.nul < first.start) throw nul_error(first.bytes, first.nul, first.line0, source);
+  if (first.nul < first.start) throw io::nul_error(first.bytes, first.nul, first.line0, source);
   return header;
 }
 
@@ -1239,7 +1056,7 @@ std::deque<Block> sample_records(BlockReader& reader, Block& first, const std::s
       bool record_end = false;
       while (!record_end) cursor.field(record_end);
       if (block.nul != std::string::npos && block.start + cursor.offset() > block.nul)
-        throw nul_error(block.bytes, block.nul, block.line0, source);
+        throw io::nul_error(block.bytes, block.nul, block.line0, source);
       const std::string_view text = bytes.substr(begin, cursor.offset() - begin);
       const std::size_t index = records++;
       std::size_t slot = index;
@@ -1266,67 +1083,23 @@ std::deque<Block> sample_records(BlockReader& reader, Block& first, const std::s
   return blocks;
 }
 
-// How far through its input a load is, for the progress report.
-using ReadFraction = std::function<double()>;
-
 template <typename Scalar>
-Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOptions& options, std::size_t input_bytes,
-                    const ReadFraction& fraction) {
+Dataset load_stream(io::Input& input, const LoadOptions& options) {
+  const std::string& source = input.name();
   const auto report = [&] {
-    if (options.progress) options.progress(fraction ? fraction() : 0.0, "reading");
+    if (options.progress) options.progress(input.fraction_read(), "reading");
   };
   if (options.delimiter == '"' || options.delimiter == '\n' || options.delimiter == '\r' || options.delimiter == '\0')
     throw UsageError("the delimiter cannot be a quote, a line break or NUL");
-  // Look at the magic number: gzip is decompressed, other binary formats refused.
-  std::string head(4096, '\0');
-  std::size_t got = 0;
-  while (got < head.size()) {
-    const std::size_t n = raw.read(head.data() + got, head.size() - got);
-    if (n == 0) break;
-    got += n;
-  }
-  head.resize(got);
-  const bool gzip = head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f &&
-                    static_cast<unsigned char>(head[1]) == 0x8b;
-  PrefixedStream prefixed(head, raw);
-  std::unique_ptr<GzipStream> gunzip;
-  ByteStream* in = &prefixed;
-  if (gzip) {
-    gunzip = std::make_unique<GzipStream>(prefixed, source);
-    in = gunzip.get();
-  } else {
-    reject_binary(head, source);
-  }
-
   // Binary data is named at once by its first 4 KiB (decoded): a known format,
   // or a NUL byte. Later NUL bytes are reported in file order with other errors.
-  std::string decoded_head;
-  std::unique_ptr<PrefixedStream> decoded;
-  if (gzip) {
-    decoded_head.resize(4096);
-    std::size_t n = 0;
-    while (n < decoded_head.size()) {
-      const std::size_t k = in->read(decoded_head.data() + n, decoded_head.size() - n);
-      if (k == 0) break;
-      n += k;
-    }
-    decoded_head.resize(n);
-    reject_binary(decoded_head, source);
-    decoded = std::make_unique<PrefixedStream>(decoded_head, *in);
-    in = decoded.get();
-  }
-  const std::string_view sniffed = gzip ? std::string_view(decoded_head) : std::string_view(head);
-  if (const std::size_t nul = sniffed.find('\0'); nul != std::string_view::npos)
-    throw nul_error(sniffed, nul, 1, source);
-  std::unique_ptr<CrStream> cr;
-  const std::size_t first_cr = sniffed.find('\r');
-  if (sniffed.find('\n') == std::string_view::npos && first_cr != std::string_view::npos && first_cr + 1 < sniffed.size()) {
-    cr = std::make_unique<CrStream>(*in);
-    in = cr.get();
-  }
+  io::ByteStream& in = input.text(io::LineEnds::kMacAware);
+  io::reject_binary(input.head(), source);
+  if (const std::size_t nul = input.head().find('\0'); nul != std::string_view::npos)
+    throw io::nul_error(input.head(), nul, 1, source);
 
   const std::size_t block_bytes = std::max<std::size_t>(options.block_bytes, 64);
-  BlockReader reader(*in, source, options.delimiter, block_bytes);
+  BlockReader reader(in, source, options.delimiter, block_bytes);
   Block first;
   const Header header = read_header(reader, first, source, options.delimiter);
   const Layout layout = make_layout(header, source, options);
@@ -1354,7 +1127,7 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
       std::string().swap(b.bytes);
     }
   } else {
-    staging.emplace(initial_capacity(first, layout.width, gzip ? 0 : input_bytes), layout.slots);
+    staging.emplace(initial_capacity(first, layout.width, input.gzip() ? 0 : input.size()), layout.slots);
     const unsigned threads = options.threads ? options.threads : available_cores();
     if (threads <= 1) {
       Block block = std::move(first);
@@ -1463,34 +1236,21 @@ Dataset load_stream(ByteStream& raw, const std::string& source, const LoadOption
   return data;
 }
 
-// `input_bytes`: the input's size when known (0 otherwise), to size the staging.
-Dataset load(ByteStream& in, const std::string& source, const LoadOptions& options, std::size_t input_bytes,
-             const ReadFraction& fraction = {}) {
-  if (options.columns.precision == Precision::kFloat32)
-    return load_stream<float>(in, source, options, input_bytes, fraction);
-  return load_stream<double>(in, source, options, input_bytes, fraction);
+Dataset load(io::Input& input, const LoadOptions& options) {
+  if (options.columns.precision == Precision::kFloat32) return load_stream<float>(input, options);
+  return load_stream<double>(input, options);
 }
 
 }  // namespace
 
 Dataset load_dataset(const std::string& path, const LoadOptions& options) {
-  if (path == "-") {
-    FdStream in(STDIN_FILENO, "<stdin>", false);
-    return load(in, "<stdin>", options, 0);
-  }
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw InputError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-  FdStream in(fd, path, true);
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
-    throw InputError(fmt::format("{}: is a directory, not a CSV file", path));
-  const double size = S_ISREG(st.st_mode) && st.st_size > 0 ? static_cast<double>(st.st_size) : 0.0;
-  return load(in, path, options, static_cast<std::size_t>(size), [&] { return size > 0 ? std::min(1.0, static_cast<double>(in.consumed_) / size) : 0.0; });
+  io::Input input = io::open_input(path);
+  return load(input, options);
 }
 
 Dataset load_dataset_from_bytes(std::string_view bytes, const std::string& source, const LoadOptions& options) {
-  MemoryStream in(bytes);
-  return load(in, source, options, bytes.size());
+  io::Input input = io::input_from_bytes(bytes, source);
+  return load(input, options);
 }
 
 }  // namespace lrfind

@@ -1,11 +1,7 @@
 #include "load/csv.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -284,48 +280,6 @@ TEST(CsvErrors, GarbageAfterMultilineQuoteNamesTheLineOfTheGarbage) {
 
 TEST(CsvErrors, CarriageReturnNotEndingTheLineAfterQuoteIsGarbage) {
   EXPECT_EQ(parse_error("a,b\n\"x\"\r,1\n").line(), 2);
-}
-
-// read_input lives in csv.cpp: whole files verbatim, typed errors otherwise.
-class CsvReadInput : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("lrfind-csv-test-" + std::to_string(::getpid()) + "-" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
-};
-
-TEST_F(CsvReadInput, ReturnsTheFileBytesVerbatim) {
-  const std::string bytes = std::string(
-                                "\xEF\xBB\xBF"
-                                "a,b\r\n1,\"x\ny\"\r\n") +
-                            std::string(1, '\0') + "z";
-  const std::filesystem::path path = dir_ / "in.csv";
-  std::ofstream(path, std::ios::binary) << bytes;
-  EXPECT_EQ(read_input(path.string()), bytes);
-}
-
-TEST_F(CsvReadInput, MissingFileIsInputError) {
-  const std::string path = (dir_ / "absent.csv").string();
-  try {
-    read_input(path);
-    FAIL() << "no InputError";
-  } catch (const InputError& e) {
-    EXPECT_EQ(std::string(e.what()), path + ": cannot open: No such file or directory");
-    EXPECT_EQ(e.exit_code(), kExitNoInput);
-  }
-}
-
-TEST_F(CsvReadInput, DirectoryIsInputError) {
-  try {
-    read_input(dir_.string());
-    FAIL() << "no InputError";
-  } catch (const InputError& e) {
-    EXPECT_EQ(std::string(e.what()), dir_.string() + ": is a directory, not a CSV file");
-  }
 }
 
 }  // namespace

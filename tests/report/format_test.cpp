@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "io/input.hpp"
 #include "load/csv.hpp"
 #include "report/report.hpp"
 #include "lrfind/run.hpp"
@@ -51,7 +52,7 @@ Json iris_report(Method method) {
   RunConfig config = base_config(ModelKind::kLogistic, method);
   config.input = "data/iris.csv";
   config.repeats = 1;
-  return report_of(config, read_input(config.input), config.input);
+  return report_of(config, io::read_text(config.input), config.input);
 }
 
 // The CSV parsed back with lr-find's own RFC 4180 reader, which rejects a row

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "cli/cli_support.hpp"
-#include "load/csv.hpp"
+#include "io/input.hpp"
 #include "report/report.hpp"
 #include "lrfind/run.hpp"
 
@@ -27,7 +27,7 @@ Json report_of(const std::string& path, ModelKind model, Method method) {
   config.model = model;
   config.method = method;
   config.grid_points = 9;
-  return make_report(run_on_bytes(config, read_input(path), path, {}));
+  return make_report(run_on_bytes(config, io::read_text(path), path, {}));
 }
 
 // Real runs, made once: tests run in the source folder.
