@@ -8,6 +8,7 @@
 #include "cli/config_file.hpp"
 #include "io/input.hpp"
 #include "load/dataset.hpp"
+#include "load/number.hpp"
 #include "lrfind/error.hpp"
 #include "train/optimizer.hpp"
 
