@@ -30,6 +30,7 @@
 #include "io/input.hpp"
 #include "io/sniff.hpp"
 #include "load/csv_cursor.hpp"
+#include "load/limits.hpp"
 #include "load/number.hpp"
 #include "lrfind/error.hpp"
 #include "common/interrupt.hpp"

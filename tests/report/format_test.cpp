@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "io/input.hpp"
-#include "load/csv.hpp"
+#include "load/csv_support.hpp"
 #include "report/report.hpp"
 #include "lrfind/run.hpp"
 
@@ -20,6 +20,8 @@ namespace lrfind {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using test::CsvTable;
+using test::parse_csv;
 
 constexpr const char* kTwoClasses =
     "a,b,label\n"
