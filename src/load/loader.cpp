@@ -5,14 +5,15 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <limits>
 #include <mutex>
 #include <optional>
 #include <string_view>
-#include <thread>
-#include <vector>
+#include <utility>
 
 #include "common/interrupt.hpp"
+#include "common/parallel.hpp"
 #include "io/input.hpp"
 #include "io/sniff.hpp"
 #include "load/assemble.hpp"
@@ -27,161 +28,185 @@ namespace lrfind {
 namespace load {
 namespace {
 
-// Stop requests (interrupt.hpp) are polled once per block.
-constexpr std::string_view kWhileReading = "while reading the input, before any result";
+// The one place the loader polls for a stop request (Ctrl-C, SIGTERM): once
+// per block, and once when the last block is parsed. Nothing is finished
+// while reading, so a stop ends the load with Interrupted.
+void stop_if_requested() { throw_if_stop_requested("while reading the input, before any result"); }
+
+// The one place the loader reports its progress: once per block, by bytes
+// read of a regular file's size.
+void report_progress(const LoadOptions& options, const io::Input& input) {
+  if (options.progress) options.progress(input.fraction_read(), "reading");
+}
+
+// The next block's rows in the staging, growing it when they do not fit.
+template <typename Scalar>
+Parsed<Scalar>& add_block(std::deque<Parsed<Scalar>>& parsed, Staging<Scalar>& staging, const Block& block,
+                          std::size_t width) {
+  Parsed<Scalar>& p = parsed.emplace_back();
+  p.bound = row_bound(block, width);
+  if (!staging.fits(p.bound)) staging.grow(p.bound);
+  p.first_row = staging.take(p.bound);
+  return p;
+}
+
+// Every block of the input read and parsed by `threads` workers: the worker
+// holding the reader reads the next block (reading is sequential), gives it
+// its rows in the staging, and parses it once it has let the reader go. The
+// staging grows only while no block is being parsed, as growing may move it.
+// After the first block known to hold an error no block is read, and the
+// error reported is the first in file order, whatever the threads met first.
+template <typename Scalar>
+class BlockPipeline {
+ public:
+  BlockPipeline(BlockReader& reader, Block first, const Layout& layout, Staging<Scalar>& staging,
+                std::function<void()> before_block)
+      : reader_(reader), first_(std::move(first)), layout_(layout), staging_(staging),
+        before_block_(std::move(before_block)) {}
+
+  // The blocks' parses in file order. A stop request wins over any error.
+  std::deque<Parsed<Scalar>> run(unsigned threads) {
+    parallel_for(threads, threads, [&](std::size_t) { work(); });
+    stop_if_requested();
+    for (const Parsed<Scalar>& p : parsed_)
+      if (p.error) std::rethrow_exception(p.error);
+    if (reader_error_) std::rethrow_exception(reader_error_);
+    return std::move(parsed_);
+  }
+
+ private:
+  struct Job {
+    std::size_t index;  // in file order
+    Parsed<Scalar>* out;
+  };
+
+  void work() {
+    Block block;
+    for (;;) {
+      Job job;
+      {
+        const std::lock_guard reading(reader_mutex_);
+        if (!next_job(block, job)) return;
+      }
+      parse(block, job);
+    }
+  }
+
+  // With the reader held: the next block and its rows; false when there is
+  // no more to parse (the input is used up, or an error was met).
+  bool next_job(Block& block, Job& job) {
+    if (finished_) return false;
+    try {
+      if (first_) {
+        block = std::move(*first_);
+        first_.reset();
+      } else if (failed_at_ != kNone || !reader_.next(block)) {
+        finished_ = true;
+        return false;
+      }
+      before_block_();
+      place(block, job);
+      return true;
+    } catch (...) {
+      reader_error_ = std::current_exception();
+      finished_ = true;
+      return false;
+    }
+  }
+
+  void place(const Block& block, Job& job) {
+    std::unique_lock state(state_mutex_);
+    if (!staging_.fits(row_bound(block, layout_.width))) idle_.wait(state, [&] { return in_flight_ == 0; });
+    job = Job{parsed_.size(), &add_block(parsed_, staging_, block, layout_.width)};
+    ++in_flight_;
+  }
+
+  void parse(const Block& block, const Job& job) {
+    try {
+      if (job.index < failed_at_) parse_block(block, layout_, *job.out, staging_);
+    } catch (...) {
+      job.out->error = std::current_exception();
+      std::size_t seen = failed_at_.load();
+      while (job.index < seen && !failed_at_.compare_exchange_weak(seen, job.index)) {
+      }
+    }
+    {
+      const std::lock_guard state(state_mutex_);
+      --in_flight_;
+    }
+    idle_.notify_all();
+  }
+
+  static constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+
+  BlockReader& reader_;
+  std::optional<Block> first_;  // read with the header
+  const Layout& layout_;
+  Staging<Scalar>& staging_;
+  std::function<void()> before_block_;
+  std::mutex reader_mutex_;  // held while reading a block and giving it its rows
+  bool finished_ = false;
+  std::exception_ptr reader_error_;
+  std::deque<Parsed<Scalar>> parsed_;
+  std::mutex state_mutex_;
+  std::condition_variable idle_;  // no block is being parsed
+  std::size_t in_flight_ = 0;     // blocks being parsed
+  // The first block, in file order, known to hold an error: later blocks need no parsing.
+  std::atomic<std::size_t> failed_at_ = kNone;
+};
+
+// --sample: the sampled records, parsed on this thread.
+template <typename Scalar>
+Dataset load_sample(BlockReader& reader, Block& first, const Layout& layout, const std::string& source,
+                    const LoadOptions& options, std::size_t block_bytes, unsigned threads) {
+  std::size_t sampled_from = 0;
+  std::deque<Block> blocks = sample_records(reader, first, source, options.delimiter, *options.sample, options.seed,
+                                            block_bytes, sampled_from, stop_if_requested);
+  std::size_t rows = 0;
+  for (const Block& b : blocks) rows += row_bound(b, layout.width);
+  Staging<Scalar> staging(rows, layout.slots);
+  std::deque<Parsed<Scalar>> parsed;
+  for (Block& b : blocks) {
+    parse_block(b, layout, add_block(parsed, staging, b, layout.width), staging);
+    std::string().swap(b.bytes);
+  }
+  Dataset data = assemble(parsed, staging, layout, source, threads);
+  data.sampled = true;
+  data.rows_read = sampled_from;
+  return data;
+}
+
+// The input's text, once its first bytes (decoded) show no binary data: a
+// known format, or a NUL byte. Later NUL bytes are reported in file order
+// with other errors.
+io::ByteStream& csv_text(io::Input& input) {
+  io::ByteStream& in = input.text(io::LineEnds::kMacAware);
+  io::reject_binary(input.head(), input.name());
+  if (const std::size_t nul = input.head().find('\0'); nul != std::string_view::npos)
+    throw io::nul_error(input.head(), nul, 1, input.name());
+  return in;
+}
 
 template <typename Scalar>
 Dataset load_stream(io::Input& input, const LoadOptions& options) {
   const std::string& source = input.name();
-  const auto report = [&] {
-    if (options.progress) options.progress(input.fraction_read(), "reading");
-  };
   if (options.delimiter == '"' || options.delimiter == '\n' || options.delimiter == '\r' || options.delimiter == '\0')
     throw UsageError("the delimiter cannot be a quote, a line break or NUL");
-  // Binary data is named at once by its first 4 KiB (decoded): a known format,
-  // or a NUL byte. Later NUL bytes are reported in file order with other errors.
-  io::ByteStream& in = input.text(io::LineEnds::kMacAware);
-  io::reject_binary(input.head(), source);
-  if (const std::size_t nul = input.head().find('\0'); nul != std::string_view::npos)
-    throw io::nul_error(input.head(), nul, 1, source);
-
+  io::ByteStream& in = csv_text(input);
   const std::size_t block_bytes = std::max<std::size_t>(options.block_bytes, 64);
   BlockReader reader(in, source, options.delimiter, block_bytes);
   Block first;
   const Header header = read_header(reader, first, source, options.delimiter);
   const Layout layout = make_layout(header, source, options);
-
-  std::deque<Parsed<Scalar>> parsed;
-  std::size_t sampled_from = 0;
-  std::optional<Staging<Scalar>> staging;
-  // The next block's rows in the staging; grows it first when they do not fit
-  // (only while no block is being parsed).
-  const auto place = [&](const Block& block) -> Parsed<Scalar>& {
-    Parsed<Scalar>& p = parsed.emplace_back();
-    p.bound = row_bound(block, layout.width);
-    if (!staging->fits(p.bound)) staging->grow(p.bound);
-    p.first_row = staging->take(p.bound);
-    return p;
-  };
-  if (options.sample) {
-    std::deque<Block> blocks =
-        sample_records(reader, first, source, options.delimiter, *options.sample, options.seed, block_bytes, sampled_from,
-                       [] { throw_if_stop_requested(kWhileReading); });
-    std::size_t rows = 0;
-    for (const Block& b : blocks) rows += row_bound(b, layout.width);
-    staging.emplace(rows, layout.slots);
-    for (Block& b : blocks) {
-      parse_block(b, layout, place(b), *staging);
-      std::string().swap(b.bytes);
-    }
-  } else {
-    staging.emplace(initial_capacity(first, layout.width, input.gzip() ? 0 : input.size()), layout.slots);
-    const unsigned threads = options.threads ? options.threads : available_cores();
-    if (threads <= 1) {
-      Block block = std::move(first);
-      do {
-        throw_if_stop_requested(kWhileReading);
-        report();
-        parse_block(block, layout, place(block), *staging);
-      } while (reader.next(block));
-    } else {
-      // One reader (this thread) cutting blocks; `threads` workers parsing them.
-      std::mutex mutex;
-      std::condition_variable work_ready, space_free;
-      struct Job {
-        std::size_t index;
-        Parsed<Scalar>* target;
-        Block block;
-      };
-      std::deque<Job> queue;
-      std::size_t in_flight = 0;       // blocks queued or being parsed
-      std::vector<std::string> spare;  // block buffers to reuse
-      bool finished = false;
-      // The first block, in file order, known to hold an error: later blocks need no parsing.
-      std::atomic<std::size_t> failed_at = std::numeric_limits<std::size_t>::max();
-      const std::size_t capacity = 2 * static_cast<std::size_t>(threads);
-      const auto work = [&] {
-        for (;;) {
-          std::unique_lock lock(mutex);
-          work_ready.wait(lock, [&] { return !queue.empty() || finished; });
-          if (queue.empty()) return;
-          Job job = std::move(queue.front());
-          queue.pop_front();
-          space_free.notify_one();
-          lock.unlock();
-          try {
-            if (job.index < failed_at) parse_block(job.block, layout, *job.target, *staging);
-          } catch (...) {
-            job.target->error = std::current_exception();
-            std::size_t seen = failed_at.load();
-            while (job.index < seen && !failed_at.compare_exchange_weak(seen, job.index)) {
-            }
-          }
-          Block& block = job.block;
-          lock.lock();
-          spare.push_back(std::move(block.bytes));
-          --in_flight;
-          space_free.notify_one();
-        }
-      };
-      std::vector<std::thread> pool;
-      std::exception_ptr reader_error;
-      {
-        struct Joiner {
-          std::vector<std::thread>& pool;
-          std::mutex& mutex;
-          bool& finished;
-          std::condition_variable& cv;
-          ~Joiner() {
-            {
-              std::lock_guard lock(mutex);
-              finished = true;
-            }
-            cv.notify_all();
-            for (std::thread& t : pool) t.join();
-          }
-        } joiner{pool, mutex, finished, work_ready};
-        for (unsigned k = 0; k < threads; ++k) pool.emplace_back(work);
-        try {
-          Block block = std::move(first);
-          for (;;) {
-            throw_if_stop_requested(kWhileReading);
-            {
-              std::unique_lock lock(mutex);
-              space_free.wait(lock, [&] { return queue.size() < capacity; });
-              if (!staging->fits(row_bound(block, layout.width))) space_free.wait(lock, [&] { return in_flight == 0; });
-              const std::size_t index = parsed.size();
-              Parsed<Scalar>& target = place(block);
-              ++in_flight;
-              queue.push_back(Job{index, &target, std::move(block)});
-              block = Block{};
-              if (!spare.empty()) {
-                block.bytes = std::move(spare.back());
-                spare.pop_back();
-              }
-            }
-            work_ready.notify_one();
-            report();
-            if (failed_at != std::numeric_limits<std::size_t>::max() || !reader.next(block)) break;
-          }
-        } catch (...) {
-          reader_error = std::current_exception();
-        }
-      }
-      // A stop request wins over what the blocks read so far hold; otherwise
-      // the first error in file order, whichever thread met it.
-      throw_if_stop_requested(kWhileReading);
-      for (const Parsed<Scalar>& p : parsed)
-        if (p.error) std::rethrow_exception(p.error);
-      if (reader_error) std::rethrow_exception(reader_error);
-    }
-  }
-  Dataset data = assemble(parsed, *staging, layout, source, options.threads ? options.threads : available_cores());
-  if (options.sample) {
-    data.sampled = true;
-    data.rows_read = sampled_from;
-  }
-  return data;
+  const unsigned threads = options.threads ? options.threads : available_cores();
+  if (options.sample) return load_sample<Scalar>(reader, first, layout, source, options, block_bytes, threads);
+  Staging<Scalar> staging(initial_capacity(first, layout.width, input.gzip() ? 0 : input.size()), layout.slots);
+  BlockPipeline<Scalar> pipeline(reader, std::move(first), layout, staging, [&] {
+    stop_if_requested();
+    report_progress(options, input);
+  });
+  std::deque<Parsed<Scalar>> parsed = pipeline.run(threads);
+  return assemble(parsed, staging, layout, source, threads);
 }
 
 Dataset load_input(io::Input& input, const LoadOptions& options) {
