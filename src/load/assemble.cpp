@@ -187,7 +187,8 @@ ClassIndex class_labels(const std::deque<Parsed<Scalar>>& blocks, const Staging<
                         const TargetCells& target, std::size_t t, const std::string& source, Dataset& data) {
   ClassIndex index;
   bool overflow = false;
-  for (const Parsed<Scalar>& b : blocks) overflow = overflow || b.label_overflow || (b.levels[t] && b.levels[t]->overflow);
+  for (const Parsed<Scalar>& b : blocks)
+    overflow = overflow || b.label_overflow || (b.levels[t] && b.levels[t]->overflow);
   if (target.texts == 0 && !target.non_finite) {
     std::map<double, std::string> labels;  // value -> text of its first occurrence
     for (const Parsed<Scalar>& b : blocks) labels.insert(b.label_text.begin(), b.label_text.end());
@@ -366,7 +367,8 @@ void place_rows(std::deque<Parsed<Scalar>>& blocks, Staging<Scalar>& staging, co
   double* const targets = all_numeric ? staging.target.data() : data.targets.data();
   RowPlacer<Scalar> placer{blocks, staging, layout, levels, classes, columns, first_kept, all_numeric, X, targets};
   const bool regression_in_place = all_numeric && in_place && layout.kind == TargetKind::kRegression;
-  const std::size_t workers = all_numeric && !in_place ? 1 : std::min<std::size_t>(std::max(1u, threads), blocks.size());
+  const std::size_t workers =
+      all_numeric && !in_place ? 1 : std::min<std::size_t>(std::max(1u, threads), blocks.size());
   if (!regression_in_place)  // else nothing moves and no target changes
     parallel_for(blocks.size(), static_cast<unsigned>(workers), [&](std::size_t k) { placer.place_block(k); });
   blocks.clear();

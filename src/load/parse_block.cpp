@@ -25,7 +25,8 @@ std::size_t initial_capacity(const Block& first, std::size_t width, std::size_t 
   if (input_bytes == 0 || parsed == 0) return 4 * bound + 16;
   if (input_bytes <= first.bytes.size()) return bound;
   const double per_byte = static_cast<double>(bound) / static_cast<double>(parsed);
-  return bound + static_cast<std::size_t>(per_byte * static_cast<double>(input_bytes - first.bytes.size()) * 1.0625) + 16;
+  const double rest = static_cast<double>(input_bytes - first.bytes.size());
+  return bound + static_cast<std::size_t>(per_byte * rest * 1.0625) + 16;
 }
 
 std::string quoted_sample(std::string_view text) {

@@ -51,7 +51,9 @@ DataError load_error(std::string_view bytes, const LoadOptions& options = {}) {
   return DataError("", -1, "no error");
 }
 
-std::string message(std::string_view bytes, const LoadOptions& options = {}) { return load_error(bytes, options).what(); }
+std::string message(std::string_view bytes, const LoadOptions& options = {}) {
+  return load_error(bytes, options).what();
+}
 
 TEST(CsvHeader, FirstRecordNamesTheColumns) {
   const Dataset d = load("alpha,beta,gamma\n1,2,3\n4,5,6\n");

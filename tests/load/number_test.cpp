@@ -124,7 +124,8 @@ TEST(FastDecimal, SameDoubleAsFromCharsOrNoAnswer) {
     EXPECT_EQ(std::memcmp(&fast, &reference, sizeof fast), 0) << text;
   }
   // Too many digits, a significand over 2^53, a power of ten past 10^22, no digits.
-  for (const std::string text : {"12345678901234567890", "1234567890123456789", "9007199254740993", "99999999.99999999", "1e23", "1e-23", "-", ".", "e5", "1e"}) {
+  for (const std::string text : {"12345678901234567890", "1234567890123456789", "9007199254740993",
+                                 "99999999.99999999", "1e23", "1e-23", "-", ".", "e5", "1e"}) {
     double value = 0.0;
     EXPECT_EQ(load::fast_decimal(text.data(), text.data() + text.size(), value), nullptr) << text;
   }
