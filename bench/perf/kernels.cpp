@@ -16,8 +16,9 @@
 #include <vector>
 
 #include "load/dataset.hpp"
-#include "search/grid.hpp"
 #include "load/loader.hpp"
+#include "load/number.hpp"
+#include "search/grid.hpp"
 #include "train/model.hpp"
 #include "train/optimizer.hpp"
 #include "common/parallel.hpp"

@@ -6,8 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/config_file.hpp"
-#include "load/csv.hpp"
+#include "io/input.hpp"
 #include "load/dataset.hpp"
+#include "load/number.hpp"
 #include "pipeline/method.hpp"
 #include "lrfind/error.hpp"
 #include "report/formats.hpp"
@@ -235,7 +236,7 @@ std::vector<std::string> ignored_options(const CLI::App& app, const Options& o) 
 }
 
 double read_rate_from_json(const std::string& path, const std::string& key) {
-  const std::string text = read_input(path);
+  const std::string text = io::read_text(path);
   nlohmann::json document;
   try {
     document = nlohmann::json::parse(text);

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "load/csv.hpp"
+#include "load/csv_support.hpp"
 #include "lrfind/run.hpp"
 #include "report/report_support.hpp"
 
@@ -18,6 +18,8 @@ namespace lrfind {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using test::CsvTable;
+using test::parse_csv;
 using testing::base_config;
 using testing::iris_report;
 using testing::kRegression;

@@ -2,7 +2,7 @@
 
 #include <regex>
 
-#include "load/csv.hpp"
+#include "io/input.hpp"
 #include "pipeline/run.hpp"
 #include "report/report.hpp"
 
@@ -29,7 +29,7 @@ nlohmann::ordered_json iris_report(const std::string& method) {
   RunConfig config = base_config("logistic", method);
   config.data.input = "data/iris.csv";
   config.repeats = 1;
-  return report_of(config, read_input(config.data.input), config.data.input);
+  return report_of(config, io::read_text(config.data.input), config.data.input);
 }
 
 namespace {
@@ -40,7 +40,7 @@ nlohmann::ordered_json report_of_file(const std::string& path, const std::string
   config.training.model = model;
   config.method = method;
   config.grid.points = 9;
-  return make_report(run_on_bytes(config, read_input(path), path));
+  return make_report(run_on_bytes(config, io::read_text(path), path));
 }
 
 }  // namespace
