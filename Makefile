@@ -3,7 +3,7 @@
 #   make test   same set-up, then the whole test suite through ctest
 #   make test-asan  the whole test suite again, built with AddressSanitizer and UBSan (CI runs both)
 PACKAGES := cmake g++ make libcli11-dev libeigen3-dev nlohmann-json3-dev libfmt-dev libgtest-dev zlib1g-dev \
-            librsvg2-bin python3 python3-jsonschema jq
+            librsvg2-bin python3 python3-jsonschema jq zsh groff-base util-linux
 BUILD    := build
 ASAN_BUILD ?= build-asan
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
@@ -34,15 +34,19 @@ build: deps
 demo: build
 	./$(BUILD)/lr-find data/breast_cancer.csv --model logistic
 
+# --no-tests=error: a build directory without tests fails instead of passing.
 test: build
-	ctest --preset release -j $(JOBS)
+	ctest --preset release -j $(JOBS) --no-tests=error
 
-# ASAN_BUILD moves the sanitizer build elsewhere (e.g. ASAN_BUILD=/tmp/asan); ctest's
-# --test-dir then overrides the preset's directory.
+# ASAN_BUILD moves the sanitizer build elsewhere (e.g. ASAN_BUILD=/tmp/asan). ctest
+# runs in that folder with the asan preset's environment (CMakePresets.json),
+# not through the preset, whose own folder could otherwise be tested instead.
+ASAN_ENV := ASAN_OPTIONS=detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1:detect_leaks=1 \
+            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 test-asan: deps
 	cmake --preset asan -B $(ASAN_BUILD)
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
-	ctest --preset asan --test-dir $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && $(ASAN_ENV) ctest -j $(JOBS) --output-on-failure --no-tests=error
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

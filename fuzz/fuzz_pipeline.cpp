@@ -1,9 +1,10 @@
 // libFuzzer target: bytes -> a whole run (load, standardise, train, recommend)
-// -> the JSON report and its CSV, table and SVG renderings. The first two
-// bytes choose the model, method, optimizer and batch size; the budgets are
-// tiny so that one input runs in milliseconds. Library errors (lrfind::Error)
-// are expected results; a crash, a sanitizer report, another exception, a
-// non-finite number in the JSON or JSON that does not parse back is a finding.
+// -> the JSON report and every rendering of it: each --format of the registry,
+// the SVG and the terminal plot. The first two bytes choose the model, method,
+// optimizer and batch size; the budgets are tiny so that one input runs in
+// milliseconds. Library errors (lrfind::Error) are expected results; a crash,
+// a sanitizer report, another exception, a non-finite number in the JSON or
+// JSON that does not parse back is a finding.
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -13,9 +14,10 @@
 #include <string_view>
 
 #include "lrfind/error.hpp"
-#include "report/format.hpp"
-#include "report/plot.hpp"
+#include "report/formats.hpp"
 #include "report/report.hpp"
+#include "report/svg.hpp"
+#include "report/terminal.hpp"
 #include "lrfind/run.hpp"
 #include "pipeline/run.hpp"
 #include "train/optimizer.hpp"
@@ -62,9 +64,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const nlohmann::json parsed = nlohmann::json::parse(json, nullptr, false);
     if (parsed.is_discarded()) finding("the JSON does not parse back");
     check_finite(parsed);
-    lrfind::render_csv(report);
-    lrfind::render_table(report);
+    for (const lrfind::FormatEntry& format : lrfind::builtin_formats()) format.render(report);
     lrfind::render_svg(report);
+    lrfind::render_terminal_plot(report);
   } catch (const lrfind::Error&) {
     // A documented failure: bad data, bad usage.
   }

@@ -16,9 +16,11 @@
 #include <vector>
 
 #include "load/dataset.hpp"
-#include "search/grid.hpp"
 #include "load/loader.hpp"
+#include "load/number.hpp"
+#include "search/grid.hpp"
 #include "train/model.hpp"
+#include "train/model_kind.hpp"
 #include "train/optimizer.hpp"
 #include "common/parallel.hpp"
 #include "train/sampling.hpp"
@@ -162,28 +164,40 @@ BENCHMARK(BM_LoadFile)->ArgName("threads")->Arg(1)->Arg(0)->Unit(benchmark::kMil
 
 struct ModelCase {
   const char* name;
-  lrfind::ModelKind kind;
+  const char* kind;
   std::size_t classes;
 };
 constexpr ModelCase kModels[] = {
-    {"linear", lrfind::ModelKind::kLinear, 0},       {"logistic-2", lrfind::ModelKind::kLogistic, 2},
-    {"logistic-5", lrfind::ModelKind::kLogistic, 5}, {"svm-2", lrfind::ModelKind::kSvm, 2},
-    {"svm-5", lrfind::ModelKind::kSvm, 5},
+    {"linear", "linear", 0}, {"logistic-2", "logistic", 2}, {"logistic-5", "logistic", 5},
+    {"svm-2", "svm", 2},     {"svm-5", "svm", 5},
 };
+
+const lrfind::Registry<lrfind::ModelKindEntry>& model_kinds() {
+  static const lrfind::Registry<lrfind::ModelKindEntry> kinds = lrfind::builtin_model_kinds();
+  return kinds;
+}
+
+const lrfind::Registry<lrfind::OptimizerEntry>& optimizers() {
+  static const lrfind::Registry<lrfind::OptimizerEntry> all = lrfind::builtin_optimizers();
+  return all;
+}
 
 // Arguments: model case (index into kModels), batch size. Items: rows.
 void BM_LossGradient(benchmark::State& state) {
   const ModelCase& mc = kModels[state.range(0)];
   const Index batch = state.range(1);
   const Data d = make_data(batch, kFeatures, mc.classes, lrfind::Precision::kFloat64, 3);
-  const std::unique_ptr<lrfind::Model> model =
-      lrfind::make_model(mc.kind, kFeatures, mc.classes, lrfind::default_l2(mc.kind));
-  lrfind::Params params = model->initial_params();
+  const lrfind::ModelKindEntry& kind = model_kinds().at(mc.kind);
+  const lrfind::Model model = lrfind::make_model(kind, kFeatures, mc.classes, kind.default_l2);
+  lrfind::Params params = model.initial_params();
   lrfind::Rng rng(4);
   for (Index k = 0; k < params.size(); ++k) params.data()[k] = 0.1 * uniform(rng);
   lrfind::Params gradient;
+  lrfind::Workspace ws;
+  const lrfind::Chunk::Rows rows{d.X.f64(), d.y};
   for (auto _ : state) {
-    const double loss = model->loss_gradient(d.X.f64(), d.y, params, &gradient);
+    double loss = 0.0;
+    model.loss_gradient(rows, params, 1, &loss, &gradient, ws);
     benchmark::DoNotOptimize(loss);
     benchmark::DoNotOptimize(gradient.data());
   }
@@ -195,13 +209,14 @@ BENCHMARK(BM_LossGradient)->ArgNames({"model", "batch"})->ArgsProduct({{0, 1, 2,
 
 // --- optimizer step ---------------------------------------------------------
 
-// One step on (features + 1) x columns parameters: one model (columns 1, step)
-// or 16 rates stacked side by side as the grid trains them (step_columns).
-// Arguments: optimizer (index into optimizer_names()), columns. Items: parameters updated.
+// One step on (features + 1) x columns parameters: one model (columns 1, one
+// rate) or 16 rates stacked side by side as the grid trains them.
+// Arguments: optimizer (index into the registry), columns. Items: parameters updated.
 void BM_OptimizerStep(benchmark::State& state) {
-  const std::string& name = lrfind::optimizer_names()[static_cast<std::size_t>(state.range(0))];
+  const lrfind::OptimizerEntry& entry = *(optimizers().begin() + state.range(0));
+  const std::string& name = entry.name;
   const Index cols = state.range(1);
-  const std::unique_ptr<lrfind::Optimizer> optimizer = lrfind::make_optimizer(name);
+  const std::unique_ptr<lrfind::Optimizer> optimizer = entry.make();
   lrfind::Rng rng(5);
   lrfind::Params params(kFeatures + 1, cols);
   lrfind::Params gradient(kFeatures + 1, cols);
@@ -216,7 +231,7 @@ void BM_OptimizerStep(benchmark::State& state) {
     if (cols == 1) {
       optimizer->step(params, gradient, 1e-3);
     } else {
-      optimizer->step_columns(params, gradient, rates);
+      optimizer->step(params, gradient, rates);
     }
     benchmark::DoNotOptimize(params.data());
     benchmark::ClobberMemory();
@@ -240,15 +255,14 @@ void BM_GatherRows(benchmark::State& state) {
   std::vector<Index> order(kRows);
   std::iota(order.begin(), order.end(), Index{0});
   rng.shuffle(order);
-  lrfind::Matrix Xb;
-  lrfind::Vector yb;
+  lrfind::Chunk chunk;
   std::size_t at = 0;
   for (auto _ : state) {
     if (at + static_cast<std::size_t>(batch) > order.size()) at = 0;
-    lrfind::gather_rows(d.X, d.y, std::span<const Index>(order).subspan(at, static_cast<std::size_t>(batch)), Xb, yb);
+    chunk.gather(d.X, d.y, std::span<const Index>(order).subspan(at, static_cast<std::size_t>(batch)));
     at += static_cast<std::size_t>(batch);
-    benchmark::DoNotOptimize(Xb.data());
-    benchmark::DoNotOptimize(yb.data());
+    benchmark::DoNotOptimize(chunk.all().x.data());
+    benchmark::DoNotOptimize(chunk.all().y.data());
   }
   state.SetItemsProcessed(state.iterations() * batch);
   state.SetBytesProcessed(state.iterations() * batch * (kFeatures + 1) * static_cast<Index>(sizeof(double)));
@@ -266,7 +280,8 @@ void BM_GridEpoch(benchmark::State& state) {
   constexpr Index kRows = 100000;
   constexpr int kRates = 16;
   static const Data d = make_data(kRows, kFeatures, 0, lrfind::Precision::kFloat64, 8);
-  const std::unique_ptr<lrfind::Model> model = lrfind::make_model(lrfind::ModelKind::kLinear, kFeatures, 0, 0.0);
+  const lrfind::Model model = lrfind::make_model(model_kinds().at("linear"), kFeatures, 0, 0.0);
+  const lrfind::StopToken never;
   std::vector<Index> rows(kRows);
   std::iota(rows.begin(), rows.end(), Index{0});
   lrfind::GridConfig config;
@@ -277,7 +292,7 @@ void BM_GridEpoch(benchmark::State& state) {
   for (auto _ : state) {
     lrfind::Rng rng(9);
     const std::vector<lrfind::GridRateResult> results =
-        lrfind::run_grid(*model, "sgd", d.X, d.y, rows, {}, config, rng);
+        lrfind::run_grid(model, optimizers().at("sgd"), d.X, d.y, rows, {}, config, rng, never);
     diverged = 0;
     for (const lrfind::GridRateResult& r : results) diverged += r.diverged ? 1 : 0;
     benchmark::DoNotOptimize(results.data());

@@ -20,9 +20,10 @@
 #include "lrfind/error.hpp"
 #include "lrfind/run.hpp"
 #include "lrfind/stop.hpp"
-#include "report/format.hpp"
-#include "report/plot.hpp"
+#include "report/formats.hpp"
 #include "report/report.hpp"
+#include "report/svg.hpp"
+#include "report/terminal.hpp"
 
 namespace {
 
@@ -122,9 +123,7 @@ int run(const CLI::App& app, const lrfind::cli::Options& options, const lrfind::
   }();
   bar.finish();
   const nlohmann::ordered_json& report = result.report;
-  const std::string text = options.format == "csv"     ? lrfind::render_csv(report)
-                           : options.format == "table" ? lrfind::render_table(report)
-                                                       : lrfind::render_report(report);
+  const std::string text = lrfind::builtin_formats().at(options.format).render(report);
   // The plot file and the output together: if either cannot be written,
   // neither is (an existing file is left as it was).
   std::vector<std::pair<std::string, std::string_view>> outputs;

@@ -6,10 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/config_file.hpp"
-#include "load/csv.hpp"
+#include "io/input.hpp"
 #include "load/dataset.hpp"
+#include "load/number.hpp"
 #include "pipeline/method.hpp"
 #include "lrfind/error.hpp"
+#include "report/formats.hpp"
 #include "search/sweep.hpp"
 #include "train/model_kind.hpp"
 #include "train/optimizer.hpp"
@@ -45,7 +47,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& option_choi
       {"--method", builtin_methods().names()},
       {"--sweep", sweep_names()},
       {"--schedule", builtin_schedules().names()},
-      {"--format", {"json", "csv", "table"}},
+      {"--format", builtin_formats().names()},
   };
   return choices;
 }
@@ -59,6 +61,15 @@ char parse_delimiter(const std::string& text) {
   if (text.size() != 1) throw UsageError(fmt::format("--delimiter must be one character (or \\t), not '{}'", text));
   if (text == "\"" || text == "\n" || text == "\r") throw UsageError("--delimiter cannot be a quote or a line break");
   return text[0];
+}
+
+// "json, csv (one row per rate and step or epoch) or table": the formats, each
+// with its help.
+std::string format_list() {
+  std::vector<std::string> formats;
+  for (const FormatEntry& f : builtin_formats())
+    formats.push_back(f.help.empty() ? f.name : fmt::format("{} ({})", f.name, f.help));
+  return choice_list(formats);
 }
 
 }  // namespace
@@ -193,7 +204,7 @@ void declare_output(CLI::App& app, Options& o) {
   app.add_option("--plot", o.plot,
                  "Also draw loss against learning rate: an SVG file, or - for a text plot on standard error")
       ->group(output);
-  app.add_option("--format", o.format, "Output format: json, csv (one row per rate and step or epoch) or table")
+  app.add_option("--format", o.format, "Output format: " + format_list())
       ->group(output);
   app.add_flag("-q,--quiet", o.quiet, "No summary or warnings on standard error")->group(output);
 }
@@ -230,7 +241,7 @@ std::vector<std::string> ignored_options(const CLI::App& app, const Options& o) 
 }
 
 double read_rate_from_json(const std::string& path, const std::string& key) {
-  const std::string text = read_input(path);
+  const std::string text = io::read_text(path);
   nlohmann::json document;
   try {
     document = nlohmann::json::parse(text);
@@ -258,8 +269,8 @@ double read_rate_from_json(const std::string& path, const std::string& key) {
 
 RunConfig to_config(const Options& o) {
   RunConfig config = o.run;
-  if (o.format != "json" && o.format != "csv" && o.format != "table")
-    throw UsageError(fmt::format("--format must be json, csv or table, not '{}'", o.format));
+  if (const Registry<FormatEntry> formats = builtin_formats(); formats.find(o.format) == nullptr)
+    throw UsageError(fmt::format("--format must be {}, not '{}'", choice_list(formats.names()), o.format));
   if (o.check) {
     CheckSettings check;
     if (o.lr_option->count() > 0) {

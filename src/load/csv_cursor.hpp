@@ -1,6 +1,6 @@
-// The CSV grammar, once: a cursor over bytes that hold whole records, reading
-// one field at a time and keeping the physical line and its start so that any
-// error can name SOURCE:LINE:COLUMN. Shared by parse_csv and the loader.
+// The CSV grammar (RFC 4180, with LF or CRLF line ends), once: a cursor over
+// bytes that hold whole records, reading one field at a time and keeping the
+// physical line and its start so that any error can name SOURCE:LINE:COLUMN.
 #pragma once
 
 #include <cstddef>
@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "load/csv.hpp"
+#include "load/limits.hpp"
 #include "lrfind/error.hpp"
 
 namespace lrfind::detail {
@@ -67,19 +67,8 @@ class CsvCursor {
     return false;
   }
 
-  // Consumes the rest of a record after its `fields` fields (a ragged row).
-  std::size_t count_rest(std::size_t fields) {
-    bool record_end = false;
-    while (!record_end) {
-      field(record_end);
-      ++fields;
-    }
-    return fields;
-  }
-
   const char* pos() const { return p_; }
   const char* end() const { return end_; }
-  bool at_end() const { return p_ >= end_; }
   long line() const { return line_; }
   std::size_t offset() const { return static_cast<std::size_t>(p_ - begin_); }
   // Moves to `next`, the start of the next record, from the start of this one

@@ -56,9 +56,4 @@ struct Standardization {
 Standardization standardize(Matrix& X, std::span<const Index> fit_rows);
 Standardization standardize(Features& X, std::span<const Index> fit_rows);
 
-// Parses a whole cell (surrounding blanks allowed) as a number, locale-free.
-// Returns false when the text is not a number; `value` may then be infinite
-// for overflowing text such as 1e999.
-bool parse_number(std::string_view text, double& value);
-
 }  // namespace lrfind

@@ -33,8 +33,13 @@ class Optimizer {
 
   // The same rate for every column.
   void step(Params& params, const Params& g, double lr) {
-    step(params, g, Eigen::RowVectorXd::Constant(params.cols(), lr));
+    if (rates_.size() != params.cols()) rates_.resize(params.cols());
+    rates_.setConstant(lr);
+    step(params, g, rates_);
   }
+
+ private:
+  Eigen::RowVectorXd rates_;  // reused from step to step
 };
 
 // The given columns of m, in that order.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The generated man page and completions list every option that --help lists,
-# and are valid roff, bash and (where zsh is installed) zsh.
+# and are valid roff, bash and zsh. zsh and groff must be installed (the
+# Makefile's deps installs them): a missing tool is a failure, never a skip.
 # Usage: docs_test.sh LR_FIND_BINARY GENERATED_DIR
 set -euo pipefail
 binary=$1 generated=$2
@@ -16,8 +17,13 @@ for option in $options; do
   check grep -qF -- "'$option[" "$generated/_lr-find"
 done
 check bash -n "$generated/lr-find.bash"
-if command -v zsh >/dev/null; then check zsh -n "$generated/_lr-find"; fi
-if command -v groff >/dev/null; then
+missing=
+for tool in zsh groff; do command -v "$tool" >/dev/null || missing="$missing $tool"; done
+if [ -n "$missing" ]; then
+  echo "FAILED: not installed:$missing (Debian packages zsh and groff-base; make deps installs them)"
+  failed=$((failed + 1))
+else
+  check zsh -n "$generated/_lr-find"
   warnings=$(groff -man -Tutf8 -ww -z "$generated/lr-find.1" 2>&1 || true)
   check test -z "$warnings"
 fi

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "load/csv.hpp"
+#include "load/limits.hpp"
 #include "lrfind/error.hpp"
 #include "lrfind/stop.hpp"
 

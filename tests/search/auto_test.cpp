@@ -90,6 +90,7 @@ TEST(MakeSplits, FoldsPartitionTheRows) {
     EXPECT_LE(s.validation.size(), 5u);
     EXPECT_EQ(s.train.size() + s.validation.size(), 23u);
     EXPECT_TRUE(std::is_sorted(s.train.begin(), s.train.end()));
+    EXPECT_TRUE(std::is_sorted(s.validation.begin(), s.validation.end()));
     std::vector<Index> both;
     std::set_intersection(s.train.begin(), s.train.end(), s.validation.begin(), s.validation.end(),
                           std::back_inserter(both));
@@ -98,6 +99,68 @@ TEST(MakeSplits, FoldsPartitionTheRows) {
   }
   EXPECT_EQ(validated.size(), 23u);
   EXPECT_EQ(std::set<Index>(validated.begin(), validated.end()).size(), 23u);
+  EXPECT_EQ(*validated.begin(), 0);
+  EXPECT_EQ(*validated.rbegin(), 22);
+}
+
+// Whether `rows` (sorted) is a run of consecutive row numbers.
+bool is_contiguous(const std::vector<Index>& rows) {
+  return !rows.empty() && rows.back() - rows.front() == static_cast<Index>(rows.size()) - 1;
+}
+
+// A file sorted by class, as iris is (rows 0-49, 50-99, 100-149): blocks of the
+// file would give folds of one or two classes; shuffled folds mix all three.
+TEST(MakeSplits, FoldsAreShuffledNotBlocksOfTheFile) {
+  for (const std::uint64_t seed : {0u, 1u, 2u, 3u}) {
+    SCOPED_TRACE(seed);
+    Rng rng(seed);
+    const std::vector<Split> splits = make_splits(150, 5, 0.2, rng);
+    ASSERT_EQ(splits.size(), 5u);
+    for (const Split& s : splits) {
+      ASSERT_EQ(s.validation.size(), 30u);
+      EXPECT_FALSE(is_contiguous(s.validation)) << "fold starting at row " << s.validation.front();
+      std::set<Index> classes;
+      for (const Index row : s.validation) classes.insert(row / 50);
+      EXPECT_EQ(classes.size(), 3u) << "fold starting at row " << s.validation.front();
+    }
+  }
+}
+
+TEST(MakeSplits, HoldOutIsShuffledNotTheTopOfTheFile) {
+  Rng rng(0);
+  const std::vector<Split> splits = make_splits(150, 1, 0.2, rng);
+  ASSERT_EQ(splits.size(), 1u);
+  ASSERT_EQ(splits[0].validation.size(), 30u);
+  EXPECT_FALSE(is_contiguous(splits[0].validation));
+  EXPECT_FALSE(is_contiguous(splits[0].train));
+}
+
+TEST(MakeSplits, SameSeedSameFoldsOtherSeedOtherFolds) {
+  const auto validation_sets = [](std::uint64_t seed, int k) {
+    Rng rng(seed);
+    std::vector<std::vector<Index>> sets;
+    for (const Split& s : make_splits(100, k, 0.2, rng)) sets.push_back(s.validation);
+    return sets;
+  };
+  for (const int k : {1, 5}) {
+    SCOPED_TRACE(k);
+    EXPECT_EQ(validation_sets(7, k), validation_sets(7, k));
+    EXPECT_NE(validation_sets(7, k), validation_sets(8, k));
+    // Not the same folds in another order either: seed 8's first fold is none of seed 7's.
+    const auto seven = validation_sets(7, k);
+    EXPECT_EQ(std::find(seven.begin(), seven.end(), validation_sets(8, k).front()), seven.end());
+  }
+}
+
+TEST(ValidationSplit, HeldOutRowsAreShuffledAndSeedDependent) {
+  const auto held_out = [](std::uint64_t seed) {
+    Rng rng(seed);
+    return validation_split(150, 0.2, rng, "data.csv").validation;
+  };
+  ASSERT_EQ(held_out(0).size(), 30u);
+  EXPECT_FALSE(is_contiguous(held_out(0)));
+  EXPECT_EQ(held_out(0), held_out(0));
+  EXPECT_NE(held_out(0), held_out(1));
 }
 
 TEST(MakeSplits, OneFoldIsAHoldOut) {
@@ -138,14 +201,60 @@ TEST(CvObjective, ScoreOfARateDoesNotDependOnItsCompany) {
   EXPECT_EQ(s.val_curve.back(), s.val_loss);
 }
 
+// The zero model predicts 0, so its mean squared error on a set of rows is the
+// mean of y² there; the untrained loss is that mean over each split's
+// validation rows, averaged over the folds and the repeats (in that order).
+double mean_squared_target(const Vector& y, const std::vector<Index>& rows) {
+  double total = 0.0;
+  for (const Index i : rows) total += y(i) * y(i);
+  return total / static_cast<double>(rows.size());
+}
+
+double untrained_loss_of(const Vector& y, const std::vector<std::vector<Split>>& splits) {
+  double total = 0.0;
+  std::size_t count = 0;
+  for (const std::vector<Split>& repeat : splits)
+    for (const Split& s : repeat) {
+      total += mean_squared_target(y, s.validation);
+      ++count;
+    }
+  return total / static_cast<double>(count);
+}
+
 TEST(CvObjective, UntrainedLossIsTheZeroModelOnValidationFolds) {
-  const Problem p = make_problem(80, false, 4);
+  // 83 rows in 4 folds (20, 21, 21, 21): the training rows' mean differs from
+  // the validation rows' (equal folds would give the same average either way).
+  const Problem p = make_problem(83, false, 4);
   const Model model = make("linear", 3, 0, 0.0);
-  const CvObjective objective = make_objective(model, p, 1);
-  // Zero weights predict 0: the loss is the mean of y² over the validation
-  // rows, and the folds cover every row once.
-  EXPECT_NEAR(objective.untrained_loss(), p.y.squaredNorm() / 80.0, 0.5);
+  const CvObjective objective = make_objective(model, p, 2);
+  std::vector<std::vector<Split>> splits;  // as make_objective draws them
+  for (std::uint64_t r = 0; r < 2; ++r) {
+    Rng rng(100 + r);
+    splits.push_back(make_splits(83, 4, 0.2, rng));
+  }
+  EXPECT_DOUBLE_EQ(objective.untrained_loss(), untrained_loss_of(p.y, splits));
   EXPECT_GT(objective.untrained_loss(), 3.0);
+}
+
+TEST(CvObjective, UntrainedLossReadsTheValidationRowsNotTheTrainingRows) {
+  // y = 1 on rows 0-9, 2 on rows 10-19 and 10 on rows 20-39. Repeat 0
+  // validates on rows 0-9 (y² = 1), repeat 1 on 10-19 (y² = 4); the training
+  // rows would give means near 100.
+  const Index n = 40;
+  Problem p = make_problem(n, false, 11);
+  for (Index i = 0; i < n; ++i) p.y(i) = i < 10 ? 1.0 : i < 20 ? 2.0 : 10.0;
+  const auto hold_out = [&](Index first) {
+    Split s;
+    for (Index i = 0; i < n; ++i) (i >= first && i < first + 10 ? s.validation : s.train).push_back(i);
+    return s;
+  };
+  const std::vector<std::vector<Split>> splits{{hold_out(0)}, {hold_out(10)}};
+  GridConfig budget;
+  budget.epochs = 1;
+  const Model model = make("linear", 3, 0, 0.0);
+  const CvObjective objective(model, p.features, p.y, splits, {0, 1}, budget, optimizer("sgd"), never());
+  EXPECT_EQ(objective.untrained_loss(), 2.5);  // (1 + 4) / 2, exact in binary
+  EXPECT_DOUBLE_EQ(objective.untrained_loss(), untrained_loss_of(p.y, splits));
 }
 
 TEST(CvObjective, DivergingRateScoresInfinity) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
 
 #include "lrfind/error.hpp"
 
@@ -38,6 +39,26 @@ TEST(LogSpaced, DecadesAreExact) {
   EXPECT_EQ(rates[2], 1e-2);
   EXPECT_EQ(rates[3], 1e-1);
   EXPECT_EQ(rates[4], 1.0);
+}
+
+// Recommendations of repeated range tests are the median of the repeats' rates.
+TEST(MedianRate, OddCountIsTheMiddleOfTheSortedRates) {
+  EXPECT_EQ(median_rate({0.3}), 0.3);
+  EXPECT_EQ(median_rate({0.01, 0.04, 0.02}), 0.02);
+  EXPECT_EQ(median_rate({5.0, 1e-3, 0.7, 2e-5, 0.03}), 0.03);
+}
+
+TEST(MedianRate, EvenCountIsTheGeometricMeanOfTheMiddleTwo) {
+  // sqrt(0.01 · 0.04) = 0.02, not the arithmetic 0.025.
+  EXPECT_DOUBLE_EQ(median_rate({0.04, 0.01}), 0.02);
+  EXPECT_DOUBLE_EQ(median_rate({1.0, 1e-4, 9e-2, 1e-3}), std::sqrt(1e-3 * 9e-2));
+}
+
+TEST(MedianRate, IgnoresTheOrderOfItsInput) {
+  const double expected = 0.2;
+  for (const std::vector<double>& rates : std::vector<std::vector<double>>{
+           {0.1, 0.2, 0.3}, {0.3, 0.2, 0.1}, {0.2, 0.3, 0.1}, {0.3, 0.1, 0.2}})
+    EXPECT_EQ(median_rate(rates), expected) << rates[0] << " " << rates[1] << " " << rates[2];
 }
 
 TEST(SweepKind, ParsesNamesAndRejectsOthers) {

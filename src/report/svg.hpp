@@ -1,6 +1,5 @@
-// Plots of a report: a self-contained SVG for a file and a compact Unicode
-// plot for a terminal. Both are pure functions of the JSON document that
-// make_report produces; neither reads nor writes anything.
+// The report (make_report's JSON) as a self-contained SVG plot for a file: a
+// pure function of the document; it neither reads nor writes anything.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -22,13 +21,5 @@ namespace lrfind {
 // recommended, minimum_div_10, steepest, valley, full_batch_bound,
 // minibatch_bound) and each decade tick class="xtick" with data-log10="k".
 std::string render_svg(const nlohmann::ordered_json& report);
-
-// The SVG's main curve (range: smoothed loss; auto: cross-validated loss;
-// grid: final losses) in braille dots, with the loss range on the left, the
-// rate range below and a column │ at the recommended rate, whose value is
-// printed on the last line. Exactly `height` lines of exactly `width` columns
-// (single-width characters), each ending with a newline; sizes below 30 x 6
-// are raised to that.
-std::string render_terminal_plot(const nlohmann::ordered_json& report, int width = 60, int height = 12);
 
 }  // namespace lrfind

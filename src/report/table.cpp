@@ -1,92 +1,24 @@
-#include "report/format.hpp"
+#include "report/table.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <initializer_list>
 #include <optional>
 #include <set>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "report/json_read.hpp"
+
 namespace lrfind {
 
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-// The renderers read the document defensively: a field that is absent (an
-// older or newer schema) reads as null rather than throwing.
-const Json& null_json() {
-  static const Json null;
-  return null;
-}
-
-const Json& field(const Json& object, std::string_view key) {
-  if (!object.is_object()) return null_json();
-  const auto it = object.find(key);
-  return it == object.end() ? null_json() : *it;
-}
-
-const Json& element(const Json& array, std::size_t i) {
-  return array.is_array() && i < array.size() ? array[i] : null_json();
-}
-
-std::size_t length(const Json& array) { return array.is_array() ? array.size() : 0; }
-
-// Text from the input (path, column names, class labels) shown on a terminal:
-// control characters, an escape sequence's ESC among them, become '?'.
-std::string text(const Json& value) {
-  if (!value.is_string()) return {};
-  std::string out = value.get<std::string>();
-  for (char& c : out)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  return out;
-}
-
-// ---------------------------------------------------------------- CSV
-
-// RFC 4180 ends every record, the header included, with CRLF.
-constexpr std::string_view kRecordEnd = "\r\n";
-
-// A JSON value as a cell: numbers and booleans exactly as the JSON writes them
-// (nlohmann's shortest round-trip form, independent of the locale), null as
-// an empty cell. No column holds free text, so no field needs quoting.
-std::string cell(const Json& value) { return value.is_number() || value.is_boolean() ? value.dump() : std::string(); }
-
-void append_record(std::string& out, std::initializer_list<std::string> cells) {
-  bool first = true;
-  for (const std::string& c : cells) {
-    if (!first) out += ',';
-    out += c;
-    first = false;
-  }
-  out += kRecordEnd;
-}
-
-void append_range_points(std::string& out, const Json& run, std::size_t repeat) {
-  const Json& points = field(run, "points");
-  for (std::size_t i = 0; i < length(points); ++i) {
-    const Json& p = points[i];
-    append_record(out, {"range_test", std::to_string(repeat), cell(field(p, "lr")), cell(field(p, "step")), "",
-                        cell(field(p, "loss")), cell(field(p, "smoothed_loss")), "", "", ""});
-  }
-}
-
-// One record per epoch; the curves may differ in length (a diverged grid rate
-// stops early, a null val_loss has none).
-void append_epoch_curves(std::string& out, std::string_view source, const std::string& repeat, const Json& lr,
-                         const Json& train, const Json& val, const Json& diverged) {
-  const std::size_t epochs = std::max(length(train), length(val));
-  for (std::size_t i = 0; i < epochs; ++i)
-    append_record(out, {std::string(source), repeat, cell(lr), "", std::to_string(i + 1), "", "",
-                        cell(element(train, i)), cell(element(val, i)), cell(diverged)});
-}
-
-// ---------------------------------------------------------------- table
+using namespace json_read;
 
 std::string rate_text(const Json& value) {
   return value.is_number() ? fmt::format("{:.4g}", value.get<double>()) : std::string("-");
@@ -139,26 +71,27 @@ void recommendation_lines(const Json& report, Lines& lines) {
   const Json& rec = field(report, "recommendation");
   const Json& lr = field(rec, "lr");
   if (lr.is_number())
-    lines.emplace_back("recommended lr", fmt::format("{} by {}", rate_text(lr), text(field(rec, "rule"))));
+    lines.emplace_back("recommended lr", fmt::format("{} by {}", rate_text(lr), printable(field(rec, "rule"))));
   else
     lines.emplace_back("recommended lr",
-                       fmt::format("none ({}): {}", text(field(rec, "rule")), text(field(rec, "reason"))));
+                       fmt::format("none ({}): {}", printable(field(rec, "rule")), printable(field(rec, "reason"))));
   const Json& interval = field(rec, "interval");
   if (length(interval) == 2)
     lines.emplace_back("interval", fmt::format("[{}, {}]", rate_text(interval[0]), rate_text(interval[1])));
   const Json& confidence = field(rec, "confidence");
   if (confidence.is_string()) {
-    const std::string reason = text(field(rec, "confidence_reason"));
+    const std::string reason = printable(field(rec, "confidence_reason"));
     lines.emplace_back("confidence",
-                       reason.empty() ? text(confidence) : fmt::format("{} ({})", text(confidence), reason));
+                       reason.empty() ? printable(confidence) : fmt::format("{} ({})", printable(confidence), reason));
   }
   const Json& schedule = field(rec, "schedule");
   if (schedule.is_object())
-    lines.emplace_back("schedule",
-                       fmt::format("{} ({})", text(field(schedule, "name")), parameters_text(schedule, "name", "=")));
+    lines.emplace_back(
+        "schedule", fmt::format("{} ({})", printable(field(schedule, "name")), parameters_text(schedule, "name", "=")));
   const Json& check = field(report, "check");
   if (check.is_object())
-    lines.emplace_back("check", fmt::format("{}: {}", text(field(check, "verdict")), text(field(check, "message"))));
+    lines.emplace_back("check",
+                       fmt::format("{}: {}", printable(field(check, "verdict")), printable(field(check, "message"))));
   const Json& suggestions = field(rec, "suggestions");
   if (suggestions.is_object() && !suggestions.empty()) {
     std::vector<std::string> parts;
@@ -169,9 +102,9 @@ void recommendation_lines(const Json& report, Lines& lines) {
 
 void dataset_lines(const Json& report, Lines& lines) {
   const Json& data = field(report, "dataset");
-  std::string rows = fmt::format("{}: {} rows", text(field(data, "path")), count_text(field(data, "rows")));
+  std::string rows = fmt::format("{}: {} rows", printable(field(data, "path")), count_text(field(data, "rows")));
   const Json& dropped = field(data, "rows_dropped");
-  const Json& sample = data.contains("sample") ? data.at("sample") : Json(nullptr);
+  const Json& sample = field(data, "sample");
   if (sample.is_object())
     rows += fmt::format(" (a sample of {} of {} rows)", count_text(field(sample, "rows")),
                         count_text(field(data, "rows_read")));
@@ -180,17 +113,17 @@ void dataset_lines(const Json& report, Lines& lines) {
                         count_text(field(data, "rows_read")));
   rows += fmt::format(", {} features", count_text(field(data, "features")));
   std::vector<std::string> categorical;
-  for (const Json& c : field(data, "categorical_columns")) categorical.push_back(text(c));
+  for (const Json& c : field(data, "categorical_columns")) categorical.push_back(printable(c));
   if (!categorical.empty()) rows += fmt::format(" (one-hot: {})", join(categorical, ", "));
   if (field(data, "standardized") == false) rows += ", not standardised";
   lines.emplace_back("data", rows);
 
   const Json& classes = field(data, "classes");
-  std::string target = text(field(data, "target"));
+  std::string target = printable(field(data, "target"));
   if (classes.is_array()) {
     constexpr std::size_t kShown = 6;
     std::vector<std::string> names;
-    for (std::size_t i = 0; i < std::min(kShown, classes.size()); ++i) names.push_back(text(classes[i]));
+    for (std::size_t i = 0; i < std::min(kShown, classes.size()); ++i) names.push_back(printable(classes[i]));
     if (classes.size() > kShown) names.push_back("...");
     target += fmt::format(", {} classes: {}", classes.size(), join(names, ", "));
   } else {
@@ -215,17 +148,17 @@ void dataset_lines(const Json& report, Lines& lines) {
 void training_lines(const Json& report, Lines& lines) {
   const Json& model = field(report, "model");
   const Json& outputs = field(model, "outputs");
-  lines.emplace_back("model",
-                     fmt::format("{} ({}), l2 {}, {} output{}", text(field(model, "kind")), text(field(model, "loss")),
-                                 loss_text(field(model, "l2")), count_text(outputs), outputs == 1 ? "" : "s"));
+  lines.emplace_back("model", fmt::format("{} ({}), l2 {}, {} output{}", printable(field(model, "kind")),
+                                          printable(field(model, "loss")), loss_text(field(model, "l2")),
+                                          count_text(outputs), outputs == 1 ? "" : "s"));
   const Json& optimizer = field(report, "optimizer");
   const std::string hyper = parameters_text(optimizer, "name", " ");
   const Json& config = field(report, "config");
-  lines.emplace_back("optimizer", fmt::format("{}{}, batch size {}", text(field(optimizer, "name")),
+  lines.emplace_back("optimizer", fmt::format("{}{}, batch size {}", printable(field(optimizer, "name")),
                                               hyper.empty() ? std::string() : fmt::format(" ({})", hyper),
                                               count_text(field(config, "batch_size"))));
 
-  const std::string method = text(field(report, "method"));
+  const std::string method = printable(field(report, "method"));
   const Json& automatic = field(report, "auto");
   const Json& range = field(report, "range_test");
   if (automatic.is_object()) {
@@ -235,14 +168,14 @@ void training_lines(const Json& report, Lines& lines) {
                               count_text(field(config, "epochs")), rate_text(field(bracket, "low")),
                               rate_text(field(bracket, "high"))));
     std::vector<std::string> widened;
-    for (const Json& w : field(automatic, "widened")) widened.push_back(text(w));
+    for (const Json& w : field(automatic, "widened")) widened.push_back(printable(w));
     if (!widened.empty()) lines.emplace_back("widened", join(widened, "; "));
     lines.emplace_back("untrained loss",
                        fmt::format("{} (validation)", loss_text(field(automatic, "untrained_val_loss"))));
   } else if (range.is_object()) {
     const std::size_t repeats = length(field(range, "repeats"));
     lines.emplace_back("method", fmt::format("range: {} of {} steps, {}{}", count_text(field(range, "steps_run")),
-                                             count_text(field(config, "steps")), text(field(range, "stop_reason")),
+                                             count_text(field(config, "steps")), printable(field(range, "stop_reason")),
                                              repeats > 1 ? fmt::format(", {} repeats", repeats) : std::string()));
   } else {
     const Json& grid = field(report, "grid");
@@ -313,9 +246,8 @@ std::string candidates_table(const Json& automatic, const Json& recommended) {
   std::vector<std::vector<std::string>> rows;
   for (const Json& c : field(automatic, "candidates")) {
     const Json& train = field(c, "train_curve");
-    rows.push_back({mark(field(c, "lr"), recommended), rate_text(field(c, "lr")), text(field(c, "stage")),
-                    loss_text(element(train, length(train) == 0 ? 0 : length(train) - 1)),
-                    loss_text(field(c, "val_loss")), yes_no(field(c, "diverged"))});
+    rows.push_back({mark(field(c, "lr"), recommended), rate_text(field(c, "lr")), printable(field(c, "stage")),
+                    loss_text(last_element(train)), loss_text(field(c, "val_loss")), yes_no(field(c, "diverged"))});
   }
   return fmt::format(
       "candidates, by rate (final losses, means over folds and repeats):\n{}",
@@ -326,10 +258,9 @@ std::string candidates_table(const Json& automatic, const Json& recommended) {
 
 std::string grid_table(const Json& grid, const Json& recommended) {
   std::vector<std::vector<std::string>> rows;
-  const auto last = [](const Json& curve) { return element(curve, length(curve) == 0 ? 0 : length(curve) - 1); };
   for (const Json& g : grid)
     rows.push_back({mark(field(g, "lr"), recommended), rate_text(field(g, "lr")),
-                    loss_text(last(field(g, "train_loss"))), loss_text(last(field(g, "val_loss"))),
+                    loss_text(last_element(field(g, "train_loss"))), loss_text(last_element(field(g, "val_loss"))),
                     yes_no(field(g, "diverged"))});
   return fmt::format(
       "grid rates (final losses):\n{}",
@@ -380,25 +311,6 @@ std::string range_table(const Json& range, const Json& recommended) {
 }
 
 }  // namespace
-
-std::string render_csv(const Json& report) {
-  std::string out = kCsvHeader;
-  out += kRecordEnd;
-  const Json& range = field(report, "range_test");
-  const Json& repeats = field(range, "repeats");
-  if (length(repeats) > 0) {
-    for (std::size_t r = 0; r < repeats.size(); ++r) append_range_points(out, repeats[r], r);
-  } else if (range.is_object()) {
-    append_range_points(out, range, 0);
-  }
-  for (const Json& c : field(field(report, "auto"), "candidates"))
-    append_epoch_curves(out, "auto", "", field(c, "lr"), field(c, "train_curve"), field(c, "val_curve"),
-                        field(c, "diverged"));
-  for (const Json& g : field(report, "grid"))
-    append_epoch_curves(out, "grid", "0", field(g, "lr"), field(g, "train_loss"), field(g, "val_loss"),
-                        field(g, "diverged"));
-  return out;
-}
 
 std::string render_table(const Json& report) {
   Lines lines;

@@ -1,0 +1,58 @@
+#include "io/sniff.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace lrfind::io {
+
+bool is_gzip(std::string_view head) {
+  return head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f &&
+         static_cast<unsigned char>(head[1]) == 0x8b;
+}
+
+bool has_mac_line_ends(std::string_view head) {
+  const std::size_t first_cr = head.find('\r');
+  return head.find('\n') == std::string_view::npos && first_cr != std::string_view::npos &&
+         first_cr + 1 < head.size();
+}
+
+void reject_binary(std::string_view head, const std::string& source) {
+  struct Signature {
+    std::string_view magic;
+    std::string_view what;
+  };
+  static constexpr Signature kSignatures[] = {
+      {"PK\x03\x04", "a zip archive (an .xlsx or .ods workbook is one); export the sheet as CSV, or unzip it"},
+      {"\xFF\xFE", "UTF-16 text; save it as UTF-8"},
+      {"\xFE\xFF", "UTF-16 text; save it as UTF-8"},
+      {"BZh", "bzip2 data; decompress it first (lr-find reads gzip directly)"},
+      {"\xFD" "7zXZ", "xz data; decompress it first (lr-find reads gzip directly)"},
+      {"\x28\xB5\x2F\xFD", "zstd data; decompress it first (lr-find reads gzip directly)"},
+      {"PAR1", "a Parquet file; export it as CSV"},
+      {"%PDF", "a PDF document"},
+      {"\x89PNG", "a PNG image"},
+      {"GIF8", "a GIF image"},
+      {"\xFF\xD8\xFF", "a JPEG image"},
+      {"\x7F" "ELF", "an executable program"},
+      {"SQLite format 3", "an SQLite database; export a table as CSV"},
+      {"\xD0\xCF\x11\xE0", "an old Office document (.xls); export the sheet as CSV"},
+  };
+  for (const Signature& s : kSignatures)
+    if (head.substr(0, s.magic.size()) == s.magic)
+      throw DataError(source, 0, fmt::format("not a CSV text file: it is {}", s.what));
+}
+
+DataError nul_error(std::string_view bytes, std::size_t at, long line, const std::string& source) {
+  const std::string_view before = bytes.substr(0, at);
+  line += static_cast<long>(std::count(before.begin(), before.end(), '\n'));
+  // UTF-16 text of ASCII characters is every other byte NUL.
+  const std::size_t from = at >= 16 ? at - 16 : 0;
+  const std::string_view around = bytes.substr(from, std::min<std::size_t>(32, bytes.size() - from));
+  const auto nuls = static_cast<std::size_t>(std::count(around.begin(), around.end(), '\0'));
+  const bool utf16 = around.size() >= 4 && nuls * 10 >= around.size() * 4;
+  return DataError(source, line,
+                   fmt::format("not a CSV text file: it holds a NUL byte{}",
+                               utf16 ? " (UTF-16 text? save it as UTF-8)" : " (binary data)"));
+}
+
+}  // namespace lrfind::io

@@ -1,0 +1,277 @@
+#include "report/plot_data.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string_view>
+
+#include "report/json_read.hpp"
+
+namespace lrfind::plot {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+using namespace json_read;
+
+const char* suggestion_color(std::string_view name) {
+  if (name == "minimum_div_10") return "#9467bd";
+  if (name == "steepest") return "#8c564b";
+  if (name == "valley") return "#17becf";
+  return "#7f7f7f";
+}
+
+std::vector<Point> range_curve(const Json& points, const char* key) {
+  std::vector<Point> curve;
+  if (!points.is_array()) return curve;
+  for (const Json& p : points) {
+    const std::optional<double> lr = rate(field(p, "lr"));
+    if (!lr) continue;
+    curve.push_back({*lr, finite(field(p, key)), false});
+  }
+  return curve;
+}
+
+// The rates' log10 range with a 3% margin each side, first widened to whole
+// decades when it would show fewer than two decade ticks.
+Span log_range(double lo, double hi) {
+  if (!(lo > 0.0) || !(hi >= lo) || !std::isfinite(hi)) return {-7.0, 1.0};
+  Span span{std::log10(lo), std::log10(hi)};
+  if (std::floor(span.hi + 1e-9) - std::ceil(span.lo - 1e-9) < 1.0) span = decades(lo, hi);
+  const double margin = 0.03 * (span.hi - span.lo);
+  return {span.lo - margin, span.hi + margin};
+}
+
+// The rate axis: the curves, the interval and the markers, and the bounds
+// that are not too far away.
+void choose_x_range(PlotData& d, const std::vector<Marker>& bounds) {
+  double lo = std::numeric_limits<double>::infinity();
+  double hi = -lo;
+  const auto include = [&](double lr) {
+    lo = std::min(lo, lr);
+    hi = std::max(hi, lr);
+  };
+  for (const auto* series : {&d.raw, &d.smoothed, &d.scores})
+    for (const Point& p : *series) include(p.lr);
+  if (d.interval) {
+    include(d.interval->first);
+    include(d.interval->second);
+  }
+  for (const Marker& m : d.markers) include(m.lr);
+  // A bound within two decades of the data widens the axis; one further away
+  // would squeeze the curve, so it is only named in the legend.
+  const bool has_data = std::isfinite(lo);
+  for (const Marker& m : bounds) {
+    if (!has_data || (m.lr >= lo / 100.0 && m.lr <= hi * 100.0)) {
+      d.markers.push_back(m);
+    } else {
+      d.off_scale.push_back(m.label + " (off scale)");
+    }
+  }
+  for (const Marker& m : d.markers) include(m.lr);
+  const Span span = log_range(lo, hi);
+  d.x_lo = span.lo;
+  d.x_hi = span.hi;
+}
+
+// The loss axis: loss_span of the smoothed curve and the scores (or of the
+// batch loss when there are none), padded.
+void choose_y_range(PlotData& d) {
+  std::vector<double> core;
+  for (const auto* series : {&d.smoothed, &d.scores})
+    for (const Point& p : *series)
+      if (p.loss) core.push_back(*p.loss);
+  if (d.untrained) core.push_back(*d.untrained);
+  double raw_min = std::numeric_limits<double>::infinity();
+  for (const Point& p : d.raw)
+    if (p.loss) raw_min = std::min(raw_min, *p.loss);
+  if (core.empty() && std::isfinite(raw_min))
+    for (const Point& p : d.raw)
+      if (p.loss) core.push_back(*p.loss);
+  std::optional<double> reference = d.untrained;
+  if (!reference) reference = first_loss(d.smoothed);
+  if (!reference) reference = first_loss(d.main());
+  Span span = loss_span(std::move(core), reference);
+  // The batch loss may dip far below its lagging average: show the dip too,
+  // as a loss cannot explode downwards.
+  span.lo = std::min(span.lo, raw_min);
+  span = padded(span);
+  d.y_lo = span.lo;
+  d.y_hi = span.hi;
+}
+
+// The heading: method, model kind and loss, optimizer and data set, as far as
+// the report names them.
+void read_heading(const Json& report, PlotData& d) {
+  d.method = text(field(report, "method"));
+  const Json& model = field(report, "model");
+  d.loss_name = text(field(model, "loss"));
+  d.dataset = text(field(field(report, "dataset"), "path"));
+  d.smoothing = finite(field(field(report, "config"), "smoothing")).value_or(0.0);
+
+  std::string heading = "lr-find";
+  if (!d.method.empty()) heading += " " + d.method;
+  const std::string kind = text(field(model, "kind"));
+  const std::string optimizer = text(field(field(report, "optimizer"), "name"));
+  if (!kind.empty()) heading += ": " + kind + (d.loss_name.empty() ? "" : " (" + d.loss_name + ")");
+  if (!optimizer.empty()) heading += ", " + optimizer;
+  if (!d.dataset.empty()) heading += " on " + d.dataset;
+  d.title = heading;
+}
+
+// auto: each candidate's cross-validated validation loss.
+void read_auto_scores(const Json& automatic, std::optional<long long> epochs, PlotData& d) {
+  const Json& candidates = field(automatic, "candidates");
+  if (candidates.is_array())
+    for (const Json& c : candidates) {
+      const std::optional<double> lr = rate(field(c, "lr"));
+      if (lr) d.scores.push_back({*lr, finite(field(c, "val_loss")), flag(field(c, "diverged"))});
+    }
+  d.scores_label = "cross-validated validation loss";
+  const std::optional<long long> folds = integer(field(automatic, "folds"));
+  const std::optional<long long> repeats = integer(field(automatic, "repeats"));
+  std::string detail = epochs ? fmt::format("after {} epochs", *epochs) : "after training";
+  if (folds && *folds >= 2) detail += fmt::format(", {} folds", *folds);
+  if (repeats) detail += fmt::format(" × {} repeats", *repeats);
+  d.scores_detail = detail;
+  d.untrained = finite(field(automatic, "untrained_val_loss"));
+}
+
+// grid: each rate's final validation loss, or its final training loss when no
+// rate has a validation curve.
+void read_grid_scores(const Json& report, const Json& grid, std::optional<long long> epochs, PlotData& d) {
+  bool validation = false;
+  for (const Json& g : grid) validation = validation || field(g, "val_loss").is_array();
+  for (const Json& g : grid) {
+    const std::optional<double> lr = rate(field(g, "lr"));
+    if (!lr) continue;
+    const std::optional<double> loss = finite(last_element(field(g, validation ? "val_loss" : "train_loss")));
+    d.scores.push_back({*lr, loss, flag(field(g, "diverged"))});
+  }
+  d.scores_label = validation ? "final validation loss" : "final training loss";
+  d.scores_detail = epochs ? fmt::format("after {} epochs at each rate", *epochs) : "at each rate";
+  d.untrained = finite(field(field(report, "untrained_loss"), validation ? "val_loss" : "train_loss"));
+}
+
+// The recommended rate (its marker first), its rule, the interval and the
+// subtitle that says them in words.
+void read_recommendation(const Json& report, PlotData& d) {
+  const Json& recommendation = field(report, "recommendation");
+  d.recommended = rate(field(report, "recommended_lr"));
+  d.rule = text(field(recommendation, "rule"));
+  d.reason = text(field(recommendation, "reason"));
+  if (const Json& interval = field(recommendation, "interval"); length(interval) == 2) {
+    const std::optional<double> a = rate(interval[0]);
+    const std::optional<double> b = rate(interval[1]);
+    if (a && b) d.interval = std::make_pair(std::min(*a, *b), std::max(*a, *b));
+  }
+  if (d.interval) {
+    const std::string range = fmt::format("[{}, {}]", rate_text(d.interval->first), rate_text(d.interval->second));
+    d.interval_label = (d.method == "range" ? "spread of repeats " : "near-best interval ") + range;
+  }
+
+  if (d.recommended) {
+    Marker m{
+        "recommended", "recommended " + rate_text(*d.recommended), d.rule, *d.recommended, MarkerKind::kRecommended,
+        "#d62728"};
+    d.markers.push_back(m);
+    std::string sub = "recommended lr " + rate_text(*d.recommended);
+    if (d.interval) sub += fmt::format(" in [{}, {}]", rate_text(d.interval->first), rate_text(d.interval->second));
+    if (!d.rule.empty()) sub += " by " + d.rule;
+    const std::string confidence = text(field(recommendation, "confidence"));
+    if (!confidence.empty()) sub += ", confidence " + confidence;
+    const std::string why = text(field(recommendation, "confidence_reason"));
+    if (!why.empty()) sub += " (" + why + ")";
+    d.subtitle = sub;
+  } else {
+    d.subtitle = "no usable rate" + (d.reason.empty() ? std::string() : ": " + d.reason);
+  }
+}
+
+// The range test's suggestions with a rate, in the report's order.
+void read_suggestions(const Json& suggestions, PlotData& d) {
+  if (!suggestions.is_object()) return;
+  for (const auto& [name, value] : suggestions.items()) {
+    const std::optional<double> lr = rate(value);
+    if (!lr) continue;
+    d.markers.push_back({name, name + " " + rate_text(*lr), "range-test suggestion", *lr, MarkerKind::kSuggestion,
+                         suggestion_color(name)});
+  }
+}
+
+// The theory's stable-rate bounds; choose_x_range decides which are drawn.
+std::vector<Marker> theory_bounds(const Json& theory) {
+  std::vector<Marker> bounds;
+  if (const std::optional<double> lr = rate(field(theory, "max_stable_lr_full_batch")))
+    bounds.push_back({"full_batch_bound", "2/L " + rate_text(*lr), "full-batch stability bound", *lr,
+                      MarkerKind::kBound, "#444444"});
+  if (const std::optional<double> lr = rate(field(theory, "minibatch_lr_bound"))) {
+    const std::optional<long long> b = integer(field(theory, "batch_size"));
+    bounds.push_back({"minibatch_bound", "1/(2L(b)) " + rate_text(*lr),
+                      b ? fmt::format("mini-batch bound, b = {}", *b) : "mini-batch bound", *lr, MarkerKind::kBound,
+                      "#8a8a8a"});
+  }
+  return bounds;
+}
+
+}  // namespace
+
+PlotData read_plot_data(const Json& report) {
+  PlotData d;
+  read_heading(report, d);
+  const Json& points = field(field(report, "range_test"), "points");
+  d.raw = range_curve(points, "loss");
+  d.smoothed = range_curve(points, "smoothed_loss");
+  const std::optional<long long> epochs = integer(field(field(report, "config"), "epochs"));
+  if (const Json& automatic = field(report, "auto"); automatic.is_object()) read_auto_scores(automatic, epochs, d);
+  if (const Json& grid = field(report, "grid"); grid.is_array()) read_grid_scores(report, grid, epochs, d);
+  read_recommendation(report, d);
+  read_suggestions(field(field(report, "recommendation"), "suggestions"), d);
+  choose_x_range(d, theory_bounds(field(report, "theory")));
+  choose_y_range(d);
+  return d;
+}
+
+std::string rate_text(double lr) { return fmt::format("{:.3g}", lr); }
+
+std::string loss_text(double loss) {
+  return std::abs(loss) >= 1e4 && std::abs(loss) < 1e6 ? fmt::format("{:.0f}", loss) : fmt::format("{:.4g}", loss);
+}
+
+Span decades(double lo, double hi) {
+  if (!(lo > 0.0) || !(hi >= lo) || !std::isfinite(hi)) return {-7.0, 1.0};
+  Span span{std::floor(std::log10(lo) + 1e-9), std::ceil(std::log10(hi) - 1e-9)};
+  if (span.hi <= span.lo) span.hi = span.lo + 1.0;
+  return span;
+}
+
+std::optional<double> first_loss(const std::vector<Point>& curve) {
+  for (const Point& p : curve)
+    if (p.loss) return p.loss;
+  return std::nullopt;
+}
+
+Span loss_span(std::vector<double> core, std::optional<double> reference) {
+  if (core.empty()) return {0.0, 1.0};
+  std::sort(core.begin(), core.end());
+  const double lo = core.front();
+  const double level = std::max(reference.value_or(lo), core[(core.size() - 1) / 2]);
+  const double cap = lo + 4.0 * (level - lo);
+  double hi = lo;
+  for (const double v : core)
+    if (v <= cap) hi = v;
+  if (!(hi > lo)) hi = lo + std::max(std::abs(lo) * 0.1, 1e-12);
+  if (!std::isfinite(hi - lo)) hi = lo + 1.0;  // losses near the double range
+  return {lo, hi};
+}
+
+Span padded(Span span) {
+  const double pad = 0.05 * (span.hi - span.lo);
+  Span out{span.lo - pad, span.hi + pad};
+  if (span.lo >= 0.0 && out.lo < 0.0) out.lo = 0.0;
+  return out;
+}
+
+}  // namespace lrfind::plot

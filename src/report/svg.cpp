@@ -1,0 +1,459 @@
+#include "report/svg.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "report/plot_data.hpp"
+#include "report/svg_labels.hpp"
+
+namespace lrfind {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+using namespace plot;
+
+std::string escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        // XML allows no control character but tab, line feed and carriage return.
+        const auto u = static_cast<unsigned char>(c);
+        out += (u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7F ? '?' : c;
+    }
+  }
+  return out;
+}
+
+// A coordinate: two decimals, and never a non-finite number.
+std::string num(double v) {
+  if (!std::isfinite(v)) v = 0.0;
+  if (std::abs(v) < 0.005) v = 0.0;  // no "-0.00"
+  return fmt::format("{:.2f}", v);
+}
+
+struct Frame {
+  double left, right, top, bottom;
+  double x_lo, x_hi, y_lo, y_hi;
+  double x(double lr) const { return left + (std::log10(lr) - x_lo) / (x_hi - x_lo) * (right - left); }
+  // Clamped to the frame: a point beyond the loss range sits on the edge.
+  double y(double loss) const {
+    const double t = std::clamp((loss - y_lo) / (y_hi - y_lo), 0.0, 1.0);
+    return bottom - t * (bottom - top);
+  }
+  bool above(double loss) const { return loss > y_hi; }
+};
+
+double nice_step(double span, int target) {
+  const double raw = span / target;
+  const double p = std::pow(10.0, std::floor(std::log10(raw)));
+  const double m = raw / p;
+  return (m < 1.5 ? 1.0 : m < 3.5 ? 2.0 : m < 7.5 ? 5.0 : 10.0) * p;
+}
+
+std::string loss_tick(double v, double step) {
+  if (std::abs(v) < step * 1e-6) v = 0.0;
+  if (std::max(std::abs(v), step) >= 1e6 || step < 1e-4) return fmt::format("{:.3g}", v);
+  const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
+  return fmt::format("{:.{}f}", v, decimals);
+}
+
+std::string decade_label(int k) {
+  if (k >= -3 && k <= 3) return fmt::format("{:g}", std::pow(10.0, k));
+  return fmt::format("1e{}", k);
+}
+
+struct Svg {
+  std::string out;
+  template <typename... Args>
+  void add(fmt::format_string<Args...> format, Args&&... args) {
+    fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
+    out += '\n';
+  }
+};
+
+// A polyline through the finite points, broken at each null.
+std::string path_data(const std::vector<Point>& points, const Frame& f) {
+  std::string d;
+  bool pen_down = false;
+  for (const Point& p : points) {
+    if (!p.loss) {
+      pen_down = false;
+      continue;
+    }
+    d += fmt::format("{}{} {} ", pen_down ? "L" : "M", num(f.x(p.lr)), num(f.y(*p.loss)));
+    pen_down = true;
+  }
+  if (!d.empty()) d.pop_back();
+  return d;
+}
+
+std::string triangle(double x, double y) {
+  return fmt::format("M{} {} L{} {} L{} {} Z", num(x), num(y - 1), num(x - 4), num(y + 6), num(x + 4), num(y + 6));
+}
+
+std::string cross(double x, double y) {
+  return fmt::format("M{} {} L{} {} M{} {} L{} {}", num(x - 4), num(y - 4), num(x + 4), num(y + 4), num(x - 4),
+                     num(y + 4), num(x + 4), num(y - 4));
+}
+
+const char* dash(MarkerKind kind) {
+  switch (kind) {
+    case MarkerKind::kRecommended:
+      return "none";
+    case MarkerKind::kSuggestion:
+      return "2,3";
+    case MarkerKind::kBound:
+      return "7,4";
+  }
+  return "none";
+}
+
+double stroke_width(MarkerKind kind) { return kind == MarkerKind::kRecommended ? 2.5 : 1.4; }
+
+// Words of `s` in lines of at most `max_chars` code points (a longer word stands alone).
+std::vector<std::string> wrap(std::string_view s, std::size_t max_chars) {
+  std::vector<std::string> lines;
+  std::string line;
+  std::size_t start = 0;
+  while (start < s.size()) {
+    std::size_t end = s.find(' ', start);
+    if (end == std::string_view::npos) end = s.size();
+    const std::string_view word = s.substr(start, end - start);
+    if (!line.empty() && code_points(line) + 1 + code_points(word) > max_chars) {
+      lines.push_back(line);
+      line.clear();
+    }
+    if (!line.empty()) line += ' ';
+    line += word;
+    start = end + 1;
+  }
+  if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+struct LegendEntry {
+  enum class Sample { kLine, kLineDots, kBand, kCross, kTriangle, kMarker, kNone } sample;
+  std::string color;
+  double width = 1.0;
+  std::string dasharray = "none";
+  double opacity = 1.0;
+  std::string label;
+  std::string detail;
+  bool bold = false;
+};
+
+// The canvas: the plot on the left, the legend in a column on the right, the
+// marker labels in rows between the heading and the plot.
+constexpr double kWidth = 960.0;
+constexpr double kLegendWidth = 250.0;
+constexpr double kRowHeight = 15.0;
+constexpr double kPlotHeight = 340.0;
+constexpr std::size_t kDetailChars = 36;  // per line of a legend entry's detail
+
+// Every curve, mark, band and marker line, in the order the legend lists them.
+std::vector<LegendEntry> legend_entries(const PlotData& d, const Frame& f) {
+  std::vector<LegendEntry> legend;
+  using Sample = LegendEntry::Sample;
+  if (!d.raw.empty()) {
+    legend.push_back({Sample::kLine, "#9ecae1", 1.0, "none", 1.0, "batch loss (range test)",
+                      d.method == "auto" ? "first bracketing test" : "", false});
+    legend.push_back({Sample::kLine, "#1f77b4", 2.6, "none", 1.0, "smoothed loss",
+                      d.smoothing > 0 ? fmt::format("moving average, beta = {:.4g}", d.smoothing) : "", false});
+  }
+  bool any_diverged = false;
+  bool any_above = false;
+  for (const Point& p : d.scores) {
+    if (!p.loss || p.diverged) any_diverged = true;
+    if (p.loss && f.above(*p.loss)) any_above = true;
+  }
+  for (const auto* s : {&d.raw, &d.smoothed})
+    for (const Point& p : *s)
+      if (p.loss && f.above(*p.loss)) any_above = true;
+  if (!d.scores.empty()) {
+    std::string detail = d.scores_detail;
+    if (d.method == "auto" && !d.raw.empty()) detail += "; same loss axis as the range test";
+    legend.push_back({Sample::kLineDots, "#ff7f0e", 2.0, "none", 1.0, d.scores_label, detail, false});
+  }
+  if (any_diverged) legend.push_back({Sample::kCross, "#d62728", 1.8, "none", 1.0, "diverged", "", false});
+  if (any_above) legend.push_back({Sample::kTriangle, "#555555", 1.0, "none", 1.0, "above the loss axis", "", false});
+  if (d.untrained)
+    legend.push_back(
+        {Sample::kLine, "#7f7f7f", 1.2, "1,3", 1.0, "untrained model", "loss " + loss_text(*d.untrained), false});
+  if (d.interval) legend.push_back({Sample::kBand, "#2ca02c", 1.0, "none", 0.18, d.interval_label, "", false});
+  for (const Marker& m : d.markers)
+    legend.push_back({Sample::kMarker, m.color, stroke_width(m.kind), dash(m.kind), 1.0, m.label, m.detail,
+                      m.kind == MarkerKind::kRecommended});
+  for (const std::string& s : d.off_scale) legend.push_back({Sample::kNone, "", 1.0, "none", 1.0, s, "", false});
+  return legend;
+}
+
+double legend_height(const std::vector<LegendEntry>& legend) {
+  double height = 0.0;
+  for (const LegendEntry& e : legend) height += 20.0 + 13.0 * static_cast<double>(wrap(e.detail, kDetailChars).size());
+  return height;
+}
+
+// The root element, title, background, heading and the plot area's clip path.
+void draw_heading(Svg& svg, const PlotData& d, const Frame& f, double height) {
+  svg.add(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" viewBox="0 0 {0} {1}" )"
+          R"(font-family="DejaVu Sans, Verdana, Arial, sans-serif" font-size="12">)",
+          kWidth, height);
+  svg.add("<title>{}</title>", escape("loss against learning rate: " + d.title));
+  svg.add(R"(<rect x="0" y="0" width="{}" height="{}" fill="#ffffff"/>)", kWidth, height);
+  svg.add(R"(<text x="{}" y="24" font-size="15" font-weight="bold" fill="#222222">{}</text>)", num(f.left),
+          escape(d.title));
+  svg.add(R"(<text x="{}" y="44" font-size="12" fill="#444444">{}</text>)", num(f.left), escape(d.subtitle));
+  svg.add(R"(<defs><clipPath id="plot-area"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath></defs>)",
+          num(f.left), num(f.top - 7), num(f.right - f.left), num(f.bottom - f.top + 14));
+}
+
+// Loss grid lines and their ticks.
+void draw_loss_axis(Svg& svg, const PlotData& d, const Frame& f) {
+  const double y_step = nice_step(d.y_hi - d.y_lo, 5);
+  svg.add(R"(<g class="yaxis" stroke="#e6e6e6" stroke-width="1">)");
+  std::vector<std::pair<double, std::string>> y_ticks;
+  for (double v = std::ceil(d.y_lo / y_step - 1e-9) * y_step; v <= d.y_hi + y_step * 1e-9; v += y_step) {
+    y_ticks.emplace_back(f.y(v), loss_tick(v, y_step));
+    svg.add(R"(<line x1="{}" y1="{}" x2="{}" y2="{}"/>)", num(f.left), num(f.y(v)), num(f.right), num(f.y(v)));
+    if (y_ticks.size() > 20) break;
+  }
+  svg.add("</g>");
+  svg.add(R"(<g class="yticks" font-size="11" fill="#333333" text-anchor="end">)");
+  for (const auto& [y, label] : y_ticks)
+    svg.add(R"(<text x="{}" y="{}">{}</text>)", num(f.left - 6), num(y + 4), label);
+  svg.add("</g>");
+}
+
+// Decade ticks with minor ticks between, and the decades' labels.
+void draw_rate_axis(Svg& svg, const PlotData& d, const Frame& f) {
+  const int first_decade = static_cast<int>(std::ceil(d.x_lo - 1e-9));
+  const int last_decade = static_cast<int>(std::floor(d.x_hi + 1e-9));
+  const double decade_px = (f.right - f.left) / (d.x_hi - d.x_lo);
+  const int label_every = decade_px >= 44.0 ? 1 : decade_px >= 22.0 ? 2 : 5;
+  svg.add(R"(<g class="xaxis" stroke="#e6e6e6" stroke-width="1">)");
+  for (int k = first_decade; k <= last_decade; ++k) {
+    const double x = f.x(std::pow(10.0, k));
+    svg.add(R"(<line class="xtick" data-log10="{}" x1="{}" y1="{}" x2="{}" y2="{}"/>)", k, num(x), num(f.top), num(x),
+            num(f.bottom));
+  }
+  svg.add("</g>");
+  svg.add(R"(<g class="xminor" stroke="#999999" stroke-width="1">)");
+  for (int k = first_decade - 1; k <= last_decade && decade_px >= 30.0; ++k)
+    for (int m = 2; m <= 9; ++m) {
+      const double lr = m * std::pow(10.0, k);
+      if (std::log10(lr) < d.x_lo || std::log10(lr) > d.x_hi) continue;
+      svg.add(R"(<line x1="{}" y1="{}" x2="{}" y2="{}"/>)", num(f.x(lr)), num(f.bottom), num(f.x(lr)),
+              num(f.bottom + 3));
+    }
+  for (int k = first_decade; k <= last_decade; ++k) {
+    const double x = f.x(std::pow(10.0, k));
+    svg.add(R"(<line x1="{}" y1="{}" x2="{}" y2="{}"/>)", num(x), num(f.bottom), num(x), num(f.bottom + 6));
+  }
+  svg.add("</g>");
+  svg.add(R"(<g class="xticks" font-size="11" fill="#333333" text-anchor="middle">)");
+  for (int k = first_decade; k <= last_decade; ++k)
+    if ((k - first_decade) % label_every == 0)
+      svg.add(R"(<text x="{}" y="{}">{}</text>)", num(f.x(std::pow(10.0, k))), num(f.bottom + 19), decade_label(k));
+  svg.add("</g>");
+}
+
+void draw_axis_titles(Svg& svg, const PlotData& d, const Frame& f) {
+  svg.add(R"(<text x="{}" y="{}" text-anchor="middle" fill="#222222">learning rate (log scale)</text>)",
+          num((f.left + f.right) / 2), num(f.bottom + 40));
+  svg.add(
+      R"svg(<text x="{0}" y="{1}" text-anchor="middle" fill="#222222" transform="rotate(-90 {0} {1})">{2}</text>)svg",
+      num(20.0), num((f.top + f.bottom) / 2), escape(d.loss_name.empty() ? "loss" : "loss (" + d.loss_name + ")"));
+}
+
+// Behind everything else: the interval's band and the untrained model's level.
+void draw_backdrop(Svg& svg, const PlotData& d, const Frame& f) {
+  if (d.interval) {
+    const double a = f.x(d.interval->first);
+    const double b = std::max(f.x(d.interval->second), a + 2.0);
+    svg.add(R"(<rect class="interval" x="{}" y="{}" width="{}" height="{}" fill="#2ca02c" fill-opacity="0.18"/>)",
+            num(a - (b - a < 2.5 ? 1.0 : 0.0)), num(f.top), num(b - a), num(f.bottom - f.top));
+  }
+  if (d.untrained)
+    svg.add(R"(<line class="untrained" x1="{}" y1="{}" x2="{}" y2="{}" stroke="#7f7f7f" stroke-width="1.2" )"
+            R"(stroke-dasharray="1,3"/>)",
+            num(f.left), num(f.y(*d.untrained)), num(f.right), num(f.y(*d.untrained)));
+}
+
+// Each marker's line, from the plot's bottom up to its label.
+void draw_marker_lines(Svg& svg, const Frame& f, const std::vector<PlacedLabel>& labels) {
+  std::vector<PlacedLabel> by_prominence = labels;  // the recommended line last, on top
+  std::stable_partition(by_prominence.begin(), by_prominence.end(),
+                        [](const PlacedLabel& p) { return p.marker->kind != MarkerKind::kRecommended; });
+  for (auto it = by_prominence.begin(); it != by_prominence.end(); ++it) {
+    const Marker& m = *it->marker;
+    const double x = f.x(m.lr);
+    const double baseline = f.top - 8.0 - it->row * kRowHeight;
+    const double line_top = std::string_view(it->anchor) == "middle" ? baseline + 3.0 : baseline - 4.0;
+    svg.add(R"(<line class="marker {}" data-lr="{}" x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}" )"
+            R"(stroke-dasharray="{}"/>)",
+            m.id, fmt::format("{:.6g}", m.lr), num(x), num(f.bottom), num(x), num(line_top), m.color,
+            stroke_width(m.kind), dash(m.kind));
+  }
+}
+
+// The curves, clipped to the plot area; one mark per score: a dot, a cross
+// when diverged, a triangle on the top edge when above the axis; then the
+// frame.
+void draw_curves(Svg& svg, const PlotData& d, const Frame& f) {
+  const bool any_point = [&] {
+    for (const auto* s : {&d.raw, &d.smoothed, &d.scores})
+      if (!s->empty()) return true;
+    return false;
+  }();
+  svg.add(R"svg(<g clip-path="url(#plot-area)" fill="none" stroke-linejoin="round" stroke-linecap="round">)svg");
+  if (!d.raw.empty()) svg.add(R"(<path class="raw" d="{}" stroke="#9ecae1" stroke-width="1"/>)", path_data(d.raw, f));
+  if (!d.smoothed.empty())
+    svg.add(R"(<path class="smoothed" d="{}" stroke="#1f77b4" stroke-width="2.6"/>)", path_data(d.smoothed, f));
+  if (!d.scores.empty()) {
+    std::vector<Point> joined;  // a candidate with no loss does not break the line through the others
+    for (const Point& p : d.scores)
+      if (p.loss) joined.push_back(p);
+    svg.add(R"(<path class="scores" d="{}" stroke="#ff7f0e" stroke-width="2"/>)", path_data(joined, f));
+  }
+  svg.add("</g>");
+  for (const Point& p : d.scores)
+    if (p.loss && !p.diverged && !f.above(*p.loss))
+      svg.add(R"(<circle class="score" cx="{}" cy="{}" r="3.2" fill="#ff7f0e" stroke="#ffffff" stroke-width="0.8"/>)",
+              num(f.x(p.lr)), num(f.y(*p.loss)));
+  for (const Point& p : d.scores)
+    if (!p.loss || p.diverged)
+      svg.add(R"(<path class="diverged" d="{}" stroke="#d62728" stroke-width="1.8" fill="none"/>)",
+              cross(f.x(p.lr), f.top + 6.0));
+  for (const auto* series : {&d.smoothed, &d.scores})
+    for (const Point& p : *series)
+      if (p.loss && f.above(*p.loss) && !p.diverged)
+        svg.add(R"(<path class="above" d="{}" fill="{}"/>)", triangle(f.x(p.lr), f.top),
+                series == &d.scores ? "#ff7f0e" : "#1f77b4");
+  if (!any_point)
+    svg.add(R"(<text x="{}" y="{}" text-anchor="middle" fill="#777777">no finite losses to plot</text>)",
+            num((f.left + f.right) / 2), num((f.top + f.bottom) / 2));
+  svg.add(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="#333333" stroke-width="1"/>)", num(f.left),
+          num(f.top), num(f.right - f.left), num(f.bottom - f.top));
+}
+
+// Marker labels, on white so that a line passing behind does not cross them.
+void draw_marker_labels(Svg& svg, const Frame& f, const std::vector<PlacedLabel>& labels) {
+  svg.add(R"(<g class="marker-labels" font-size="11">)");
+  for (const PlacedLabel& p : labels) {
+    const double baseline = f.top - 8.0 - p.row * kRowHeight;
+    const bool bold = p.marker->kind == MarkerKind::kRecommended;
+    svg.add(R"(<rect x="{}" y="{}" width="{}" height="13" fill="#ffffff"/>)", num(p.lo), num(baseline - 10),
+            num(p.hi - p.lo));
+    svg.add(R"(<text x="{}" y="{}" text-anchor="{}" fill="{}"{}>{}</text>)", num(p.text_x), num(baseline), p.anchor,
+            p.marker->color, bold ? R"( font-weight="bold")" : "", escape(p.marker->label));
+  }
+  svg.add("</g>");
+}
+
+// A legend entry's sample of what it names, centred on height cy.
+void draw_sample(Svg& svg, const LegendEntry& e, double lx, double cy) {
+  using Sample = LegendEntry::Sample;
+  switch (e.sample) {
+    case Sample::kLine:
+    case Sample::kLineDots:
+      svg.add(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}" stroke-dasharray="{}"/>)", num(lx),
+              num(cy), num(lx + 24), num(cy), e.color, e.width, e.dasharray);
+      if (e.sample == Sample::kLineDots)
+        svg.add(R"(<circle cx="{}" cy="{}" r="3.2" fill="{}"/>)", num(lx + 12), num(cy), e.color);
+      break;
+    case Sample::kBand:
+      svg.add(R"(<rect x="{}" y="{}" width="24" height="12" fill="{}" fill-opacity="{}"/>)", num(lx), num(cy - 6),
+              e.color, e.opacity);
+      break;
+    case Sample::kCross:
+      svg.add(R"(<path d="{}" stroke="{}" stroke-width="1.8" fill="none"/>)", cross(lx + 12, cy), e.color);
+      break;
+    case Sample::kTriangle:
+      svg.add(R"(<path d="{}" fill="{}"/>)", triangle(lx + 12, cy - 3), e.color);
+      break;
+    case Sample::kMarker:
+      svg.add(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}" stroke-dasharray="{}"/>)",
+              num(lx + 12), num(cy - 7), num(lx + 12), num(cy + 7), e.color, e.width, e.dasharray);
+      break;
+    case Sample::kNone:
+      break;
+  }
+}
+
+void draw_legend(Svg& svg, const Frame& f, const std::vector<LegendEntry>& legend) {
+  const double lx = kWidth - kLegendWidth;
+  double ly = f.top + 4.0;
+  svg.add(R"(<g class="legend" font-size="11" fill="#222222">)");
+  for (const LegendEntry& e : legend) {
+    const double cy = ly + 6.0;
+    draw_sample(svg, e, lx, cy);
+    svg.add(R"(<text x="{}" y="{}"{}>{}</text>)", num(lx + 32), num(cy + 4), e.bold ? R"( font-weight="bold")" : "",
+            escape(e.label));
+    const std::vector<std::string> detail = wrap(e.detail, kDetailChars);
+    for (std::size_t i = 0; i < detail.size(); ++i)
+      svg.add(R"(<text x="{}" y="{}" font-size="10" fill="#666666">{}</text>)", num(lx + 32),
+              num(cy + 17 + 13.0 * static_cast<double>(i)), escape(detail[i]));
+    ly += 20.0 + 13.0 * static_cast<double>(detail.size());
+  }
+  svg.add("</g>");
+}
+
+}  // namespace
+
+std::string render_svg(const Json& report) {
+  const PlotData d = read_plot_data(report);
+
+  Frame f{80.0, kWidth - kLegendWidth - 30.0, 0.0, 0.0, d.x_lo, d.x_hi, d.y_lo, d.y_hi};
+  // Labels may run over the legend's column: the legend starts below their rows.
+  std::vector<double> line_x;
+  for (const Marker& m : d.markers) line_x.push_back(f.x(m.lr));
+  const std::vector<PlacedLabel> labels = place_labels(d.markers, line_x, kWidth - 6.0);
+  int rows = 0;
+  for (const PlacedLabel& p : labels) rows = std::max(rows, p.row + 1);
+  f.top = 62.0 + rows * kRowHeight + 8.0;
+  f.bottom = f.top + kPlotHeight;
+
+  // The legend first: its height can set the canvas's.
+  const std::vector<LegendEntry> legend = legend_entries(d, f);
+  const double height = std::ceil(std::max(f.bottom + 56.0, f.top + legend_height(legend) + 16.0));
+
+  Svg svg;
+  draw_heading(svg, d, f, height);
+  draw_loss_axis(svg, d, f);
+  draw_rate_axis(svg, d, f);
+  draw_axis_titles(svg, d, f);
+  // Data, back to front: interval band, untrained level, marker lines, curves.
+  draw_backdrop(svg, d, f);
+  draw_marker_lines(svg, f, labels);
+  draw_curves(svg, d, f);
+  draw_marker_labels(svg, f, labels);
+  draw_legend(svg, f, legend);
+  svg.add("</svg>");
+  return svg.out;
+}
+
+}  // namespace lrfind
