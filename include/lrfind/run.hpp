@@ -29,6 +29,7 @@ struct DataSettings {
   bool float32 = false;                // hold the features as 32-bit floats
   bool standardize = true;             // z-score every feature
   std::optional<std::size_t> sample;   // read a uniform random sample of this many rows
+  bool allow_many_classes = false;     // let a classifier take a target that looks continuous
 };
 
 // The training the rate is for: the user's budget.

@@ -116,6 +116,10 @@ void declare_data(CLI::App& app, Options& o) {
   app.add_option("--max-categories", r.data.max_categories,
                  "Most distinct values a text column may have before it is an error")
       ->group(data);
+  app.add_flag("--allow-many-classes", r.data.allow_many_classes,
+               "Let logistic or svm take an all-numeric target with more than 20 distinct values in more than 10% "
+               "of the rows (without it, an error: such a target is usually one for --model linear)")
+      ->group(data);
   o.sample_option = app.add_option("--sample", o.sample,
                                    "Read a uniform random sample of N rows (reservoir sampling with --seed) in one "
                                    "pass, for files larger than memory [default: every row]")

@@ -97,6 +97,8 @@ RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::strin
   result.repeats = effective_repeats(config, registries);
   result.validation = effective_validation(config, registries);
   warn_about_rows(data, config, context.warn);
+  if (kind.target == TargetKind::kClassification && !config.data.allow_many_classes)
+    check_classifier_target(data, source);
 
   // One generator for the split; each training run gets its own seeded stream.
   Rng rng(config.seed);

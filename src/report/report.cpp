@@ -37,6 +37,7 @@ Json config_json(const RunResult& result) {
   config["standardize"] = c.data.standardize;
   config["na_values"] = c.data.na_values;
   config["max_categories"] = c.data.max_categories;
+  if (c.data.allow_many_classes) config["allow_many_classes"] = true;
   config["model"] = c.training.model;
   config["l2"] = result.l2;
   config["optimizer"] = c.training.optimizer;

@@ -53,7 +53,9 @@ MethodOutcome run(const Problem& p, const Hooks& hooks) {
     std::size_t epochs_done = 0;
     for (const GridRateResult& g : out.rates)
       if (g.interrupted) epochs_done = g.train_loss.size();
-    outcome.recommendation.lr.reset();
+    Recommendation none;
+    none.rule = outcome.recommendation.rule;
+    outcome.recommendation = std::move(none);
     outcome.recommendation.reason = fmt::format(
         "interrupted before the grid finished ({} of {} epochs trained); rerun with fewer --epochs or rates",
         epochs_done, c.training.epochs);
