@@ -37,6 +37,7 @@ struct Problem {
   const RunConfig& config;
   int repeats;  // config.repeats or the method's default
   Rng& rng;     // the run's generator, after it drew the validation split
+  Band band{};  // what near-best means for this loss
 };
 
 // What the caller hears of and can stop.

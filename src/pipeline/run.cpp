@@ -71,8 +71,9 @@ void warn_about_theory(const RunResult& result, const ModelKindEntry& kind, cons
 }
 
 // lr-find check's verdict from what the method measured.
-CheckResult judge(const RunResult& result, const RunConfig& config) {
+CheckResult judge(const RunResult& result, const RunConfig& config, const Band& band) {
   CheckInputs in;
+  in.band = band;
   in.lr = config.check->lr;
   in.tolerance = config.check->tolerance;
   if (const std::optional<CheckMeasure>& m = result.outcome.check) {
@@ -117,7 +118,8 @@ RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::strin
 
   const ScheduleEntry& schedule = registries.schedules.at(config.training.schedule);
   const Problem problem{data.features, data.targets, split.train,       split.validation, model, optimizer,
-                        schedule,      registries.rules, config,      result.repeats, rng};
+                        schedule,      registries.rules, config,      result.repeats, rng,
+                        near_best_band(kind.quadratic)};
   result.outcome = method.run(problem, Hooks{context.stop, Progress(context.progress)});
   if (result.outcome.split_rows) std::tie(result.train_rows, result.validation_rows) = *result.outcome.split_rows;
   Recommendation& rec = result.outcome.recommendation;
@@ -127,7 +129,7 @@ RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::strin
   warn_about_theory(result, kind, optimizer, rec);
   if (context.warn)
     for (const std::string& w : rec.warnings) context.warn(w);
-  if (config.check) result.check = judge(result, config);
+  if (config.check) result.check = judge(result, config, problem.band);
   return result;
 }
 

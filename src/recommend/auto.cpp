@@ -125,7 +125,7 @@ AutoRecommendation recommend_auto(const AutoSearch& search, const Band& band) {
     return no_rate("interrupted during the range tests, before any candidate rate was scored");
   if (search.interrupted_during == AutoStage::kGrid)
     return no_rate("interrupted while scoring the candidate rates, before any was scored on every fold");
-  const std::optional<Reference> ref = reference(search.candidates, search.untrained_loss, search.untrained_by_run);
+  const std::optional<Reference> ref = reference(search.candidates, search.untrained_loss, search.untrained_by_run, band);
   if (!ref)
     return no_rate(
         "no rate trained stably to a validation loss below the untrained model's; check the data or widen "

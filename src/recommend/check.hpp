@@ -37,7 +37,7 @@ struct CheckResult {
   std::optional<double> factor;       // how many times outside the interval
   std::optional<double> val_loss;     // the rate's own cross-validated loss
   std::optional<double> regret;       // (V(lr) - V*)/(V0 - V*)
-  std::optional<double> excess_loss;  // (V(lr) - V*)/max(V*, 0.01·V0)
+  std::optional<double> excess_loss;  // (V(lr) - V*)/max(V*, s·V0), near_best.hpp
   std::optional<double> band;         // the near-best band at this rate
   std::optional<double> loss_ratio;   // V(lr)/V*
   std::size_t runs = 0;               // trainings of the rate

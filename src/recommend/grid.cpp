@@ -30,7 +30,7 @@ Recommendation recommend_grid(const std::vector<GridRateResult>& grid, bool vali
   Recommendation rec;
   rec.rule = validated ? "lowest_final_validation_loss" : "lowest_final_training_loss";
   const std::vector<CvObjective::Score> scores = grid_scores(grid, validated, untrained);
-  const std::optional<Reference> ref = reference(scores, untrained, {untrained});
+  const std::optional<Reference> ref = reference(scores, untrained, {untrained}, band);
   if (!ref) {
     const bool all_diverged =
         std::all_of(grid.begin(), grid.end(), [](const GridRateResult& r) { return r.diverged; });
@@ -51,6 +51,7 @@ Recommendation recommend_grid(const std::vector<GridRateResult>& grid, bool vali
   rec.lr = ref->lr;
   rec.interval = near_best_interval(sorted, at);
   rec.band_basis = band_basis(1, band);
+  rec.band = band;
   if (const std::optional<double> cliff = first_unstable_above(sorted, ref->lr)) {
     rec.margin_to_instability = *cliff / ref->lr;
     if (*rec.margin_to_instability < kInstabilityMargin)

@@ -9,8 +9,14 @@ namespace lrfind {
 
 bool stable(const CvObjective::Score& score) { return !score.unstable && std::isfinite(score.val_loss); }
 
+Band near_best_band(bool squared_loss) {
+  Band band;
+  if (squared_loss) band.untrained_share = 1e-6;
+  return band;
+}
+
 std::optional<Reference> reference(const std::vector<CvObjective::Score>& scores, double untrained,
-                                   std::vector<double> untrained_runs) {
+                                   std::vector<double> untrained_runs, const Band& band) {
   const CvObjective::Score* best = nullptr;
   for (const CvObjective::Score& s : scores)
     if (stable(s) && (best == nullptr || s.val_loss < best->val_loss)) best = &s;
@@ -19,7 +25,7 @@ std::optional<Reference> reference(const std::vector<CvObjective::Score>& scores
   ref.lr = best->lr;
   ref.best_loss = best->val_loss;
   ref.untrained = untrained;
-  ref.scale = std::max(best->val_loss, 0.01 * std::abs(untrained));
+  ref.scale = std::max(best->val_loss, band.untrained_share * std::abs(untrained));
   ref.best_runs = best->run_losses;
   ref.untrained_runs = std::move(untrained_runs);
   return ref;

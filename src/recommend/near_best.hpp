@@ -1,16 +1,20 @@
 // What "near the best" means: a rate's excess loss over the best stable
 // rate's, against a band set from the measured noise.
 //
-//   excess(r) = (V(r) - V*) / max(V*, 0.01·V0)
+//   excess(r) = (V(r) - V*) / max(V*, s·V0)
 //
 // with V(r) a rate's cross-validated loss, V* the best stable rate's and V0
-// the untrained model's (the floor keeps the ratio finite where a model fits
-// perfectly, V* near 0). A rate is near-best when it is stable and its excess
-// is within its band: twice the standard error of its paired differences to
-// the best rate (run by run, over folds and repeats), never below a floor of
-// 2% nor above a cap of 15% (a rate whose loss is 15% above the best is not
-// near it, however noisy the measurement). With a single run (one split, one
-// repeat) there are no paired differences, and the band is the floor.
+// the untrained model's. The floor s·V0 keeps the ratio finite where V* nears
+// 0: s = 0.01 for the classifiers' losses, which approach 0 on separable data
+// whatever the rate; s = 1e-6 for the squared loss, whose V* is the noise
+// the data leaves, so that a rate 100x worse than a well-fitting best is not
+// "near" it just because the untrained model is far worse still. A rate is
+// near-best when it is stable and its excess is within its band: twice the
+// standard error of its paired differences to the best rate (run by run, over
+// folds and repeats), never below a floor of 5% nor above a cap of 15% (a
+// rate whose loss is 15% above the best is not near it, however noisy the
+// measurement). With a single run (one split, one repeat) there are no paired
+// differences, and the band is the floor.
 //
 // A rate is unstable when any of its trainings diverged or ended no better
 // than the untrained model — or when they are erratic: compared run by run
@@ -34,14 +38,18 @@ struct Band {
   double floor = 0.05;
   double standard_errors = 2.0;
   double cap = 0.15;
+  double untrained_share = 0.01;  // s: the excess's denominator is at least s·V0
 };
+
+// The band for a loss: the squared loss keeps a far lower floor (see above).
+Band near_best_band(bool squared_loss);
 
 // The reference every rate is measured against: the best stable rate.
 struct Reference {
   double lr = 0.0;
   double best_loss = 0.0;   // V*
   double untrained = 0.0;   // V0
-  double scale = 0.0;       // max(V*, 0.01·V0)
+  double scale = 0.0;       // max(V*, s·V0)
   std::vector<double> best_runs;       // the best rate's run losses, for paired differences
   std::vector<double> untrained_runs;  // the untrained model's, run by run
 };
@@ -62,7 +70,7 @@ bool stable(const CvObjective::Score& score);
 
 // The best stable score's reference, or empty when none is stable and beats V0.
 std::optional<Reference> reference(const std::vector<CvObjective::Score>& scores, double untrained,
-                                   std::vector<double> untrained_runs);
+                                   std::vector<double> untrained_runs, const Band& band = {});
 
 Assessment assess(const CvObjective::Score& score, const Reference& ref, const Band& band = {});
 

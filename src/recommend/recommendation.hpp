@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "recommend/near_best.hpp"
 #include "recommend/suggest.hpp"
 #include "search/sweep.hpp"
 #include "train/schedule.hpp"
@@ -29,6 +30,7 @@ struct Recommendation {
   // Grid and auto: how the near-best band was set, and the ratio to the
   // lowest unstable rate scored above lr.
   std::string band_basis;
+  Band band;
   std::optional<double> margin_to_instability;
   std::vector<std::string> warnings;  // for a person, on standard error
 };

@@ -86,10 +86,11 @@ Json recommendation_json(const RunResult& result) {
   if (rec.band_basis.empty()) {
     recommendation["band"] = nullptr;
   } else {
-    const Band band;
+    const Band& band = rec.band;
     recommendation["band"] = {{"floor", band.floor},
                               {"standard_errors", band.standard_errors},
                               {"cap", band.cap},
+                              {"untrained_share", band.untrained_share},
                               {"basis", rec.band_basis}};
   }
   recommendation["warnings"] = rec.warnings;

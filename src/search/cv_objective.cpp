@@ -103,8 +103,6 @@ void CvObjective::record(const std::vector<double>& rates, const Outcomes& outco
           continue;
         }
         acc[i].run_losses[j] = g.val_loss.back();
-        // Ending no better than where it started is as unusable as diverging.
-        if (!(g.val_loss.back() < untrained_by_run_[j])) acc[i].unstable = true;
         for (std::size_t e = 0; e < epochs; ++e) {
           acc[i].train_curve[e] += g.train_loss[e];
           acc[i].val_curve[e] += g.val_loss[e];
@@ -123,6 +121,24 @@ void CvObjective::record(const std::vector<double>& rates, const Outcomes& outco
       s.val_loss = s.val_curve.back();
     }
     scores_.emplace(s.lr, std::move(s));
+  }
+  restate_stability();
+}
+
+// Ending a run no better than where it started is as unusable as diverging —
+// on a run some scored rate does improve. A run no rate improves (a fold of a
+// tiny data set whose rows the others do not predict) says nothing about any
+// one rate, so it marks none unstable. Restated after every evaluation, as a
+// new rate can show a run to be learnable.
+void CvObjective::restate_stability() {
+  std::vector<bool> learnable(untrained_by_run_.size(), false);
+  for (const auto& [lr, s] : scores_)
+    for (std::size_t j = 0; j < learnable.size() && j < s.run_losses.size(); ++j)
+      if (s.run_losses[j] < untrained_by_run_[j]) learnable[j] = true;
+  for (auto& [lr, s] : scores_) {
+    s.unstable = s.diverged;
+    for (std::size_t j = 0; j < learnable.size() && j < s.run_losses.size(); ++j)
+      if (learnable[j] && !(s.run_losses[j] < untrained_by_run_[j])) s.unstable = true;
   }
 }
 

@@ -44,7 +44,7 @@ class CvObjective {
     // (+inf for a run that diverged): the paired measurements of the noise.
     std::vector<double> run_losses;
     bool diverged = false;  // in any run
-    bool unstable = false;  // a run diverged or ended no better than the untrained model on its rows
+    bool unstable = false;  // a run diverged, or ended no better than the untrained model on a run some rate improves
     CandidateStage stage = CandidateStage::kGrid;
   };
 
@@ -85,6 +85,7 @@ class CvObjective {
   GridConfig budget_;
   const OptimizerEntry& optimizer_;
   const StopToken& stop_;
+  void restate_stability();
   std::map<double, Score> scores_;
   double untrained_ = 0.0;
   std::vector<double> untrained_by_run_;

@@ -28,7 +28,7 @@ MethodOutcome run(const Problem& p, const Hooks& hooks) {
   AutoOutcome out;
   out.search = run_auto(p.model, p.optimizer, p.X, p.y, p.train_rows, config, hooks.stop, hooks.progress);
   const AutoSearch& s = out.search;
-  out.verdict = recommend_auto(s);
+  out.verdict = recommend_auto(s, p.band);
   MethodOutcome outcome;
   outcome.interrupted = s.interrupted_during.has_value();
   if (s.range_tests.front().points.empty()) throw_if_stopped(hooks.stop, "before the first training step");
@@ -44,7 +44,8 @@ MethodOutcome run(const Problem& p, const Hooks& hooks) {
   rec.confidence_reason = out.verdict.confidence_reason;
   rec.margin_to_instability = out.verdict.margin_to_instability;
   rec.warnings = out.verdict.warnings;
-  rec.band_basis = band_basis(s.untrained_by_run.size());
+  rec.band_basis = band_basis(s.untrained_by_run.size(), p.band);
+  rec.band = p.band;
   if (s.checked) outcome.check = CheckMeasure{*s.checked, s.untrained_by_run, out.verdict.reference};
   if (s.range_tests.front().stop_reason != StopReason::kInterrupted)  // a cut curve only saw low rates
     rec.suggestions = recommend_range(s.range_tests.front(), c.range.steps, p.rules).suggestions;

@@ -34,7 +34,7 @@ MethodOutcome run(const Problem& p, const Hooks& hooks) {
   if (!p.validation_rows.empty()) out.untrained_val_loss = mean_loss(p.model, p.X, p.y, p.validation_rows, zero, false);
   const bool validated = !p.validation_rows.empty();
   const double untrained = out.untrained_val_loss.value_or(out.untrained_train_loss);
-  outcome.recommendation = recommend_grid(out.rates, validated, untrained);
+  outcome.recommendation = recommend_grid(out.rates, validated, untrained, p.band);
   if (c.check && !outcome.interrupted) {
     // One split and one repeat: the rate's own training with the grid's batches.
     GridConfig alone = config;
@@ -45,7 +45,7 @@ MethodOutcome run(const Problem& p, const Hooks& hooks) {
     outcome.interrupted = checked.front().interrupted;
     if (!outcome.interrupted)
       outcome.check = CheckMeasure{grid_scores(checked, validated, untrained).front(), {untrained},
-                                   reference(grid_scores(out.rates, validated, untrained), untrained, {untrained})};
+                                   reference(grid_scores(out.rates, validated, untrained), untrained, {untrained}, p.band)};
   }
   if (outcome.interrupted) {
     // The best rate after fewer epochs than asked for favours fast starters,

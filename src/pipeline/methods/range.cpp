@@ -53,7 +53,7 @@ std::optional<CheckMeasure> measure_check(const Problem& p, const Hooks& hooks, 
   std::vector<CvObjective::Score> others;
   for (const double r : rates) others.push_back(objective.scores().at(r));
   return CheckMeasure{objective.scores().at(c.check->lr), objective.untrained_by_run(),
-                      reference(others, objective.untrained_loss(), objective.untrained_by_run())};
+                      reference(others, objective.untrained_loss(), objective.untrained_by_run(), p.band)};
 }
 
 MethodOutcome run(const Problem& p, const Hooks& hooks) {
