@@ -196,7 +196,8 @@ void declare_check(CLI::App& app, Options& o) {
       ->excludes(o.lr_option);
   app.add_option("--lr-key", o.lr_key, "Dotted path of the rate in the --lr-from file, e.g. train.lr")->group(check);
   app.add_option("--tolerance", o.tolerance,
-                 "Multiply the near-best band by this factor: the rate passes with an excess loss up to F x band")
+                 "Multiply the near-best band by this factor: the rate passes with an excess loss up to F x band "
+                 "(before 1.1: widened the interval by F)")
       ->group(check);
 }
 

@@ -18,10 +18,15 @@ std::string_view to_string(Verdict verdict) {
 
 namespace {
 
+// Auto's and grid's interval holds the near-best rates; range's is the
+// spread of its repeats' answers, which says nothing of their losses.
+bool near_best_interval(const Recommendation& rec) { return rec.interval && !rec.band_basis.empty(); }
+
 // "the near-best interval [a, b] (recommended c)"
 std::string where(const Recommendation& rec, const CheckResult& c) {
   if (!c.interval) return fmt::format("the recommended rate {:.3g}", *rec.lr);
-  return fmt::format("the near-best interval [{:.3g}, {:.3g}] (recommended {:.3g})", c.interval->first,
+  return fmt::format("the {} [{:.3g}, {:.3g}] (recommended {:.3g})",
+                     near_best_interval(rec) ? "near-best interval" : "range tests' interval", c.interval->first,
                      c.interval->second, *rec.lr);
 }
 
@@ -83,16 +88,20 @@ CheckResult check_rate(const Recommendation& rec, const CheckInputs& in) {
     return c;
   }
   const double allowed = in.tolerance * a.band;
-  // The interval is what check passes: a stable rate inside it passes even
-  // when its own measurement lands just outside the band.
-  const bool inside = c.interval && lr >= c.interval->first && lr <= c.interval->second;
+  // The near-best interval is what check passes: a stable rate inside it
+  // passes even when its own measurement lands just outside the band.
+  const bool inside = near_best_interval(rec) && lr >= c.interval->first && lr <= c.interval->second;
   const std::string measured = fmt::format(
-      "its cross-validated loss is {:.3g}x the best rate's ({:.3g}): excess {:.3g}, allowed {:.3g} ({:.3g} x band "
-      "{:.3g})",
-      c.loss_ratio.value_or(1.0), ref.best_loss, a.excess, allowed, in.tolerance, a.band);
+      "its {} loss is {:.3g}x {} rate's ({:.3g} at {:.3g}): excess {:.3g}, allowed {:.3g} ({:.3g} x band {:.3g})",
+      c.runs > 1 ? "cross-validated" : "validation", c.loss_ratio.value_or(1.0),
+      a.excess < 0 ? "the best scored" : "the best", ref.best_loss, ref.lr, a.excess, allowed, in.tolerance, a.band);
   if (a.excess <= allowed || inside) {
     c.verdict = Verdict::kPass;
-    c.message = fmt::format("{:.4g} is near-best: {}; {}", lr, measured,
+    const char* how = a.excess < 0           ? "better than every scored rate"
+                      : a.excess <= a.band   ? "near-best"
+                      : a.excess <= allowed  ? "within the tolerance"
+                                             : "accepted";
+    c.message = fmt::format("{:.4g} is {}: {}; {}", lr, how, measured,
                             inside ? "inside " + where(rec, c) : where(rec, c));
   } else {
     c.verdict = lr > *rec.lr ? Verdict::kTooHigh : Verdict::kTooLow;

@@ -199,7 +199,9 @@ void add_auto(const AutoOutcome& a, Json& report) {
     if (i < a.verdict.assessments.size()) candidate["stable"] = a.verdict.assessments[i].stable;
     const bool assessed = i < a.verdict.assessments.size();
     candidate["excess_loss"] = assessed ? number(a.verdict.assessments[i].excess) : Json(nullptr);
-    candidate["band"] = assessed ? number(a.verdict.assessments[i].band) : Json(nullptr);
+    // A rate with no finite excess (it diverged) has no band either.
+    const bool finite = assessed && std::isfinite(a.verdict.assessments[i].excess);
+    candidate["band"] = finite ? number(a.verdict.assessments[i].band) : Json(nullptr);
     candidate["near_best"] = assessed && a.verdict.assessments[i].near_best;
     candidates.push_back(candidate);
   }

@@ -154,6 +154,19 @@ TEST(CliTrust, RangeAnswerAtTheSweepsEndHasLowConfidence) {
   EXPECT_NE(r.err.find("confidence low"), std::string::npos) << r.err;
 }
 
+// Range's interval is the spread of its repeats, not a set of near-best
+// rates: being inside it passes nothing; the rate's own loss decides.
+TEST(CliTrust, CheckAfterARangeTestJudgesByLossNotByTheRepeatsInterval) {
+  const std::vector<std::string> base = {"data/iris.csv", "--model", "logistic", "--method", "range", "-q"};
+  const double lr = run_ok(base).at("recommended_lr").get<double>();
+  const CliResult r = run_cli(concat(concat({"check"}, base), {"--lr", rate(lr)}));
+  const Json c = Json::parse(r.out).at("check");
+  const bool near = c.at("excess_loss").get<double>() <= c.at("band").get<double>();
+  EXPECT_EQ(c.at("verdict") == "pass", near) << c;
+  EXPECT_FALSE(near) << "the sweep's end /10 is far from iris' best rate: " << c;
+  EXPECT_NE(c.at("message").get<std::string>().find("range tests' interval"), std::string::npos) << c;
+}
+
 // --max-lr given is a bound: auto never recommends above it, and says when
 // the best lies at it.
 TEST(CliTrust, AutoKeepsToTheMaxLrGiven) {

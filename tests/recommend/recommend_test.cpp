@@ -243,6 +243,7 @@ Recommendation recommended(double lr, double low, double high) {
   Recommendation rec;
   rec.lr = lr;
   rec.interval = std::make_pair(low, high);
+  rec.band_basis = band_basis(3);  // auto's and grid's near-best interval
   return rec;
 }
 
@@ -303,6 +304,11 @@ TEST(CheckRate, InsideTheIntervalAStableRatePasses) {
   const CvObjective::Score edge = score_runs(0.2, {4.21, 4.21, 4.21});  // excess 0.0525
   EXPECT_EQ(check_rate(rec, check_of(0.2, edge)).verdict, Verdict::kPass);
   EXPECT_EQ(check_rate(rec, check_of(0.21, edge)).verdict, Verdict::kTooHigh);
+  // Range's interval is its repeats' spread, not near-best rates: inside it
+  // the rate's own loss still decides.
+  Recommendation spread = rec;
+  spread.band_basis.clear();
+  EXPECT_EQ(check_rate(spread, check_of(0.2, edge)).verdict, Verdict::kTooHigh);
 }
 
 }  // namespace
