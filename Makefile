@@ -7,6 +7,8 @@ PACKAGES := cmake g++ make libcli11-dev libeigen3-dev nlohmann-json3-dev libfmt-
 BUILD    := build
 ASAN_BUILD ?= build-asan
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+# cmake --build runs make again inside this make: no "Entering directory" lines.
+MAKEFLAGS += --no-print-directory
 
 .PHONY: all deps configure build demo test test-asan clean
 
