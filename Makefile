@@ -1,14 +1,16 @@
 # Two commands on a fresh Debian machine:
-#   make demo   install missing packages, build (Release), run lr-find on a shipped data set
-#   make test   same set-up, then the whole test suite through ctest
+#   make demo   install missing packages, build lr-find alone (Release), show its table for a shipped data set
+#   make test   same set-up, build everything, then the whole test suite through ctest
 #   make test-asan  the whole test suite again, built with AddressSanitizer and UBSan (CI runs both)
 PACKAGES := cmake g++ make libcli11-dev libeigen3-dev nlohmann-json3-dev libfmt-dev libgtest-dev zlib1g-dev \
             librsvg2-bin python3 python3-jsonschema jq zsh groff-base util-linux
 BUILD    := build
 ASAN_BUILD ?= build-asan
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+# cmake --build runs make again inside this make: no "Entering directory" lines.
+MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps build demo test test-asan clean
+.PHONY: all deps configure build demo test test-asan clean
 
 all: build
 
@@ -27,12 +29,19 @@ deps:
 	  fi; \
 	fi
 
-build: deps
+configure: deps
 	cmake --preset release
+
+build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-demo: build
-	./$(BUILD)/lr-find data/breast_cancer.csv --model logistic
+# Only the binary (and the library it links), not the test suite; the table
+# (stdout) and the summary line (stderr) rather than the JSON report, which is
+# what lr-find prints without --format.
+demo: configure
+	cmake --build $(BUILD) -j $(JOBS) --target lr-find
+	./$(BUILD)/lr-find data/breast_cancer.csv --model logistic --format table
+	@echo "(without --format table, lr-find writes the full JSON report: ./$(BUILD)/lr-find data/breast_cancer.csv --model logistic)"
 
 # --no-tests=error: a build directory without tests fails instead of passing.
 test: build
