@@ -90,7 +90,7 @@ std::string_view encoding_name(Encoding encoding) {
 
 std::size_t first_invalid_utf8(std::string_view text) {
   const std::size_t n = text.size();
-  const auto at = [&](std::size_t i) { return i < n ? static_cast<unsigned char>(text[i]) : 0u; };
+  const auto at = [&](std::size_t i) -> unsigned char { return i < n ? static_cast<unsigned char>(text[i]) : 0; };
   for (std::size_t i = next_non_ascii(text, 0); i < n; i = next_non_ascii(text, i)) {
     const unsigned char c = at(i);
     // The second byte's range is narrower after E0, ED, F0 and F4 (no
