@@ -1,7 +1,8 @@
 // Text encodings: UTF-8 checked, Latin-1 and cp1252 decoded to UTF-8, and
 // the choice between them when none is given. The reader hands over runs of
-// whole lines (its blocks), so no character is ever cut in two, and a single
-// pass decides, decodes and checks as the input streams.
+// whole lines (its blocks), so no character is ever cut in two: it decides
+// and decodes as the input streams, and the runs it says must be UTF-8 are
+// checked on the threads that parse them.
 #pragma once
 
 #include <array>
