@@ -21,7 +21,8 @@ namespace lrfind {
 // What to read, and how.
 struct DataSettings {
   std::string input;                   // a path, or "-" for standard input
-  char delimiter = ',';
+  std::optional<char> delimiter;       // empty: detected from the header and first rows (, ; tab |)
+  std::string encoding;                // utf-8, latin1 or cp1252; empty: UTF-8, or cp1252 when the text is not UTF-8
   std::string target;                  // header name or 1-based index; empty: the last column
   std::vector<std::string> drop;       // header names or 1-based indices
   std::vector<std::string> na_values;  // more cell texts that mean "missing"

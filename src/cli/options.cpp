@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/config_file.hpp"
+#include "io/encoding.hpp"
 #include "io/input.hpp"
 #include "load/dataset.hpp"
 #include "load/number.hpp"
@@ -48,6 +49,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& option_choi
       {"--sweep", sweep_names()},
       {"--schedule", builtin_schedules().names()},
       {"--format", builtin_formats().names()},
+      {"--encoding", {io::kEncodingNames.begin(), io::kEncodingNames.end()}},
   };
   return choices;
 }
@@ -105,7 +107,16 @@ void declare_data(CLI::App& app, Options& o) {
       ->delimiter(',')
       ->default_str("")
       ->group(data);
-  app.add_option("--delimiter", o.delimiter, "Field delimiter (one character; \\t for tab)")->group(data);
+  o.delimiter_option = app.add_option("--delimiter", o.delimiter,
+                                      "Field delimiter, one character (\\t for tab) [default: detected from the "
+                                      "header and first rows: , ; tab or |]")
+                           ->default_str("")
+                           ->group(data);
+  app.add_option("--encoding", r.data.encoding,
+                 "Text encoding: utf-8 (a byte that is not UTF-8 is an error), latin1 or cp1252 [default: UTF-8, or "
+                 "cp1252 with a warning when the text is not UTF-8]")
+      ->default_str("")
+      ->group(data);
   app.add_flag("--no-standardize", o.no_standardize, "Use features as they are instead of z-scoring them")
       ->group(data);
   app.add_option("--na-values", r.data.na_values,
@@ -291,7 +302,7 @@ RunConfig to_config(const Options& o) {
   }
   config.training.model = o.model;
   if (o.repeats_given()) config.repeats = o.repeats;
-  config.data.delimiter = parse_delimiter(o.delimiter);
+  if (o.delimiter_option->count() > 0) config.data.delimiter = parse_delimiter(o.delimiter);
   config.data.standardize = !o.no_standardize;
   if (o.l2_option->count() > 0) config.training.l2 = o.l2;
   if (o.validation_option->count() > 0) config.validation = o.validation;

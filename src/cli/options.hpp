@@ -16,7 +16,7 @@ struct Options {
   // to_config: a model kind to require, optional numbers, a delimiter's text.
   std::string model;
   int repeats = 0;
-  std::string delimiter = ",";
+  std::string delimiter;  // empty: detected
   double l2 = 0.0;
   double validation = 0.0;
   std::size_t sample = 0;
@@ -29,6 +29,7 @@ struct Options {
   CLI::Option* validation_option = nullptr;
   CLI::Option* repeats_option = nullptr;
   CLI::Option* sample_option = nullptr;
+  CLI::Option* delimiter_option = nullptr;
   // Output.
   std::string output = "-";
   std::string format = "json";

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <utility>
+#include <vector>
 
 namespace lrfind::io {
 
@@ -14,6 +16,73 @@ bool has_mac_line_ends(std::string_view head) {
   const std::size_t first_cr = head.find('\r');
   return head.find('\n') == std::string_view::npos && first_cr != std::string_view::npos &&
          first_cr + 1 < head.size();
+}
+
+namespace {
+
+// Records looked at to choose a delimiter: the header and the first rows.
+constexpr std::size_t kSniffRecords = 20;
+
+// Fields per record of `head` split by `delim`, for the first kSniffRecords
+// records: a quote opens a quoted field only at the start of a field (as the
+// parser reads it); LF, CRLF and CR alone end lines; blank lines are skipped.
+// A record cut by the end of `head` counts only when `whole`, or when no
+// record is complete (a header longer than `head`).
+std::vector<std::size_t> field_counts(std::string_view head, char delim, bool whole) {
+  std::vector<std::size_t> counts;
+  std::size_t fields = 1;
+  bool field_start = true;
+  bool quoted = false;
+  bool blank = true;
+  const std::size_t n = head.size();
+  for (std::size_t i = 0; i < n && counts.size() < kSniffRecords; ++i) {
+    const char c = head[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < n && head[i + 1] == '"') {
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      }
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && i + 1 < n && head[i + 1] == '\n') ++i;
+      if (!blank) counts.push_back(fields);
+      fields = 1;
+      field_start = true;
+      blank = true;
+    } else {
+      quoted = c == '"' && field_start;
+      field_start = c == delim;
+      fields += c == delim;
+      blank = false;
+    }
+  }
+  if (!blank && counts.size() < kSniffRecords && (whole || counts.empty())) counts.push_back(fields);
+  return counts;
+}
+
+}  // namespace
+
+DelimiterGuess sniff_delimiter(std::string_view head, bool whole) {
+  if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
+  DelimiterGuess best;
+  for (const char delim : kDelimiterCandidates) {
+    const std::vector<std::size_t> counts = field_counts(head, delim, whole);
+    if (counts.empty()) continue;
+    const std::size_t header = counts.front();
+    const bool consistent =
+        header >= 2 && std::all_of(counts.begin(), counts.end(), [&](std::size_t k) { return k == header; });
+    if (std::pair(consistent, header) > std::pair(best.consistent, best.header_fields))
+      best = DelimiterGuess{delim, consistent, header};
+  }
+  return best;
+}
+
+std::string delimiter_name(char delimiter) {
+  return delimiter == '\t' ? std::string("tab") : fmt::format("'{}'", delimiter);
+}
+
+std::string delimiter_option(char delimiter) {
+  return delimiter == '\t' ? std::string("--delimiter '\\t'") : fmt::format("--delimiter '{}'", delimiter);
 }
 
 void reject_binary(std::string_view head, const std::string& source) {

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fmt/format.h>
 
+#include "io/sniff.hpp"
 #include "load/limits.hpp"
 #include "lrfind/error.hpp"
 
@@ -14,6 +15,28 @@ std::size_t count_newlines(std::string_view b) {
   std::size_t n = 0;
   for (const char c : b) n += c == '\n';
   return n;
+}
+
+std::size_t count_newlines(std::string_view b, bool& ascii) {
+  std::size_t n = 0;
+  unsigned char high = 0;
+  for (const char c : b) {
+    n += c == '\n';
+    high |= static_cast<unsigned char>(c);
+  }
+  ascii = high < 0x80;
+  return n;
+}
+
+void locate_invalid_utf8(Block& block) {
+  if (!block.check_utf8) return;
+  block.invalid_utf8 = io::first_invalid_utf8(block.bytes);
+  block.check_utf8 = false;
+}
+
+DataError bad_byte_error(const Block& block, const std::string& source) {
+  if (block.nul <= block.invalid_utf8) return io::nul_error(block.bytes, block.nul, block.line0, source);
+  return io::utf8_error(block.bytes, block.invalid_utf8, block.line0, source, block.utf8_line);
 }
 
 std::size_t last_record_end(std::string_view b, char delim, bool& open_quote) {
@@ -61,6 +84,8 @@ bool BlockReader::next(Block& out) {
   out.first_line = line_;
   out.line0 = line_;
   out.lines.clear();
+  out.check_utf8 = false;
+  out.invalid_utf8 = std::string::npos;
   std::size_t want = block_;
   for (;;) {
     while (!eof_ && buf.size() < want) {
@@ -76,7 +101,11 @@ bool BlockReader::next(Block& out) {
     if (cut > 0 || buf.empty()) {
       carry_.assign(buf, cut);
       buf.resize(cut);
-      out.newlines = count_newlines(buf);
+      bool ascii = true;
+      out.newlines = count_newlines(buf, ascii);
+      out.check_utf8 = decoder_.take(buf, line_, ascii, first_block_);
+      first_block_ = false;
+      out.utf8_line = decoder_.decided_line();
       const void* nul = std::memchr(buf.data(), '\0', buf.size());
       out.nul = nul ? static_cast<std::size_t>(static_cast<const char*>(nul) - buf.data()) : std::string::npos;
       line_ += static_cast<long>(out.newlines);

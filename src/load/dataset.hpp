@@ -49,6 +49,10 @@ struct Dataset {
   std::size_t rows_sampled = 0;     // of those, kept by --sample (rows_read without a sample)
   bool sampled = false;             // whether --sample chose the rows
   std::size_t rows_dropped = 0;     // of the rows kept, dropped for a missing value in a used column
+  char delimiter = ',';             // the field delimiter the text was read with
+  bool delimiter_detected = false;  // chosen from the header and first rows, not given
+  std::string encoding;             // "latin1" or "cp1252" when the text was decoded from it; empty for UTF-8
+  long not_utf8_line = 0;           // when detection chose cp1252: the first line that is not UTF-8
   Index rows() const { return features.rows(); }
 };
 

@@ -33,7 +33,8 @@ Header read_header(BlockReader& reader, Block& first, const std::string& source,
   }
   first.start = start + cursor.offset();
   first.first_line = cursor.line();
-  if (first.nul < first.start) throw io::nul_error(first.bytes, first.nul, first.line0, source);
+  locate_invalid_utf8(first);
+  if (first.first_bad_byte() < first.start) throw bad_byte_error(first, source);
   return header;
 }
 
@@ -58,7 +59,8 @@ std::size_t resolve_column(const std::vector<std::string>& header, const std::st
                                names));
 }
 
-Layout make_layout(const Header& h, const std::string& source, const LoadOptions& options) {
+Layout make_layout(const Header& h, const std::string& source, const LoadOptions& options,
+                   const std::string& delimiter_hint) {
   const std::vector<std::string>& header = h.names;
   const std::size_t width = header.size();
   // A delimiter at the end of every line leaves an unnamed last column: it is
@@ -67,12 +69,14 @@ Layout make_layout(const Header& h, const std::string& source, const LoadOptions
   const std::size_t named = trailing ? width - 1 : width;
   if (named < 2)
     throw DataError(source, h.line,
-                    "the header names one column; a feature and a target are needed (check --delimiter)");
+                    fmt::format("the header names one column; a feature and a target are needed ({})",
+                                delimiter_hint.empty() ? "check --delimiter" : delimiter_hint));
   const DatasetOptions& columns = options.columns;
   const std::size_t target = columns.target.empty() ? named - 1 : resolve_column(header, columns.target, "--target");
   Layout layout;
   layout.source = &source;
-  layout.delim = options.delimiter;
+  layout.delim = options.delimiter.value_or(',');
+  layout.delimiter_hint = delimiter_hint;
   layout.width = width;
   layout.role.assign(width, 0);
   if (trailing && target != width - 1) layout.role[width - 1] = kTrailing;

@@ -40,6 +40,7 @@ std::size_t resolve_column(const std::vector<std::string>& header, const std::st
 struct Layout {
   const std::string* source = nullptr;
   char delim = ',';
+  std::string delimiter_hint;          // for errors: "the file looks ';'-separated: try ...", or empty
   std::size_t width = 0;               // fields per record
   std::vector<int> role;               // per column: kSkip, kTarget or a feature slot
   std::size_t slots = 0;               // feature columns
@@ -60,8 +61,11 @@ struct Layout {
   }
 };
 
-// The layout the options give the header. Throws DataError for unnamed
-// columns, UsageError for column options that do not fit the header.
-Layout make_layout(const Header& header, const std::string& source, const LoadOptions& options);
+// The layout the options give the header, read with options.delimiter (a
+// comma when empty); `delimiter_hint` names a likelier delimiter in errors.
+// Throws DataError for unnamed columns, UsageError for column options that
+// do not fit the header.
+Layout make_layout(const Header& header, const std::string& source, const LoadOptions& options,
+                   const std::string& delimiter_hint = {});
 
 }  // namespace lrfind::load

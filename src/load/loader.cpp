@@ -9,8 +9,11 @@
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
+
+#include <fmt/format.h>
 
 #include "common/parallel.hpp"
 #include "io/input.hpp"
@@ -89,6 +92,7 @@ class BlockPipeline {
         const std::lock_guard reading(reader_mutex_);
         if (!next_job(block, job)) return;
       }
+      locate_invalid_utf8(block);
       parse(block, job);
     }
   }
@@ -162,7 +166,7 @@ template <typename Scalar>
 Dataset load_sample(BlockReader& reader, Block& first, const Layout& layout, const std::string& source,
                     const LoadOptions& options, std::size_t block_bytes, unsigned threads) {
   std::size_t sampled_from = 0;
-  std::deque<Block> blocks = sample_records(reader, first, source, options.delimiter, *options.sample, options.seed,
+  std::deque<Block> blocks = sample_records(reader, first, source, layout.delim, *options.sample, options.seed,
                                             block_bytes, sampled_from, [&] { stop_if_requested(options); });
   std::size_t rows = 0;
   for (const Block& b : blocks) rows += row_bound(b, layout.width);
@@ -189,17 +193,39 @@ io::ByteStream& csv_text(io::Input& input) {
   return in;
 }
 
+// The field delimiter: the one given, or the one the first lines show; and,
+// for a given one, the likelier one they show, for errors to name.
+struct DelimiterChoice {
+  char delimiter = ',';
+  bool detected = false;
+  std::string hint;
+};
+
+DelimiterChoice choose_delimiter(const io::Input& input, const std::optional<char>& given) {
+  const io::DelimiterGuess guess = io::sniff_delimiter(input.head(), input.head().size() < io::kHeadBytes);
+  if (!given) return DelimiterChoice{guess.delimiter, true, {}};
+  DelimiterChoice choice{*given, false, {}};
+  if (guess.consistent && guess.delimiter != *given)
+    choice.hint = fmt::format("the file looks {}-separated: try {}", io::delimiter_name(guess.delimiter),
+                              io::delimiter_option(guess.delimiter));
+  return choice;
+}
+
+// What the data set says about how its text was written.
+void note_text(Dataset& data, const DelimiterChoice& delimiter, const BlockReader& reader) {
+  data.delimiter = delimiter.delimiter;
+  data.delimiter_detected = delimiter.detected;
+  const io::TextDecoder& decoder = reader.decoder();
+  if (decoder.encoding() == io::Encoding::kLatin1 || decoder.encoding() == io::Encoding::kCp1252)
+    data.encoding = io::encoding_name(decoder.encoding());
+  if (decoder.detected_single_byte()) data.not_utf8_line = decoder.decided_line();
+}
+
 template <typename Scalar>
-Dataset load_stream(io::Input& input, const LoadOptions& options) {
+Dataset load_records(io::Input& input, const LoadOptions& options, BlockReader& reader, const Layout& layout,
+                     Block first) {
   const std::string& source = input.name();
-  if (options.delimiter == '"' || options.delimiter == '\n' || options.delimiter == '\r' || options.delimiter == '\0')
-    throw UsageError("the delimiter cannot be a quote, a line break or NUL");
-  io::ByteStream& in = csv_text(input);
   const std::size_t block_bytes = std::max<std::size_t>(options.block_bytes, 64);
-  BlockReader reader(in, source, options.delimiter, block_bytes);
-  Block first;
-  const Header header = read_header(reader, first, source, options.delimiter);
-  const Layout layout = make_layout(header, source, options);
   const unsigned threads = options.threads ? options.threads : available_cores();
   if (options.sample) return load_sample<Scalar>(reader, first, layout, source, options, block_bytes, threads);
   Staging<Scalar> staging(initial_capacity(first, layout.width, input.gzip() ? 0 : input.size()), layout.slots);
@@ -212,6 +238,25 @@ Dataset load_stream(io::Input& input, const LoadOptions& options) {
       [&] { stop_if_requested(options); });
   std::deque<Parsed<Scalar>> parsed = pipeline.run(threads);
   return assemble(parsed, staging, layout, source, threads);
+}
+
+template <typename Scalar>
+Dataset load_stream(io::Input& input, const LoadOptions& options) {
+  const std::string& source = input.name();
+  if (const std::optional<char> d = options.delimiter; d && (*d == '"' || *d == '\n' || *d == '\r' || *d == '\0'))
+    throw UsageError("the delimiter cannot be a quote, a line break or NUL");
+  io::ByteStream& in = csv_text(input);
+  const DelimiterChoice delimiter = choose_delimiter(input, options.delimiter);
+  BlockReader reader(in, source, delimiter.delimiter, std::max<std::size_t>(options.block_bytes, 64),
+                     options.encoding);
+  Block first;
+  const Header header = read_header(reader, first, source, delimiter.delimiter);
+  LoadOptions resolved = options;
+  resolved.delimiter = delimiter.delimiter;
+  const Layout layout = make_layout(header, source, resolved, delimiter.hint);
+  Dataset data = load_records<Scalar>(input, options, reader, layout, std::move(first));
+  note_text(data, delimiter, reader);
+  return data;
 }
 
 Dataset load_input(io::Input& input, const LoadOptions& options) {

@@ -10,15 +10,17 @@
 #include <string>
 #include <string_view>
 
-#include "load/dataset.hpp"
 #include "common/parallel.hpp"
+#include "io/encoding.hpp"
+#include "load/dataset.hpp"
 #include "lrfind/progress.hpp"
 #include "lrfind/stop.hpp"
 
 namespace lrfind {
 
 struct LoadOptions {
-  char delimiter = ',';
+  std::optional<char> delimiter;  // empty: detected from the header and the first rows (io::sniff_delimiter)
+  io::Encoding encoding = io::Encoding::kDetect;  // kDetect: UTF-8, or cp1252 when the text is not UTF-8
   DatasetOptions columns;
   TargetKind kind = TargetKind::kRegression;
   unsigned threads = 0;               // parsing threads; 0: every core this process may use
@@ -30,7 +32,8 @@ struct LoadOptions {
 };
 
 // Reads `path` ("-": standard input; gzip data is recognised by its magic
-// bytes) into a data set. Throws InputError when the input cannot be read,
+// bytes) into a data set, noting in it the delimiter and the encoding used.
+// Throws InputError when the input cannot be read,
 // DataError (naming SOURCE:LINE:COLUMN where a cell is at fault) when its
 // content is unusable, UsageError for bad column options.
 Dataset load_dataset(const std::string& path, const LoadOptions& options);

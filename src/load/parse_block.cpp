@@ -11,7 +11,6 @@
 #include <emmintrin.h>
 #endif
 
-#include "io/sniff.hpp"
 #include "load/csv_cursor.hpp"
 #include "load/limits.hpp"
 #include "load/number.hpp"
@@ -105,7 +104,7 @@ class BlockParser {
   // Rows of plain numbers only (the bulk of most files) take a short path;
   // any other row is read again from its start by the general one.
   const bool fast_rows_;
-  const bool has_nul_;  // skipped fields are then read by the general path
+  const bool has_bad_;  // a NUL or a byte that is not UTF-8: skipped fields are then read by the general path
   std::vector<const char*> ends_;
   std::vector<Scalar> scratch_;
   double scratch_target_ = 0.0;
@@ -124,7 +123,7 @@ BlockParser<Scalar>::BlockParser(const Block& block, const Layout& layout, Parse
       block_target_(staging.target.data() + out.first_row),
       classify_(layout.kind == TargetKind::kClassification),
       fast_rows_(!layout.na_numeric),
-      has_nul_(block.nul != std::string::npos),
+      has_bad_(block.first_bad_byte() != std::string::npos),
       ends_(layout.width),
       scratch_(layout.slots) {
   const std::size_t slots = layout.slots;
@@ -172,7 +171,7 @@ template <typename Scalar>
     if (c + 1 == width && stop > start && stop[-1] == '\r') --stop;  // CRLF
     const int role = roles[c];
     if (role == kSkip) {
-      ok = start == stop || (*start != '"' && !has_nul_ && static_cast<std::size_t>(stop - start) <= kMaxFieldBytes);
+      ok = start == stop || (*start != '"' && !has_bad_ && static_cast<std::size_t>(stop - start) <= kMaxFieldBytes);
     } else if (role == kTrailing) {
       ok = start == stop;
     } else {
@@ -202,14 +201,18 @@ void BlockParser<Scalar>::general_row(Scalar* values, double* target_at, bool pa
   pending_.clear();
   arena_.clear();
   const std::size_t fields = read_fields(values, target, missing);
-  // A NUL byte is reported where it stands among the other errors.
-  if (has_nul_ && block_.start + cursor_.offset() > block_.nul)
-    throw io::nul_error(block_.bytes, block_.nul, block_.line0, *layout_.source);
+  // A NUL byte, or one that is not UTF-8, is reported where it stands among the other errors.
+  if (has_bad_ && block_.start + cursor_.offset() > block_.first_bad_byte())
+    throw bad_byte_error(block_, *layout_.source);
   const std::size_t width = layout_.width;
-  if (fields != width)
+  if (fields != width) {
+    const std::string& hint = layout_.delimiter_hint;
     throw DataError(*layout_.source, line,
                     fmt::format("row has {} field{}, the header has {}{}", fields, fields == 1 ? "" : "s", width,
-                                fields > width ? " (check --delimiter and quoting)" : ""));
+                                !hint.empty()   ? " (" + hint + ")"
+                                : fields > width ? " (check --delimiter and quoting)"
+                                                 : ""));
+  }
   if (past_bound) logic_error();
   *target_at = target;
   out_.keep.push_back(missing ? 0 : 1);

@@ -4,7 +4,6 @@
 #include <string_view>
 #include <vector>
 
-#include "io/sniff.hpp"
 #include "load/csv_cursor.hpp"
 #include "train/sampling.hpp"
 
@@ -25,6 +24,7 @@ std::deque<Block> sample_records(BlockReader& reader, Block& first, const std::s
   Block block = std::move(first);
   do {
     before_block();
+    locate_invalid_utf8(block);
     const std::string_view bytes = std::string_view(block.bytes).substr(block.start);
     detail::CsvCursor cursor(bytes, source, delim, block.first_line);
     while (cursor.skip_blank_lines()) {
@@ -32,8 +32,7 @@ std::deque<Block> sample_records(BlockReader& reader, Block& first, const std::s
       const std::size_t begin = cursor.offset();
       bool record_end = false;
       while (!record_end) cursor.field(record_end);
-      if (block.nul != std::string::npos && block.start + cursor.offset() > block.nul)
-        throw io::nul_error(block.bytes, block.nul, block.line0, source);
+      if (block.start + cursor.offset() > block.first_bad_byte()) throw bad_byte_error(block, source);
       const std::string_view text = bytes.substr(begin, cursor.offset() - begin);
       const std::size_t index = records++;
       std::size_t slot = index;

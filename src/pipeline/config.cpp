@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "io/encoding.hpp"
 #include "pipeline/run.hpp"
 #include "search/sweep.hpp"
 
@@ -41,6 +42,11 @@ void validate_rates(const RunConfig& c) {
     throw UsageError(fmt::format("--lr must be a positive number, not {}", c.check->lr));
   if (c.check && (!(c.check->tolerance >= 1.0) || !std::isfinite(c.check->tolerance)))
     throw UsageError(fmt::format("--tolerance must be a factor of at least 1, not {}", c.check->tolerance));
+}
+
+void validate_data(const RunConfig& c) {
+  if (!io::encoding_named(c.data.encoding))
+    throw UsageError(fmt::format("--encoding must be utf-8, latin1 or cp1252, not '{}'", c.data.encoding));
 }
 
 void validate_training(const RunConfig& c, const Registries& registries) {
@@ -86,6 +92,7 @@ void validate(const RunConfig& config, const Registries& registries) {
   registries.schedules.at(config.training.schedule);
   parse_sweep_kind(config.range.sweep);
   validate_rates(config);
+  validate_data(config);
   validate_training(config, registries);
   validate_limits(config, registries);
 }

@@ -29,6 +29,8 @@ struct DatasetSummary {
   std::string target_name;
   std::vector<std::string> classes;  // empty for regression
   bool float32 = false;
+  char delimiter = ',';           // the field delimiter read with (given or detected)
+  std::string encoding;           // latin1 or cp1252 when the text was decoded from it; empty for UTF-8
 };
 
 struct RunResult {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "io/encoding.hpp"
+#include "io/sniff.hpp"
 #include "load/from_memory.hpp"
 #include "load/loader.hpp"
 #include "load/splits.hpp"
@@ -15,6 +17,7 @@ LoadOptions load_options(const RunConfig& config, const Registries& registries) 
   LoadOptions options;
   const DataSettings& d = config.data;
   options.delimiter = d.delimiter;
+  options.encoding = io::encoding_named(d.encoding).value_or(io::Encoding::kDetect);  // validate() checked it
   options.columns.target = d.target;
   options.columns.drop = d.drop;
   options.columns.na_values = d.na_values;
@@ -41,6 +44,8 @@ DatasetSummary summarize(const Dataset& data, const std::string& source) {
   s.target_name = data.target_name;
   s.classes = data.classes;
   s.float32 = data.features.precision() == Precision::kFloat32;
+  s.delimiter = data.delimiter;
+  s.encoding = data.encoding;
   return s;
 }
 
@@ -70,6 +75,18 @@ void warn_about_theory(const RunResult& result, const ModelKindEntry& kind, cons
                                        *rec.lr, *rec.lr / minibatch_divergence, minibatch_divergence, t.batch_size));
 }
 
+// How the text was read, when it was not said: a delimiter other than the
+// comma, or an encoding other than UTF-8, found by looking at it.
+void warn_about_text(const Dataset& data, const std::string& source, const MessageSink& warn) {
+  if (!warn) return;
+  if (data.delimiter_detected && data.delimiter != ',')
+    warn(fmt::format("{}: delimiter {} detected from the header and first rows (--delimiter sets another)", source,
+                     io::delimiter_name(data.delimiter)));
+  if (data.not_utf8_line > 0)
+    warn(fmt::format("{}: not UTF-8 text (line {}): read as {} (--encoding sets utf-8, latin1 or cp1252)", source,
+                     data.not_utf8_line, data.encoding));
+}
+
 // lr-find check's verdict from what the method measured.
 CheckResult judge(const RunResult& result, const RunConfig& config, const Band& band) {
   CheckInputs in;
@@ -97,6 +114,7 @@ RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::strin
   result.l2 = effective_l2(config, registries);
   result.repeats = effective_repeats(config, registries);
   result.validation = effective_validation(config, registries);
+  warn_about_text(data, source, context.warn);
   warn_about_rows(data, config, context.warn);
   if (kind.target == TargetKind::kClassification && !config.data.allow_many_classes)
     check_classifier_target(data, source);

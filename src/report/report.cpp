@@ -31,7 +31,7 @@ Json config_json(const RunResult& result) {
   const RunConfig& c = result.config;
   Json config;
   config["input"] = c.data.input;
-  config["delimiter"] = std::string(1, c.data.delimiter);
+  config["delimiter"] = std::string(1, result.dataset.delimiter);
   config["target"] = result.dataset.target_name;
   config["drop"] = c.data.drop;
   config["standardize"] = c.data.standardize;
@@ -122,6 +122,13 @@ Json dataset_json(const RunResult& result) {
           {"target", data.target_name},
           {"classes", data.classes.empty() ? Json(nullptr) : Json(data.classes)},
           {"standardized", result.config.data.standardize}};
+}
+
+// The dataset section, with the text's encoding when it was not UTF-8.
+Json dataset_section(const RunResult& result) {
+  Json dataset = dataset_json(result);
+  if (!result.dataset.encoding.empty()) dataset["encoding"] = result.dataset.encoding;
+  return dataset;
 }
 
 Json check_json(const CheckResult& c) {
@@ -239,7 +246,7 @@ Json make_report(const RunResult& result) {
   report["recommendation"] = recommendation_json(result);
   report["method"] = result.config.method;
   report["interrupted"] = result.interrupted();
-  report["dataset"] = dataset_json(result);
+  report["dataset"] = dataset_section(result);
   report["model"] = {{"kind", result.config.training.model},
                      {"loss", result.loss_name},
                      {"l2", result.l2},

@@ -30,5 +30,8 @@ fi
 # The bash completion offers the model kinds after --model.
 completions=$(bash -c "source '$generated/lr-find.bash'; COMP_WORDS=(lr-find data.csv --model l); COMP_CWORD=3; _lr_find; echo \${COMPREPLY[*]}")
 check test "$completions" = "linear logistic"
+# ... and the encodings after --encoding.
+completions=$(bash -c "source '$generated/lr-find.bash'; COMP_WORDS=(lr-find data.csv --encoding ''); COMP_CWORD=3; _lr_find; echo \${COMPREPLY[*]}")
+check test "$completions" = "utf-8 latin1 cp1252"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

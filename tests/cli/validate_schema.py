@@ -88,6 +88,12 @@ def cases(missing_path, holdout_path):
     out.append(("missing values range", [missing_path, "--model", "linear", "--method", "range", "--steps", "30"], 0, None))
     out.append(("missing values auto", [missing_path, "--model", "linear", "--folds", "3"], 0, None))
     out.append(("auto hold-out", [holdout_path, "--model", "linear"], 0, None))
+    out.append(("cp1252 detected", ["tests/corpus/cp1252-labels.csv", "--model", "logistic", "--method", "range"], 0,
+                None))
+    out.append(("latin1 given", ["tests/corpus/cp1252-labels.csv", "--model", "svm", "--method", "range",
+                                 "--encoding", "latin1"], 0, None))
+    out.append(("semicolons detected", ["tests/corpus/semicolon.csv", "--model", "logistic", "--method", "range"], 0,
+                None))
     out.append(("stdin, drop, target", ["-", "--model", "logistic", "--target", "class", "--drop", "sepalwidth",
                                         "--method", "grid", "--grid-points", "3"], 0, IRIS))
     out.append(("check auto too high", ["check", IRIS, "--model", "logistic", "--lr", "100"], 1, None))
@@ -179,6 +185,8 @@ MUTATIONS = [
     ("stop_reason unknown", "range", setter(["range_test", "stop_reason"], "diverged")),
     ("candidate stage unknown", "auto", setter(["auto", "candidates", 0, "stage"], "final")),
     ("config.sweep unknown", "range", setter(["config", "sweep"], "log")),
+    ("dataset.encoding unknown", None, setter(["dataset", "encoding"], "utf-16")),
+    ("dataset.encoding utf-8", None, setter(["dataset", "encoding"], "utf-8")),
     # Types: a string where a number must be, and the like.
     ("recommended_lr as text", None, setter(["recommended_lr"], "0.1")),
     ("dataset.rows as text", None, setter(["dataset", "rows"], "442")),

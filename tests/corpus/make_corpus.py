@@ -100,6 +100,16 @@ def files():
         (a, b, f"{i % 3}", y) for i, (a, b, y) in enumerate(BASE_ROWS)]).encode("utf-8")
     f["latin1-category.csv"] = rows_text(["size", "city", "y"], [
         (f"{i * 0.3:.1f}", ("Orl\xe9ans", "K\xf6ln", "Paris")[i % 3], (i // 2) % 2) for i in range(12)]).encode("latin-1")
+    f["semicolon.csv.gz"] = gz(BASE.replace(",", ";").encode())
+    f["pipe.csv"] = BASE.replace(",", "|").encode()
+    f["cp1252-labels.csv"] = rows_text(["size", "city", "drink"], [
+        (f"{i * 0.3:.1f}", ("Orl\xe9ans", "K\xf6ln", "\u20ac-Zone")[i % 3], ("th\xe9", "5\u20ac")[(i // 2) % 2])
+        for i in range(12)]).encode("cp1252")
+    # Line 2 in UTF-8, line 5 in cp1252: two encodings in one file.
+    mixed = rows_text(["size", "city", "y"], [
+        (f"{i * 0.3:.1f}", {0: "Orl\xe9ans", 3: "K\xf6ln"}.get(i, "Paris"), i % 2) for i in range(8)])
+    f["utf8-then-cp1252.csv"] = b"".join(
+        line.encode("utf-8" if n < 3 else "cp1252") for n, line in enumerate(mixed.splitlines(keepends=True)))
     f["duplicate-name.csv"] = rows_text(["x", "x", "y"], BASE_ROWS).encode()
     f["columns-3000.csv"] = rows_text([f"c{i}" for i in range(1, 3000)] + ["y"], [
         [(r * 7 + c * 3) % 10 for c in range(2999)] + [r % 2] for r in range(28)]).encode()

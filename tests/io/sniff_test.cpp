@@ -69,5 +69,71 @@ TEST(Sniff, NulByteNamesItsLineAndWhatTheDataLooksLike) {
                "in.csv:1: not a CSV text file: it holds a NUL byte (UTF-16 text? save it as UTF-8)");
 }
 
+// The delimiter sniff_delimiter chooses, with "!" after it when it is not
+// consistent, and the header's fields with it: ";3", "|!2".
+std::string guess(std::string_view head, bool whole = true) {
+  const DelimiterGuess g = sniff_delimiter(head, whole);
+  return std::string(1, g.delimiter) + (g.consistent ? "" : "!") + std::to_string(g.header_fields);
+}
+
+TEST(SniffDelimiter, EachCandidateFromTheHeaderAndRows) {
+  EXPECT_EQ(guess("a,b,y\n1,2,0\n3,4,1\n"), ",3");
+  EXPECT_EQ(guess("a;b;y\n1;2;0\n3;4;1\n"), ";3");
+  EXPECT_EQ(guess("a\tb\ty\n1\t2\t0\n3\t4\t1\n"), "\t3");
+  EXPECT_EQ(guess("a|b|y\n1|2|0\n3|4|1\n"), "|3");
+}
+
+TEST(SniffDelimiter, DecimalCommasInASemicolonFileAreNotFields) {
+  EXPECT_EQ(guess("x;y\n1,5;1\n2,25;2\n-0,5;3\n"), ";2");
+  // Even when every row has the same number of them: the header has none.
+  EXPECT_EQ(guess("x;z;y\n1,5;2,5;1\n2,25;3,5;2\n"), ";3");
+}
+
+TEST(SniffDelimiter, QuotedFieldsKeepTheirDelimitersAndLineBreaks) {
+  EXPECT_EQ(guess("\"a;b\",\"c|d\",y\n\"1;2;3\",\"x\ny;z\",0\n\"a\"\"b;\",q,1\n"), ",3");
+  // A quote opens a quoted field only at the start of a field, as the parser reads it.
+  EXPECT_EQ(guess("a;b\n12\"x;3\n4;5\"\n"), ";2");
+}
+
+TEST(SniffDelimiter, ConsistentWinsThenMoreFieldsThenTheEarlierCandidate) {
+  EXPECT_EQ(guess("a;b,c;d\n1;2,3;4\n"), ";3");    // both consistent: more fields
+  EXPECT_EQ(guess("a,b;c\n1,2;3\n"), ",2");        // a tie: the comma comes first
+  EXPECT_EQ(guess("a|b|c|d,y\n1,2\n3,4\n"), ",2");  // '|' splits the header more, but not the rows
+}
+
+TEST(SniffDelimiter, NothingConsistentTakesTheCandidateSplittingTheHeaderMost) {
+  // A ragged row among the first: the errors then name it with the right delimiter.
+  EXPECT_EQ(guess("a;b;c\n1;2;3\n4;5\n"), ";!3");
+  EXPECT_EQ(guess("y\n1\n0\n"), ",!1");  // one column whatever the delimiter
+  EXPECT_EQ(guess(""), ",!1");
+}
+
+TEST(SniffDelimiter, LineEndsBlankLinesAndAByteOrderMark) {
+  EXPECT_EQ(guess("a;b\r\n1;2\r\n\r\n3;4\r\n"), ";2");
+  EXPECT_EQ(guess("a;b\r1;2\r3;4\r"), ";2");  // classic Mac
+  EXPECT_EQ(guess("\xEF\xBB\xBF" "a|b\n\n\n1|2\n"), "|2");
+}
+
+TEST(SniffDelimiter, ARecordCutByTheEndOfTheHeadCountsOnlyWhenItIsTheWholeInput) {
+  EXPECT_EQ(guess("a;b;c\n1;2;3\n4;5", false), ";3");
+  EXPECT_EQ(guess("a;b;c\n1;2;3\n4;5", true), ";!3");
+  // A header longer than the head: its part is all there is.
+  EXPECT_EQ(guess("c1|c2|c3|c4|c5|c", false), "|6");
+}
+
+TEST(SniffDelimiter, OnlyTheFirstTwentyRecordsCount) {
+  std::string text = "a;b\n";
+  for (int r = 0; r < 19; ++r) text += "1;2\n";
+  EXPECT_EQ(guess(text + "1;2;3\n"), ";2");
+  EXPECT_EQ(guess("a;b\n" + text.substr(4, 18 * 4) + "1;2;3\n"), ";!2");  // the twentieth record is ragged
+}
+
+TEST(SniffDelimiter, NamesAndOptions) {
+  EXPECT_EQ(delimiter_name(';'), "';'");
+  EXPECT_EQ(delimiter_name('\t'), "tab");
+  EXPECT_EQ(delimiter_option('|'), "--delimiter '|'");
+  EXPECT_EQ(delimiter_option('\t'), "--delimiter '\\t'");
+}
+
 }  // namespace
 }  // namespace lrfind::io

@@ -40,11 +40,24 @@ TEST(CountNewlines, CountsLineFeedsOnly) {
   EXPECT_EQ(count_newlines(""), 0u);
 }
 
+TEST(CountNewlines, AndWhetherEveryByteIsAscii) {
+  bool ascii = false;
+  EXPECT_EQ(count_newlines(std::string(1000, 'x') + "\n\x7F\n", ascii), 2u);
+  EXPECT_TRUE(ascii);
+  for (const char high : {'\x80', '\xE9', '\xFF'}) {
+    std::string text(1000, 'x');
+    text[777] = high;
+    EXPECT_EQ(count_newlines(text, ascii), 0u);
+    EXPECT_FALSE(ascii) << static_cast<int>(static_cast<unsigned char>(high));
+  }
+}
+
 // Every block of `text` read `block_bytes` at a time.
-std::vector<Block> blocks_of(const std::string& text, std::size_t block_bytes) {
+std::vector<Block> blocks_of(const std::string& text, std::size_t block_bytes,
+                             io::Encoding encoding = io::Encoding::kDetect) {
   io::MemoryStream in(text);
   const std::string source = "in.csv";
-  BlockReader reader(in, source, ',', block_bytes);
+  BlockReader reader(in, source, ',', block_bytes, encoding);
   std::vector<Block> blocks;
   for (Block b; reader.next(b);) blocks.push_back(b);
   return blocks;
@@ -85,6 +98,43 @@ TEST(BlockReader, FindsTheFirstNulByte) {
   ASSERT_EQ(blocks.size(), 1u);
   EXPECT_EQ(blocks[0].nul, 6u);
   EXPECT_EQ(blocks_of("a,b\n", 1 << 20)[0].nul, std::string::npos);
+}
+
+TEST(BlockReader, DecodesSingleByteTextAndMarksUtf8ToCheck) {
+  // Lines longer than a block of 64 bytes: one block each.
+  const std::string x(70, 'x');
+  // Line 3 is the first with a byte above ASCII, and is not UTF-8: cp1252 from the start.
+  std::vector<Block> blocks = blocks_of("a,b\n1," + x + "\n3,caf\xE9" + x + "\n4,\x80" + x + "\n", 64);
+  ASSERT_EQ(blocks.size(), 4u);
+  std::string joined;
+  for (Block& b : blocks) {
+    EXPECT_FALSE(b.check_utf8);
+    joined += b.bytes;
+  }
+  EXPECT_EQ(joined, "a,b\n1," + x + "\n3,café" + x + "\n4,€" + x + "\n");
+  // Line 3 is UTF-8: so is the input, and a later block with a bad byte says where.
+  blocks = blocks_of("a,b\n1," + x + "\n3,caf\xC3\xA9" + x + "\n4,\x80" + x + "\n", 64);
+  ASSERT_EQ(blocks.size(), 4u);
+  EXPECT_FALSE(blocks[1].check_utf8);  // ASCII: nothing to check
+  ASSERT_TRUE(blocks[3].check_utf8);
+  EXPECT_EQ(blocks[3].utf8_line, 3);
+  locate_invalid_utf8(blocks[3]);
+  EXPECT_EQ(blocks[3].invalid_utf8, 2u);
+  EXPECT_EQ(blocks[3].first_bad_byte(), 2u);
+  EXPECT_EQ(std::string(bad_byte_error(blocks[3], "in.csv").what()).rfind("in.csv:4:3: not UTF-8 text: byte 0x80", 0),
+            0u);
+  locate_invalid_utf8(blocks[2]);
+  EXPECT_EQ(blocks[2].invalid_utf8, std::string::npos);
+  // Given, Latin-1 is never checked.
+  for (const Block& b : blocks_of("a,b\n1,\xC3\xA9\n", 4, io::Encoding::kLatin1)) EXPECT_FALSE(b.check_utf8);
+}
+
+TEST(BlockReader, ANulByteComesBeforeALaterBadByte) {
+  std::vector<Block> blocks = blocks_of(std::string("a,b\n1,\0\n2,\xE9\n", 13), 1 << 20, io::Encoding::kUtf8);
+  ASSERT_EQ(blocks.size(), 1u);
+  locate_invalid_utf8(blocks[0]);
+  EXPECT_EQ(blocks[0].first_bad_byte(), 6u);
+  EXPECT_STREQ(bad_byte_error(blocks[0], "in.csv").what(), "in.csv:2: not a CSV text file: it holds a NUL byte (binary data)");
 }
 
 TEST(RowBound, AtMostOneRecordPerLineFeedAndPerWidthBytes) {

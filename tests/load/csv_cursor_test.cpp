@@ -230,7 +230,11 @@ TEST(CsvDelimiter, TabSeparatedValues) {
 }
 
 TEST(CsvDelimiter, OtherDelimitersAreOrdinaryText) {
+  // A given delimiter is used as it is; the error names the one the file looks written with.
   EXPECT_EQ(message("a,b\n1,2\n", with(';')),
+            "in.csv:1: the header names one column; a feature and a target are needed (the file looks "
+            "','-separated: try --delimiter ',')");
+  EXPECT_EQ(message("a\n1\n", with(';')),
             "in.csv:1: the header names one column; a feature and a target are needed (check --delimiter)");
 }
 
