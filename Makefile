@@ -2,8 +2,9 @@
 #   make demo   install missing packages, build (Release), run lr-find on a shipped data set
 #   make test   same set-up, then the whole test suite through ctest
 #   make test-asan  the whole test suite again, built with AddressSanitizer and UBSan (CI runs both)
-PACKAGES := cmake g++ make libcli11-dev libeigen3-dev nlohmann-json3-dev libfmt-dev libgtest-dev zlib1g-dev \
-            librsvg2-bin python3 python3-jsonschema jq zsh groff-base util-linux
+PACKAGES := cmake g++ make pkgconf libcli11-dev libeigen3-dev nlohmann-json3-dev libfmt-dev libgtest-dev zlib1g-dev \
+            librsvg2-dev libcairo2-dev fonts-dejavu-core librsvg2-bin poppler-utils python3 python3-jsonschema jq zsh \
+            groff-base util-linux
 BUILD    := build
 ASAN_BUILD ?= build-asan
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)

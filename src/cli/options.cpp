@@ -196,8 +196,11 @@ void declare_output(CLI::App& app, Options& o) {
   app.add_option("-o,--output", o.output,
                  "Write the JSON here instead of standard output (written whole or not at all)")
       ->group(output);
+  std::vector<std::string> plot_formats;  // ".svg (help)": the plot formats, chosen by the file's extension
+  for (const PlotFormatEntry& f : builtin_plot_formats()) plot_formats.push_back(fmt::format(".{} ({})", f.name, f.help));
   app.add_option("--plot", o.plot,
-                 "Also draw loss against learning rate: an SVG file, or - for a text plot on standard error")
+                 "Also draw loss against learning rate: a " + choice_list(plot_formats) +
+                     " file, by its extension, or - for a text plot on standard error")
       ->group(output);
   app.add_option("--format", o.format, "Output format: " + format_list())
       ->group(output);

@@ -28,7 +28,7 @@ struct Options {
   // Output.
   std::string output = "-";
   std::string format = "json";
-  std::string plot;  // an SVG file to write, or "-" for a plot on standard error
+  std::string plot;  // a .svg, .png or .pdf file to write, or "-" for a plot on standard error
   bool quiet = false;
   // lr-find check
   bool check = false;
