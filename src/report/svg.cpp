@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "report/plot_data.hpp"
+#include "report/svg_draw.hpp"
 #include "report/svg_labels.hpp"
 
 namespace lrfind {
@@ -19,81 +20,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 using namespace plot;
 
-std::string escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML allows no control character but tab, line feed and carriage return.
-        const auto u = static_cast<unsigned char>(c);
-        out += (u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7F ? '?' : c;
-    }
-  }
-  return out;
-}
-
-// A coordinate: two decimals, and never a non-finite number.
-std::string num(double v) {
-  if (!std::isfinite(v)) v = 0.0;
-  if (std::abs(v) < 0.005) v = 0.0;  // no "-0.00"
-  return fmt::format("{:.2f}", v);
-}
-
-struct Frame {
-  double left, right, top, bottom;
-  double x_lo, x_hi, y_lo, y_hi;
-  double x(double lr) const { return left + (std::log10(lr) - x_lo) / (x_hi - x_lo) * (right - left); }
-  // Clamped to the frame: a point beyond the loss range sits on the edge.
-  double y(double loss) const {
-    const double t = std::clamp((loss - y_lo) / (y_hi - y_lo), 0.0, 1.0);
-    return bottom - t * (bottom - top);
-  }
-  bool above(double loss) const { return loss > y_hi; }
-};
-
-double nice_step(double span, int target) {
-  const double raw = span / target;
-  const double p = std::pow(10.0, std::floor(std::log10(raw)));
-  const double m = raw / p;
-  return (m < 1.5 ? 1.0 : m < 3.5 ? 2.0 : m < 7.5 ? 5.0 : 10.0) * p;
-}
-
-std::string loss_tick(double v, double step) {
-  if (std::abs(v) < step * 1e-6) v = 0.0;
-  if (std::max(std::abs(v), step) >= 1e6 || step < 1e-4) return fmt::format("{:.3g}", v);
-  const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
-  return fmt::format("{:.{}f}", v, decimals);
-}
-
-std::string decade_label(int k) {
-  if (k >= -3 && k <= 3) return fmt::format("{:g}", std::pow(10.0, k));
-  return fmt::format("1e{}", k);
-}
-
-struct Svg {
-  std::string out;
-  template <typename... Args>
-  void add(fmt::format_string<Args...> format, Args&&... args) {
-    fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
-    out += '\n';
-  }
-};
+using Svg = SvgWriter;
 
 // A polyline through the finite points, broken at each null.
 std::string path_data(const std::vector<Point>& points, const Frame& f) {
@@ -226,67 +153,11 @@ void draw_heading(Svg& svg, const PlotData& d, const Frame& f, double height) {
   svg.add(R"(<rect x="0" y="0" width="{}" height="{}" fill="#ffffff"/>)", kWidth, height);
   svg.add(R"(<text x="{}" y="24" font-size="15" font-weight="bold" fill="#222222">{}</text>)", num(f.left),
           escape(d.title));
+  svg.note_text("title", d.title, f.left, 24.0, 15.0, "start", true);
   svg.add(R"(<text x="{}" y="44" font-size="12" fill="#444444">{}</text>)", num(f.left), escape(d.subtitle));
+  svg.note_text("subtitle", d.subtitle, f.left, 44.0, 12.0, "start");
   svg.add(R"(<defs><clipPath id="plot-area"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath></defs>)",
           num(f.left), num(f.top - 7), num(f.right - f.left), num(f.bottom - f.top + 14));
-}
-
-// Loss grid lines and their ticks.
-void draw_loss_axis(Svg& svg, const PlotData& d, const Frame& f) {
-  const double y_step = nice_step(d.y_hi - d.y_lo, 5);
-  svg.add(R"(<g class="yaxis" stroke="#e6e6e6" stroke-width="1">)");
-  std::vector<std::pair<double, std::string>> y_ticks;
-  for (double v = std::ceil(d.y_lo / y_step - 1e-9) * y_step; v <= d.y_hi + y_step * 1e-9; v += y_step) {
-    y_ticks.emplace_back(f.y(v), loss_tick(v, y_step));
-    svg.add(R"(<line x1="{}" y1="{}" x2="{}" y2="{}"/>)", num(f.left), num(f.y(v)), num(f.right), num(f.y(v)));
-    if (y_ticks.size() > 20) break;
-  }
-  svg.add("</g>");
-  svg.add(R"(<g class="yticks" font-size="11" fill="#333333" text-anchor="end">)");
-  for (const auto& [y, label] : y_ticks)
-    svg.add(R"(<text x="{}" y="{}">{}</text>)", num(f.left - 6), num(y + 4), label);
-  svg.add("</g>");
-}
-
-// Decade ticks with minor ticks between, and the decades' labels.
-void draw_rate_axis(Svg& svg, const PlotData& d, const Frame& f) {
-  const int first_decade = static_cast<int>(std::ceil(d.x_lo - 1e-9));
-  const int last_decade = static_cast<int>(std::floor(d.x_hi + 1e-9));
-  const double decade_px = (f.right - f.left) / (d.x_hi - d.x_lo);
-  const int label_every = decade_px >= 44.0 ? 1 : decade_px >= 22.0 ? 2 : 5;
-  svg.add(R"(<g class="xaxis" stroke="#e6e6e6" stroke-width="1">)");
-  for (int k = first_decade; k <= last_decade; ++k) {
-    const double x = f.x(std::pow(10.0, k));
-    svg.add(R"(<line class="xtick" data-log10="{}" x1="{}" y1="{}" x2="{}" y2="{}"/>)", k, num(x), num(f.top), num(x),
-            num(f.bottom));
-  }
-  svg.add("</g>");
-  svg.add(R"(<g class="xminor" stroke="#999999" stroke-width="1">)");
-  for (int k = first_decade - 1; k <= last_decade && decade_px >= 30.0; ++k)
-    for (int m = 2; m <= 9; ++m) {
-      const double lr = m * std::pow(10.0, k);
-      if (std::log10(lr) < d.x_lo || std::log10(lr) > d.x_hi) continue;
-      svg.add(R"(<line x1="{}" y1="{}" x2="{}" y2="{}"/>)", num(f.x(lr)), num(f.bottom), num(f.x(lr)),
-              num(f.bottom + 3));
-    }
-  for (int k = first_decade; k <= last_decade; ++k) {
-    const double x = f.x(std::pow(10.0, k));
-    svg.add(R"(<line x1="{}" y1="{}" x2="{}" y2="{}"/>)", num(x), num(f.bottom), num(x), num(f.bottom + 6));
-  }
-  svg.add("</g>");
-  svg.add(R"(<g class="xticks" font-size="11" fill="#333333" text-anchor="middle">)");
-  for (int k = first_decade; k <= last_decade; ++k)
-    if ((k - first_decade) % label_every == 0)
-      svg.add(R"(<text x="{}" y="{}">{}</text>)", num(f.x(std::pow(10.0, k))), num(f.bottom + 19), decade_label(k));
-  svg.add("</g>");
-}
-
-void draw_axis_titles(Svg& svg, const PlotData& d, const Frame& f) {
-  svg.add(R"(<text x="{}" y="{}" text-anchor="middle" fill="#222222">learning rate (log scale)</text>)",
-          num((f.left + f.right) / 2), num(f.bottom + 40));
-  svg.add(
-      R"svg(<text x="{0}" y="{1}" text-anchor="middle" fill="#222222" transform="rotate(-90 {0} {1})">{2}</text>)svg",
-      num(20.0), num((f.top + f.bottom) / 2), escape(d.loss_name.empty() ? "loss" : "loss (" + d.loss_name + ")"));
 }
 
 // Behind everything else: the interval's band and the untrained model's level.
@@ -353,9 +224,12 @@ void draw_curves(Svg& svg, const PlotData& d, const Frame& f) {
       if (p.loss && f.above(*p.loss) && !p.diverged)
         svg.add(R"(<path class="above" d="{}" fill="{}"/>)", triangle(f.x(p.lr), f.top),
                 series == &d.scores ? "#ff7f0e" : "#1f77b4");
-  if (!any_point)
-    svg.add(R"(<text x="{}" y="{}" text-anchor="middle" fill="#777777">no finite losses to plot</text>)",
-            num((f.left + f.right) / 2), num((f.top + f.bottom) / 2));
+  if (!any_point) {
+    const std::string note = "no finite losses to plot";
+    svg.add(R"(<text x="{}" y="{}" text-anchor="middle" fill="#777777">{}</text>)", num((f.left + f.right) / 2),
+            num((f.top + f.bottom) / 2), note);
+    svg.note_text("note", note, (f.left + f.right) / 2, (f.top + f.bottom) / 2, 12.0, "middle");
+  }
   svg.add(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="#333333" stroke-width="1"/>)", num(f.left),
           num(f.top), num(f.right - f.left), num(f.bottom - f.top));
 }
@@ -370,6 +244,7 @@ void draw_marker_labels(Svg& svg, const Frame& f, const std::vector<PlacedLabel>
             num(p.hi - p.lo));
     svg.add(R"(<text x="{}" y="{}" text-anchor="{}" fill="{}"{}>{}</text>)", num(p.text_x), num(baseline), p.anchor,
             p.marker->color, bold ? R"( font-weight="bold")" : "", escape(p.marker->label));
+    svg.note_text("marker-label", p.marker->label, p.text_x, baseline, 11.0, p.anchor, bold);
   }
   svg.add("</g>");
 }
@@ -413,10 +288,14 @@ void draw_legend(Svg& svg, const Frame& f, const std::vector<LegendEntry>& legen
     draw_sample(svg, e, lx, cy);
     svg.add(R"(<text x="{}" y="{}"{}>{}</text>)", num(lx + 32), num(cy + 4), e.bold ? R"( font-weight="bold")" : "",
             escape(e.label));
+    svg.note_text("legend", e.label, lx + 32, cy + 4, 11.0, "start", e.bold);
     const std::vector<std::string> detail = wrap(e.detail, kDetailChars);
-    for (std::size_t i = 0; i < detail.size(); ++i)
-      svg.add(R"(<text x="{}" y="{}" font-size="10" fill="#666666">{}</text>)", num(lx + 32),
-              num(cy + 17 + 13.0 * static_cast<double>(i)), escape(detail[i]));
+    for (std::size_t i = 0; i < detail.size(); ++i) {
+      const double y = cy + 17 + 13.0 * static_cast<double>(i);
+      svg.add(R"(<text x="{}" y="{}" font-size="10" fill="#666666">{}</text>)", num(lx + 32), num(y),
+              escape(detail[i]));
+      svg.note_text("legend-detail", detail[i], lx + 32, y, 10.0, "start");
+    }
     ly += 20.0 + 13.0 * static_cast<double>(detail.size());
   }
   svg.add("</g>");
@@ -424,7 +303,7 @@ void draw_legend(Svg& svg, const Frame& f, const std::vector<LegendEntry>& legen
 
 }  // namespace
 
-std::string render_svg(const Json& report) {
+SvgPlot draw_svg(const Json& report) {
   const PlotData d = read_plot_data(report);
 
   Frame f{80.0, kWidth - kLegendWidth - 30.0, 0.0, 0.0, d.x_lo, d.x_hi, d.y_lo, d.y_hi};
@@ -453,7 +332,9 @@ std::string render_svg(const Json& report) {
   draw_marker_labels(svg, f, labels);
   draw_legend(svg, f, legend);
   svg.add("</svg>");
-  return svg.out;
+  return {std::move(svg.out), {0.0, 0.0, kWidth, height}, {f.left, f.top, f.right, f.bottom}, std::move(svg.texts)};
 }
+
+std::string render_svg(const Json& report) { return draw_svg(report).svg; }
 
 }  // namespace lrfind

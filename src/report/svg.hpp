@@ -4,8 +4,38 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace lrfind {
+
+namespace plot {
+
+struct Box {
+  double left = 0.0;
+  double top = 0.0;
+  double right = 0.0;
+  double bottom = 0.0;
+};
+
+// A text of the plot and the box it takes on the canvas (see
+// SvgWriter::note_text). role: "title", "subtitle", "marker-label",
+// "loss-tick", "rate-tick", "axis-title", "legend", "legend-detail" or
+// "note" (a message inside the frame).
+struct TextBox {
+  std::string role;
+  std::string text;
+  Box box;
+};
+
+}  // namespace plot
+
+// The SVG with where it put things, for tests of its layout.
+struct SvgPlot {
+  std::string svg;
+  plot::Box canvas;
+  plot::Box frame;                   // the plot area, inside the axes
+  std::vector<plot::TextBox> texts;  // every <text>, in the order written
+};
 
 // Loss against learning rate on a log axis (decade ticks) and a linear loss
 // axis clipped so that an exploding tail does not flatten the curve (clipped
@@ -20,6 +50,9 @@ namespace lrfind {
 // For tests and tools the marker lines carry class="marker NAME" (NAME:
 // recommended, minimum_div_10, steepest, valley, full_batch_bound,
 // minibatch_bound) and each decade tick class="xtick" with data-log10="k".
+SvgPlot draw_svg(const nlohmann::ordered_json& report);
+
+// draw_svg's document alone.
 std::string render_svg(const nlohmann::ordered_json& report);
 
 }  // namespace lrfind
