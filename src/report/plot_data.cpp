@@ -167,7 +167,11 @@ void read_recommendation(const Json& report, PlotData& d) {
     const std::optional<double> b = rate(interval[1]);
     if (a && b) d.interval = std::make_pair(std::min(*a, *b), std::max(*a, *b));
   }
-  if (d.interval) {
+  if (d.interval && d.interval_is_one_rate()) {
+    // No band to draw: the legend says why.
+    d.interval_label = (d.method == "range" ? "spread of repeats: none, all at " : "near-best interval: only ") +
+                       rate_text(d.interval->first);
+  } else if (d.interval) {
     const std::string range = fmt::format("[{}, {}]", rate_text(d.interval->first), rate_text(d.interval->second));
     d.interval_label = (d.method == "range" ? "spread of repeats " : "near-best interval ") + range;
   }
@@ -178,7 +182,8 @@ void read_recommendation(const Json& report, PlotData& d) {
         "#d62728"};
     d.markers.push_back(m);
     std::string sub = "recommended lr " + rate_text(*d.recommended);
-    if (d.interval) sub += fmt::format(" in [{}, {}]", rate_text(d.interval->first), rate_text(d.interval->second));
+    if (d.interval && !d.interval_is_one_rate())
+      sub += fmt::format(" in [{}, {}]", rate_text(d.interval->first), rate_text(d.interval->second));
     if (!d.rule.empty()) sub += " by " + d.rule;
     const std::string confidence = text(field(recommendation, "confidence"));
     if (!confidence.empty()) sub += ", confidence " + confidence;
@@ -216,6 +221,29 @@ std::vector<Marker> theory_bounds(const Json& theory) {
   return bounds;
 }
 
+// Markers at one rate, as the plot writes it, become one line and one label,
+// "recommended = minimum_div_10 0.394", in the first one's colour and style
+// (the markers come most prominent first).
+void merge_equal_rates(std::vector<Marker>& markers) {
+  std::vector<Marker> merged;
+  for (Marker& m : markers) {
+    const std::string rate = rate_text(m.lr);
+    const auto same = std::find_if(merged.begin(), merged.end(), [&](const Marker& k) { return rate_text(k.lr) == rate; });
+    if (same == merged.end()) {
+      merged.push_back(std::move(m));
+      continue;
+    }
+    // Each label is "NAME RATE".
+    const auto name = [&](const Marker& k) { return k.label.substr(0, k.label.size() - rate.size() - 1); };
+    // The recommended rate's detail is its rule, which the label may now name.
+    if (same->detail == name(m)) same->detail.clear();
+    if (m.detail != same->detail) same->detail += (same->detail.empty() ? "" : "; ") + m.detail;
+    same->label = name(*same) + " = " + name(m) + " " + rate;
+    same->id += " " + m.id;
+  }
+  markers = std::move(merged);
+}
+
 }  // namespace
 
 PlotData read_plot_data(const Json& report) {
@@ -230,8 +258,13 @@ PlotData read_plot_data(const Json& report) {
   read_recommendation(report, d);
   read_suggestions(field(field(report, "recommendation"), "suggestions"), d);
   choose_x_range(d, theory_bounds(field(report, "theory")));
+  merge_equal_rates(d.markers);
   choose_y_range(d);
   return d;
+}
+
+bool PlotData::interval_is_one_rate() const {
+  return interval && rate_text(interval->first) == rate_text(interval->second);
 }
 
 std::string rate_text(double lr) { return fmt::format("{:.3g}", lr); }

@@ -22,8 +22,8 @@ struct Point {
 enum class MarkerKind { kRecommended, kSuggestion, kBound };
 
 struct Marker {
-  std::string id;     // class name in the SVG
-  std::string label;  // text on the plot and in the legend, with the rate
+  std::string id;     // class name in the SVG; several, space-separated, for merged markers
+  std::string label;  // text on the plot and in the legend: "NAME RATE" or "NAME = NAME RATE"
   std::string detail;
   double lr = 0.0;
   MarkerKind kind = MarkerKind::kSuggestion;
@@ -49,7 +49,7 @@ struct PlotData {
   std::optional<double> untrained;
   std::optional<std::pair<double, double>> interval;
   std::string interval_label;
-  std::vector<Marker> markers;         // the recommended rate first
+  std::vector<Marker> markers;         // the recommended rate first; one per rate as written
   std::vector<std::string> off_scale;  // bounds too far from the data to draw
   std::optional<double> recommended;
   std::string rule;
@@ -60,6 +60,9 @@ struct PlotData {
   double x_hi = 1.0;
   double y_lo = 0.0;
   double y_hi = 1.0;
+
+  // An interval whose ends the plot writes as one rate: no band to shade.
+  bool interval_is_one_rate() const;
 
   // The curve the recommendation is read from.
   const std::vector<Point>& main() const { return scores.empty() ? smoothed : scores; }
@@ -72,7 +75,8 @@ struct PlotData {
 
 // The report read for the plots. Markers: the recommended rate, each finite
 // suggestion, then the theory's bounds "2/L" and "1/(2L(b))" when within two
-// decades of the data (else they are only named in off_scale). The x range
+// decades of the data (else they are only named in off_scale); markers whose
+// rates print alike are merged into one, "recommended = minimum_div_10 0.394". The x range
 // covers the curves, the interval and the markers; the y range is loss_span
 // of the curves, padded.
 PlotData read_plot_data(const nlohmann::ordered_json& report);

@@ -61,16 +61,29 @@ const char* dash(MarkerKind kind) {
 
 double stroke_width(MarkerKind kind) { return kind == MarkerKind::kRecommended ? 2.5 : 1.4; }
 
-// Words of `s` in lines of at most `max_chars` code points (a longer word stands alone).
-std::vector<std::string> wrap(std::string_view s, std::size_t max_chars) {
+// `word` shortened from its start, "…" standing for what is cut, to at most
+// `max_width` pixels: a long path keeps its file name.
+std::string shorten(std::string_view word, double max_width, double size, bool bold) {
+  std::size_t cut = 0;
+  while (cut < word.size() && text_width("…" + std::string(word.substr(cut)), size, bold) > max_width) {
+    ++cut;
+    while (cut < word.size() && (static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80) ++cut;  // whole characters
+  }
+  return "…" + std::string(word.substr(cut));
+}
+
+// Words of `s` in lines at most `max_width` pixels wide at `size` (a word
+// wider than that is shortened).
+std::vector<std::string> wrap(std::string_view s, double max_width, double size, bool bold = false) {
   std::vector<std::string> lines;
   std::string line;
   std::size_t start = 0;
   while (start < s.size()) {
     std::size_t end = s.find(' ', start);
     if (end == std::string_view::npos) end = s.size();
-    const std::string_view word = s.substr(start, end - start);
-    if (!line.empty() && code_points(line) + 1 + code_points(word) > max_chars) {
+    std::string word(s.substr(start, end - start));
+    if (text_width(word, size, bold) > max_width) word = shorten(word, max_width, size, bold);
+    if (!line.empty() && text_width(line + ' ' + word, size, bold) > max_width) {
       lines.push_back(line);
       line.clear();
     }
@@ -99,7 +112,8 @@ constexpr double kWidth = 960.0;
 constexpr double kLegendWidth = 250.0;
 constexpr double kRowHeight = 15.0;
 constexpr double kPlotHeight = 340.0;
-constexpr std::size_t kDetailChars = 36;  // per line of a legend entry's detail
+constexpr double kLegendTextWidth = kLegendWidth - 32.0 - 6.0;  // beside the samples, within the canvas
+constexpr double kHeadingWidth = kWidth - 80.0 - 10.0;             // from the frame's left edge
 
 // Every curve, mark, band and marker line, in the order the legend lists them.
 std::vector<LegendEntry> legend_entries(const PlotData& d, const Frame& f) {
@@ -130,7 +144,9 @@ std::vector<LegendEntry> legend_entries(const PlotData& d, const Frame& f) {
   if (d.untrained)
     legend.push_back(
         {Sample::kLine, "#7f7f7f", 1.2, "1,3", 1.0, "untrained model", "loss " + loss_text(*d.untrained), false});
-  if (d.interval) legend.push_back({Sample::kBand, "#2ca02c", 1.0, "none", 0.18, d.interval_label, "", false});
+  if (d.interval)
+    legend.push_back({d.interval_is_one_rate() ? Sample::kNone : Sample::kBand, "#2ca02c", 1.0, "none", 0.18,
+                      d.interval_label, "", false});
   for (const Marker& m : d.markers)
     legend.push_back({Sample::kMarker, m.color, stroke_width(m.kind), dash(m.kind), 1.0, m.label, m.detail,
                       m.kind == MarkerKind::kRecommended});
@@ -138,31 +154,67 @@ std::vector<LegendEntry> legend_entries(const PlotData& d, const Frame& f) {
   return legend;
 }
 
+// A legend entry's lines: its label (11 pixels) and its detail (10 pixels, grey).
+struct LegendLines {
+  std::vector<std::string> label;
+  std::vector<std::string> detail;
+};
+LegendLines legend_lines(const LegendEntry& e) {
+  return {wrap(e.label, kLegendTextWidth, 11.0, e.bold), wrap(e.detail, kLegendTextWidth, 10.0)};
+}
+
+double legend_entry_height(const LegendLines& lines) {
+  return 20.0 + 13.0 * static_cast<double>(lines.label.size() - 1 + lines.detail.size());
+}
+
 double legend_height(const std::vector<LegendEntry>& legend) {
   double height = 0.0;
-  for (const LegendEntry& e : legend) height += 20.0 + 13.0 * static_cast<double>(wrap(e.detail, kDetailChars).size());
+  for (const LegendEntry& e : legend) height += legend_entry_height(legend_lines(e));
   return height;
 }
 
+// The title (15 pixels, bold) and the recommendation in words below it, each
+// wrapped to the canvas; `bottom` is the last line's baseline.
+struct Heading {
+  std::vector<std::string> title;
+  std::vector<std::string> subtitle;
+  double bottom;
+};
+Heading lay_out_heading(const PlotData& d) {
+  Heading h{wrap(d.title, kHeadingWidth, 15.0, true), wrap(d.subtitle, kHeadingWidth, 12.0), 0.0};
+  if (h.title.empty()) h.title.push_back("");
+  h.bottom = 24.0 + 19.0 * static_cast<double>(h.title.size() - 1) + 20.0 +
+             15.0 * static_cast<double>(std::max<std::size_t>(h.subtitle.size(), 1) - 1);
+  return h;
+}
+
 // The root element, title, background, heading and the plot area's clip path.
-void draw_heading(Svg& svg, const PlotData& d, const Frame& f, double height) {
+void draw_heading(Svg& svg, const PlotData& d, const Heading& h, const Frame& f, double height) {
   svg.add(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" viewBox="0 0 {0} {1}" )"
           R"(font-family="DejaVu Sans, Verdana, Arial, sans-serif" font-size="12">)",
           kWidth, height);
   svg.add("<title>{}</title>", escape("loss against learning rate: " + d.title));
   svg.add(R"(<rect x="0" y="0" width="{}" height="{}" fill="#ffffff"/>)", kWidth, height);
-  svg.add(R"(<text x="{}" y="24" font-size="15" font-weight="bold" fill="#222222">{}</text>)", num(f.left),
-          escape(d.title));
-  svg.note_text("title", d.title, f.left, 24.0, 15.0, "start", true);
-  svg.add(R"(<text x="{}" y="44" font-size="12" fill="#444444">{}</text>)", num(f.left), escape(d.subtitle));
-  svg.note_text("subtitle", d.subtitle, f.left, 44.0, 12.0, "start");
+  double y = 24.0;
+  for (const std::string& line : h.title) {
+    svg.add(R"(<text x="{}" y="{}" font-size="15" font-weight="bold" fill="#222222">{}</text>)", num(f.left), num(y),
+            escape(line));
+    svg.note_text("title", line, f.left, y, 15.0, "start", true);
+    y += 19.0;
+  }
+  y += 1.0;
+  for (const std::string& line : h.subtitle) {
+    svg.add(R"(<text x="{}" y="{}" font-size="12" fill="#444444">{}</text>)", num(f.left), num(y), escape(line));
+    svg.note_text("subtitle", line, f.left, y, 12.0, "start");
+    y += 15.0;
+  }
   svg.add(R"(<defs><clipPath id="plot-area"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath></defs>)",
           num(f.left), num(f.top - 7), num(f.right - f.left), num(f.bottom - f.top + 14));
 }
 
 // Behind everything else: the interval's band and the untrained model's level.
 void draw_backdrop(Svg& svg, const PlotData& d, const Frame& f) {
-  if (d.interval) {
+  if (d.interval && !d.interval_is_one_rate()) {
     const double a = f.x(d.interval->first);
     const double b = std::max(f.x(d.interval->second), a + 2.0);
     svg.add(R"(<rect class="interval" x="{}" y="{}" width="{}" height="{}" fill="#2ca02c" fill-opacity="0.18"/>)",
@@ -286,17 +338,21 @@ void draw_legend(Svg& svg, const Frame& f, const std::vector<LegendEntry>& legen
   for (const LegendEntry& e : legend) {
     const double cy = ly + 6.0;
     draw_sample(svg, e, lx, cy);
-    svg.add(R"(<text x="{}" y="{}"{}>{}</text>)", num(lx + 32), num(cy + 4), e.bold ? R"( font-weight="bold")" : "",
-            escape(e.label));
-    svg.note_text("legend", e.label, lx + 32, cy + 4, 11.0, "start", e.bold);
-    const std::vector<std::string> detail = wrap(e.detail, kDetailChars);
-    for (std::size_t i = 0; i < detail.size(); ++i) {
-      const double y = cy + 17 + 13.0 * static_cast<double>(i);
-      svg.add(R"(<text x="{}" y="{}" font-size="10" fill="#666666">{}</text>)", num(lx + 32), num(y),
-              escape(detail[i]));
-      svg.note_text("legend-detail", detail[i], lx + 32, y, 10.0, "start");
+    const LegendLines lines = legend_lines(e);
+    double y = cy + 4;
+    for (const std::string& line : lines.label) {
+      svg.add(R"(<text x="{}" y="{}"{}>{}</text>)", num(lx + 32), num(y), e.bold ? R"( font-weight="bold")" : "",
+              escape(line));
+      svg.note_text("legend", line, lx + 32, y, 11.0, "start", e.bold);
+      y += 13.0;
     }
-    ly += 20.0 + 13.0 * static_cast<double>(detail.size());
+    for (const std::string& line : lines.detail) {
+      svg.add(R"(<text x="{}" y="{}" font-size="10" fill="#666666">{}</text>)", num(lx + 32), num(y),
+              escape(line));
+      svg.note_text("legend-detail", line, lx + 32, y, 10.0, "start");
+      y += 13.0;
+    }
+    ly += legend_entry_height(lines);
   }
   svg.add("</g>");
 }
@@ -313,7 +369,8 @@ SvgPlot draw_svg(const Json& report) {
   const std::vector<PlacedLabel> labels = place_labels(d.markers, line_x, kWidth - 6.0);
   int rows = 0;
   for (const PlacedLabel& p : labels) rows = std::max(rows, p.row + 1);
-  f.top = 62.0 + rows * kRowHeight + 8.0;
+  const Heading heading = lay_out_heading(d);
+  f.top = heading.bottom + 18.0 + rows * kRowHeight + 8.0;
   f.bottom = f.top + kPlotHeight;
 
   // The legend first: its height can set the canvas's.
@@ -321,7 +378,7 @@ SvgPlot draw_svg(const Json& report) {
   const double height = std::ceil(std::max(f.bottom + 56.0, f.top + legend_height(legend) + 16.0));
 
   Svg svg;
-  draw_heading(svg, d, f, height);
+  draw_heading(svg, d, heading, f, height);
   draw_loss_axis(svg, d, f);
   draw_rate_axis(svg, d, f);
   draw_axis_titles(svg, d, f);

@@ -104,8 +104,9 @@ std::string pdfinfo(const std::string& path, const std::string& key) {
 }
 
 // A PDF as a whole: the header, one page of `size` in points read back by
-// poppler, the plot's text as text, and the %%EOF trailer.
-void expect_pdf_of(const std::string& pdf, Size size, const std::string& text, const std::string& scratch) {
+// poppler, the plot's texts as text, and the %%EOF trailer.
+void expect_pdf_of(const std::string& pdf, Size size, const std::vector<std::string>& texts,
+                   const std::string& scratch) {
   ASSERT_EQ(pdf.substr(0, 5), "%PDF-");
   const std::size_t eof = pdf.rfind("%%EOF");
   ASSERT_NE(eof, std::string::npos);
@@ -115,7 +116,7 @@ void expect_pdf_of(const std::string& pdf, Size size, const std::string& text, c
   EXPECT_EQ(pdfinfo(scratch, "Page size"), fmt::format("{:g} x {:g} pts", size.width * 0.75, size.height * 0.75));
   const testing::CliResult words = run_cli_command({"pdftotext", scratch, "-"});
   ASSERT_EQ(words.exit_code, 0) << words.err;
-  EXPECT_NE(words.out.find(text), std::string::npos) << words.out;
+  for (const std::string& text : texts) EXPECT_NE(words.out.find(text), std::string::npos) << text << " in " << words.out;
 }
 
 TEST(PlotFormats, SvgPngAndPdfInTheOrderOfTheHelp) {
@@ -179,7 +180,7 @@ TEST(PlotPdf, IsOnePageOfTheSvgsSizeWithItsText) {
   const std::string svg = render_svg(report);
   const std::string pdf = svg_to_pdf(svg);
   const std::string dir = testing::make_temp_dir();
-  expect_pdf_of(pdf, svg_size(svg), fmt::format("recommended {:.3g}", report.at("recommended_lr").get<double>()),
+  expect_pdf_of(pdf, svg_size(svg), {"recommended", fmt::format("{:.3g}", report.at("recommended_lr").get<double>())},
                 dir + "/plot.pdf");
   testing::remove_tree(dir);
   EXPECT_EQ(svg_to_pdf(svg), pdf);  // no clock in the bytes
@@ -228,7 +229,7 @@ TEST(CliPlotFiles, PngAndPdfByTheFilesExtension) {
   const testing::CliResult pdf_run = run_cli(with(kQuickRange, {"--plot", dir + "/plot.pdf"}));
   ASSERT_EQ(pdf_run.exit_code, 0) << pdf_run.err;
   const double lr = Json::parse(pdf_run.out).at("recommended_lr").get<double>();
-  expect_pdf_of(read_file(dir + "/plot.pdf"), size, fmt::format("recommended {:.3g}", lr), dir + "/copy.pdf");
+  expect_pdf_of(read_file(dir + "/plot.pdf"), size, {"recommended", fmt::format("{:.3g}", lr)}, dir + "/copy.pdf");
   testing::remove_tree(dir);
 }
 
