@@ -91,6 +91,9 @@ int run(const CLI::App& app, const lrfind::cli::Options& options, const lrfind::
   };
   for (const std::string& name : lrfind::cli::ignored_options(app, options))
     context.warn(fmt::format("{} has no effect with --method {}", name, config.method));
+  if (options.plot_scale_option->count() > 0 && plot_format == nullptr)
+    context.warn(options.plot.empty() ? "--plot-scale has no effect without a --plot file"
+                                      : "--plot-scale has no effect on the text plot of --plot -");
   // Test hook: LR_FIND_TEST_INTERRUPT_AFTER_STEPS=N stops the run after N
   // training steps, as SIGINT would (see lrfind::StopToken::stop_after_steps).
   if (const char* steps = std::getenv("LR_FIND_TEST_INTERRUPT_AFTER_STEPS"); steps && *steps) {
@@ -130,7 +133,7 @@ int run(const CLI::App& app, const lrfind::cli::Options& options, const lrfind::
   std::vector<std::pair<std::string, std::string_view>> outputs;
   std::string plot;
   if (plot_format != nullptr) {
-    plot = plot_format->render(report);
+    plot = plot_format->render(report, lrfind::builtin_loss_scales().at(options.plot_scale).scale);
     outputs.emplace_back(options.plot, plot);
   }
   outputs.emplace_back(options.output, text);

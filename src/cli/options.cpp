@@ -48,6 +48,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& option_choi
       {"--sweep", sweep_names()},
       {"--schedule", builtin_schedules().names()},
       {"--format", builtin_formats().names()},
+      {"--plot-scale", builtin_loss_scales().names()},
   };
   return choices;
 }
@@ -202,6 +203,17 @@ void declare_output(CLI::App& app, Options& o) {
                  "Also draw loss against learning rate: a " + choice_list(plot_formats) +
                      " file, by its extension, or - for a text plot on standard error")
       ->group(output);
+  std::vector<std::string> scales;  // "auto (help), linear or log"
+  for (const LossScaleEntry& e : builtin_loss_scales())
+    scales.push_back(e.help.empty() ? e.name : fmt::format("{} ({})", e.name, e.help));
+  o.plot_scale_option =
+      app.add_option("--plot-scale", o.plot_scale, "Loss axis of the --plot file: " + choice_list(scales))
+          ->check([](const std::string& text) {
+            const Registry<LossScaleEntry> all = builtin_loss_scales();
+            return all.find(text) != nullptr ? std::string()
+                                             : fmt::format("must be {}, not '{}'", choice_list(all.names()), text);
+          })
+          ->group(output);
   app.add_option("--format", o.format, "Output format: " + format_list())
       ->group(output);
   app.add_flag("-q,--quiet", o.quiet, "No summary or warnings on standard error")->group(output);

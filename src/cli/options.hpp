@@ -29,6 +29,8 @@ struct Options {
   std::string output = "-";
   std::string format = "json";
   std::string plot;  // a .svg, .png or .pdf file to write, or "-" for a plot on standard error
+  std::string plot_scale = "auto";  // the --plot file's loss axis
+  CLI::Option* plot_scale_option = nullptr;
   bool quiet = false;
   // lr-find check
   bool check = false;

@@ -15,9 +15,13 @@ namespace lrfind {
 
 namespace {
 
-std::string render_png(const nlohmann::ordered_json& report) { return svg_to_png(render_svg(report)); }
+std::string render_png(const nlohmann::ordered_json& report, plot::LossScale scale) {
+  return svg_to_png(render_svg(report, scale));
+}
 
-std::string render_pdf(const nlohmann::ordered_json& report) { return svg_to_pdf(render_svg(report)); }
+std::string render_pdf(const nlohmann::ordered_json& report, plot::LossScale scale) {
+  return svg_to_pdf(render_svg(report, scale));
+}
 
 }  // namespace
 
@@ -35,6 +39,14 @@ Registry<PlotFormatEntry> builtin_plot_formats() {
   formats.add({"png", "a picture for chats and issue trackers", render_png});
   formats.add({"pdf", "a page for documents, its text kept as text", render_pdf});
   return formats;
+}
+
+Registry<LossScaleEntry> builtin_loss_scales() {
+  Registry<LossScaleEntry> scales("loss scale", "--plot-scale");
+  scales.add({"auto", "log when the losses shown span more than two decades", plot::LossScale::kAuto});
+  scales.add({"linear", "", plot::LossScale::kLinear});
+  scales.add({"log", "", plot::LossScale::kLog});
+  return scales;
 }
 
 const PlotFormatEntry& plot_format_of(const Registry<PlotFormatEntry>& formats, std::string_view path) {

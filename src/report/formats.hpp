@@ -3,7 +3,7 @@
 // renderer in its own file and one line in builtin_formats(); the option's
 // help, its check, the man page and the shell completions read the names and
 // help texts from here. The same for the plot files that --plot writes, chosen
-// by the file's extension.
+// by the file's extension, and for the loss axes that --plot-scale chooses.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "common/registry.hpp"
+#include "report/plot_data.hpp"
 
 namespace lrfind {
 
@@ -32,7 +33,7 @@ struct PlotFormatEntry {
   std::string help;
   // A pure function of the report: the file's bytes. Throws OutputError when
   // the drawing cannot be converted.
-  std::string (*render)(const nlohmann::ordered_json& report);
+  std::string (*render)(const nlohmann::ordered_json& report, plot::LossScale scale);
 };
 
 // svg, png and pdf: one drawing (report/svg.cpp), converted by librsvg.
@@ -42,5 +43,14 @@ Registry<PlotFormatEntry> builtin_plot_formats();
 // Throws UsageError for any other extension, before anything is drawn:
 // "--plot out.jpg: lr-find draws .svg, .png or .pdf plots".
 const PlotFormatEntry& plot_format_of(const Registry<PlotFormatEntry>& formats, std::string_view path);
+
+struct LossScaleEntry {
+  std::string name;
+  std::string help;
+  plot::LossScale scale;
+};
+
+// auto (the default), linear and log: what --plot-scale accepts.
+Registry<LossScaleEntry> builtin_loss_scales();
 
 }  // namespace lrfind

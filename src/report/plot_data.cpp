@@ -77,8 +77,9 @@ void choose_x_range(PlotData& d, const std::vector<Marker>& bounds) {
 }
 
 // The loss axis: loss_span of the smoothed curve and the scores (or of the
-// batch loss when there are none), padded.
-void choose_y_range(PlotData& d) {
+// batch loss when there are none), padded; on a log axis, from their lowest
+// positive loss.
+void choose_y_range(PlotData& d, LossScale scale) {
   std::vector<double> core;
   for (const auto* series : {&d.smoothed, &d.scores})
     for (const Point& p : *series)
@@ -93,11 +94,22 @@ void choose_y_range(PlotData& d) {
   std::optional<double> reference = d.untrained;
   if (!reference) reference = first_loss(d.smoothed);
   if (!reference) reference = first_loss(d.main());
-  Span span = loss_span(std::move(core), reference);
-  // The batch loss may dip far below its lagging average: show the dip too,
-  // as a loss cannot explode downwards.
-  span.lo = std::min(span.lo, raw_min);
-  span = padded(span);
+  double lowest_positive = std::numeric_limits<double>::infinity();
+  double raw_lowest_positive = lowest_positive;
+  for (const Point& p : d.raw)
+    if (p.loss && *p.loss > 0.0) raw_lowest_positive = std::min(raw_lowest_positive, *p.loss);
+  Span span = loss_span(core, reference);
+  for (const double v : core)
+    if (v > 0.0 && v <= span.hi) lowest_positive = std::min(lowest_positive, v);
+  d.y_log = wants_log_axis(scale, lowest_positive, span.hi);
+  if (d.y_log) {
+    span = log_loss_span(lowest_positive, span.hi, raw_lowest_positive);
+  } else {
+    // The batch loss may dip far below its lagging average: show the dip too,
+    // as a loss cannot explode downwards.
+    span.lo = std::min(span.lo, raw_min);
+    span = padded(span);
+  }
   d.y_lo = span.lo;
   d.y_hi = span.hi;
 }
@@ -246,7 +258,7 @@ void merge_equal_rates(std::vector<Marker>& markers) {
 
 }  // namespace
 
-PlotData read_plot_data(const Json& report) {
+PlotData read_plot_data(const Json& report, LossScale scale) {
   PlotData d;
   read_heading(report, d);
   const Json& points = field(field(report, "range_test"), "points");
@@ -259,7 +271,7 @@ PlotData read_plot_data(const Json& report) {
   read_suggestions(field(field(report, "recommendation"), "suggestions"), d);
   choose_x_range(d, theory_bounds(field(report, "theory")));
   merge_equal_rates(d.markers);
-  choose_y_range(d);
+  choose_y_range(d, scale);
   return d;
 }
 
@@ -305,6 +317,28 @@ Span padded(Span span) {
   Span out{span.lo - pad, span.hi + pad};
   if (span.lo >= 0.0 && out.lo < 0.0) out.lo = 0.0;
   return out;
+}
+
+bool wants_log_axis(LossScale scale, double lowest_positive, double highest) {
+  switch (scale) {
+    case LossScale::kLinear:
+      return false;
+    case LossScale::kLog:
+      return true;
+    case LossScale::kAuto:
+      break;
+  }
+  return std::isfinite(lowest_positive) && lowest_positive > 0.0 && highest > 100.0 * lowest_positive;
+}
+
+Span log_loss_span(double lowest_positive, double highest, double dip) {
+  if (!(lowest_positive > 0.0) || !std::isfinite(lowest_positive)) return {0.1, 1.0};
+  double lo = lowest_positive;
+  if (dip > 0.0) lo = std::min(lo, std::max(dip, lowest_positive / 10.0));
+  double hi = std::isfinite(highest) ? std::max(highest, lowest_positive) : lowest_positive;
+  if (hi < lo * 1.1) hi = lo * 1.1;  // a flat curve still gets a height
+  const double pad = std::pow(10.0, 0.05 * std::log10(hi / lo));
+  return {lo / pad, hi * pad};
 }
 
 }  // namespace lrfind::plot

@@ -13,6 +13,10 @@
 
 namespace lrfind::plot {
 
+// The loss axis: linear, logarithmic, or (auto) logarithmic when the losses
+// it shows span more than two decades.
+enum class LossScale { kAuto, kLinear, kLog };
+
 struct Point {
   double lr = 0.0;
   std::optional<double> loss;  // empty: null in the report (non-finite)
@@ -55,11 +59,13 @@ struct PlotData {
   std::string rule;
   std::string reason;
 
-  // log10 of the x range (whole decades) and the clipped loss range.
+  // log10 of the x range (whole decades) and the clipped loss range; on a
+  // log loss axis y_lo > 0 and a loss at or below 0 sits on its bottom edge.
   double x_lo = -7.0;
   double x_hi = 1.0;
   double y_lo = 0.0;
   double y_hi = 1.0;
+  bool y_log = false;
 
   // An interval whose ends the plot writes as one rate: no band to shade.
   bool interval_is_one_rate() const;
@@ -78,8 +84,8 @@ struct PlotData {
 // decades of the data (else they are only named in off_scale); markers whose
 // rates print alike are merged into one, "recommended = minimum_div_10 0.394". The x range
 // covers the curves, the interval and the markers; the y range is loss_span
-// of the curves, padded.
-PlotData read_plot_data(const nlohmann::ordered_json& report);
+// of the curves, padded, on the axis `scale` chooses (see loss_axis).
+PlotData read_plot_data(const nlohmann::ordered_json& report, LossScale scale = LossScale::kAuto);
 
 // A rate as the plots write it: 3 significant digits.
 std::string rate_text(double lr);
@@ -109,5 +115,15 @@ Span loss_span(std::vector<double> core, std::optional<double> reference);
 
 // 5% more on each side, never below zero for non-negative losses.
 Span padded(Span span);
+
+// Whether the loss axis is logarithmic: always for kLog, never for kLinear,
+// and for kAuto when the axis's highest loss is over 100 times the lowest
+// positive loss shown (lowest_positive; infinite when there is none).
+bool wants_log_axis(LossScale scale, double lowest_positive, double highest);
+
+// A log axis from the lowest positive loss shown to `highest`, reaching down
+// to `dip` (the batch loss's lowest positive value) but by one decade at
+// most, 5% of its decades more on each side; 0.1..1 without a positive loss.
+Span log_loss_span(double lowest_positive, double highest, double dip);
 
 }  // namespace lrfind::plot

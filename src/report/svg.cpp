@@ -42,6 +42,11 @@ std::string triangle(double x, double y) {
   return fmt::format("M{} {} L{} {} L{} {} Z", num(x), num(y - 1), num(x - 4), num(y + 6), num(x + 4), num(y + 6));
 }
 
+// Pointing down, its tip on y.
+std::string triangle_down(double x, double y) {
+  return fmt::format("M{} {} L{} {} L{} {} Z", num(x), num(y + 1), num(x - 4), num(y - 6), num(x + 4), num(y - 6));
+}
+
 std::string cross(double x, double y) {
   return fmt::format("M{} {} L{} {} M{} {} L{} {}", num(x - 4), num(y - 4), num(x + 4), num(y + 4), num(x - 4),
                      num(y + 4), num(x + 4), num(y - 4));
@@ -96,7 +101,7 @@ std::vector<std::string> wrap(std::string_view s, double max_width, double size,
 }
 
 struct LegendEntry {
-  enum class Sample { kLine, kLineDots, kBand, kCross, kTriangle, kMarker, kNone } sample;
+  enum class Sample { kLine, kLineDots, kBand, kCross, kTriangle, kTriangleDown, kMarker, kNone } sample;
   std::string color;
   double width = 1.0;
   std::string dasharray = "none";
@@ -127,13 +132,17 @@ std::vector<LegendEntry> legend_entries(const PlotData& d, const Frame& f) {
   }
   bool any_diverged = false;
   bool any_above = false;
-  for (const Point& p : d.scores) {
+  bool any_below = false;  // only on a log axis
+  bool any_zero = false;
+  for (const Point& p : d.scores)
     if (!p.loss || p.diverged) any_diverged = true;
-    if (p.loss && f.above(*p.loss)) any_above = true;
-  }
-  for (const auto* s : {&d.raw, &d.smoothed})
-    for (const Point& p : *s)
-      if (p.loss && f.above(*p.loss)) any_above = true;
+  for (const auto* s : {&d.raw, &d.smoothed, &d.scores})
+    for (const Point& p : *s) {
+      if (!p.loss || (s == &d.scores && p.diverged)) continue;
+      any_above = any_above || f.above(*p.loss);
+      any_below = any_below || f.below(*p.loss);
+      any_zero = any_zero || *p.loss <= 0.0;
+    }
   if (!d.scores.empty()) {
     std::string detail = d.scores_detail;
     if (d.method == "auto" && !d.raw.empty()) detail += "; same loss axis as the range test";
@@ -141,6 +150,9 @@ std::vector<LegendEntry> legend_entries(const PlotData& d, const Frame& f) {
   }
   if (any_diverged) legend.push_back({Sample::kCross, "#d62728", 1.8, "none", 1.0, "diverged", "", false});
   if (any_above) legend.push_back({Sample::kTriangle, "#555555", 1.0, "none", 1.0, "above the loss axis", "", false});
+  if (any_below)
+    legend.push_back({Sample::kTriangleDown, "#555555", 1.0, "none", 1.0, "below the loss axis",
+                      any_zero ? "a loss of 0 has no place on a log scale" : "", false});
   if (d.untrained)
     legend.push_back(
         {Sample::kLine, "#7f7f7f", 1.2, "1,3", 1.0, "untrained model", "loss " + loss_text(*d.untrained), false});
@@ -244,8 +256,8 @@ void draw_marker_lines(Svg& svg, const Frame& f, const std::vector<PlacedLabel>&
 }
 
 // The curves, clipped to the plot area; one mark per score: a dot, a cross
-// when diverged, a triangle on the top edge when above the axis; then the
-// frame.
+// when diverged, a triangle on the top edge when above the axis, or pointing
+// down on the bottom edge when below a log axis; then the frame.
 void draw_curves(Svg& svg, const PlotData& d, const Frame& f) {
   const bool any_point = [&] {
     for (const auto* s : {&d.raw, &d.smoothed, &d.scores})
@@ -264,7 +276,7 @@ void draw_curves(Svg& svg, const PlotData& d, const Frame& f) {
   }
   svg.add("</g>");
   for (const Point& p : d.scores)
-    if (p.loss && !p.diverged && !f.above(*p.loss))
+    if (p.loss && !p.diverged && !f.above(*p.loss) && !f.below(*p.loss))
       svg.add(R"(<circle class="score" cx="{}" cy="{}" r="3.2" fill="#ff7f0e" stroke="#ffffff" stroke-width="0.8"/>)",
               num(f.x(p.lr)), num(f.y(*p.loss)));
   for (const Point& p : d.scores)
@@ -272,10 +284,13 @@ void draw_curves(Svg& svg, const PlotData& d, const Frame& f) {
       svg.add(R"(<path class="diverged" d="{}" stroke="#d62728" stroke-width="1.8" fill="none"/>)",
               cross(f.x(p.lr), f.top + 6.0));
   for (const auto* series : {&d.smoothed, &d.scores})
-    for (const Point& p : *series)
-      if (p.loss && f.above(*p.loss) && !p.diverged)
-        svg.add(R"(<path class="above" d="{}" fill="{}"/>)", triangle(f.x(p.lr), f.top),
-                series == &d.scores ? "#ff7f0e" : "#1f77b4");
+    for (const Point& p : *series) {
+      if (!p.loss || p.diverged) continue;
+      const char* colour = series == &d.scores ? "#ff7f0e" : "#1f77b4";
+      if (f.above(*p.loss)) svg.add(R"(<path class="above" d="{}" fill="{}"/>)", triangle(f.x(p.lr), f.top), colour);
+      if (f.below(*p.loss))
+        svg.add(R"(<path class="below" d="{}" fill="{}"/>)", triangle_down(f.x(p.lr), f.bottom), colour);
+    }
   if (!any_point) {
     const std::string note = "no finite losses to plot";
     svg.add(R"(<text x="{}" y="{}" text-anchor="middle" fill="#777777">{}</text>)", num((f.left + f.right) / 2),
@@ -322,6 +337,9 @@ void draw_sample(Svg& svg, const LegendEntry& e, double lx, double cy) {
     case Sample::kTriangle:
       svg.add(R"(<path d="{}" fill="{}"/>)", triangle(lx + 12, cy - 3), e.color);
       break;
+    case Sample::kTriangleDown:
+      svg.add(R"(<path d="{}" fill="{}"/>)", triangle_down(lx + 12, cy + 3), e.color);
+      break;
     case Sample::kMarker:
       svg.add(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}" stroke-dasharray="{}"/>)",
               num(lx + 12), num(cy - 7), num(lx + 12), num(cy + 7), e.color, e.width, e.dasharray);
@@ -359,10 +377,10 @@ void draw_legend(Svg& svg, const Frame& f, const std::vector<LegendEntry>& legen
 
 }  // namespace
 
-SvgPlot draw_svg(const Json& report) {
-  const PlotData d = read_plot_data(report);
+SvgPlot draw_svg(const Json& report, LossScale scale) {
+  const PlotData d = read_plot_data(report, scale);
 
-  Frame f{80.0, kWidth - kLegendWidth - 30.0, 0.0, 0.0, d.x_lo, d.x_hi, d.y_lo, d.y_hi};
+  Frame f{80.0, kWidth - kLegendWidth - 30.0, 0.0, 0.0, d.x_lo, d.x_hi, d.y_lo, d.y_hi, d.y_log};
   // Labels may run over the legend's column: the legend starts below their rows.
   std::vector<double> line_x;
   for (const Marker& m : d.markers) line_x.push_back(f.x(m.lr));
@@ -392,6 +410,6 @@ SvgPlot draw_svg(const Json& report) {
   return {std::move(svg.out), {0.0, 0.0, kWidth, height}, {f.left, f.top, f.right, f.bottom}, std::move(svg.texts)};
 }
 
-std::string render_svg(const Json& report) { return draw_svg(report).svg; }
+std::string render_svg(const Json& report, LossScale scale) { return draw_svg(report, scale).svg; }
 
 }  // namespace lrfind

@@ -49,13 +49,20 @@ struct SvgWriter {
 struct Frame {
   double left, right, top, bottom;
   double x_lo, x_hi, y_lo, y_hi;
+  bool y_log = false;  // y_lo > 0 then
   double x(double lr) const { return left + (std::log10(lr) - x_lo) / (x_hi - x_lo) * (right - left); }
-  // Clamped to the frame: a point beyond the loss range sits on the edge.
+  // Clamped to the frame: a point beyond the loss range sits on the edge (on
+  // a log axis, a loss at or below 0 on the bottom edge).
   double y(double loss) const {
-    const double t = std::clamp((loss - y_lo) / (y_hi - y_lo), 0.0, 1.0);
-    return bottom - t * (bottom - top);
+    double t = 0.0;
+    if (!y_log)
+      t = (loss - y_lo) / (y_hi - y_lo);
+    else if (loss > 0.0)
+      t = std::log10(loss / y_lo) / std::log10(y_hi / y_lo);
+    return bottom - std::clamp(t, 0.0, 1.0) * (bottom - top);
   }
   bool above(double loss) const { return loss > y_hi; }
+  bool below(double loss) const { return loss < y_lo; }
 };
 
 // The axes (report/svg_axes.cpp): loss grid lines and ticks, rate decades

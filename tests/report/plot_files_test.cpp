@@ -124,9 +124,9 @@ TEST(PlotFormats, SvgPngAndPdfInTheOrderOfTheHelp) {
   EXPECT_EQ(formats.names(), (std::vector<std::string>{"svg", "png", "pdf"}));
   EXPECT_EQ(formats.option(), "--plot");
   const Json& report = plot_reports().iris_range;
-  EXPECT_EQ(formats.at("svg").render(report), render_svg(report));
-  EXPECT_EQ(formats.at("png").render(report).substr(0, 8), kPngMagic);
-  EXPECT_EQ(formats.at("pdf").render(report).substr(0, 5), "%PDF-");
+  EXPECT_EQ(formats.at("svg").render(report, plot::LossScale::kAuto), render_svg(report));
+  EXPECT_EQ(formats.at("png").render(report, plot::LossScale::kAuto).substr(0, 8), kPngMagic);
+  EXPECT_EQ(formats.at("pdf").render(report, plot::LossScale::kAuto).substr(0, 5), "%PDF-");
 }
 
 TEST(PlotFormats, TheExtensionChoosesTheFormatInAnyCase) {

@@ -1,6 +1,7 @@
 // The SVG plot's layout: every text it writes comes with its box, the boxes
 // are as wide as DejaVu Sans draws the text, and on every method and model
-// kind with the shipped data sets no two of them overlap.
+// kind with the shipped data sets, on a linear and a log loss axis, no two of
+// them overlap.
 #include <cairo.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 #include <ostream>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "io/input.hpp"
@@ -155,9 +157,13 @@ Json real_report(const RealRun& run) {
 
 class SvgLayoutOnRealData : public ::testing::TestWithParam<RealRun> {};
 
+// On each loss axis: the one auto picks, and linear and log as asked.
 TEST_P(SvgLayoutOnRealData, NoTextOverlapsAnotherOrTheFrame) {
   const Json report = real_report(GetParam());
-  expect_readable_layout(draw_svg(report), run_name({GetParam(), 0}));
+  for (const auto& [scale, name] :
+       {std::pair{plot::LossScale::kAuto, "auto"}, std::pair{plot::LossScale::kLinear, "linear"},
+        std::pair{plot::LossScale::kLog, "log"}})
+    expect_readable_layout(draw_svg(report, scale), run_name({GetParam(), 0}) + " --plot-scale " + name);
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryMethodAndModelKind, SvgLayoutOnRealData, ::testing::ValuesIn(real_runs()), run_name);

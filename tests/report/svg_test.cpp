@@ -198,7 +198,7 @@ TEST(PlotSvg, RangeClipsTheExplodingTailToTheTopEdge) {
   // The axis tops out near the curve's start, far below the tail's loss.
   double highest_tick = 0.0;
   const std::regex tick(R"(<text x="[0-9.]+" y="[0-9.]+">([0-9.]+)</text>)");
-  const std::string yticks = svg.substr(svg.find(R"(<g class="yticks")"));
+  const std::string yticks = svg.substr(svg.find(R"(<g class="yticks linear")"));
   for (auto it = std::sregex_iterator(yticks.begin(), yticks.begin() + static_cast<long>(yticks.find("</g>")), tick);
        it != std::sregex_iterator(); ++it)
     highest_tick = std::max(highest_tick, std::stod((*it)[1].str()));
