@@ -334,7 +334,7 @@ bool wants_log_axis(LossScale scale, double lowest_positive, double highest) {
 Span log_loss_span(double lowest_positive, double highest, double dip) {
   if (!(lowest_positive > 0.0) || !std::isfinite(lowest_positive)) return {0.1, 1.0};
   double lo = lowest_positive;
-  if (dip > 0.0) lo = std::min(lo, std::max(dip, lowest_positive / 10.0));
+  if (dip > 0.0) lo = std::min(lo, std::max(dip, lowest_positive / 100.0));
   double hi = std::isfinite(highest) ? std::max(highest, lowest_positive) : lowest_positive;
   if (hi < lo * 1.1) hi = lo * 1.1;  // a flat curve still gets a height
   const double pad = std::pow(10.0, 0.05 * std::log10(hi / lo));

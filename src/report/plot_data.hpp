@@ -122,7 +122,7 @@ Span padded(Span span);
 bool wants_log_axis(LossScale scale, double lowest_positive, double highest);
 
 // A log axis from the lowest positive loss shown to `highest`, reaching down
-// to `dip` (the batch loss's lowest positive value) but by one decade at
+// to `dip` (the batch loss's lowest positive value) but by two decades at
 // most, 5% of its decades more on each side; 0.1..1 without a positive loss.
 Span log_loss_span(double lowest_positive, double highest, double dip);
 

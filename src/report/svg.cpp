@@ -136,9 +136,11 @@ std::vector<LegendEntry> legend_entries(const PlotData& d, const Frame& f) {
   bool any_zero = false;
   for (const Point& p : d.scores)
     if (!p.loss || p.diverged) any_diverged = true;
-  for (const auto* s : {&d.raw, &d.smoothed, &d.scores})
+  // The series that draw_curves marks with a triangle on the edge; the batch
+  // loss is only cut off there, as it is too noisy to mark.
+  for (const auto* s : {&d.smoothed, &d.scores})
     for (const Point& p : *s) {
-      if (!p.loss || (s == &d.scores && p.diverged)) continue;
+      if (!p.loss || p.diverged) continue;
       any_above = any_above || f.above(*p.loss);
       any_below = any_below || f.below(*p.loss);
       any_zero = any_zero || *p.loss <= 0.0;

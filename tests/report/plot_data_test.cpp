@@ -252,15 +252,15 @@ TEST(PlotDataLogAxis, AutoIsLogOnlyWhenTheLossesShownSpanOverTwoDecades) {
   EXPECT_TRUE(wants_log_axis(LossScale::kLog, std::numeric_limits<double>::infinity(), 0.0));
 }
 
-TEST(PlotDataLogAxis, SpanReachesTheDipByOneDecadeAtMostAndIsPaddedInDecades) {
+TEST(PlotDataLogAxis, SpanReachesTheDipByTwoDecadesAtMostAndIsPaddedInDecades) {
   // 1 to 1000 with the batch loss dipping to 0.5: three decades and a bit,
   // padded by 5% of them on each side.
   const Span span = log_loss_span(1.0, 1000.0, 0.5);
   const double pad = std::pow(10.0, 0.05 * std::log10(2000.0));
   EXPECT_DOUBLE_EQ(span.lo, 0.5 / pad);
   EXPECT_DOUBLE_EQ(span.hi, 1000.0 * pad);
-  // A dip to 1e-9 stops at a tenth of the lowest loss.
-  EXPECT_DOUBLE_EQ(log_loss_span(1.0, 1000.0, 1e-9).lo, 0.1 / std::pow(10.0, 0.05 * 4.0));
+  // A dip to 1e-9 stops at a hundredth of the lowest loss.
+  EXPECT_DOUBLE_EQ(log_loss_span(1.0, 1000.0, 1e-9).lo, 0.01 / std::pow(10.0, 0.05 * 5.0));
   // No dip (0 or infinite: the batch loss never went below) leaves the lowest loss.
   EXPECT_DOUBLE_EQ(log_loss_span(1.0, 1000.0, 0.0).lo, 1.0 / std::pow(10.0, 0.05 * 3.0));
   EXPECT_DOUBLE_EQ(log_loss_span(1.0, 1000.0, std::numeric_limits<double>::infinity()).lo,

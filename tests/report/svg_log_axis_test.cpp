@@ -159,6 +159,38 @@ TEST(PlotSvgLogAxis, ALossOfZeroSitsOnTheBottomEdgePointingDown) {
   EXPECT_EQ(linear.find("below the loss axis"), std::string::npos);
 }
 
+// A hand-made range test: the smoothed loss falls from 1 to 0.5 while the
+// batch loss spikes to 100 and dips to 1e-6 (a batch the model fits).
+Json range_with_spike_and_dip() {
+  Json report = Json::parse(R"({"method": "range", "recommended_lr": 0.01, "range_test": {"points": []}})");
+  for (int i = 0; i <= 20; ++i) {
+    const double smoothed = 1.0 - 0.025 * i;
+    const double raw = i == 5 ? 100.0 : i == 15 ? 1e-6 : smoothed;
+    report["range_test"]["points"].push_back(
+        {{"step", i}, {"lr", 1e-4 * std::pow(10.0, 0.2 * i)}, {"loss", raw}, {"smoothed_loss", smoothed}});
+  }
+  return report;
+}
+
+// The batch loss is cut off at the edges, not marked: the legend names only
+// the triangles it draws.
+TEST(PlotSvgLogAxis, TheLegendNamesOnlyTheEdgeMarksDrawn) {
+  for (const LossScale scale : {LossScale::kLinear, LossScale::kLog}) {
+    const std::string svg = render_svg(range_with_spike_and_dip(), scale);
+    EXPECT_EQ(count(svg, R"(class="above")"), 0u);
+    EXPECT_EQ(count(svg, R"(class="below")"), 0u);
+    EXPECT_EQ(svg.find("above the loss axis"), std::string::npos);
+    EXPECT_EQ(svg.find("below the loss axis"), std::string::npos);
+  }
+  // On a log axis the batch loss's dip shows, two decades under the smoothed
+  // loss at most: the lowest label is between 0.001 and 0.01.
+  const std::vector<std::pair<double, double>> labels =
+      loss_labels(render_svg(range_with_spike_and_dip(), LossScale::kLog));
+  ASSERT_FALSE(labels.empty());
+  EXPECT_GE(labels.back().second, 0.001);
+  EXPECT_LE(labels.back().second, 0.01);
+}
+
 // Whatever the span, the labels are in order, a line apart, and there are at
 // least two of them.
 TEST(PlotSvgLogAxis, TickLabelsAreInOrderAndApartOnAnySpan) {
