@@ -247,6 +247,20 @@ TEST(CliPlotFiles, AnotherExtensionIsExit64BeforeAnyWork) {
   testing::remove_tree(dir);
 }
 
+TEST(CliPlotFiles, APngOrPdfThatCannotBeCreatedIsExit73AndLeavesTheReportUntouched) {
+  const std::string dir = testing::make_temp_dir();
+  for (const std::string name : {"plot.png", "plot.pdf"}) {
+    testing::write_file(dir + "/report.json", "previous report");
+    const std::string plot = dir + "/missing/" + name;
+    const testing::CliResult r = run_cli(with(kQuickRange, {"--plot", plot, "-o", dir + "/report.json"}));
+    EXPECT_EQ(r.exit_code, 73) << name;
+    EXPECT_EQ(r.err, "lr-find: error: " + plot + ": cannot create: No such file or directory\n");
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(read_file(dir + "/report.json"), "previous report") << name;
+  }
+  testing::remove_tree(dir);
+}
+
 TEST(CliPlotFiles, HelpNamesTheThreeFormats) {
   const testing::CliResult help = run_cli({"--help"});
   ASSERT_EQ(help.exit_code, 0);
