@@ -335,10 +335,14 @@ Span log_loss_span(double lowest_positive, double highest, double dip) {
   if (!(lowest_positive > 0.0) || !std::isfinite(lowest_positive)) return {0.1, 1.0};
   double lo = lowest_positive;
   if (dip > 0.0) lo = std::min(lo, std::max(dip, lowest_positive / 100.0));
-  double hi = std::isfinite(highest) ? std::max(highest, lowest_positive) : lowest_positive;
-  if (hi < lo * 1.1) hi = lo * 1.1;  // a flat curve still gets a height
-  const double pad = std::pow(10.0, 0.05 * std::log10(hi / lo));
-  return {lo / pad, hi * pad};
+  const double hi = std::isfinite(highest) ? std::max(highest, lowest_positive) : lowest_positive;
+  // In decades, well inside the normal doubles (so that neither end nor the
+  // padding underflows to 0 or overflows), kMaxLogDecades tall at most.
+  double top = std::clamp(std::log10(hi), -300.0, 300.0);
+  const double bottom = std::clamp(std::log10(lo), top - kMaxLogDecades, top);
+  top = std::max(top, bottom + std::log10(1.1));  // a flat curve still gets a height
+  const double pad = 0.05 * (top - bottom);
+  return {std::pow(10.0, bottom - pad), std::pow(10.0, top + pad)};
 }
 
 }  // namespace lrfind::plot

@@ -121,9 +121,16 @@ Span padded(Span span);
 // positive loss shown (lowest_positive; infinite when there is none).
 bool wants_log_axis(LossScale scale, double lowest_positive, double highest);
 
+// The most decades a log loss axis spans (before padding): a loss 1e-10 of
+// the highest one shown is as good as 0 for choosing a rate, and a separable
+// data set's losses can fall to 1e-224, which would squeeze the curves that
+// matter into the top of the plot. Lower losses sit on the bottom edge.
+inline constexpr double kMaxLogDecades = 10.0;
+
 // A log axis from the lowest positive loss shown to `highest`, reaching down
 // to `dip` (the batch loss's lowest positive value) but by two decades at
-// most, 5% of its decades more on each side; 0.1..1 without a positive loss.
+// most, and kMaxLogDecades tall at most, 5% of its decades more on each side;
+// 0.1..1 without a positive loss.
 Span log_loss_span(double lowest_positive, double highest, double dip);
 
 }  // namespace lrfind::plot

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <regex>
 #include <string>
@@ -79,7 +80,7 @@ std::vector<std::pair<double, double>> loss_labels(const std::string& svg) {
   std::vector<std::pair<double, double>> labels;
   const std::regex label(R"re(<text x="[0-9.]+" y="([0-9.]+)">([^<]*)</text>)re");
   for (auto it = std::sregex_iterator(text.begin(), text.end(), label); it != std::sregex_iterator(); ++it)
-    labels.emplace_back(std::stod((*it)[1].str()), std::stod((*it)[2].str()));
+    labels.emplace_back(std::stod((*it)[1].str()), std::strtod((*it)[2].str().c_str(), nullptr));  // 1e-310 too
   std::sort(labels.begin(), labels.end());
   return labels;
 }
@@ -199,7 +200,9 @@ TEST(PlotSvgLogAxis, TickLabelsAreInOrderAndApartOnAnySpan) {
       {0.441, 0.44, 0.4405},    // a hundredth of a decade
       {1.0, 0.1, 0.5, 0.02},    // 1-2-5
       {1e4, 1.0, 1e-4},         // 8 decades: 2 and 5 where they fit
-      {1e30, 1.0, 1e-3},        // 33 decades: every n-th decade
+      {1e30, 1.0, 1e-3},        // 33 decades: the top ten shown
+      {1e-300, 1e-310, 1e-320}, // subnormal losses
+      {1e300, 1e307, 1e-300},   // near the largest double
       {5e9, 3e8, 2e10, 7e10}};  // large losses, labels like 2e10; 7e10 above the axis
   for (const std::vector<double>& losses : spans) {
     const std::string svg = render_svg(grid_with_losses(losses), LossScale::kLog);
@@ -213,6 +216,25 @@ TEST(PlotSvgLogAxis, TickLabelsAreInOrderAndApartOnAnySpan) {
     const std::vector<Mark> marks = score_marks(svg);
     for (std::size_t i = 0; i < marks.size(); ++i) EXPECT_NEAR(marks[i].loss / losses[i], 1.0, 0.01) << losses[0];
   }
+}
+
+// Found by fuzz/fuzz_pipeline.cpp under UBSan: logistic regression on a
+// separable sample, whose validation losses fall to 2.9e-224 and then 0. The
+// axis shows ten decades under the highest loss; what lies lower sits on the
+// bottom edge as a triangle, named in the legend.
+TEST(PlotSvgLogAxis, ShowsTenDecadesAtMostAndMarksWhatLiesBelow) {
+  const std::vector<double> losses = {0.68, 0.3, 0.05, 1e-3, 1e-6, 1e-13, 2.9e-224, 0.0};
+  const std::string svg = render_svg(grid_with_losses(losses));
+  ASSERT_EQ(count(svg, R"(<g class="yaxis log")"), 1u);
+  const std::vector<std::pair<double, double>> labels = loss_labels(svg);
+  ASSERT_GE(labels.size(), 2u);
+  EXPECT_GE(labels.back().second, 1e-11);  // the lowest label
+  EXPECT_EQ(count(svg, R"(<circle class="score")"), 5u);
+  EXPECT_EQ(count(svg, R"(<path class="below")"), 3u);  // 1e-13, 2.9e-224 and 0
+  EXPECT_NE(svg.find(">below the loss axis</text>"), std::string::npos);
+  const std::vector<Mark> marks = score_marks(svg);
+  ASSERT_EQ(marks.size(), 5u);
+  for (std::size_t i = 0; i < marks.size(); ++i) EXPECT_NEAR(marks[i].loss / losses[i], 1.0, 0.01) << i;
 }
 
 // --- --plot-scale end to end ------------------------------------------------
