@@ -22,7 +22,6 @@
 #include "lrfind/stop.hpp"
 #include "report/formats.hpp"
 #include "report/report.hpp"
-#include "report/svg.hpp"
 #include "report/terminal.hpp"
 
 namespace {
@@ -79,8 +78,10 @@ std::string output_names(const lrfind::cli::Options& options) {
   return fmt::format("{} and {}", output, options.plot == "-" ? "the terminal plot" : options.plot);
 }
 
-// Runs, writes the outputs and returns the exit status.
-int run(const CLI::App& app, const lrfind::cli::Options& options, const lrfind::RunConfig& config) {
+// Runs, writes the outputs and returns the exit status. `plot_format` draws
+// the --plot file (none: no file).
+int run(const CLI::App& app, const lrfind::cli::Options& options, const lrfind::RunConfig& config,
+        const lrfind::PlotFormatEntry* plot_format) {
   lrfind::RunContext context;
   // The token outlives the run: a signal may still come while main returns.
   static const lrfind::StopToken token;
@@ -90,6 +91,9 @@ int run(const CLI::App& app, const lrfind::cli::Options& options, const lrfind::
   };
   for (const std::string& name : lrfind::cli::ignored_options(app, options))
     context.warn(fmt::format("{} has no effect with --method {}", name, config.method));
+  if (options.plot_scale_option->count() > 0 && plot_format == nullptr)
+    context.warn(options.plot.empty() ? "--plot-scale has no effect without a --plot file"
+                                      : "--plot-scale has no effect on the text plot of --plot -");
   // Test hook: LR_FIND_TEST_INTERRUPT_AFTER_STEPS=N stops the run after N
   // training steps, as SIGINT would (see lrfind::StopToken::stop_after_steps).
   if (const char* steps = std::getenv("LR_FIND_TEST_INTERRUPT_AFTER_STEPS"); steps && *steps) {
@@ -127,10 +131,10 @@ int run(const CLI::App& app, const lrfind::cli::Options& options, const lrfind::
   // The plot file and the output together: if either cannot be written,
   // neither is (an existing file is left as it was).
   std::vector<std::pair<std::string, std::string_view>> outputs;
-  std::string svg;
-  if (!options.plot.empty() && options.plot != "-") {
-    svg = lrfind::render_svg(report);
-    outputs.emplace_back(options.plot, svg);
+  std::string plot;
+  if (plot_format != nullptr) {
+    plot = plot_format->render(report, lrfind::builtin_loss_scales().at(options.plot_scale).scale);
+    outputs.emplace_back(options.plot, plot);
   }
   outputs.emplace_back(options.output, text);
   lrfind::write_outputs(outputs);
@@ -176,8 +180,12 @@ int main(int argc, char** argv) {
       print_error(fmt::format("{} (see lr-find --help)", message));
       return lrfind::kExitUsage;
     }
+    // The plot file's format, from its extension, before any work is done.
+    const lrfind::Registry<lrfind::PlotFormatEntry> plot_formats = lrfind::builtin_plot_formats();
+    const lrfind::PlotFormatEntry* plot_format =
+        options.plot.empty() || options.plot == "-" ? nullptr : &lrfind::plot_format_of(plot_formats, options.plot);
     const lrfind::RunConfig config = lrfind::cli::to_config(options);
-    return run(app, options, config);
+    return run(app, options, config, plot_format);
   } catch (const lrfind::Interrupted& e) {
     fmt::print(stderr, "lr-find: {}; wrote nothing\n", e.what());
     return e.exit_code();

@@ -50,6 +50,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& option_choi
       {"--schedule", builtin_schedules().names()},
       {"--format", builtin_formats().names()},
       {"--encoding", {io::kEncodingNames.begin(), io::kEncodingNames.end()}},
+      {"--plot-scale", builtin_loss_scales().names()},
   };
   return choices;
 }
@@ -217,9 +218,23 @@ void declare_output(CLI::App& app, Options& o) {
   app.add_option("-o,--output", o.output,
                  "Write the JSON here instead of standard output (written whole or not at all)")
       ->group(output);
+  std::vector<std::string> plot_formats;  // ".svg (help)": the plot formats, chosen by the file's extension
+  for (const PlotFormatEntry& f : builtin_plot_formats()) plot_formats.push_back(fmt::format(".{} ({})", f.name, f.help));
   app.add_option("--plot", o.plot,
-                 "Also draw loss against learning rate: an SVG file, or - for a text plot on standard error")
+                 "Also draw loss against learning rate: a " + choice_list(plot_formats) +
+                     " file, by its extension, or - for a text plot on standard error")
       ->group(output);
+  std::vector<std::string> scales;  // "auto (help), linear or log"
+  for (const LossScaleEntry& e : builtin_loss_scales())
+    scales.push_back(e.help.empty() ? e.name : fmt::format("{} ({})", e.name, e.help));
+  o.plot_scale_option =
+      app.add_option("--plot-scale", o.plot_scale, "Loss axis of the --plot file: " + choice_list(scales))
+          ->check([](const std::string& text) {
+            const Registry<LossScaleEntry> all = builtin_loss_scales();
+            return all.find(text) != nullptr ? std::string()
+                                             : fmt::format("must be {}, not '{}'", choice_list(all.names()), text);
+          })
+          ->group(output);
   app.add_option("--format", o.format, "Output format: " + format_list())
       ->group(output);
   app.add_flag("-q,--quiet", o.quiet, "No summary or warnings on standard error")->group(output);

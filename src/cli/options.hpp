@@ -33,7 +33,9 @@ struct Options {
   // Output.
   std::string output = "-";
   std::string format = "json";
-  std::string plot;  // an SVG file to write, or "-" for a plot on standard error
+  std::string plot;  // a .svg, .png or .pdf file to write, or "-" for a plot on standard error
+  std::string plot_scale = "auto";  // the --plot file's loss axis
+  CLI::Option* plot_scale_option = nullptr;
   bool quiet = false;
   // lr-find check
   bool check = false;

@@ -77,8 +77,9 @@ void choose_x_range(PlotData& d, const std::vector<Marker>& bounds) {
 }
 
 // The loss axis: loss_span of the smoothed curve and the scores (or of the
-// batch loss when there are none), padded.
-void choose_y_range(PlotData& d) {
+// batch loss when there are none), padded; on a log axis, from their lowest
+// positive loss.
+void choose_y_range(PlotData& d, LossScale scale) {
   std::vector<double> core;
   for (const auto* series : {&d.smoothed, &d.scores})
     for (const Point& p : *series)
@@ -93,11 +94,22 @@ void choose_y_range(PlotData& d) {
   std::optional<double> reference = d.untrained;
   if (!reference) reference = first_loss(d.smoothed);
   if (!reference) reference = first_loss(d.main());
-  Span span = loss_span(std::move(core), reference);
-  // The batch loss may dip far below its lagging average: show the dip too,
-  // as a loss cannot explode downwards.
-  span.lo = std::min(span.lo, raw_min);
-  span = padded(span);
+  double lowest_positive = std::numeric_limits<double>::infinity();
+  double raw_lowest_positive = lowest_positive;
+  for (const Point& p : d.raw)
+    if (p.loss && *p.loss > 0.0) raw_lowest_positive = std::min(raw_lowest_positive, *p.loss);
+  Span span = loss_span(core, reference);
+  for (const double v : core)
+    if (v > 0.0 && v <= span.hi) lowest_positive = std::min(lowest_positive, v);
+  d.y_log = wants_log_axis(scale, lowest_positive, span.hi);
+  if (d.y_log) {
+    span = log_loss_span(lowest_positive, span.hi, raw_lowest_positive);
+  } else {
+    // The batch loss may dip far below its lagging average: show the dip too,
+    // as a loss cannot explode downwards.
+    span.lo = std::min(span.lo, raw_min);
+    span = padded(span);
+  }
   d.y_lo = span.lo;
   d.y_hi = span.hi;
 }
@@ -167,7 +179,11 @@ void read_recommendation(const Json& report, PlotData& d) {
     const std::optional<double> b = rate(interval[1]);
     if (a && b) d.interval = std::make_pair(std::min(*a, *b), std::max(*a, *b));
   }
-  if (d.interval) {
+  if (d.interval && d.interval_is_one_rate()) {
+    // No band to draw: the legend says why.
+    d.interval_label = (d.method == "range" ? "spread of repeats: none, all at " : "near-best interval: only ") +
+                       rate_text(d.interval->first);
+  } else if (d.interval) {
     const std::string range = fmt::format("[{}, {}]", rate_text(d.interval->first), rate_text(d.interval->second));
     d.interval_label = (d.method == "range" ? "spread of repeats " : "near-best interval ") + range;
   }
@@ -178,7 +194,8 @@ void read_recommendation(const Json& report, PlotData& d) {
         "#d62728"};
     d.markers.push_back(m);
     std::string sub = "recommended lr " + rate_text(*d.recommended);
-    if (d.interval) sub += fmt::format(" in [{}, {}]", rate_text(d.interval->first), rate_text(d.interval->second));
+    if (d.interval && !d.interval_is_one_rate())
+      sub += fmt::format(" in [{}, {}]", rate_text(d.interval->first), rate_text(d.interval->second));
     if (!d.rule.empty()) sub += " by " + d.rule;
     const std::string confidence = text(field(recommendation, "confidence"));
     if (!confidence.empty()) sub += ", confidence " + confidence;
@@ -216,9 +233,32 @@ std::vector<Marker> theory_bounds(const Json& theory) {
   return bounds;
 }
 
+// Markers at one rate, as the plot writes it, become one line and one label,
+// "recommended = minimum_div_10 0.394", in the first one's colour and style
+// (the markers come most prominent first).
+void merge_equal_rates(std::vector<Marker>& markers) {
+  std::vector<Marker> merged;
+  for (Marker& m : markers) {
+    const std::string rate = rate_text(m.lr);
+    const auto same = std::find_if(merged.begin(), merged.end(), [&](const Marker& k) { return rate_text(k.lr) == rate; });
+    if (same == merged.end()) {
+      merged.push_back(std::move(m));
+      continue;
+    }
+    // Each label is "NAME RATE".
+    const auto name = [&](const Marker& k) { return k.label.substr(0, k.label.size() - rate.size() - 1); };
+    // The recommended rate's detail is its rule, which the label may now name.
+    if (same->detail == name(m)) same->detail.clear();
+    if (m.detail != same->detail) same->detail += (same->detail.empty() ? "" : "; ") + m.detail;
+    same->label = name(*same) + " = " + name(m) + " " + rate;
+    same->id += " " + m.id;
+  }
+  markers = std::move(merged);
+}
+
 }  // namespace
 
-PlotData read_plot_data(const Json& report) {
+PlotData read_plot_data(const Json& report, LossScale scale) {
   PlotData d;
   read_heading(report, d);
   const Json& points = field(field(report, "range_test"), "points");
@@ -230,8 +270,13 @@ PlotData read_plot_data(const Json& report) {
   read_recommendation(report, d);
   read_suggestions(field(field(report, "recommendation"), "suggestions"), d);
   choose_x_range(d, theory_bounds(field(report, "theory")));
-  choose_y_range(d);
+  merge_equal_rates(d.markers);
+  choose_y_range(d, scale);
   return d;
+}
+
+bool PlotData::interval_is_one_rate() const {
+  return interval && rate_text(interval->first) == rate_text(interval->second);
 }
 
 std::string rate_text(double lr) { return fmt::format("{:.3g}", lr); }
@@ -272,6 +317,32 @@ Span padded(Span span) {
   Span out{span.lo - pad, span.hi + pad};
   if (span.lo >= 0.0 && out.lo < 0.0) out.lo = 0.0;
   return out;
+}
+
+bool wants_log_axis(LossScale scale, double lowest_positive, double highest) {
+  switch (scale) {
+    case LossScale::kLinear:
+      return false;
+    case LossScale::kLog:
+      return true;
+    case LossScale::kAuto:
+      break;
+  }
+  return std::isfinite(lowest_positive) && lowest_positive > 0.0 && highest > 100.0 * lowest_positive;
+}
+
+Span log_loss_span(double lowest_positive, double highest, double dip) {
+  if (!(lowest_positive > 0.0) || !std::isfinite(lowest_positive)) return {0.1, 1.0};
+  double lo = lowest_positive;
+  if (dip > 0.0) lo = std::min(lo, std::max(dip, lowest_positive / 100.0));
+  const double hi = std::isfinite(highest) ? std::max(highest, lowest_positive) : lowest_positive;
+  // In decades, well inside the normal doubles (so that neither end nor the
+  // padding underflows to 0 or overflows), kMaxLogDecades tall at most.
+  double top = std::clamp(std::log10(hi), -300.0, 300.0);
+  const double bottom = std::clamp(std::log10(lo), top - kMaxLogDecades, top);
+  top = std::max(top, bottom + std::log10(1.1));  // a flat curve still gets a height
+  const double pad = 0.05 * (top - bottom);
+  return {std::pow(10.0, bottom - pad), std::pow(10.0, top + pad)};
 }
 
 }  // namespace lrfind::plot

@@ -13,6 +13,10 @@
 
 namespace lrfind::plot {
 
+// The loss axis: linear, logarithmic, or (auto) logarithmic when the losses
+// it shows span more than two decades.
+enum class LossScale { kAuto, kLinear, kLog };
+
 struct Point {
   double lr = 0.0;
   std::optional<double> loss;  // empty: null in the report (non-finite)
@@ -22,8 +26,8 @@ struct Point {
 enum class MarkerKind { kRecommended, kSuggestion, kBound };
 
 struct Marker {
-  std::string id;     // class name in the SVG
-  std::string label;  // text on the plot and in the legend, with the rate
+  std::string id;     // class name in the SVG; several, space-separated, for merged markers
+  std::string label;  // text on the plot and in the legend: "NAME RATE" or "NAME = NAME RATE"
   std::string detail;
   double lr = 0.0;
   MarkerKind kind = MarkerKind::kSuggestion;
@@ -49,17 +53,22 @@ struct PlotData {
   std::optional<double> untrained;
   std::optional<std::pair<double, double>> interval;
   std::string interval_label;
-  std::vector<Marker> markers;         // the recommended rate first
+  std::vector<Marker> markers;         // the recommended rate first; one per rate as written
   std::vector<std::string> off_scale;  // bounds too far from the data to draw
   std::optional<double> recommended;
   std::string rule;
   std::string reason;
 
-  // log10 of the x range (whole decades) and the clipped loss range.
+  // log10 of the x range (whole decades) and the clipped loss range; on a
+  // log loss axis y_lo > 0 and a loss at or below 0 sits on its bottom edge.
   double x_lo = -7.0;
   double x_hi = 1.0;
   double y_lo = 0.0;
   double y_hi = 1.0;
+  bool y_log = false;
+
+  // An interval whose ends the plot writes as one rate: no band to shade.
+  bool interval_is_one_rate() const;
 
   // The curve the recommendation is read from.
   const std::vector<Point>& main() const { return scores.empty() ? smoothed : scores; }
@@ -72,10 +81,11 @@ struct PlotData {
 
 // The report read for the plots. Markers: the recommended rate, each finite
 // suggestion, then the theory's bounds "2/L" and "1/(2L(b))" when within two
-// decades of the data (else they are only named in off_scale). The x range
+// decades of the data (else they are only named in off_scale); markers whose
+// rates print alike are merged into one, "recommended = minimum_div_10 0.394". The x range
 // covers the curves, the interval and the markers; the y range is loss_span
-// of the curves, padded.
-PlotData read_plot_data(const nlohmann::ordered_json& report);
+// of the curves, padded, on the axis `scale` chooses (see loss_axis).
+PlotData read_plot_data(const nlohmann::ordered_json& report, LossScale scale = LossScale::kAuto);
 
 // A rate as the plots write it: 3 significant digits.
 std::string rate_text(double lr);
@@ -105,5 +115,22 @@ Span loss_span(std::vector<double> core, std::optional<double> reference);
 
 // 5% more on each side, never below zero for non-negative losses.
 Span padded(Span span);
+
+// Whether the loss axis is logarithmic: always for kLog, never for kLinear,
+// and for kAuto when the axis's highest loss is over 100 times the lowest
+// positive loss shown (lowest_positive; infinite when there is none).
+bool wants_log_axis(LossScale scale, double lowest_positive, double highest);
+
+// The most decades a log loss axis spans (before padding): a loss 1e-10 of
+// the highest one shown is as good as 0 for choosing a rate, and a separable
+// data set's losses can fall to 1e-224, which would squeeze the curves that
+// matter into the top of the plot. Lower losses sit on the bottom edge.
+inline constexpr double kMaxLogDecades = 10.0;
+
+// A log axis from the lowest positive loss shown to `highest`, reaching down
+// to `dip` (the batch loss's lowest positive value) but by two decades at
+// most, and kMaxLogDecades tall at most, 5% of its decades more on each side;
+// 0.1..1 without a positive loss.
+Span log_loss_span(double lowest_positive, double highest, double dip);
 
 }  // namespace lrfind::plot

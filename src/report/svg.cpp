@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "report/plot_data.hpp"
+#include "report/svg_draw.hpp"
 #include "report/svg_labels.hpp"
 
 namespace lrfind {
@@ -19,81 +20,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 using namespace plot;
 
-std::string escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML allows no control character but tab, line feed and carriage return.
-        const auto u = static_cast<unsigned char>(c);
-        out += (u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7F ? '?' : c;
-    }
-  }
-  return out;
-}
-
-// A coordinate: two decimals, and never a non-finite number.
-std::string num(double v) {
-  if (!std::isfinite(v)) v = 0.0;
-  if (std::abs(v) < 0.005) v = 0.0;  // no "-0.00"
-  return fmt::format("{:.2f}", v);
-}
-
-struct Frame {
-  double left, right, top, bottom;
-  double x_lo, x_hi, y_lo, y_hi;
-  double x(double lr) const { return left + (std::log10(lr) - x_lo) / (x_hi - x_lo) * (right - left); }
-  // Clamped to the frame: a point beyond the loss range sits on the edge.
-  double y(double loss) const {
-    const double t = std::clamp((loss - y_lo) / (y_hi - y_lo), 0.0, 1.0);
-    return bottom - t * (bottom - top);
-  }
-  bool above(double loss) const { return loss > y_hi; }
-};
-
-double nice_step(double span, int target) {
-  const double raw = span / target;
-  const double p = std::pow(10.0, std::floor(std::log10(raw)));
-  const double m = raw / p;
-  return (m < 1.5 ? 1.0 : m < 3.5 ? 2.0 : m < 7.5 ? 5.0 : 10.0) * p;
-}
-
-std::string loss_tick(double v, double step) {
-  if (std::abs(v) < step * 1e-6) v = 0.0;
-  if (std::max(std::abs(v), step) >= 1e6 || step < 1e-4) return fmt::format("{:.3g}", v);
-  const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
-  return fmt::format("{:.{}f}", v, decimals);
-}
-
-std::string decade_label(int k) {
-  if (k >= -3 && k <= 3) return fmt::format("{:g}", std::pow(10.0, k));
-  return fmt::format("1e{}", k);
-}
-
-struct Svg {
-  std::string out;
-  template <typename... Args>
-  void add(fmt::format_string<Args...> format, Args&&... args) {
-    fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
-    out += '\n';
-  }
-};
+using Svg = SvgWriter;
 
 // A polyline through the finite points, broken at each null.
 std::string path_data(const std::vector<Point>& points, const Frame& f) {
@@ -115,6 +42,11 @@ std::string triangle(double x, double y) {
   return fmt::format("M{} {} L{} {} L{} {} Z", num(x), num(y - 1), num(x - 4), num(y + 6), num(x + 4), num(y + 6));
 }
 
+// Pointing down, its tip on y.
+std::string triangle_down(double x, double y) {
+  return fmt::format("M{} {} L{} {} L{} {} Z", num(x), num(y + 1), num(x - 4), num(y - 6), num(x + 4), num(y - 6));
+}
+
 std::string cross(double x, double y) {
   return fmt::format("M{} {} L{} {} M{} {} L{} {}", num(x - 4), num(y - 4), num(x + 4), num(y + 4), num(x - 4),
                      num(y + 4), num(x + 4), num(y - 4));
@@ -134,16 +66,29 @@ const char* dash(MarkerKind kind) {
 
 double stroke_width(MarkerKind kind) { return kind == MarkerKind::kRecommended ? 2.5 : 1.4; }
 
-// Words of `s` in lines of at most `max_chars` code points (a longer word stands alone).
-std::vector<std::string> wrap(std::string_view s, std::size_t max_chars) {
+// `word` shortened from its start, "…" standing for what is cut, to at most
+// `max_width` pixels: a long path keeps its file name.
+std::string shorten(std::string_view word, double max_width, double size, bool bold) {
+  std::size_t cut = 0;
+  while (cut < word.size() && text_width("…" + std::string(word.substr(cut)), size, bold) > max_width) {
+    ++cut;
+    while (cut < word.size() && (static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80) ++cut;  // whole characters
+  }
+  return "…" + std::string(word.substr(cut));
+}
+
+// Words of `s` in lines at most `max_width` pixels wide at `size` (a word
+// wider than that is shortened).
+std::vector<std::string> wrap(std::string_view s, double max_width, double size, bool bold = false) {
   std::vector<std::string> lines;
   std::string line;
   std::size_t start = 0;
   while (start < s.size()) {
     std::size_t end = s.find(' ', start);
     if (end == std::string_view::npos) end = s.size();
-    const std::string_view word = s.substr(start, end - start);
-    if (!line.empty() && code_points(line) + 1 + code_points(word) > max_chars) {
+    std::string word(s.substr(start, end - start));
+    if (text_width(word, size, bold) > max_width) word = shorten(word, max_width, size, bold);
+    if (!line.empty() && text_width(line + ' ' + word, size, bold) > max_width) {
       lines.push_back(line);
       line.clear();
     }
@@ -156,7 +101,7 @@ std::vector<std::string> wrap(std::string_view s, std::size_t max_chars) {
 }
 
 struct LegendEntry {
-  enum class Sample { kLine, kLineDots, kBand, kCross, kTriangle, kMarker, kNone } sample;
+  enum class Sample { kLine, kLineDots, kBand, kCross, kTriangle, kTriangleDown, kMarker, kNone } sample;
   std::string color;
   double width = 1.0;
   std::string dasharray = "none";
@@ -172,7 +117,8 @@ constexpr double kWidth = 960.0;
 constexpr double kLegendWidth = 250.0;
 constexpr double kRowHeight = 15.0;
 constexpr double kPlotHeight = 340.0;
-constexpr std::size_t kDetailChars = 36;  // per line of a legend entry's detail
+constexpr double kLegendTextWidth = kLegendWidth - 32.0 - 6.0;  // beside the samples, within the canvas
+constexpr double kHeadingWidth = kWidth - 80.0 - 10.0;             // from the frame's left edge
 
 // Every curve, mark, band and marker line, in the order the legend lists them.
 std::vector<LegendEntry> legend_entries(const PlotData& d, const Frame& f) {
@@ -186,13 +132,19 @@ std::vector<LegendEntry> legend_entries(const PlotData& d, const Frame& f) {
   }
   bool any_diverged = false;
   bool any_above = false;
-  for (const Point& p : d.scores) {
+  bool any_below = false;  // only on a log axis
+  bool any_zero = false;
+  for (const Point& p : d.scores)
     if (!p.loss || p.diverged) any_diverged = true;
-    if (p.loss && f.above(*p.loss)) any_above = true;
-  }
-  for (const auto* s : {&d.raw, &d.smoothed})
-    for (const Point& p : *s)
-      if (p.loss && f.above(*p.loss)) any_above = true;
+  // The series that draw_curves marks with a triangle on the edge; the batch
+  // loss is only cut off there, as it is too noisy to mark.
+  for (const auto* s : {&d.smoothed, &d.scores})
+    for (const Point& p : *s) {
+      if (!p.loss || p.diverged) continue;
+      any_above = any_above || f.above(*p.loss);
+      any_below = any_below || f.below(*p.loss);
+      any_zero = any_zero || *p.loss <= 0.0;
+    }
   if (!d.scores.empty()) {
     std::string detail = d.scores_detail;
     if (d.method == "auto" && !d.raw.empty()) detail += "; same loss axis as the range test";
@@ -200,10 +152,15 @@ std::vector<LegendEntry> legend_entries(const PlotData& d, const Frame& f) {
   }
   if (any_diverged) legend.push_back({Sample::kCross, "#d62728", 1.8, "none", 1.0, "diverged", "", false});
   if (any_above) legend.push_back({Sample::kTriangle, "#555555", 1.0, "none", 1.0, "above the loss axis", "", false});
+  if (any_below)
+    legend.push_back({Sample::kTriangleDown, "#555555", 1.0, "none", 1.0, "below the loss axis",
+                      any_zero ? "a loss of 0 has no place on a log scale" : "", false});
   if (d.untrained)
     legend.push_back(
         {Sample::kLine, "#7f7f7f", 1.2, "1,3", 1.0, "untrained model", "loss " + loss_text(*d.untrained), false});
-  if (d.interval) legend.push_back({Sample::kBand, "#2ca02c", 1.0, "none", 0.18, d.interval_label, "", false});
+  if (d.interval)
+    legend.push_back({d.interval_is_one_rate() ? Sample::kNone : Sample::kBand, "#2ca02c", 1.0, "none", 0.18,
+                      d.interval_label, "", false});
   for (const Marker& m : d.markers)
     legend.push_back({Sample::kMarker, m.color, stroke_width(m.kind), dash(m.kind), 1.0, m.label, m.detail,
                       m.kind == MarkerKind::kRecommended});
@@ -211,87 +168,67 @@ std::vector<LegendEntry> legend_entries(const PlotData& d, const Frame& f) {
   return legend;
 }
 
+// A legend entry's lines: its label (11 pixels) and its detail (10 pixels, grey).
+struct LegendLines {
+  std::vector<std::string> label;
+  std::vector<std::string> detail;
+};
+LegendLines legend_lines(const LegendEntry& e) {
+  return {wrap(e.label, kLegendTextWidth, 11.0, e.bold), wrap(e.detail, kLegendTextWidth, 10.0)};
+}
+
+double legend_entry_height(const LegendLines& lines) {
+  return 20.0 + 13.0 * static_cast<double>(lines.label.size() - 1 + lines.detail.size());
+}
+
 double legend_height(const std::vector<LegendEntry>& legend) {
   double height = 0.0;
-  for (const LegendEntry& e : legend) height += 20.0 + 13.0 * static_cast<double>(wrap(e.detail, kDetailChars).size());
+  for (const LegendEntry& e : legend) height += legend_entry_height(legend_lines(e));
   return height;
 }
 
+// The title (15 pixels, bold) and the recommendation in words below it, each
+// wrapped to the canvas; `bottom` is the last line's baseline.
+struct Heading {
+  std::vector<std::string> title;
+  std::vector<std::string> subtitle;
+  double bottom;
+};
+Heading lay_out_heading(const PlotData& d) {
+  Heading h{wrap(d.title, kHeadingWidth, 15.0, true), wrap(d.subtitle, kHeadingWidth, 12.0), 0.0};
+  if (h.title.empty()) h.title.push_back("");
+  h.bottom = 24.0 + 19.0 * static_cast<double>(h.title.size() - 1) + 20.0 +
+             15.0 * static_cast<double>(std::max<std::size_t>(h.subtitle.size(), 1) - 1);
+  return h;
+}
+
 // The root element, title, background, heading and the plot area's clip path.
-void draw_heading(Svg& svg, const PlotData& d, const Frame& f, double height) {
+void draw_heading(Svg& svg, const PlotData& d, const Heading& h, const Frame& f, double height) {
   svg.add(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" viewBox="0 0 {0} {1}" )"
           R"(font-family="DejaVu Sans, Verdana, Arial, sans-serif" font-size="12">)",
           kWidth, height);
   svg.add("<title>{}</title>", escape("loss against learning rate: " + d.title));
   svg.add(R"(<rect x="0" y="0" width="{}" height="{}" fill="#ffffff"/>)", kWidth, height);
-  svg.add(R"(<text x="{}" y="24" font-size="15" font-weight="bold" fill="#222222">{}</text>)", num(f.left),
-          escape(d.title));
-  svg.add(R"(<text x="{}" y="44" font-size="12" fill="#444444">{}</text>)", num(f.left), escape(d.subtitle));
+  double y = 24.0;
+  for (const std::string& line : h.title) {
+    svg.add(R"(<text x="{}" y="{}" font-size="15" font-weight="bold" fill="#222222">{}</text>)", num(f.left), num(y),
+            escape(line));
+    svg.note_text("title", line, f.left, y, 15.0, "start", true);
+    y += 19.0;
+  }
+  y += 1.0;
+  for (const std::string& line : h.subtitle) {
+    svg.add(R"(<text x="{}" y="{}" font-size="12" fill="#444444">{}</text>)", num(f.left), num(y), escape(line));
+    svg.note_text("subtitle", line, f.left, y, 12.0, "start");
+    y += 15.0;
+  }
   svg.add(R"(<defs><clipPath id="plot-area"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath></defs>)",
           num(f.left), num(f.top - 7), num(f.right - f.left), num(f.bottom - f.top + 14));
 }
 
-// Loss grid lines and their ticks.
-void draw_loss_axis(Svg& svg, const PlotData& d, const Frame& f) {
-  const double y_step = nice_step(d.y_hi - d.y_lo, 5);
-  svg.add(R"(<g class="yaxis" stroke="#e6e6e6" stroke-width="1">)");
-  std::vector<std::pair<double, std::string>> y_ticks;
-  for (double v = std::ceil(d.y_lo / y_step - 1e-9) * y_step; v <= d.y_hi + y_step * 1e-9; v += y_step) {
-    y_ticks.emplace_back(f.y(v), loss_tick(v, y_step));
-    svg.add(R"(<line x1="{}" y1="{}" x2="{}" y2="{}"/>)", num(f.left), num(f.y(v)), num(f.right), num(f.y(v)));
-    if (y_ticks.size() > 20) break;
-  }
-  svg.add("</g>");
-  svg.add(R"(<g class="yticks" font-size="11" fill="#333333" text-anchor="end">)");
-  for (const auto& [y, label] : y_ticks)
-    svg.add(R"(<text x="{}" y="{}">{}</text>)", num(f.left - 6), num(y + 4), label);
-  svg.add("</g>");
-}
-
-// Decade ticks with minor ticks between, and the decades' labels.
-void draw_rate_axis(Svg& svg, const PlotData& d, const Frame& f) {
-  const int first_decade = static_cast<int>(std::ceil(d.x_lo - 1e-9));
-  const int last_decade = static_cast<int>(std::floor(d.x_hi + 1e-9));
-  const double decade_px = (f.right - f.left) / (d.x_hi - d.x_lo);
-  const int label_every = decade_px >= 44.0 ? 1 : decade_px >= 22.0 ? 2 : 5;
-  svg.add(R"(<g class="xaxis" stroke="#e6e6e6" stroke-width="1">)");
-  for (int k = first_decade; k <= last_decade; ++k) {
-    const double x = f.x(std::pow(10.0, k));
-    svg.add(R"(<line class="xtick" data-log10="{}" x1="{}" y1="{}" x2="{}" y2="{}"/>)", k, num(x), num(f.top), num(x),
-            num(f.bottom));
-  }
-  svg.add("</g>");
-  svg.add(R"(<g class="xminor" stroke="#999999" stroke-width="1">)");
-  for (int k = first_decade - 1; k <= last_decade && decade_px >= 30.0; ++k)
-    for (int m = 2; m <= 9; ++m) {
-      const double lr = m * std::pow(10.0, k);
-      if (std::log10(lr) < d.x_lo || std::log10(lr) > d.x_hi) continue;
-      svg.add(R"(<line x1="{}" y1="{}" x2="{}" y2="{}"/>)", num(f.x(lr)), num(f.bottom), num(f.x(lr)),
-              num(f.bottom + 3));
-    }
-  for (int k = first_decade; k <= last_decade; ++k) {
-    const double x = f.x(std::pow(10.0, k));
-    svg.add(R"(<line x1="{}" y1="{}" x2="{}" y2="{}"/>)", num(x), num(f.bottom), num(x), num(f.bottom + 6));
-  }
-  svg.add("</g>");
-  svg.add(R"(<g class="xticks" font-size="11" fill="#333333" text-anchor="middle">)");
-  for (int k = first_decade; k <= last_decade; ++k)
-    if ((k - first_decade) % label_every == 0)
-      svg.add(R"(<text x="{}" y="{}">{}</text>)", num(f.x(std::pow(10.0, k))), num(f.bottom + 19), decade_label(k));
-  svg.add("</g>");
-}
-
-void draw_axis_titles(Svg& svg, const PlotData& d, const Frame& f) {
-  svg.add(R"(<text x="{}" y="{}" text-anchor="middle" fill="#222222">learning rate (log scale)</text>)",
-          num((f.left + f.right) / 2), num(f.bottom + 40));
-  svg.add(
-      R"svg(<text x="{0}" y="{1}" text-anchor="middle" fill="#222222" transform="rotate(-90 {0} {1})">{2}</text>)svg",
-      num(20.0), num((f.top + f.bottom) / 2), escape(d.loss_name.empty() ? "loss" : "loss (" + d.loss_name + ")"));
-}
-
 // Behind everything else: the interval's band and the untrained model's level.
 void draw_backdrop(Svg& svg, const PlotData& d, const Frame& f) {
-  if (d.interval) {
+  if (d.interval && !d.interval_is_one_rate()) {
     const double a = f.x(d.interval->first);
     const double b = std::max(f.x(d.interval->second), a + 2.0);
     svg.add(R"(<rect class="interval" x="{}" y="{}" width="{}" height="{}" fill="#2ca02c" fill-opacity="0.18"/>)",
@@ -321,8 +258,8 @@ void draw_marker_lines(Svg& svg, const Frame& f, const std::vector<PlacedLabel>&
 }
 
 // The curves, clipped to the plot area; one mark per score: a dot, a cross
-// when diverged, a triangle on the top edge when above the axis; then the
-// frame.
+// when diverged, a triangle on the top edge when above the axis, or pointing
+// down on the bottom edge when below a log axis; then the frame.
 void draw_curves(Svg& svg, const PlotData& d, const Frame& f) {
   const bool any_point = [&] {
     for (const auto* s : {&d.raw, &d.smoothed, &d.scores})
@@ -341,7 +278,7 @@ void draw_curves(Svg& svg, const PlotData& d, const Frame& f) {
   }
   svg.add("</g>");
   for (const Point& p : d.scores)
-    if (p.loss && !p.diverged && !f.above(*p.loss))
+    if (p.loss && !p.diverged && !f.above(*p.loss) && !f.below(*p.loss))
       svg.add(R"(<circle class="score" cx="{}" cy="{}" r="3.2" fill="#ff7f0e" stroke="#ffffff" stroke-width="0.8"/>)",
               num(f.x(p.lr)), num(f.y(*p.loss)));
   for (const Point& p : d.scores)
@@ -349,13 +286,19 @@ void draw_curves(Svg& svg, const PlotData& d, const Frame& f) {
       svg.add(R"(<path class="diverged" d="{}" stroke="#d62728" stroke-width="1.8" fill="none"/>)",
               cross(f.x(p.lr), f.top + 6.0));
   for (const auto* series : {&d.smoothed, &d.scores})
-    for (const Point& p : *series)
-      if (p.loss && f.above(*p.loss) && !p.diverged)
-        svg.add(R"(<path class="above" d="{}" fill="{}"/>)", triangle(f.x(p.lr), f.top),
-                series == &d.scores ? "#ff7f0e" : "#1f77b4");
-  if (!any_point)
-    svg.add(R"(<text x="{}" y="{}" text-anchor="middle" fill="#777777">no finite losses to plot</text>)",
-            num((f.left + f.right) / 2), num((f.top + f.bottom) / 2));
+    for (const Point& p : *series) {
+      if (!p.loss || p.diverged) continue;
+      const char* colour = series == &d.scores ? "#ff7f0e" : "#1f77b4";
+      if (f.above(*p.loss)) svg.add(R"(<path class="above" d="{}" fill="{}"/>)", triangle(f.x(p.lr), f.top), colour);
+      if (f.below(*p.loss))
+        svg.add(R"(<path class="below" d="{}" fill="{}"/>)", triangle_down(f.x(p.lr), f.bottom), colour);
+    }
+  if (!any_point) {
+    const std::string note = "no finite losses to plot";
+    svg.add(R"(<text x="{}" y="{}" text-anchor="middle" fill="#777777">{}</text>)", num((f.left + f.right) / 2),
+            num((f.top + f.bottom) / 2), note);
+    svg.note_text("note", note, (f.left + f.right) / 2, (f.top + f.bottom) / 2, 12.0, "middle");
+  }
   svg.add(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="#333333" stroke-width="1"/>)", num(f.left),
           num(f.top), num(f.right - f.left), num(f.bottom - f.top));
 }
@@ -370,6 +313,7 @@ void draw_marker_labels(Svg& svg, const Frame& f, const std::vector<PlacedLabel>
             num(p.hi - p.lo));
     svg.add(R"(<text x="{}" y="{}" text-anchor="{}" fill="{}"{}>{}</text>)", num(p.text_x), num(baseline), p.anchor,
             p.marker->color, bold ? R"( font-weight="bold")" : "", escape(p.marker->label));
+    svg.note_text("marker-label", p.marker->label, p.text_x, baseline, 11.0, p.anchor, bold);
   }
   svg.add("</g>");
 }
@@ -395,6 +339,9 @@ void draw_sample(Svg& svg, const LegendEntry& e, double lx, double cy) {
     case Sample::kTriangle:
       svg.add(R"(<path d="{}" fill="{}"/>)", triangle(lx + 12, cy - 3), e.color);
       break;
+    case Sample::kTriangleDown:
+      svg.add(R"(<path d="{}" fill="{}"/>)", triangle_down(lx + 12, cy + 3), e.color);
+      break;
     case Sample::kMarker:
       svg.add(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}" stroke-dasharray="{}"/>)",
               num(lx + 12), num(cy - 7), num(lx + 12), num(cy + 7), e.color, e.width, e.dasharray);
@@ -411,30 +358,39 @@ void draw_legend(Svg& svg, const Frame& f, const std::vector<LegendEntry>& legen
   for (const LegendEntry& e : legend) {
     const double cy = ly + 6.0;
     draw_sample(svg, e, lx, cy);
-    svg.add(R"(<text x="{}" y="{}"{}>{}</text>)", num(lx + 32), num(cy + 4), e.bold ? R"( font-weight="bold")" : "",
-            escape(e.label));
-    const std::vector<std::string> detail = wrap(e.detail, kDetailChars);
-    for (std::size_t i = 0; i < detail.size(); ++i)
-      svg.add(R"(<text x="{}" y="{}" font-size="10" fill="#666666">{}</text>)", num(lx + 32),
-              num(cy + 17 + 13.0 * static_cast<double>(i)), escape(detail[i]));
-    ly += 20.0 + 13.0 * static_cast<double>(detail.size());
+    const LegendLines lines = legend_lines(e);
+    double y = cy + 4;
+    for (const std::string& line : lines.label) {
+      svg.add(R"(<text x="{}" y="{}"{}>{}</text>)", num(lx + 32), num(y), e.bold ? R"( font-weight="bold")" : "",
+              escape(line));
+      svg.note_text("legend", line, lx + 32, y, 11.0, "start", e.bold);
+      y += 13.0;
+    }
+    for (const std::string& line : lines.detail) {
+      svg.add(R"(<text x="{}" y="{}" font-size="10" fill="#666666">{}</text>)", num(lx + 32), num(y),
+              escape(line));
+      svg.note_text("legend-detail", line, lx + 32, y, 10.0, "start");
+      y += 13.0;
+    }
+    ly += legend_entry_height(lines);
   }
   svg.add("</g>");
 }
 
 }  // namespace
 
-std::string render_svg(const Json& report) {
-  const PlotData d = read_plot_data(report);
+SvgPlot draw_svg(const Json& report, LossScale scale) {
+  const PlotData d = read_plot_data(report, scale);
 
-  Frame f{80.0, kWidth - kLegendWidth - 30.0, 0.0, 0.0, d.x_lo, d.x_hi, d.y_lo, d.y_hi};
+  Frame f{80.0, kWidth - kLegendWidth - 30.0, 0.0, 0.0, d.x_lo, d.x_hi, d.y_lo, d.y_hi, d.y_log};
   // Labels may run over the legend's column: the legend starts below their rows.
   std::vector<double> line_x;
   for (const Marker& m : d.markers) line_x.push_back(f.x(m.lr));
   const std::vector<PlacedLabel> labels = place_labels(d.markers, line_x, kWidth - 6.0);
   int rows = 0;
   for (const PlacedLabel& p : labels) rows = std::max(rows, p.row + 1);
-  f.top = 62.0 + rows * kRowHeight + 8.0;
+  const Heading heading = lay_out_heading(d);
+  f.top = heading.bottom + 18.0 + rows * kRowHeight + 8.0;
   f.bottom = f.top + kPlotHeight;
 
   // The legend first: its height can set the canvas's.
@@ -442,7 +398,7 @@ std::string render_svg(const Json& report) {
   const double height = std::ceil(std::max(f.bottom + 56.0, f.top + legend_height(legend) + 16.0));
 
   Svg svg;
-  draw_heading(svg, d, f, height);
+  draw_heading(svg, d, heading, f, height);
   draw_loss_axis(svg, d, f);
   draw_rate_axis(svg, d, f);
   draw_axis_titles(svg, d, f);
@@ -453,7 +409,9 @@ std::string render_svg(const Json& report) {
   draw_marker_labels(svg, f, labels);
   draw_legend(svg, f, legend);
   svg.add("</svg>");
-  return svg.out;
+  return {std::move(svg.out), {0.0, 0.0, kWidth, height}, {f.left, f.top, f.right, f.bottom}, std::move(svg.texts)};
 }
+
+std::string render_svg(const Json& report, LossScale scale) { return draw_svg(report, scale).svg; }
 
 }  // namespace lrfind

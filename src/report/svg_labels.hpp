@@ -13,7 +13,8 @@ namespace lrfind::plot {
 // The number of code points of UTF-8 text.
 std::size_t code_points(std::string_view s);
 
-// Rough advance of sans-serif text: good enough to keep labels apart.
+// The advance of text in DejaVu Sans at `size` pixels (regular or bold):
+// exact for ASCII without kerning, 0.84 of the size for any other character.
 double text_width(std::string_view s, double size, bool bold = false);
 
 struct PlacedLabel {

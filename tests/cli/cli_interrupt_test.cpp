@@ -154,14 +154,15 @@ TEST(CliInterrupt, NotInterruptedRunsSayFalse) {
 TEST(CliInterrupt, BeforeAnyResultNothingIsCreatedOrTouched) {
   ScopedTempDir dir;
   const std::string existing = dir.path("existing.json"), fresh = dir.path("fresh.json");
+  const std::string fresh_plot = dir.path("fresh.svg");
   write_file(existing, "previous contents\n");
   const CliResult before_step =
-      run_stopped_after(0, {kIris, "--model", "logistic", "--method", "range", "-o", existing, "--plot", fresh});
+      run_stopped_after(0, {kIris, "--model", "logistic", "--method", "range", "-o", existing, "--plot", fresh_plot});
   EXPECT_EQ(before_step.exit_code, 130);
   EXPECT_EQ(before_step.out, "");
   EXPECT_EQ(before_step.err, "lr-find: interrupted by SIGINT before the first training step; wrote nothing\n");
   EXPECT_EQ(read_file(existing), "previous contents\n");
-  EXPECT_FALSE(std::filesystem::exists(fresh));
+  EXPECT_FALSE(std::filesystem::exists(fresh_plot));
 
   // Grid: nothing before the first whole epoch (4 batches of iris' 120 training rows).
   const CliResult before_epoch =

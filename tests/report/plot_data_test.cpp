@@ -8,6 +8,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "report/report_support.hpp"
@@ -226,6 +227,112 @@ TEST(PlotDataAxes, DecadesAroundTheRatesAndPaddingAboveZero) {
   const Span both = padded({-1.0, 1.0});
   EXPECT_DOUBLE_EQ(both.lo, -1.1);
   EXPECT_DOUBLE_EQ(both.hi, 1.1);
+}
+
+// A hand-made grid report whose final validation losses are `losses`, at
+// rates a decade apart from 1e-4.
+Json grid_with_losses(const std::vector<double>& losses) {
+  Json report = small_grid();
+  Json& grid = report["grid"];
+  grid = Json::array();
+  double lr = 1e-4;
+  for (const double loss : losses) {
+    grid.push_back({{"lr", lr}, {"train_loss", {loss}}, {"val_loss", {loss}}, {"diverged", false}});
+    lr *= 10.0;
+  }
+  return report;
+}
+
+TEST(PlotDataLogAxis, AutoIsLogOnlyWhenTheLossesShownSpanOverTwoDecades) {
+  EXPECT_FALSE(wants_log_axis(LossScale::kAuto, 1.0, 100.0));
+  EXPECT_TRUE(wants_log_axis(LossScale::kAuto, 1.0, 100.5));
+  EXPECT_TRUE(wants_log_axis(LossScale::kAuto, 2e8, 7e10));
+  EXPECT_FALSE(wants_log_axis(LossScale::kAuto, std::numeric_limits<double>::infinity(), 5.0));  // none positive
+  EXPECT_FALSE(wants_log_axis(LossScale::kLinear, 1e-6, 1.0));
+  EXPECT_TRUE(wants_log_axis(LossScale::kLog, 0.5, 0.6));
+  EXPECT_TRUE(wants_log_axis(LossScale::kLog, std::numeric_limits<double>::infinity(), 0.0));
+}
+
+// Whether a and b agree to a relative 1e-12 (pow and log10 round).
+bool close(double a, double b) { return std::abs(a - b) <= 1e-12 * std::abs(b); }
+
+TEST(PlotDataLogAxis, SpanReachesTheDipByTwoDecadesAtMostAndIsPaddedInDecades) {
+  // 1 to 1000 with the batch loss dipping to 0.5: three decades and a bit,
+  // padded by 5% of them on each side.
+  const Span span = log_loss_span(1.0, 1000.0, 0.5);
+  const double pad = std::pow(10.0, 0.05 * std::log10(2000.0));
+  EXPECT_TRUE(close(span.lo, 0.5 / pad)) << span.lo;
+  EXPECT_TRUE(close(span.hi, 1000.0 * pad)) << span.hi;
+  // A dip to 1e-9 stops at a hundredth of the lowest loss.
+  EXPECT_TRUE(close(log_loss_span(1.0, 1000.0, 1e-9).lo, 0.01 / std::pow(10.0, 0.05 * 5.0)));
+  // No dip (0 or infinite: the batch loss never went below) leaves the lowest loss.
+  EXPECT_TRUE(close(log_loss_span(1.0, 1000.0, 0.0).lo, 1.0 / std::pow(10.0, 0.05 * 3.0)));
+  EXPECT_TRUE(close(log_loss_span(1.0, 1000.0, std::numeric_limits<double>::infinity()).lo,
+                    1.0 / std::pow(10.0, 0.05 * 3.0)));
+  // A flat curve still gets a height; no positive loss, 0.1 to 1.
+  const Span flat = log_loss_span(2.0, 2.0, 0.0);
+  EXPECT_LT(flat.lo, 2.0);
+  EXPECT_GE(flat.hi, 2.2);
+  const Span none = log_loss_span(std::numeric_limits<double>::infinity(), 0.0, 0.0);
+  EXPECT_EQ(none.lo, 0.1);
+  EXPECT_EQ(none.hi, 1.0);
+}
+
+TEST(PlotDataLogAxis, SpanIsTenDecadesAtMostAndFiniteAtTheEndsOfTheDoubles) {
+  // A separable data set's logistic loss fell from 0.68 to 2.9e-224 (found by
+  // fuzz/fuzz_pipeline.cpp): the axis keeps the top ten decades.
+  const Span deep = log_loss_span(2.9e-224, 0.68, 0.0);
+  EXPECT_TRUE(close(std::log10(deep.hi / deep.lo), 11.0)) << deep.lo;  // 10 decades, padded by 5% each side
+  EXPECT_TRUE(close(deep.hi, 0.68 * std::pow(10.0, 0.5)));
+  // The smallest subnormal, and losses near the largest double: no end is
+  // 0 or infinite, and the axis still has a height.
+  for (const auto& [lowest, highest] : {std::pair{4.9e-324, 1e-310}, std::pair{4.9e-324, 4.9e-324},
+                                        std::pair{1.0, 1.7e308}, std::pair{1e300, 1.7e308}}) {
+    const Span span = log_loss_span(lowest, highest, 0.0);
+    EXPECT_GT(span.lo, 0.0) << lowest << " " << highest;
+    EXPECT_TRUE(std::isfinite(span.hi)) << lowest << " " << highest;
+    EXPECT_GT(std::log10(span.hi) - std::log10(span.lo), 0.04) << lowest << " " << highest;
+    EXPECT_LE(std::log10(span.hi) - std::log10(span.lo), 11.0 + 1e-9) << lowest << " " << highest;
+  }
+}
+
+TEST(PlotDataLogAxis, ScoresOverTwoDecadesGetALogAxisUnlessLinearIsAsked) {
+  // Losses from 1 down to 0.0099: over two decades. The first loss is the
+  // reference, so the axis tops out at 1.
+  const Json wide = grid_with_losses({1.0, 0.3, 0.05, 0.0099, 0.02});
+  const PlotData d = read_plot_data(wide);
+  EXPECT_TRUE(d.y_log);
+  EXPECT_GT(d.y_lo, 0.0);
+  EXPECT_LT(d.y_lo, 0.0099);
+  EXPECT_GT(d.y_lo, 0.0099 / 1.5);  // padded by a fraction of a decade, not to zero
+  EXPECT_GT(d.y_hi, 1.0);
+  EXPECT_LT(d.y_hi, 1.5);
+  EXPECT_EQ(read_plot_data(wide, LossScale::kAuto).y_log, true);
+  const PlotData linear = read_plot_data(wide, LossScale::kLinear);
+  EXPECT_FALSE(linear.y_log);
+  EXPECT_LE(linear.y_lo, 0.0099);
+  // Just under two decades: linear; asked for, log.
+  const Json narrow = grid_with_losses({1.0, 0.3, 0.05, 0.0101, 0.02});
+  EXPECT_FALSE(read_plot_data(narrow).y_log);
+  const PlotData log = read_plot_data(narrow, LossScale::kLog);
+  EXPECT_TRUE(log.y_log);
+  EXPECT_LT(log.y_lo, 0.0101);
+  EXPECT_GT(log.y_lo, 0.0);
+}
+
+TEST(PlotDataLogAxis, AnExplodingTailDoesNotMakeTheAxisLog) {
+  // 1e9 is clipped away (the axis tops out near the reference, 1), and what
+  // is shown spans less than a decade.
+  const PlotData d = read_plot_data(grid_with_losses({1.0, 0.5, 0.4, 1e9}));
+  EXPECT_FALSE(d.y_log);
+  EXPECT_LT(d.y_hi, 10.0);
+}
+
+TEST(PlotDataLogAxis, ALossOfZeroLeavesTheLogAxisAtTheLowestPositiveLoss) {
+  const PlotData d = read_plot_data(grid_with_losses({1.0, 0.1, 0.0, 0.001}));
+  EXPECT_TRUE(d.y_log);
+  EXPECT_GT(d.y_lo, 0.0001);
+  EXPECT_LT(d.y_lo, 0.001);
 }
 
 TEST(PlotDataText, RatesWithThreeDigitsLossesWithFour) {

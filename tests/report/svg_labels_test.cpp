@@ -19,11 +19,14 @@ std::vector<Marker> markers_named(const std::vector<std::string>& labels) {
   return markers;
 }
 
-TEST(SvgLabels, TextWidthCountsCodePoints) {
+TEST(SvgLabels, TextWidthIsDejaVuSansAdvancePerCharacter) {
   EXPECT_EQ(code_points("2/L 0.5"), 7u);
   EXPECT_EQ(code_points("× 3 repeats"), 11u);  // × is two bytes
-  EXPECT_DOUBLE_EQ(text_width("abc", 10.0), 3 * 10.0 * 0.58);
-  EXPECT_DOUBLE_EQ(text_width("abc", 10.0, true), 3 * 10.0 * 0.64);
+  // DejaVu Sans: a 0.613, b 0.635, c 0.550 of the size; bold 0.675, 0.716, 0.593.
+  EXPECT_DOUBLE_EQ(text_width("abc", 10.0), 17.98);
+  EXPECT_DOUBLE_EQ(text_width("abc", 10.0, true), 19.84);
+  EXPECT_DOUBLE_EQ(text_width("0.1", 10.0), 6.36 + 3.18 + 6.36);
+  EXPECT_DOUBLE_EQ(text_width("×", 10.0), 8.4);  // two bytes, one character
 }
 
 TEST(SvgLabels, MarkersFarApartSitCentredInTheFirstRow) {

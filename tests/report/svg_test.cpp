@@ -10,6 +10,7 @@
 #include <limits>
 #include <map>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,46 @@ void expect_on_canvas(const std::string& svg) {
   }
 }
 
+// The marker lines whose class list names `name` (merged markers name several).
+std::vector<std::string> marker_lines(const std::string& svg, const std::string& name) {
+  std::vector<std::string> found;
+  for (const std::string& line : elements(svg, R"(<line class="marker )")) {
+    const std::size_t start = line.find('"') + 1;
+    std::istringstream classes(line.substr(start, line.find('"', start) - start));
+    for (std::string word; classes >> word;)
+      if (word == name) found.push_back(line);
+  }
+  return found;
+}
+
+// The marker labels above the plot: "NAME RATE", or "NAME = NAME RATE" for
+// markers merged at one rate.
+std::vector<std::string> marker_labels(const std::string& svg) {
+  const std::size_t group = svg.find(R"(<g class="marker-labels")");
+  EXPECT_NE(group, std::string::npos);
+  const std::string text = group == std::string::npos ? "" : svg.substr(group, svg.find("</g>", group) - group);
+  std::vector<std::string> labels;
+  const std::regex label(R"(<text [^>]*>([^<]*)</text>)");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), label); it != std::sregex_iterator(); ++it)
+    labels.push_back((*it)[1].str());
+  return labels;
+}
+
+// Whether a label names `name` at `rate` (written as the plot writes rates).
+bool labelled(const std::vector<std::string>& labels, const std::string& name, const std::string& rate) {
+  for (const std::string& label : labels) {
+    if (label.size() <= rate.size() || label.substr(label.size() - rate.size() - 1) != " " + rate) continue;
+    const std::string names = label.substr(0, label.size() - rate.size() - 1);
+    for (std::size_t start = 0;;) {
+      const std::size_t end = names.find(" = ", start);
+      if (names.substr(start, end - start) == name) return true;
+      if (end == std::string::npos) break;
+      start = end + 3;
+    }
+  }
+  return false;
+}
+
 // What every SVG of a real report must show.
 void expect_complete_svg(const Json& report, const std::string& svg) {
   ASSERT_EQ(svg.rfind("<svg", 0), 0u);
@@ -89,26 +130,26 @@ void expect_complete_svg(const Json& report, const std::string& svg) {
   EXPECT_EQ(svg.find("href"), std::string::npos);  // self-contained: nothing to fetch
   EXPECT_EQ(svg.find("<script"), std::string::npos);
 
-  // Each marker's label, as plain text above the plot (and again in the legend).
-  const std::size_t group = svg.find(R"(<g class="marker-labels")");
-  ASSERT_NE(group, std::string::npos);
-  const std::string labels = svg.substr(group, svg.find("</g>", group) - group);
+  // Each marker's label, as plain text above the plot (and again in the legend),
+  // and one line for it.
+  const std::vector<std::string> labels = marker_labels(svg);
   const double recommended = report.at("recommended_lr").get<double>();
-  EXPECT_NE(labels.find(fmt::format(">recommended {:.3g}<", recommended)), std::string::npos);
+  EXPECT_TRUE(labelled(labels, "recommended", fmt::format("{:.3g}", recommended)));
   for (const auto& [name, lr] : report.at("recommendation").at("suggestions").items()) {
-    EXPECT_NE(labels.find(fmt::format(">{} {:.3g}<", name, lr.get<double>())), std::string::npos) << name;
-    EXPECT_EQ(count(svg, "class=\"marker " + name + "\""), 1u) << name;
+    EXPECT_TRUE(labelled(labels, name, fmt::format("{:.3g}", lr.get<double>()))) << name;
+    EXPECT_EQ(marker_lines(svg, name).size(), 1u) << name;
   }
   if (report.at("theory").is_null()) {
     EXPECT_EQ(svg.find("2/L"), std::string::npos);
   } else {
-    EXPECT_NE(labels.find(">2/L "), std::string::npos);
-    EXPECT_NE(labels.find(">1/(2L(b)) "), std::string::npos);
-    EXPECT_EQ(count(svg, "class=\"marker full_batch_bound\""), 1u);
-    EXPECT_EQ(count(svg, "class=\"marker minibatch_bound\""), 1u);
+    const Json& theory = report.at("theory");
+    EXPECT_TRUE(labelled(labels, "2/L", fmt::format("{:.3g}", theory.at("max_stable_lr_full_batch").get<double>())));
+    EXPECT_TRUE(labelled(labels, "1/(2L(b))", fmt::format("{:.3g}", theory.at("minibatch_lr_bound").get<double>())));
+    EXPECT_EQ(marker_lines(svg, "full_batch_bound").size(), 1u);
+    EXPECT_EQ(marker_lines(svg, "minibatch_bound").size(), 1u);
   }
 
-  const std::vector<std::string> marker = elements(svg, R"(<line class="marker recommended")");
+  const std::vector<std::string> marker = marker_lines(svg, "recommended");
   ASSERT_EQ(marker.size(), 1u);
   EXPECT_NEAR(rate_at(svg, attribute(marker[0], "x1")) / recommended, 1.0, 0.01);
   expect_on_canvas(svg);
@@ -157,7 +198,7 @@ TEST(PlotSvg, RangeClipsTheExplodingTailToTheTopEdge) {
   // The axis tops out near the curve's start, far below the tail's loss.
   double highest_tick = 0.0;
   const std::regex tick(R"(<text x="[0-9.]+" y="[0-9.]+">([0-9.]+)</text>)");
-  const std::string yticks = svg.substr(svg.find(R"(<g class="yticks")"));
+  const std::string yticks = svg.substr(svg.find(R"(<g class="yticks linear")"));
   for (auto it = std::sregex_iterator(yticks.begin(), yticks.begin() + static_cast<long>(yticks.find("</g>")), tick);
        it != std::sregex_iterator(); ++it)
     highest_tick = std::max(highest_tick, std::stod((*it)[1].str()));
@@ -175,6 +216,46 @@ TEST(PlotSvg, GridMarksEveryRateAndTheTheoryBounds) {
                             count(svg, R"(<path class="diverged")");
   EXPECT_EQ(marks, report.at("grid").size());
   EXPECT_NE(svg.find("untrained model"), std::string::npos);
+}
+
+TEST(PlotSvg, MarkersAtOneRateShareOneLineAndOneLabel) {
+  Json report = plot_reports().iris_range;
+  const double lr = report.at("recommended_lr").get<double>();
+  Json& suggestions = report["recommendation"]["suggestions"];
+  suggestions["minimum_div_10"] = lr;
+  suggestions["steepest"] = lr * 10.0;
+  suggestions["valley"] = lr * (1.0 + 1e-6);  // written as the same rate
+  const std::string svg = render_svg(report);
+  expect_complete_svg(report, svg);
+  const std::vector<std::string> lines = marker_lines(svg, "recommended");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(marker_lines(svg, "minimum_div_10"), lines);
+  EXPECT_EQ(marker_lines(svg, "valley"), lines);
+  EXPECT_NE(lines[0].find(R"(class="marker recommended minimum_div_10 valley")"), std::string::npos) << lines[0];
+  EXPECT_EQ(count(svg, R"(<line class="marker )"), marker_labels(svg).size());  // one line per label
+  const std::string rate = fmt::format("{:.3g}", lr);
+  const std::vector<std::string> labels = marker_labels(svg);
+  EXPECT_EQ(std::count(labels.begin(), labels.end(), "recommended = minimum_div_10 = valley " + rate), 1);
+  for (const std::string& label : labels)
+    if (label != "recommended = minimum_div_10 = valley " + rate) EXPECT_EQ(label.find(" " + rate), std::string::npos);
+}
+
+TEST(PlotSvg, AnIntervalOfOneRateDrawsNoBandAndSaysSo) {
+  Json report = plot_reports().iris_range;
+  const double lr = report.at("recommended_lr").get<double>();
+  report["recommendation"]["interval"] = Json::array({lr, lr});
+  const SvgPlot plot = draw_svg(report);
+  const std::string& svg = plot.svg;
+  expect_complete_svg(report, svg);
+  EXPECT_EQ(svg.find(R"(class="interval")"), std::string::npos);
+  std::string legend;  // its lines joined, however the entries wrap
+  for (const plot::TextBox& t : plot.texts)
+    if (t.role == "legend") legend += t.text + " ";
+  EXPECT_NE(legend.find(fmt::format("spread of repeats: none, all at {:.3g} ", lr)), std::string::npos) << legend;
+  EXPECT_EQ(svg.find(fmt::format(" in [{0:.3g}, {0:.3g}]", lr)), std::string::npos);
+  // A real interval, however narrow, is still shaded.
+  report["recommendation"]["interval"] = Json::array({lr, lr * 1.01});
+  EXPECT_EQ(count(render_svg(report), R"(<rect class="interval")"), 1u);
 }
 
 TEST(PlotSvg, SvmGridHasNoTheoryBounds) {
@@ -208,9 +289,9 @@ TEST(PlotSvg, SkipsNullAndNonFiniteNumbers) {
   report["theory"]["max_stable_lr_full_batch"] = nullptr;
   const std::string svg = render_svg(report);
   EXPECT_FALSE(has_non_finite_text(svg));
-  EXPECT_EQ(svg.find("class=\"marker valley\""), std::string::npos);
-  EXPECT_EQ(svg.find("class=\"marker full_batch_bound\""), std::string::npos);
-  EXPECT_NE(svg.find("class=\"marker minibatch_bound\""), std::string::npos);
+  EXPECT_TRUE(marker_lines(svg, "valley").empty());
+  EXPECT_TRUE(marker_lines(svg, "full_batch_bound").empty());
+  EXPECT_EQ(marker_lines(svg, "minibatch_bound").size(), 1u);
   expect_on_canvas(svg);
 }
 
@@ -221,7 +302,7 @@ TEST(PlotSvg, NoUsableRateSaysWhyAndDrawsNoRecommendedMarker) {
   report["recommendation"]["reason"] = "every rate diverged; try smaller rates";
   const std::string svg = render_svg(report);
   EXPECT_NE(svg.find("no usable rate: every rate diverged; try smaller rates"), std::string::npos);
-  EXPECT_EQ(svg.find("class=\"marker recommended\""), std::string::npos);
+  EXPECT_TRUE(marker_lines(svg, "recommended").empty());
   EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
 }
 
