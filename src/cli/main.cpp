@@ -9,12 +9,14 @@
 #include <exception>
 #include <fmt/format.h>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "cli/options.hpp"
+#include "cli/typos.hpp"
 #include "cli/progress_bar.hpp"
 #include "io/output.hpp"
 #include "lrfind/error.hpp"
@@ -159,6 +161,11 @@ int main(int argc, char** argv) {
     options.check = argc > 1 && std::string_view(argv[1]) == "check";
     CLI::App app{"lr-find", options.check ? "lr-find check" : "lr-find"};
     lrfind::cli::declare(app, options);
+    const std::vector<std::string> args(argv + (options.check ? 2 : 1), argv + argc);
+    if (const std::optional<std::string> typo = lrfind::cli::find_typo(app, args, options.check)) {
+      print_error(*typo);
+      return lrfind::kExitUsage;
+    }
     try {
       if (options.check)
         app.parse(argc - 1, argv + 1);  // argv[1], "check", stands where the program name does
