@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/config_file.hpp"
 #include "cli/options.hpp"
 #include "cli/typos.hpp"
 #include "cli/progress_bar.hpp"
@@ -161,6 +162,8 @@ int main(int argc, char** argv) {
     options.check = argc > 1 && std::string_view(argv[1]) == "check";
     CLI::App app{"lr-find", options.check ? "lr-find check" : "lr-find"};
     lrfind::cli::declare(app, options);
+    // A config file's unknown key is named with its file, line and the nearest option.
+    app.config_formatter(std::make_shared<lrfind::cli::TomlOrJsonConfig>(&app));
     const std::vector<std::string> args(argv + (options.check ? 2 : 1), argv + argc);
     if (const std::optional<std::string> typo = lrfind::cli::find_typo(app, args, options.check)) {
       print_error(*typo);

@@ -24,6 +24,19 @@ using testing::run_cli;
   return ::testing::AssertionSuccess();
 }
 
+// A temporary folder removed at the end of the test.
+class ScopedTempDir {
+ public:
+  ScopedTempDir() : root_(testing::make_temp_dir()) {}
+  ~ScopedTempDir() { testing::remove_tree(root_); }
+  ScopedTempDir(const ScopedTempDir&) = delete;
+  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
+  std::string path(const std::string& name) const { return root_ + "/" + name; }
+
+ private:
+  std::string root_;
+};
+
 TEST(CliTypos, MisspeltOptionSuggestsTheNearestOption) {
   // CLI11 alone: "the following arguments were not expected: 10 --epoch".
   EXPECT_TRUE(fails_with_line({"data/iris.csv", "--model", "logistic", "--epoch", "10"},
@@ -80,6 +93,25 @@ TEST(CliTypos, EveryValueFromAFixedSetSuggestsTheNearest) {
   EXPECT_TRUE(fails_with_line(with("--sweep", "expo"), "unknown sweep 'expo'; did you mean 'exp'? (choose exp or linear)"));
   EXPECT_TRUE(fails_with_line(with("--format", "tabel"),
                               "unknown output format 'tabel'; did you mean 'table'? (choose json, csv or table)"));
+}
+
+TEST(CliTypos, UnknownJsonConfigKeyNamesTheFileAndTheNearestOption) {
+  ScopedTempDir dir;
+  const std::string config = dir.path("cfg.json");
+  testing::write_file(config, R"({"model": "logistic", "optimzer": "adam"})");
+  // CLI11 alone: "INI was not able to parse optimzer".
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--config", config},
+                              config + ": unknown key 'optimzer'; did you mean 'optimizer'?"));
+  testing::write_file(config, R"({"model": "linear", "lr": 0.1})");
+  EXPECT_TRUE(fails_with_line({"data/diabetes.csv", "--config", config}, config + ": 'lr' belongs to `lr-find check`"));
+}
+
+TEST(CliTypos, UnknownTomlConfigKeyNamesTheFileTheLineAndTheNearestOption) {
+  ScopedTempDir dir;
+  const std::string config = dir.path("ci.toml");
+  testing::write_file(config, "# CI settings\nmodel = \"logistic\"\noptimzer = \"adam\"\n");
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--config", config},
+                              config + ":3: unknown option 'optimzer'; did you mean 'optimizer'?"));
 }
 
 TEST(CliTypos, ValidSpellingsAreNoTypos) {
