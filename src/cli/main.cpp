@@ -102,12 +102,17 @@ int run(const CLI::App& app, const lrfind::cli::Options& options, const lrfind::
   }
   const char* delay = std::getenv("LR_FIND_PROGRESS_AFTER");
   lrfind::cli::ProgressBar bar(!options.quiet && ::isatty(STDERR_FILENO) == 1, delay ? std::atof(delay) : 0.5);
-  // Test hook: with LR_FIND_TEST_ANNOUNCE_TRAINING set, one line on stderr at
-  // the first progress report after some training was done (grid: one whole
-  // epoch), so that a test can send a real signal mid-run without a sleep.
-  bool announce_training = std::getenv("LR_FIND_TEST_ANNOUNCE_TRAINING") != nullptr;
+  // Test hook: with LR_FIND_TEST_ANNOUNCE_TRAINING=F, one line on stderr at
+  // the first progress report past the fraction F of the run (F between 0
+  // and 1; any other value: 0) after reading, so that a test can send a real
+  // signal mid-run without a sleep (training reports within epochs: a test
+  // that needs whole epochs done chooses F past them).
+  const char* announce = std::getenv("LR_FIND_TEST_ANNOUNCE_TRAINING");
+  bool announce_training = announce != nullptr;
+  double announce_after = announce ? std::atof(announce) : 0.0;
+  if (!(announce_after > 0.0 && announce_after < 1.0)) announce_after = 0.0;
   context.progress = [&](double fraction, std::string_view stage) {
-    if (announce_training && fraction > 0.0 && stage != "reading") {
+    if (announce_training && fraction > announce_after && stage != "reading") {
       fmt::print(stderr, "lr-find: test: training under way ({})\n", stage);
       std::fflush(stderr);
       announce_training = false;

@@ -1,5 +1,6 @@
 // Progress reports: stages weighted by their estimated costs, work counted
-// from several threads, and the cost model.
+// from several threads, and the cost model's estimates against what the
+// training loops count.
 #include "common/progress.hpp"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,9 @@
 #include <vector>
 
 #include "search/cost.hpp"
+#include "search/grid.hpp"
+#include "search/sweep.hpp"
+#include "train/train_support.hpp"
 
 namespace lrfind {
 namespace {
@@ -92,6 +96,36 @@ TEST(Progress, CountingFromManyThreadsNeverGoesBackAndReportsOftenAndCheaply) {
   EXPECT_GE(recorder.reports.size(), static_cast<std::size_t>(0.9 / Progress::kReportStep));
   EXPECT_LE(recorder.reports.size(), static_cast<std::size_t>(1.0 / Progress::kReportStep) + 1000);
   EXPECT_NEAR(recorder.last(), 1.0, 2 * Progress::kReportStep);
+}
+
+TEST(ProgressCost, RunGridCountsTheWorkItsEstimateAssumes) {
+  // 20 rates in three stacks (7, 7, 6), batches of 7 rows (the last smaller),
+  // and the last stack's rates all diverging at once: the work counted is the
+  // estimate's, so a grid's share of the bar ends where it should.
+  Matrix X(100, 2);
+  Vector y(100);
+  std::vector<Index> train, validation;
+  for (Index i = 0; i < 100; ++i) {
+    X(i, 0) = static_cast<double>(i % 7) - 3.0;
+    X(i, 1) = static_cast<double>(i % 5) - 2.0;
+    y(i) = X(i, 0) - 2.0 * X(i, 1);
+    (i % 4 == 0 ? validation : train).push_back(i);
+  }
+  GridConfig config;
+  config.rates = log_spaced(1e-4, 0.1, 14);
+  for (int r = 0; r < 6; ++r) config.rates.push_back(1e200);
+  config.epochs = 3;
+  config.batch_size = 7;
+  const double estimate = grid_work(config.rates.size(), config.epochs, train.size(), validation.size());
+  for (const double total : {estimate * (1.0 - 1e-9), estimate * (1.0 + 1e-6)}) {
+    Recorder recorder;
+    const Progress work = recorder.progress().counting(total);
+    Rng rng(0);
+    const Model model = testing::make("linear", 2, 0, 0.0);
+    const auto results = run_grid(model, testing::optimizer("sgd"), X, y, train, validation, config, rng, StopToken{}, work);
+    ASSERT_TRUE(results.back().diverged);
+    EXPECT_EQ(work.counted() >= total, total < estimate) << work.counted() << " of " << estimate;
+  }
 }
 
 TEST(ProgressCost, StagesCostTheirWorkOverTheThreadsThatShareIt) {

@@ -99,7 +99,7 @@ TEST(RunStop, TwoRunsInOneProcessStopSeparately) {
   config.training.epochs = 20;
   RunContext stopped;
   stopped.progress = [stop = stopped.stop](double fraction, std::string_view stage) {
-    if (stage == "grid: training" && fraction > 0.0) stop.request(SIGTERM);
+    if (stage == "grid: training" && fraction > 0.5) stop.request(SIGTERM);  // epochs in
   };
   RunContext finishing;
   lrfind::Run a, b;
