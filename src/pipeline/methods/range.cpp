@@ -32,11 +32,19 @@ MethodOutcome run(const Problem& p, const Hooks& hooks) {
   const RangeTestConfig config{p.config.range, p.config.min_lr, p.config.max_lr, p.config.training.batch_size};
   const std::unique_ptr<Optimizer> optimizer = p.optimizer.make();
   for (int r = 0; r < p.repeats; ++r) out.seeds.push_back(p.config.seed + static_cast<std::uint64_t>(r));
+  // Progress: the repeats cost alike, each expected to go as far as the one before.
+  ProgressPlan progress(hooks.progress, p.repeats);
+  double expected = 1.0;  // of the steps
   for (const std::uint64_t seed : out.seeds) {
-    hooks.progress.report(static_cast<double>(out.repeats.size()) / static_cast<double>(p.repeats), "range test");
+    const Progress part = progress.next(expected, "range test");
+    part.report(0.0);
     Rng stream(seed);
-    out.repeats.push_back(run_range_test(p.model, *optimizer, p.X, p.y, p.train_rows, config, stream, hooks.stop));
+    out.repeats.push_back(
+        run_range_test(p.model, *optimizer, p.X, p.y, p.train_rows, config, stream, hooks.stop, part));
     if (out.repeats.back().stop_reason == StopReason::kInterrupted) break;
+    const double ran = std::max(static_cast<double>(out.repeats.back().points.size()), 1.0) / config.settings.steps;
+    progress.replan(progress.remaining() * ran / expected);
+    expected = ran;
   }
   MethodOutcome outcome;
   outcome.interrupted = out.repeats.back().stop_reason == StopReason::kInterrupted;
