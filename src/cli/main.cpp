@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -88,8 +89,11 @@ int run(const CLI::App& app, const lrfind::cli::Options& options, const lrfind::
   // The token outlives the run: a signal may still come while main returns.
   static const lrfind::StopToken token;
   context.stop = token;
+  const char* delay = std::getenv("LR_FIND_PROGRESS_AFTER");
+  lrfind::cli::ProgressBar bar(!options.quiet && ::isatty(STDERR_FILENO) == 1, delay ? std::atof(delay) : 0.5);
+  bar.refresh_every(std::chrono::milliseconds(100));
   context.warn = [&](std::string_view message) {
-    if (!options.quiet) fmt::print(stderr, "lr-find: warning: {}\n", message);
+    if (!options.quiet) bar.print_line(fmt::format("lr-find: warning: {}", message));
   };
   for (const std::string& name : lrfind::cli::ignored_options(app, options))
     context.warn(fmt::format("{} has no effect with --method {}", name, config.method));
@@ -100,8 +104,6 @@ int run(const CLI::App& app, const lrfind::cli::Options& options, const lrfind::
     const long n = std::strtol(steps, &end, 10);
     if (*end == '\0' && n >= 0) context.stop.stop_after_steps(n);
   }
-  const char* delay = std::getenv("LR_FIND_PROGRESS_AFTER");
-  lrfind::cli::ProgressBar bar(!options.quiet && ::isatty(STDERR_FILENO) == 1, delay ? std::atof(delay) : 0.5);
   // Test hook: with LR_FIND_TEST_ANNOUNCE_TRAINING=F, one line on stderr at
   // the first progress report past the fraction F of the run (F between 0
   // and 1; any other value: 0) after reading, so that a test can send a real
