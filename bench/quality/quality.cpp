@@ -1,28 +1,30 @@
-// Recommendation-quality harness (issue 3). For every row (data set, model
-// kind, optimizer) it trains on the default budget (5 epochs, batch 32, the
-// model's default L2, constant schedule) and
+// Recommendation-quality harness (issues 3 and 13). For every row (data set,
+// model kind, optimizer, training budget) it
 //  - finds the oracle: the 5-fold cross-validated final validation loss of
-//    every rate of a dense log grid (1e-6 to 1e3, 10 per decade), on splits and
-//    batch orders drawn from a seed lr-find never uses by default; V* is the
-//    lowest, V0 the untrained (zero-weight) model's loss on the same folds;
+//    every rate of a dense log grid (1e-6 to 1e3, 10 per decade), trained for
+//    the budget on splits and batch orders drawn from a seed lr-find never
+//    uses by default; V* is the lowest, V0 the untrained model's loss;
 //  - asks each recommendation rule for one rate r and trains r under the same
-//    oracle (same folds, same batches);
-//  - scores it by the normalised regret (V(r) - V*)/(V0 - V*), clamped to
-//    [0, 1]: 0 is as good as the grid's best, 1 no better than not training.
-//    A rule that gives no rate, or a rate that diverges, scores 1.
+//    oracle (same folds, same batches), scoring it by the excess loss
+//    (V(r) - V*)/max(V*, 0.01·V0), the normalised regret (V(r) - V*)/(V0 - V*)
+//    and whether any oracle training of it was unstable;
+//  - scores lr-find's near-best interval by the oracle's excess at its ends,
+//    and `lr-find check` by its verdicts on rates the oracle calls clearly good
+//    (its best) and clearly bad (the nearest grid rates with excess >= 0.5).
 //
-//   lrfind_quality [--quick] [--jobs N] DATA_DIR... OUTPUT_PREFIX
+//   lrfind_quality [--quick] [--budgets default|all] [--jobs N] DATA_DIR... OUTPUT_PREFIX
 //
 // Data files are looked up by name in the DATA_DIRs, in order. Writes
 // OUTPUT_PREFIX.csv (one line per row and rule) and OUTPUT_PREFIX.md (the
 // summary tables, also printed on stdout).
+#include "quality.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <exception>
@@ -31,31 +33,23 @@
 #include <map>
 #include <memory>
 #include <numeric>
-#include <optional>
-#include <span>
-#include <string>
 #include <thread>
-#include <vector>
 
-#include "recommend/auto.hpp"
-#include "search/auto.hpp"
-#include "load/loader.hpp"
-#include "load/dataset.hpp"
-#include "lrfind/error.hpp"
-#include "train/model_kind.hpp"
-#include "search/grid.hpp"
-#include "train/model.hpp"
-#include "train/optimizer.hpp"
 #include "io/output.hpp"
-#include "search/range.hpp"
-#include "train/sampling.hpp"
-#include "train/schedule.hpp"
-#include "recommend/suggest.hpp"
+#include "load/loader.hpp"
+#include "lrfind/error.hpp"
+#include "peers.hpp"
+#include "recommend/auto.hpp"
+#include "recommend/check.hpp"
+#include "search/auto.hpp"
+#include "train/model_kind.hpp"
+#include "train/optimizer.hpp"
+
+namespace quality {
 
 namespace {
 
 namespace fs = std::filesystem;
-using lrfind::Index;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -70,20 +64,8 @@ constexpr int kQuickGridPerDecade = 2;
 // How far the grid may be extended when its best rate sits at an end.
 constexpr double kGridFloor = 1e-9;
 constexpr double kGridCeiling = 1e6;
-
-// The targets of issue 3, for `auto` per model kind and per optimizer.
-constexpr double kTargetMedian = 0.01;
-constexpr double kTargetP90 = 0.05;
-constexpr double kTargetMax = 0.2;
-constexpr double kNearBest = 0.05;
-
-struct DatasetSpec {
-  const char* name;
-  const char* file;
-  bool regression;
-  bool quick;  // part of the --quick smoke run
-  const char* source;
-};
+// A rate the oracle calls clearly bad.
+constexpr double kClearlyBad = 0.5;
 
 const DatasetSpec kDatasets[] = {
     {"iris", "iris.csv", false, true, "UCI (Fisher), via scikit-learn"},
@@ -100,10 +82,294 @@ const DatasetSpec kDatasets[] = {
 
 const std::vector<std::string> kOptimizers = {"sgd", "momentum", "adam"};
 
-// The rules, in the order of the tables.
-const std::vector<std::string> kRules = {"auto",         "range_x3",  "minimum_div_10",       "steepest",
-                                         "valley",       "lightning", "lightning_lr_spacing", "torch_lr_finder",
-                                         "second_oracle"};
+// lr-find's default budget first; the others are issue 13's.
+const std::vector<Budget> kBudgets = {
+    {"batch 32 x 5 epochs (default)", 32, 5}, {"batch 1 x 2 epochs", 1, 2}, {"batch 8 x 3 epochs", 8, 3},
+    {"batch 128 x 20 epochs", 128, 20}};
+
+struct LoadedData {
+  const DatasetSpec* spec;
+  lrfind::Dataset data;  // standardised on all rows
+};
+
+struct RowJob {
+  const LoadedData* data;
+  const lrfind::ModelKindEntry* model;
+  const lrfind::OptimizerEntry* optimizer;
+  const Budget* budget;
+};
+
+double normalised_regret(double v, double v_star, double v0) {
+  if (!std::isfinite(v)) return 1.0;
+  const double gap = v0 - v_star;
+  if (!(gap > 0.0)) return v <= v_star ? 0.0 : 1.0;
+  return std::clamp((v - v_star) / gap, 0.0, 1.0);
+}
+
+double excess_loss(double v, double v_star, double v0) {
+  if (!std::isfinite(v)) return kInf;
+  return (v - v_star) / std::max(v_star, 0.01 * std::abs(v0));
+}
+
+// The oracle's dense grid, extended a decade at a time while its best rate
+// sits at an end (a best rate at an end says only that the optimum lies
+// beyond it).
+std::vector<double> oracle_grid(lrfind::CvObjective& oracle, int per_decade, RowResult& row) {
+  const int decades = static_cast<int>(std::lround(std::log10(kGridHigh / kGridLow)));
+  std::vector<double> grid = lrfind::log_spaced(kGridLow, kGridHigh, decades * per_decade + 1);
+  oracle.evaluate(grid, lrfind::CandidateStage::kGrid);
+  const auto find_best = [&] {
+    row.v_star = kInf;
+    for (const double lr : grid)
+      if (oracle.scores().at(lr).val_loss < row.v_star) {
+        row.v_star = oracle.scores().at(lr).val_loss;
+        row.lr_star = lr;
+      }
+  };
+  find_best();
+  for (;;) {
+    std::vector<double> decade;
+    if (row.lr_star == grid.back() && grid.back() < kGridCeiling) {
+      decade = lrfind::log_spaced(grid.back(), grid.back() * 10.0, per_decade + 1);
+      decade.erase(decade.begin());
+      grid.insert(grid.end(), decade.begin(), decade.end());
+    } else if (row.lr_star == grid.front() && grid.front() > kGridFloor) {
+      decade = lrfind::log_spaced(grid.front() / 10.0, grid.front(), per_decade + 1);
+      decade.pop_back();
+      grid.insert(grid.begin(), decade.begin(), decade.end());
+    } else {
+      break;
+    }
+    oracle.evaluate(decade, lrfind::CandidateStage::kGrid);
+    find_best();
+  }
+  row.grid_low = grid.front();
+  row.grid_high = grid.back();
+  row.best_at_grid_edge = row.lr_star == grid.front() || row.lr_star == grid.back();
+  return grid;
+}
+
+// The classic rules, each from lr-find's range test at the budget's batch size.
+void range_rules(const lrfind::Model& model, const RowJob& job, std::span<const Index> all,
+                 std::map<std::string, std::optional<double>>& rates) {
+  const lrfind::Dataset& d = job.data->data;
+  lrfind::RangeTestConfig rc;  // 100 steps, 1e-7..10, exponential, smoothing 0.98, stop factor 4
+  rc.batch_size = job.budget->batch;
+  const lrfind::StopToken never;
+  std::vector<double> minimum_per_seed;
+  for (std::uint64_t seed = 0; seed < 3; ++seed) {
+    lrfind::Rng stream(seed);
+    const std::unique_ptr<lrfind::Optimizer> optimizer = job.optimizer->make();
+    const lrfind::RangeTestResult range =
+        lrfind::run_range_test(model, *optimizer, d.features, d.targets, all, rc, stream, never);
+    const auto fastai = fastai_suggestions(range, rc.settings.steps);
+    if (fastai.at("minimum_div_10")) minimum_per_seed.push_back(*fastai.at("minimum_div_10"));
+    if (seed != 0) continue;
+    for (const auto& [rule, lr] : fastai) rates[rule] = lr;
+    rates["lightning"] = lightning_suggestion(range, false);
+    rates["lightning_lr_spacing"] = lightning_suggestion(range, true);
+    rates["torch_lr_finder"] = torch_lr_finder_suggestion(range);
+  }
+  rates["range_x3"] = minimum_per_seed.empty() ? std::nullopt : std::optional<double>(rate_median(minimum_per_seed));
+}
+
+// The noise floor: the grid's best rate by a second oracle with other folds
+// and batch orders, scored by the first.
+std::optional<double> second_oracle(const lrfind::Model& model, const RowJob& job, const lrfind::GridConfig& budget,
+                                    const std::vector<double>& grid) {
+  const lrfind::Dataset& d = job.data->data;
+  const lrfind::StopToken never;
+  lrfind::Rng rng(kSecondOracleSeed);
+  lrfind::CvObjective other(model, d.features, d.targets, {lrfind::make_splits(d.rows(), kOracleFolds, 0.2, rng)},
+                            {kSecondOracleSeed}, budget, *job.optimizer, never);
+  other.evaluate(grid, lrfind::CandidateStage::kGrid);
+  std::optional<double> best;
+  double best_loss = kInf;
+  for (const double lr : grid)
+    if (other.scores().at(lr).val_loss < best_loss) {
+      best_loss = other.scores().at(lr).val_loss;
+      best = lr;
+    }
+  return best;
+}
+
+// The rates the oracle calls clearly good (its best) and clearly bad (the
+// nearest grid rates below and above whose excess is at least kClearlyBad).
+std::vector<CheckProbe> probes(const lrfind::CvObjective& oracle, const std::vector<double>& grid,
+                               const RowResult& row) {
+  std::vector<CheckProbe> out{{"good", row.lr_star, 0.0, "", false}};
+  const auto at = std::find(grid.begin(), grid.end(), row.lr_star) - grid.begin();
+  const auto excess = [&](double lr) { return excess_loss(oracle.scores().at(lr).val_loss, row.v_star, row.v0); };
+  for (auto i = at - 1; i >= 0; --i)
+    if (excess(grid[static_cast<std::size_t>(i)]) >= kClearlyBad) {
+      out.push_back({"bad_low", grid[static_cast<std::size_t>(i)], excess(grid[static_cast<std::size_t>(i)]), "", false});
+      break;
+    }
+  for (auto i = at + 1; i < static_cast<std::ptrdiff_t>(grid.size()); ++i)
+    if (excess(grid[static_cast<std::size_t>(i)]) >= kClearlyBad) {
+      out.push_back({"bad_high", grid[static_cast<std::size_t>(i)], excess(grid[static_cast<std::size_t>(i)]), "",
+                     false});
+      break;
+    }
+  return out;
+}
+
+// lr-find check on each probe, as the CLI judges it after auto: the probe
+// trained on the same folds, repeats and batches as auto's own search.
+void check_probes(const lrfind::Model& model, const RowJob& job, const lrfind::AutoConfig& ac,
+                  const lrfind::AutoSearch& search, const lrfind::AutoRecommendation& verdict,
+                  std::vector<CheckProbe>& out) {
+  const lrfind::Dataset& d = job.data->data;
+  std::vector<Index> all(static_cast<std::size_t>(d.rows()));
+  std::iota(all.begin(), all.end(), Index{0});
+  const lrfind::StopToken never;
+  lrfind::CvObjective same(model, d.features, d.targets, lrfind::cv_splits(all, search.seeds, search.folds, ac.holdout),
+                           search.seeds, ac.budget, *job.optimizer, never);
+  std::vector<double> rates;
+  for (const CheckProbe& p : out) rates.push_back(p.lr);
+  same.evaluate(rates, lrfind::CandidateStage::kCheck);
+  lrfind::Recommendation rec;
+  rec.lr = verdict.lr;
+  rec.interval = verdict.interval;
+  rec.reason = verdict.reason;
+  for (CheckProbe& p : out) {
+    lrfind::CheckInputs in;
+    in.lr = p.lr;
+    in.checked = &same.scores().at(p.lr);
+    in.untrained_by_run = same.untrained_by_run();
+    in.reference = verdict.reference;
+    const lrfind::CheckResult c = lrfind::check_rate(rec, in);
+    p.verdict = std::string(lrfind::to_string(c.verdict));
+    p.agrees = (p.kind == "good") == c.passed();
+  }
+}
+
+RowResult score_row(const RowJob& job, int grid_per_decade) {
+  const lrfind::Dataset& d = job.data->data;
+  const Index n = d.rows();
+  std::vector<Index> all(static_cast<std::size_t>(n));
+  std::iota(all.begin(), all.end(), Index{0});
+  const lrfind::Model model = lrfind::make_model(*job.model, d.features.cols(), d.classes.size(), job.model->default_l2);
+  const lrfind::StopToken never;  // the harness is never stopped
+  lrfind::GridConfig budget;
+  budget.epochs = job.budget->epochs;
+  budget.batch_size = job.budget->batch;
+  budget.schedule = &lrfind::schedule_named("constant");
+
+  RowResult row;
+  row.dataset = job.data->spec->name;
+  row.model = job.model->name;
+  row.optimizer = job.optimizer->name;
+  row.budget = job.budget->name;
+  row.rows = n;
+  row.features = d.features.cols();
+  row.classes = d.classes.size();
+  row.source = job.data->spec->source;
+
+  lrfind::Rng split_rng(kOracleSeed);
+  lrfind::CvObjective oracle(model, d.features, d.targets, {lrfind::make_splits(n, kOracleFolds, 0.2, split_rng)},
+                             {kOracleSeed}, budget, *job.optimizer, never);
+  row.v0 = oracle.untrained_loss();
+  const std::vector<double> grid = oracle_grid(oracle, grid_per_decade, row);
+
+  std::map<std::string, std::optional<double>> rates;
+  rates["second_oracle"] = second_oracle(model, job, budget, grid);
+  lrfind::AutoConfig ac;  // the CLI's defaults: 1e-7..10, 3 repeats, seed 0, folds chosen, hold-out 0.2
+  ac.budget = budget;
+  ac.range.batch_size = job.budget->batch;
+  const auto start = std::chrono::steady_clock::now();
+  const lrfind::AutoSearch search = lrfind::run_auto(model, *job.optimizer, d.features, d.targets, all, ac, never);
+  const lrfind::AutoRecommendation verdict = lrfind::recommend_auto(search);
+  row.auto_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  row.auto_confidence = std::string(lrfind::to_string(verdict.confidence));
+  row.interval = verdict.interval;
+  rates["auto"] = verdict.lr;
+  range_rules(model, job, all, rates);
+
+  // Score every rate under the oracle (one batch-shared training run).
+  std::vector<double> to_score;
+  for (const auto& [rule, lr] : rates)
+    if (lr && std::isfinite(*lr) && *lr > 0.0) to_score.push_back(*lr);
+  if (row.interval) to_score.insert(to_score.end(), {row.interval->first, row.interval->second});
+  oracle.evaluate(to_score, lrfind::CandidateStage::kCheck);
+  const auto oracle_excess = [&](double lr) { return excess_loss(oracle.scores().at(lr).val_loss, row.v_star, row.v0); };
+  if (row.interval) row.interval_excess = {oracle_excess(row.interval->first), oracle_excess(row.interval->second)};
+  for (const std::string& rule : rules()) {
+    RuleScore s;
+    s.rule = rule;
+    s.lr = rates.at(rule);
+    if (!s.lr || !std::isfinite(*s.lr) || *s.lr <= 0.0) {
+      s.note = "no rate";
+      s.excess = kInf;
+      s.unstable = true;
+    } else {
+      const lrfind::CvObjective::Score& o = oracle.scores().at(*s.lr);
+      s.val_loss = o.val_loss;
+      s.excess = oracle_excess(*s.lr);
+      s.unstable = o.unstable;
+      if (!std::isfinite(s.val_loss)) s.note = "diverged";
+    }
+    s.regret = normalised_regret(s.val_loss, row.v_star, row.v0);
+    row.scores.push_back(std::move(s));
+  }
+  row.probes = probes(oracle, grid, row);
+  if (verdict.lr) check_probes(model, job, ac, search, verdict, row.probes);
+  return row;
+}
+
+LoadedData load(const DatasetSpec& spec, const std::vector<fs::path>& dirs) {
+  for (const fs::path& dir : dirs) {
+    const fs::path path = dir / spec.file;
+    if (!fs::is_regular_file(path)) continue;
+    lrfind::LoadOptions options;
+    options.kind = spec.regression ? lrfind::TargetKind::kRegression : lrfind::TargetKind::kClassification;
+    LoadedData out{&spec, lrfind::load_dataset(path.string(), options)};
+    std::vector<Index> all(static_cast<std::size_t>(out.data.rows()));
+    std::iota(all.begin(), all.end(), Index{0});
+    lrfind::standardize(out.data.features, all);
+    return out;
+  }
+  throw lrfind::InputError(fmt::format("{} not found in any data folder", spec.file));
+}
+
+std::vector<RowResult> score_rows(const std::vector<RowJob>& row_jobs, int grid_per_decade, int jobs) {
+  std::vector<RowResult> results(row_jobs.size());
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::atomic<bool> failed{false};
+  const auto worker = [&] {
+    for (std::size_t i = next++; i < row_jobs.size() && !failed; i = next++) {
+      try {
+        results[i] = score_row(row_jobs[i], grid_per_decade);
+        const RowResult& r = results[i];
+        std::fprintf(stderr, "%s %s %s, %s: auto excess %.4f\n", r.dataset.c_str(), r.model.c_str(),
+                     r.optimizer.c_str(), r.budget.c_str(), r.scores.front().excess);
+      } catch (...) {
+        if (!failed.exchange(true)) failure = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 1; t < jobs; ++t) threads.emplace_back(worker);
+  worker();
+  for (std::thread& t : threads) t.join();
+  if (failure) std::rethrow_exception(failure);
+  return results;
+}
+
+int usage() {
+  std::fputs("usage: lrfind_quality [--quick] [--budgets default|all] [--jobs N] DATA_DIR... OUTPUT_PREFIX\n", stderr);
+  return lrfind::kExitUsage;
+}
+
+}  // namespace
+
+const std::vector<std::string>& rules() {
+  static const std::vector<std::string> names = {"auto",     "range_x3",  "minimum_div_10",       "steepest",
+                                                 "valley",   "lightning", "lightning_lr_spacing", "torch_lr_finder",
+                                                 "second_oracle"};
+  return names;
+}
 
 const char* rule_description(const std::string& rule) {
   if (rule == "auto") return "lr-find's default (`--method auto`): `run_auto` with the CLI's defaults";
@@ -125,485 +391,12 @@ const char* rule_description(const std::string& rule) {
   return "";
 }
 
-// ---------------------------------------------------------------------------
-// Reimplemented suggestions of other libraries.
-
-// numpy.gradient(f) with unit spacing (edge_order 1): central differences
-// inside, one-sided differences at both ends. Needs at least 2 points.
-std::vector<double> numpy_gradient(std::span<const double> f) {
-  const std::size_t n = f.size();
-  std::vector<double> g(n);
-  g[0] = f[1] - f[0];
-  g[n - 1] = f[n - 1] - f[n - 2];
-  for (std::size_t i = 1; i + 1 < n; ++i) g[i] = (f[i + 1] - f[i - 1]) / 2.0;
-  return g;
-}
-
-// numpy.gradient(f, x) / torch.gradient(f, spacing=[x]) on the coordinates x:
-// the second-order formula for uneven spacing inside, one-sided at the ends.
-std::vector<double> gradient_on(std::span<const double> f, std::span<const double> x) {
-  const std::size_t n = f.size();
-  std::vector<double> g(n);
-  g[0] = (f[1] - f[0]) / (x[1] - x[0]);
-  g[n - 1] = (f[n - 1] - f[n - 2]) / (x[n - 1] - x[n - 2]);
-  for (std::size_t i = 1; i + 1 < n; ++i) {
-    const double h1 = x[i] - x[i - 1];
-    const double h2 = x[i + 1] - x[i];
-    g[i] = (h1 * h1 * f[i + 1] - h2 * h2 * f[i - 1] + (h2 * h2 - h1 * h1) * f[i]) / (h1 * h2 * (h1 + h2));
-  }
-  return g;
-}
-
-std::size_t first_argmin(const std::vector<double>& v) {
-  return static_cast<std::size_t>(std::min_element(v.begin(), v.end()) - v.begin());
-}
-
-// PyTorch Lightning, src/lightning/pytorch/tuner/lr_finder.py,
-// _LRFinder.suggestion(skip_begin=10, skip_end=1): the recorded (smoothed)
-// losses [10:-1], non-finite ones dropped, then the argmin of their gradient.
-// Before Lightning 2.5.3 the gradient is over the index (np.gradient(losses),
-// torch.gradient(losses) since PR #17264); 2.5.3 (PR #21055) passes
-// spacing=[lrs], the gradient against the rate itself (`against_lr`), which
-// issue #21141 reports as no longer finding a good rate.
-std::optional<double> lightning_suggestion(const lrfind::RangeTestResult& range, bool against_lr) {
-  constexpr std::size_t kSkipBegin = 10;
-  constexpr std::size_t kSkipEnd = 1;
-  const std::size_t n = range.points.size();
-  if (n <= kSkipBegin + kSkipEnd) return std::nullopt;
-  std::vector<double> lrs;
-  std::vector<double> losses;
-  for (std::size_t i = kSkipBegin; i < n - kSkipEnd; ++i)
-    if (std::isfinite(range.points[i].smoothed_loss)) {
-      lrs.push_back(range.points[i].lr);
-      losses.push_back(range.points[i].smoothed_loss);
-    }
-  if (losses.size() < 2) return std::nullopt;  // Lightning logs an error and returns None
-  const std::vector<double> g = against_lr ? gradient_on(losses, lrs) : numpy_gradient(losses);
-  return lrs[first_argmin(g)];
-}
-
-// torch-lr-finder (davidtvs/pytorch-lr-finder), torch_lr_finder/lr_finder.py,
-// LRFinder.plot(skip_start=10, skip_end=5, suggest_lr=True): the recorded
-// (smoothed) losses [10:-5], then np.gradient(losses).argmin(). np.gradient
-// raises ValueError below 2 points and plot() then prints that it failed.
-std::optional<double> torch_lr_finder_suggestion(const lrfind::RangeTestResult& range) {
-  constexpr std::size_t kSkipStart = 10;
-  constexpr std::size_t kSkipEnd = 5;
-  const std::size_t n = range.points.size();
-  if (n < kSkipStart + kSkipEnd + 2) return std::nullopt;
-  std::vector<double> lrs;
-  std::vector<double> losses;
-  for (std::size_t i = kSkipStart; i < n - kSkipEnd; ++i) {
-    lrs.push_back(range.points[i].lr);
-    losses.push_back(range.points[i].smoothed_loss);
-  }
-  // A non-finite value would make numpy's argmin return its index; lr-find
-  // stops at the first one, and skip_end drops it.
-  return lrs[first_argmin(numpy_gradient(losses))];
-}
-
-// fastai's rules exactly as lr-find's recommend_range (src/run.cpp) reads them:
-// the finite prefix of the smoothed curve, fastai's window, then the rule.
-std::map<std::string, std::optional<double>> fastai_suggestions(const lrfind::RangeTestResult& range,
-                                                                int planned_steps) {
-  std::vector<double> lrs;
-  std::vector<double> smoothed;
-  for (const lrfind::RangePoint& p : range.points) {
-    if (!std::isfinite(p.loss) || !std::isfinite(p.smoothed_loss)) break;
-    lrs.push_back(p.lr);
-    smoothed.push_back(p.smoothed_loss);
-  }
-  std::map<std::string, std::optional<double>> out{
-      {"minimum_div_10", std::nullopt}, {"steepest", std::nullopt}, {"valley", std::nullopt}};
-  if (lrs.empty()) return out;
-  const lrfind::Window w = lrfind::suggestion_window(lrs.size(), planned_steps);
-  const std::span<const double> wl(lrs.data() + w.begin, w.end - w.begin);
-  const std::span<const double> ws(smoothed.data() + w.begin, w.end - w.begin);
-  static const lrfind::Registry<lrfind::RuleEntry> rules = lrfind::builtin_rules();
-  for (const lrfind::RuleEntry& rule : rules)
-    if (auto s = rule.suggest(wl, ws)) out[rule.name] = s->lr;
-  return out;
-}
-
-// The geometric median of rates, as src/run.cpp takes it across repeats.
-double rate_median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : std::sqrt(v[n / 2 - 1] * v[n / 2]);
-}
-
-// ---------------------------------------------------------------------------
-// Rows and scores.
-
-struct LoadedData {
-  const DatasetSpec* spec;
-  lrfind::Dataset data;  // standardised on all rows
-};
-
-struct RowJob {
-  const LoadedData* data;
-  const lrfind::ModelKindEntry* model;
-  const lrfind::OptimizerEntry* optimizer;
-};
-
-struct RuleScore {
-  std::string rule;
-  std::optional<double> lr;
-  double val_loss = kInf;
-  double regret = 1.0;
-  std::string note;  // why the regret is 1 without a measurement
-};
-
-struct RowResult {
-  std::string dataset;
-  std::string model;
-  std::string optimizer;
-  Index rows = 0;
-  Index features = 0;       // after one-hot encoding
-  std::size_t classes = 0;  // 0: regression
-  std::string source;
-  double v_star = 0.0;
-  double lr_star = 0.0;
-  double v0 = 0.0;
-  double grid_low = 0.0;  // the grid actually searched, after any extension
-  double grid_high = 0.0;
-  bool best_at_grid_edge = false;
-  double auto_seconds = 0.0;
-  std::string auto_confidence;
-  std::vector<RuleScore> scores;
-};
-
-double normalised_regret(double v, double v_star, double v0) {
-  if (!std::isfinite(v)) return 1.0;
-  const double gap = v0 - v_star;
-  if (!(gap > 0.0)) return v <= v_star ? 0.0 : 1.0;
-  return std::clamp((v - v_star) / gap, 0.0, 1.0);
-}
-
-RowResult score_row(const RowJob& job, int grid_per_decade) {
-  const lrfind::Dataset& d = job.data->data;
-  const lrfind::Features& X = d.features;
-  const lrfind::Vector& y = d.targets;
-  const Index n = d.rows();
-  const lrfind::StopToken never;  // the harness is never stopped
-  std::vector<Index> all(static_cast<std::size_t>(n));
-  std::iota(all.begin(), all.end(), Index{0});
-  const std::unique_ptr<lrfind::Model> model = std::make_unique<lrfind::Model>(
-      lrfind::make_model(*job.model, X.cols(), d.classes.size(), job.model->default_l2));
-
-  lrfind::GridConfig budget;  // 5 epochs, batch 32, constant schedule
-  budget.epochs = 5;
-  budget.batch_size = 32;
-  budget.schedule = &lrfind::schedule_named("constant");
-
-  RowResult row;
-  row.dataset = job.data->spec->name;
-  row.model = job.model->name;
-  row.optimizer = job.optimizer->name;
-  row.rows = n;
-  row.features = X.cols();
-  row.classes = d.classes.size();
-  row.source = job.data->spec->source;
-
-  // The oracle.
-  lrfind::Rng split_rng(kOracleSeed);
-  std::vector<lrfind::Split> folds = lrfind::make_splits(n, kOracleFolds, 0.2, split_rng);
-  lrfind::CvObjective oracle(*model, X, y, {std::move(folds)}, {kOracleSeed}, budget, *job.optimizer, never);
-  const int decades = static_cast<int>(std::lround(std::log10(kGridHigh / kGridLow)));
-  std::vector<double> grid = lrfind::log_spaced(kGridLow, kGridHigh, decades * grid_per_decade + 1);
-  oracle.evaluate(grid, lrfind::CandidateStage::kGrid);
-  row.v0 = oracle.untrained_loss();
-  const auto find_best = [&] {
-    row.v_star = kInf;
-    for (const double lr : grid) {
-      const double v = oracle.scores().at(lr).val_loss;
-      if (v < row.v_star) {
-        row.v_star = v;
-        row.lr_star = lr;
-      }
-    }
-  };
-  // A best rate at an end of the grid says only that the optimum lies beyond
-  // it: extend the grid a decade at a time (same density) until it does not.
-  find_best();
-  while (true) {
-    std::vector<double> decade;
-    if (row.lr_star == grid.back() && grid.back() < kGridCeiling) {
-      decade = lrfind::log_spaced(grid.back(), grid.back() * 10.0, grid_per_decade + 1);
-      decade.erase(decade.begin());
-      grid.insert(grid.end(), decade.begin(), decade.end());
-    } else if (row.lr_star == grid.front() && grid.front() > kGridFloor) {
-      decade = lrfind::log_spaced(grid.front() / 10.0, grid.front(), grid_per_decade + 1);
-      decade.pop_back();
-      grid.insert(grid.begin(), decade.begin(), decade.end());
-    } else {
-      break;
-    }
-    oracle.evaluate(decade, lrfind::CandidateStage::kGrid);
-    find_best();
-  }
-  row.grid_low = grid.front();
-  row.grid_high = grid.back();
-  row.best_at_grid_edge = row.lr_star == grid.front() || row.lr_star == grid.back();
-
-  // The rules' rates.
-  std::map<std::string, std::optional<double>> rates;
-  {
-    // The noise floor: the grid's best rate by a second oracle with other folds
-    // and batch orders, scored by the first. V* is the minimum of noisy values,
-    // so even a perfect rule shows some regret.
-    lrfind::Rng other_rng(kSecondOracleSeed);
-    std::vector<lrfind::Split> other_folds = lrfind::make_splits(n, kOracleFolds, 0.2, other_rng);
-    lrfind::CvObjective other(*model, X, y, {std::move(other_folds)}, {kSecondOracleSeed}, budget, *job.optimizer, never);
-    other.evaluate(grid, lrfind::CandidateStage::kGrid);
-    double best = kInf;
-    for (const double lr : grid)
-      if (other.scores().at(lr).val_loss < best) {
-        best = other.scores().at(lr).val_loss;
-        rates["second_oracle"] = lr;
-      }
-  }
-  lrfind::AutoConfig ac;  // the CLI's defaults: 1e-7..10, 3 repeats, seed 0, folds chosen, hold-out 0.2
-  ac.budget = budget;
-  const auto start = std::chrono::steady_clock::now();
-  const lrfind::AutoSearch search = lrfind::run_auto(*model, *job.optimizer, X, y, all, ac, never);
-  const lrfind::AutoRecommendation automatic = lrfind::recommend_auto(search);
-  row.auto_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  row.auto_confidence = std::string(lrfind::to_string(automatic.confidence));
-  rates["auto"] = automatic.lr;
-
-  const lrfind::RangeTestConfig rc;  // 100 steps, 1e-7..10, exponential, smoothing 0.98, stop factor 4, batch 32
-  std::vector<double> minimum_per_seed;
-  for (std::uint64_t seed = 0; seed < 3; ++seed) {
-    lrfind::Rng stream(seed);
-    const std::unique_ptr<lrfind::Optimizer> optimizer = job.optimizer->make();
-    const lrfind::RangeTestResult range = lrfind::run_range_test(*model, *optimizer, X, y, all, rc, stream, never);
-    const auto fastai = fastai_suggestions(range, rc.settings.steps);
-    if (fastai.at("minimum_div_10")) minimum_per_seed.push_back(*fastai.at("minimum_div_10"));
-    if (seed != 0) continue;
-    for (const auto& [rule, lr] : fastai) rates[rule] = lr;
-    rates["lightning"] = lightning_suggestion(range, false);
-    rates["lightning_lr_spacing"] = lightning_suggestion(range, true);
-    rates["torch_lr_finder"] = torch_lr_finder_suggestion(range);
-  }
-  rates["range_x3"] = minimum_per_seed.empty() ? std::nullopt : std::optional<double>(rate_median(minimum_per_seed));
-
-  // Score every rate under the oracle (one batch-shared training run).
-  std::vector<double> to_score;
-  for (const auto& [rule, lr] : rates)
-    if (lr && std::isfinite(*lr) && *lr > 0.0) to_score.push_back(*lr);
-  oracle.evaluate(to_score, lrfind::CandidateStage::kCheck);
-  for (const std::string& rule : kRules) {
-    RuleScore s;
-    s.rule = rule;
-    s.lr = rates.at(rule);
-    if (!s.lr || !std::isfinite(*s.lr) || *s.lr <= 0.0) {
-      s.note = "no rate";
-    } else {
-      s.val_loss = oracle.scores().at(*s.lr).val_loss;
-      if (!std::isfinite(s.val_loss)) s.note = "diverged";
-    }
-    s.regret = normalised_regret(s.val_loss, row.v_star, row.v0);
-    row.scores.push_back(std::move(s));
-  }
-  return row;
-}
-
-// ---------------------------------------------------------------------------
-// Summaries.
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
-  std::sort(v.begin(), v.end());
-  const double pos = p * static_cast<double>(v.size() - 1);  // numpy's default (linear)
-  const std::size_t lo = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
-}
-
-struct Summary {
-  std::size_t rows = 0;
-  double median = 0.0;
-  double p90 = 0.0;
-  double max = 0.0;
-  double near_best = 0.0;    // share within kNearBest
-  std::size_t failures = 0;  // no rate or diverged
-};
-
-Summary summarise(const std::vector<const RuleScore*>& scores) {
-  Summary s;
-  std::vector<double> r;
-  for (const RuleScore* x : scores) {
-    r.push_back(x->regret);
-    if (!x->note.empty()) ++s.failures;
-  }
-  s.rows = r.size();
-  if (r.empty()) return s;
-  s.median = percentile(r, 0.5);
-  s.p90 = percentile(r, 0.9);
-  s.max = *std::max_element(r.begin(), r.end());
-  s.near_best = static_cast<double>(std::count_if(r.begin(), r.end(), [](double x) { return x <= kNearBest; })) /
-                static_cast<double>(r.size());
-  return s;
-}
-
-std::string targets_met(const Summary& s) {
-  std::vector<std::string> missed;
-  if (s.median > kTargetMedian) missed.push_back("median");
-  if (s.p90 > kTargetP90) missed.push_back("p90");
-  if (s.max > kTargetMax) missed.push_back("max");
-  if (missed.empty()) return "yes";
-  std::string out = "no (";
-  for (std::size_t i = 0; i < missed.size(); ++i) out += (i ? ", " : "") + missed[i];
-  return out + ")";
-}
-
-std::string fmt_regret(double x) { return fmt::format("{:.3f}", x); }
-
-std::string markdown(const std::vector<RowResult>& results, int grid_per_decade, double seconds, double cpu_seconds,
-                     bool quick, int jobs) {
-  std::string md;
-  const auto rule_scores = [&](const std::string& rule, const auto& keep) {
-    std::vector<const RuleScore*> out;
-    for (const RowResult& row : results)
-      if (keep(row))
-        for (const RuleScore& s : row.scores)
-          if (s.rule == rule) out.push_back(&s);
-    return out;
-  };
-  std::size_t datasets = 0;
-  {
-    std::vector<std::string> names;
-    for (const RowResult& r : results)
-      if (std::find(names.begin(), names.end(), r.dataset) == names.end()) names.push_back(r.dataset);
-    datasets = names.size();
-  }
-  md += fmt::format(
-      "Rows: {} ({} data sets x model kinds x optimizers{}). Oracle: {}-fold CV, seed {}, grid "
-      "{:g}..{:g} at {} per decade. Budget: 5 epochs, batch 32, default L2, constant schedule.\n\n",
-      results.size(), datasets, quick ? "; --quick smoke run" : "", kOracleFolds, kOracleSeed, kGridLow, kGridHigh,
-      grid_per_decade);
-
-  md += "### Data sets\n\n| data set | rows | features | classes | models | source |\n|---|---:|---:|---:|---|---|\n";
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    const RowResult& r = results[i];
-    if (i > 0 && results[i - 1].dataset == r.dataset) continue;
-    md += fmt::format("| {} | {} | {} | {} | {} | {} |\n", r.dataset, r.rows, r.features,
-                      r.classes ? std::to_string(r.classes) : std::string("(regression)"),
-                      r.classes ? "logistic, svm" : "linear", r.source);
-  }
-  md += "\n### Normalised regret by rule, all rows\n\n";
-  md += "| rule | median | p90 | max | within 0.05 | no rate or diverged |\n|---|---:|---:|---:|---:|---:|\n";
-  for (const std::string& rule : kRules) {
-    const Summary s = summarise(rule_scores(rule, [](const RowResult&) { return true; }));
-    md += fmt::format("| `{}` | {} | {} | {} | {:.0f}% | {} |\n", rule, fmt_regret(s.median), fmt_regret(s.p90),
-                      fmt_regret(s.max), 100.0 * s.near_best, s.failures);
-  }
-
-  const auto group_table = [&](const char* title, const std::vector<std::string>& groups, auto member) {
-    md += fmt::format("\n### `auto` by {}\n\n", title);
-    md += fmt::format("| {} | rows | median | p90 | max | within 0.05 | targets met |\n", title);
-    md += "|---|---:|---:|---:|---:|---:|---|\n";
-    for (const std::string& g : groups) {
-      const Summary s = summarise(rule_scores("auto", [&](const RowResult& r) { return member(r) == g; }));
-      if (s.rows == 0) continue;
-      md += fmt::format("| {} | {} | {} | {} | {} | {:.0f}% | {} |\n", g, s.rows, fmt_regret(s.median),
-                        fmt_regret(s.p90), fmt_regret(s.max), 100.0 * s.near_best, targets_met(s));
-    }
-  };
-  group_table("model kind", {"linear", "logistic", "svm"}, [](const RowResult& r) { return r.model; });
-  group_table("optimizer", kOptimizers, [](const RowResult& r) { return r.optimizer; });
-  md +=
-      fmt::format("\nTargets (issue 3): median <= {}, p90 <= {}, max <= {}.\n", kTargetMedian, kTargetP90, kTargetMax);
-
-  // The worst rows for auto.
-  std::vector<std::pair<const RowResult*, const RuleScore*>> worst;
-  for (const RowResult& row : results)
-    for (const RuleScore& s : row.scores)
-      if (s.rule == "auto") worst.emplace_back(&row, &s);
-  std::stable_sort(worst.begin(), worst.end(),
-                   [](const auto& a, const auto& b) { return a.second->regret > b.second->regret; });
-  md += "\n### Worst rows for `auto`\n\n";
-  md += "| data set | model | optimizer | auto lr | confidence | grid's best lr | V(auto) | V* | V0 | regret |\n";
-  md += "|---|---|---|---:|---|---:|---:|---:|---:|---:|\n";
-  for (std::size_t i = 0; i < std::min<std::size_t>(5, worst.size()); ++i) {
-    const auto& [row, s] = worst[i];
-    md += fmt::format("| {} | {} | {} | {} | {} | {:.3g} | {:.6g} | {:.6g} | {:.6g} | {} |\n", row->dataset, row->model,
-                      row->optimizer, s->lr ? fmt::format("{:.3g}", *s->lr) : std::string("none"), row->auto_confidence,
-                      row->lr_star, s->val_loss, row->v_star, row->v0,
-                      fmt_regret(s->regret) + (s->note.empty() ? "" : " (" + s->note + ")"));
-  }
-
-  md += "\n### Rules\n\n";
-  for (const std::string& rule : kRules) md += fmt::format("- `{}`: {}\n", rule, rule_description(rule));
-  md +=
-      "\nRegret is clamped to [0, 1]; a rule that gives no rate, or whose rate diverges (a non-finite loss in any "
-      "fold), scores 1, no better than the untrained model.\n";
-
-  std::size_t edges = 0;
-  double auto_total = 0.0;
-  for (const RowResult& r : results) {
-    if (r.best_at_grid_edge) ++edges;
-    auto_total += r.auto_seconds;
-    if (r.grid_low < kGridLow * 0.999 || r.grid_high > kGridHigh * 1.001)
-      md += fmt::format("\nThe oracle's grid was extended to {:g}..{:g} for {} {} {}: its best rate was at an end.\n",
-                        r.grid_low, r.grid_high, r.dataset, r.model, r.optimizer);
-  }
-  if (edges > 0)
-    md += fmt::format(
-        "\nWarning: on {} row(s) the grid's best rate is at an end of the extended grid ({:g}..{:g} at "
-        "most); V* may be too high there.\n",
-        edges, kGridFloor, kGridCeiling);
-  md += fmt::format(
-      "\nTotal run time {:.1f} s wall, {:.1f} s CPU, with {} job(s); `run_auto` took {:.1f} s of wall "
-      "time in all ({:.2f} s per row on average).\n",
-      seconds, cpu_seconds, jobs, auto_total, results.empty() ? 0.0 : auto_total / static_cast<double>(results.size()));
-  return md;
-}
-
-std::string csv_number(double x) {
-  if (std::isnan(x)) return "nan";
-  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-  return fmt::format("{}", x);
-}
-
-std::string csv(const std::vector<RowResult>& results) {
-  std::string out = "dataset,model,optimizer,rows,rule,lr,val_loss,v_star,v0,regret,lr_star,note\n";
-  for (const RowResult& row : results)
-    for (const RuleScore& s : row.scores)
-      out +=
-          fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", row.dataset, row.model, row.optimizer, row.rows, s.rule,
-                      s.lr ? csv_number(*s.lr) : std::string(), csv_number(s.val_loss), csv_number(row.v_star),
-                      csv_number(row.v0), csv_number(s.regret), csv_number(row.lr_star), s.note);
-  return out;
-}
-
-// ---------------------------------------------------------------------------
-
-LoadedData load(const DatasetSpec& spec, const std::vector<fs::path>& dirs) {
-  for (const fs::path& dir : dirs) {
-    const fs::path path = dir / spec.file;
-    if (!fs::is_regular_file(path)) continue;
-    lrfind::LoadOptions options;
-    options.kind = spec.regression ? lrfind::TargetKind::kRegression : lrfind::TargetKind::kClassification;
-    LoadedData out{&spec, lrfind::load_dataset(path.string(), options)};
-    std::vector<Index> all(static_cast<std::size_t>(out.data.rows()));
-    std::iota(all.begin(), all.end(), Index{0});
-    lrfind::standardize(out.data.features, all);
-    return out;
-  }
-  throw lrfind::InputError(fmt::format("{} not found in any data folder", spec.file));
-}
-
-int usage() {
-  std::fputs("usage: lrfind_quality [--quick] [--jobs N] DATA_DIR... OUTPUT_PREFIX\n", stderr);
-  return lrfind::kExitUsage;
-}
-
-}  // namespace
+}  // namespace quality
 
 int main(int argc, char** argv) {
+  using namespace quality;
   bool quick = false;
+  bool all_budgets = true;
   int jobs = 1;
   std::vector<std::string> positional;
   for (int i = 1; i < argc; ++i) {
@@ -612,6 +405,10 @@ int main(int argc, char** argv) {
       quick = true;
     } else if (arg == "--jobs" && i + 1 < argc) {
       jobs = std::max(1, std::atoi(argv[++i]));
+    } else if (arg == "--budgets" && i + 1 < argc) {
+      const std::string which = argv[++i];
+      if (which != "default" && which != "all") return usage();
+      all_budgets = which == "all";
     } else if (arg == "-h" || arg == "--help") {
       usage();
       return 0;
@@ -625,7 +422,8 @@ int main(int argc, char** argv) {
   const std::string prefix = positional.back();
   const std::vector<fs::path> dirs(positional.begin(), positional.end() - 1);
   const int grid_per_decade = quick ? kQuickGridPerDecade : kGridPerDecade;
-
+  const std::vector<Budget> budgets =
+      all_budgets && !quick ? kBudgets : std::vector<Budget>(kBudgets.begin(), kBudgets.begin() + 1);
   try {
     const auto start = std::chrono::steady_clock::now();
     const std::clock_t cpu_start = std::clock();
@@ -636,39 +434,21 @@ int main(int argc, char** argv) {
     std::vector<RowJob> row_jobs;
     const lrfind::Registry<lrfind::ModelKindEntry> model_kinds = lrfind::builtin_model_kinds();
     const lrfind::Registry<lrfind::OptimizerEntry> optimizers = lrfind::builtin_optimizers();
-    for (const LoadedData& d : loaded) {
-      const std::vector<std::string> kinds =
-          d.spec->regression ? std::vector<std::string>{"linear"} : std::vector<std::string>{"logistic", "svm"};
-      for (const std::string& kind : kinds)
-        for (const std::string& opt : kOptimizers)
-          if (!quick || opt == "sgd") row_jobs.push_back({&d, &model_kinds.at(kind), &optimizers.at(opt)});
-    }
-
-    std::vector<RowResult> results(row_jobs.size());
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr failure;
-    std::atomic<bool> failed{false};
-    const auto worker = [&] {
-      for (std::size_t i = next++; i < row_jobs.size() && !failed; i = next++) {
-        try {
-          results[i] = score_row(row_jobs[i], grid_per_decade);
-          std::fprintf(stderr, "%s %s %s: auto regret %.4f\n", results[i].dataset.c_str(), results[i].model.c_str(),
-                       results[i].optimizer.c_str(), results[i].scores.front().regret);
-        } catch (...) {
-          if (!failed.exchange(true)) failure = std::current_exception();
-        }
+    for (const Budget& budget : budgets)
+      for (const LoadedData& d : loaded) {
+        const std::vector<std::string> kinds =
+            d.spec->regression ? std::vector<std::string>{"linear"} : std::vector<std::string>{"logistic", "svm"};
+        for (const std::string& kind : kinds)
+          for (const std::string& opt : kOptimizers)
+            if (!quick || opt == "sgd")
+              row_jobs.push_back({&d, &model_kinds.at(kind), &optimizers.at(opt), &budget});
       }
-    };
-    std::vector<std::thread> threads;
-    for (int t = 1; t < jobs; ++t) threads.emplace_back(worker);
-    worker();
-    for (std::thread& t : threads) t.join();
-    if (failure) std::rethrow_exception(failure);
-
+    const std::vector<RowResult> results = score_rows(row_jobs, grid_per_decade, jobs);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
-    const std::string md = markdown(results, grid_per_decade, seconds, cpu_seconds, quick, jobs);
+    const std::string md = markdown(results, budgets, grid_per_decade, seconds, cpu_seconds, quick, jobs);
     lrfind::write_output(prefix + ".csv", csv(results));
+    lrfind::write_output(prefix + ".checks.csv", checks_csv(results));
     lrfind::write_output(prefix + ".md", md);
     std::fputs(md.c_str(), stdout);
   } catch (const lrfind::Error& e) {

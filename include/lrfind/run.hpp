@@ -29,6 +29,7 @@ struct DataSettings {
   bool float32 = false;                // hold the features as 32-bit floats
   bool standardize = true;             // z-score every feature
   std::optional<std::size_t> sample;   // read a uniform random sample of this many rows
+  bool allow_many_classes = false;     // let a classifier take a target that looks continuous
 };
 
 // The training the rate is for: the user's budget.
@@ -61,12 +62,18 @@ struct CheckSettings {
   double tolerance = 1.0;
 };
 
+// The rates searched when the bounds are not given.
+inline constexpr double kDefaultMinLr = 1e-7;
+inline constexpr double kDefaultMaxLr = 10.0;
+
 struct RunConfig {
   DataSettings data;
   TrainingSettings training;
-  std::string method = "auto";       // auto, range or grid
-  double min_lr = 1e-7;
-  double max_lr = 10.0;
+  std::string method = "auto";  // auto, range or grid
+  // The rates searched. Given bounds are bounds: auto never recommends
+  // outside them; without them it may widen the search beyond the defaults.
+  std::optional<double> min_lr;  // default kDefaultMinLr
+  std::optional<double> max_lr;  // default kDefaultMaxLr
   std::uint64_t seed = 0;
   std::optional<int> repeats;        // default: the method's (3 for auto and range, 1 for grid)
   std::optional<double> validation;  // held-out fraction (grid, auto's hold-out); default 0.2

@@ -117,6 +117,10 @@ void declare_data(CLI::App& app, Options& o) {
   app.add_option("--max-categories", r.data.max_categories,
                  "Most distinct values a text column may have before it is an error")
       ->group(data);
+  app.add_flag("--allow-many-classes", r.data.allow_many_classes,
+               "Let logistic or svm take an all-numeric target with more than 20 distinct values in more than 10% "
+               "of the rows (without it, an error: such a target is usually one for --model linear)")
+      ->group(data);
   o.sample_option = app.add_option("--sample", o.sample,
                                    "Read a uniform random sample of N rows (reservoir sampling with --seed) in one "
                                    "pass, for files larger than memory [default: every row]")
@@ -145,8 +149,12 @@ void declare_training(CLI::App& app, Options& o) {
         return !text.empty() && text[0] == '-' ? std::string("must be 0 or a positive whole number") : std::string();
       })
       ->group(training);
-  app.add_option("--min-lr", r.min_lr, "Smallest learning rate of the sweep or grid")->group(training);
-  app.add_option("--max-lr", r.max_lr, "Largest learning rate of the sweep or grid")->group(training);
+  o.min_lr_option = app.add_option("--min-lr", o.min_lr,
+                                   "Smallest learning rate of the sweep or grid; given, auto never recommends below it")
+                        ->group(training);
+  o.max_lr_option = app.add_option("--max-lr", o.max_lr,
+                                   "Largest learning rate of the sweep or grid; given, auto never recommends above it")
+                        ->group(training);
 
   auto* range = "Range test (--method range, and auto's bracketing)";
   app.add_option("--steps", r.range.steps, "Number of steps (one batch each)")->group(range);
@@ -188,7 +196,9 @@ void declare_check(CLI::App& app, Options& o) {
       ->group(check)
       ->excludes(o.lr_option);
   app.add_option("--lr-key", o.lr_key, "Dotted path of the rate in the --lr-from file, e.g. train.lr")->group(check);
-  app.add_option("--tolerance", o.tolerance, "Widen the recommended interval by this factor on each side")
+  app.add_option("--tolerance", o.tolerance,
+                 "Multiply the near-best band by this factor: the rate passes with an excess loss up to F x band "
+                 "(before 1.1: widened the interval by F)")
       ->group(check);
 }
 
@@ -293,6 +303,8 @@ RunConfig to_config(const Options& o) {
   if (o.l2_option->count() > 0) config.training.l2 = o.l2;
   if (o.validation_option->count() > 0) config.validation = o.validation;
   if (o.sample_option->count() > 0) config.data.sample = o.sample;
+  if (o.min_lr_option->count() > 0) config.min_lr = o.min_lr;
+  if (o.max_lr_option->count() > 0) config.max_lr = o.max_lr;
   return config;
 }
 

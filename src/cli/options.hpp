@@ -20,7 +20,11 @@ struct Options {
   double l2 = 0.0;
   double validation = 0.0;
   std::size_t sample = 0;
+  double min_lr = kDefaultMinLr;
+  double max_lr = kDefaultMaxLr;
   bool no_standardize = false;
+  CLI::Option* min_lr_option = nullptr;
+  CLI::Option* max_lr_option = nullptr;
   CLI::Option* l2_option = nullptr;
   CLI::Option* validation_option = nullptr;
   CLI::Option* repeats_option = nullptr;

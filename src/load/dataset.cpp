@@ -1,6 +1,7 @@
 #include "load/dataset.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <type_traits>
 #include <vector>
@@ -87,6 +88,30 @@ Standardization standardize(Matrix& X, std::span<const Index> fit_rows) { return
 Standardization standardize(Features& X, std::span<const Index> fit_rows) {
   return X.precision() == Precision::kFloat32 ? standardize_storage(X.f32(), fit_rows)
                                               : standardize_storage(X.f64(), fit_rows);
+}
+
+namespace {
+
+bool is_number(std::string_view text) {
+  text = trim_blanks(text);
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return !text.empty() && ec == std::errc() && end == text.data() + text.size() && std::isfinite(value);
+}
+
+}  // namespace
+
+void check_classifier_target(const Dataset& data, const std::string& source) {
+  const std::size_t labels = data.classes.size();
+  if (labels <= kContinuousLabels ||
+      static_cast<double>(labels) <= kContinuousShare * static_cast<double>(data.rows()) ||
+      !std::all_of(data.classes.begin(), data.classes.end(), is_number))
+    return;
+  throw DataError(source, 0,
+                  fmt::format("the target '{}' looks continuous: {} distinct numbers in {} rows; a classifier would "
+                              "treat each as a class (for a numeric target use --model linear; to keep them as "
+                              "classes, --allow-many-classes)",
+                              data.target_name, labels, data.rows()));
 }
 
 }  // namespace lrfind

@@ -32,6 +32,12 @@ std::string_view trim_blanks(std::string_view text);
 // The most classes a classifier's target may have.
 inline constexpr std::size_t kMaxClasses = 1000;
 
+// A classifier's target whose labels are all numbers, more than
+// kContinuousLabels of them and distinct in more than kContinuousShare of the
+// rows, is taken for a regression target given to a classifier.
+inline constexpr std::size_t kContinuousLabels = 20;
+inline constexpr double kContinuousShare = 0.10;
+
 struct Dataset {
   Features features;                // rows x features
   Vector targets;                   // value, or class index 0..classes-1
@@ -45,6 +51,10 @@ struct Dataset {
   std::size_t rows_dropped = 0;     // of the rows kept, dropped for a missing value in a used column
   Index rows() const { return features.rows(); }
 };
+
+// Throws DataError (hint: --model linear, or --allow-many-classes) when the
+// classes of `data` look like a continuous target (see kContinuousLabels).
+void check_classifier_target(const Dataset& data, const std::string& source);
 
 // z-scores every column of X in place with the mean and population standard
 // deviation of the rows `fit_rows` (the training rows); a column with zero

@@ -30,10 +30,11 @@ namespace {
 bool positive(double v) { return std::isfinite(v) && v > 0.0; }
 
 void validate_rates(const RunConfig& c) {
-  if (!positive(c.min_lr)) throw UsageError(fmt::format("--min-lr must be a positive number, not {}", c.min_lr));
-  if (!positive(c.max_lr)) throw UsageError(fmt::format("--max-lr must be a positive number, not {}", c.max_lr));
-  if (c.min_lr >= c.max_lr)
-    throw UsageError(fmt::format("--min-lr ({}) must be smaller than --max-lr ({})", c.min_lr, c.max_lr));
+  const double min_lr = effective_min_lr(c), max_lr = effective_max_lr(c);
+  if (!positive(min_lr)) throw UsageError(fmt::format("--min-lr must be a positive number, not {}", min_lr));
+  if (!positive(max_lr)) throw UsageError(fmt::format("--max-lr must be a positive number, not {}", max_lr));
+  if (min_lr >= max_lr)
+    throw UsageError(fmt::format("--min-lr ({}) must be smaller than --max-lr ({})", min_lr, max_lr));
   for (const double rate : c.grid.rates)
     if (!positive(rate)) throw UsageError(fmt::format("--rates: every rate must be a positive number, not {}", rate));
   if (c.check && !positive(c.check->lr))

@@ -14,6 +14,7 @@
 #include "common/registry.hpp"
 #include "lrfind/run.hpp"
 #include "recommend/auto.hpp"
+#include "recommend/near_best.hpp"
 #include "recommend/recommendation.hpp"
 #include "search/grid.hpp"
 #include "search/range.hpp"
@@ -36,6 +37,7 @@ struct Problem {
   const RunConfig& config;
   int repeats;  // config.repeats or the method's default
   Rng& rng;     // the run's generator, after it drew the validation split
+  Band band{};  // what near-best means for this loss
 };
 
 // What the caller hears of and can stop.
@@ -60,8 +62,17 @@ struct AutoOutcome {
   AutoRecommendation verdict;
 };
 
+// lr-find check's measurements: the rate's own trainings on the same folds
+// and repeats as the search, and the best stable rate they are judged against.
+struct CheckMeasure {
+  CvObjective::Score score;
+  std::vector<double> untrained_by_run;
+  std::optional<Reference> reference;
+};
+
 struct MethodOutcome {
   std::variant<RangeOutcome, GridOutcome, AutoOutcome> detail;
+  std::optional<CheckMeasure> check;  // with config.check, unless cut short
   Recommendation recommendation;
   bool interrupted = false;  // a stop request cut training short
   long steps_per_epoch = 0;  // training batches per epoch (grid and auto), for the schedule

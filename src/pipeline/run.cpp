@@ -56,20 +56,34 @@ void warn_about_rows(const Dataset& data, const RunConfig& config, const Message
                      data.rows_sampled));
 }
 
+// Where the curvature bounds are tight (a quadratic loss, plain gradient
+// steps), a rate above them is on the edge of divergence.
+void warn_about_theory(const RunResult& result, const ModelKindEntry& kind, const OptimizerEntry& optimizer,
+                       Recommendation& rec) {
+  if (!rec.lr || !result.theory || !kind.quadratic || !optimizer.plain_gradient) return;
+  const Theory& t = *result.theory;
+  const double minibatch_divergence = 4.0 * t.minibatch_lr_bound;  // 2/L(b)
+  if (*rec.lr > t.max_stable_lr_full_batch)
+    rec.warnings.push_back(fmt::format("the recommended rate {:.3g} is {:.2g}x the full-batch stability bound 2/L = "
+                                       "{:.3g}, above which gradient descent on this loss diverges",
+                                       *rec.lr, *rec.lr / t.max_stable_lr_full_batch, t.max_stable_lr_full_batch));
+  else if (*rec.lr > minibatch_divergence)
+    rec.warnings.push_back(fmt::format("the recommended rate {:.3g} is {:.2g}x the mini-batch bound 2/L(b) = {:.3g} "
+                                       "for batches of {}: some batches may make it diverge",
+                                       *rec.lr, *rec.lr / minibatch_divergence, minibatch_divergence, t.batch_size));
+}
+
 // lr-find check's verdict from what the method measured.
-CheckResult judge(const RunResult& result, const RunConfig& config, const Registries& registries) {
+CheckResult judge(const RunResult& result, const RunConfig& config, const Band& band) {
   CheckInputs in;
+  in.band = band;
   in.lr = config.check->lr;
   in.tolerance = config.check->tolerance;
-  if (const auto* a = std::get_if<AutoOutcome>(&result.outcome.detail); a && a->search.checked) {
-    in.checked = &*a->search.checked;
-    in.untrained_loss = a->search.untrained_loss;
-    in.best_loss = std::numeric_limits<double>::infinity();
-    for (const CvObjective::Score& s : a->search.candidates) in.best_loss = std::min(in.best_loss, s.val_loss);
+  if (const std::optional<CheckMeasure>& m = result.outcome.check) {
+    in.checked = &m->score;
+    in.untrained_by_run = m->untrained_by_run;
+    in.reference = m->reference;
   }
-  if (result.theory && registries.models.at(config.training.model).quadratic &&
-      registries.optimizers.at(config.training.optimizer).plain_gradient && config.training.batch_size == 0)
-    in.exact_stability_bound = result.theory->max_stable_lr_full_batch;
   return check_rate(result.recommendation(), in);
 }
 
@@ -87,6 +101,8 @@ RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::strin
   result.repeats = effective_repeats(config, registries);
   result.validation = effective_validation(config, registries);
   warn_about_rows(data, config, context.warn);
+  if (kind.target == TargetKind::kClassification && !config.data.allow_many_classes)
+    check_classifier_target(data, source);
   // Progress: preparing the data, then the method, by their estimated times
   // (search/cost.hpp); the outputs are the model's (one per class above two).
   const std::size_t outputs = data.classes.size() > 2 ? data.classes.size() : 1;
@@ -114,7 +130,8 @@ RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::strin
 
   const ScheduleEntry& schedule = registries.schedules.at(config.training.schedule);
   const Problem problem{data.features, data.targets, split.train,       split.validation, model, optimizer,
-                        schedule,      registries.rules, config,      result.repeats, rng};
+                        schedule,      registries.rules, config,      result.repeats, rng,
+                        near_best_band(kind.quadratic)};
   const Progress method_part = progress.next(cost.method);
   result.outcome = method.run(problem, Hooks{context.stop, method_part});
   if (!result.outcome.interrupted) method_part.report(1.0, "done");  // a range test may stop short of its estimate
@@ -123,7 +140,10 @@ RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::strin
   if (rec.lr && result.outcome.steps_per_epoch > 0)
     rec.schedule =
         TrainingSchedule(schedule, result.outcome.steps_per_epoch * config.training.epochs).parameters(*rec.lr);
-  if (config.check) result.check = judge(result, config, registries);
+  warn_about_theory(result, kind, optimizer, rec);
+  if (context.warn)
+    for (const std::string& w : rec.warnings) context.warn(w);
+  if (config.check) result.check = judge(result, config, problem.band);
   return result;
 }
 

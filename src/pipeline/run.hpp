@@ -20,6 +20,8 @@ void validate(const RunConfig& config, const Registries& registries = builtin_re
 double effective_l2(const RunConfig& config, const Registries& registries = builtin_registries());
 double effective_validation(const RunConfig& config, const Registries& registries = builtin_registries());
 int effective_repeats(const RunConfig& config, const Registries& registries = builtin_registries());
+inline double effective_min_lr(const RunConfig& config) { return config.min_lr.value_or(kDefaultMinLr); }
+inline double effective_max_lr(const RunConfig& config) { return config.max_lr.value_or(kDefaultMaxLr); }
 
 // Runs on a data set already read (its features are standardised in place).
 RunResult run_on_dataset(const RunConfig& config, Dataset dataset, const std::string& source,

@@ -1,10 +1,7 @@
 #include "recommend/check.hpp"
 
-#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
-
-#include "recommend/auto.hpp"
 
 namespace lrfind {
 
@@ -21,30 +18,35 @@ std::string_view to_string(Verdict verdict) {
 
 namespace {
 
-// The verdict and its message for a rate outside the interval.
-void judge_outside(const CheckInputs& in, bool diverged, bool above_stable, const std::string& where, CheckResult& c) {
-  const double lr = in.lr;
-  const auto [low, high] = *c.interval;
-  if (diverged || above_stable || (c.regret && *c.regret > 1.0 && lr > high)) {
-    // Diverging, or ending worse than the untrained model: unstable either way.
-    c.verdict = Verdict::kUnstable;
-    c.factor = lr / high;
-    const std::string how =
-        diverged       ? std::string("training diverges")
-        : above_stable ? std::string("it exceeds the full-batch stability bound 2/L")
-                       : fmt::format("its cross-validated loss ends {:.3g}x the untrained model's",
-                                     *c.val_loss / in.untrained_loss);
-    c.message = fmt::format("{:.4g} is unstable: {}; {:.3g}x above {}", lr, how, *c.factor, where);
-    c.regret.reset();  // already said
-  } else if (lr > high) {
-    c.verdict = Verdict::kTooHigh;
-    c.factor = lr / high;
-    c.message = fmt::format("{:.4g} is too high: {:.3g}x above {}", lr, *c.factor, where);
-  } else {
-    c.verdict = Verdict::kTooLow;
-    c.factor = low / lr;
-    c.message = fmt::format("{:.4g} is too low: {:.3g}x below {}", lr, *c.factor, where);
+// Auto's and grid's interval holds the near-best rates; range's is the
+// spread of its repeats' answers, which says nothing of their losses.
+bool near_best_interval(const Recommendation& rec) { return rec.interval && !rec.band_basis.empty(); }
+
+// "the near-best interval [a, b] (recommended c)"
+std::string where(const Recommendation& rec, const CheckResult& c) {
+  if (!c.interval) return fmt::format("the recommended rate {:.3g}", *rec.lr);
+  return fmt::format("the {} [{:.3g}, {:.3g}] (recommended {:.3g})",
+                     near_best_interval(rec) ? "near-best interval" : "range tests' interval", c.interval->first,
+                     c.interval->second, *rec.lr);
+}
+
+// Runs that diverged, and runs that ended no better than the untrained model.
+std::pair<std::size_t, std::size_t> unstable_runs(const CheckInputs& in) {
+  std::size_t diverged = 0, worse = 0;
+  const std::vector<double>& runs = in.checked->run_losses;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (!std::isfinite(runs[i]))
+      ++diverged;
+    else if (i < in.untrained_by_run.size() && !(runs[i] < in.untrained_by_run[i]))
+      ++worse;
   }
+  return {diverged, worse};
+}
+
+void set_factor(double lr, CheckResult& c) {
+  if (!c.interval) return;
+  if (lr > c.interval->second) c.factor = lr / c.interval->second;
+  if (lr < c.interval->first) c.factor = c.interval->first / lr;
 }
 
 }  // namespace
@@ -54,44 +56,57 @@ CheckResult check_rate(const Recommendation& rec, const CheckInputs& in) {
   c.lr = in.lr;
   c.tolerance = in.tolerance;
   const double lr = in.lr;
-  if (!rec.lr) {
-    c.message = fmt::format("cannot check {:.4g}: no usable rate was found ({})", lr, rec.reason);
+  if (!rec.lr || !in.reference || !in.checked) {
+    c.message = fmt::format("cannot check {:.4g}: no usable rate was found ({})", lr,
+                            rec.reason.empty() ? "the search was cut short" : rec.reason);
     return c;
   }
-  // Grid runs have no interval: the recommended rate alone, widened by the tolerance.
-  const std::pair<double, double> base = rec.interval.value_or(std::make_pair(*rec.lr, *rec.lr));
-  c.interval = std::make_pair(base.first / in.tolerance, base.second * in.tolerance);
-  const auto [low, high] = *c.interval;
-  const std::string where =
-      fmt::format("the recommended interval [{:.3g}, {:.3g}] (recommended {:.3g})", low, high, *rec.lr);
-  bool diverged = false;
-  bool near_best = false;
-  if (in.checked) {
-    diverged = in.checked->diverged;
-    const double v0 = in.untrained_loss;
-    const double best = std::min(v0, in.best_loss);
-    if (std::isfinite(in.checked->val_loss)) {
-      c.val_loss = in.checked->val_loss;
-      c.regret = v0 > best ? std::max(0.0, (in.checked->val_loss - best) / (v0 - best)) : 0.0;
-      near_best = *c.regret <= kIntervalTolerance;
-    }
+  c.interval = rec.interval;
+  set_factor(lr, c);
+  const Reference& ref = *in.reference;
+  const Assessment a = assess(*in.checked, ref, in.band);
+  c.runs = in.checked->run_losses.size();
+  const auto [diverged, worse] = unstable_runs(in);
+  c.unstable_runs = diverged + worse;
+  if (std::isfinite(a.val_loss)) {
+    c.val_loss = a.val_loss;
+    c.excess_loss = a.excess;
+    c.loss_ratio = ref.best_loss > 0 ? std::optional<double>(a.val_loss / ref.best_loss) : std::nullopt;
+    c.regret = ref.untrained > ref.best_loss
+                   ? std::max(0.0, (a.val_loss - ref.best_loss) / (ref.untrained - ref.best_loss))
+                   : 0.0;
   }
-  // 2/L is the exact divergence point only where the loss is quadratic.
-  const bool above_stable = in.exact_stability_bound && lr > high && lr > *in.exact_stability_bound;
-  if (lr >= low && lr <= high) {
+  c.band = a.band;
+  if (!a.stable) {
+    c.verdict = Verdict::kUnstable;
+    const std::string how =
+        diverged > 0 ? fmt::format("training diverged in {} of {} runs", diverged, c.runs)
+        : worse > 0  ? fmt::format("training ended no better than the untrained model in {} of {} runs", worse, c.runs)
+                     : std::string("some of its trainings were thrown far off while the others trained (the edge of "
+                                   "divergence)");
+    c.message = fmt::format("{:.4g} is unstable: {}; {}", lr, how, where(rec, c));
+    return c;
+  }
+  const double allowed = in.tolerance * a.band;
+  // The near-best interval is what check passes: a stable rate inside it
+  // passes even when its own measurement lands just outside the band.
+  const bool inside = near_best_interval(rec) && lr >= c.interval->first && lr <= c.interval->second;
+  const std::string measured = fmt::format(
+      "its {} loss is {:.3g}x {} rate's ({:.3g} at {:.3g}): excess {:.3g}, allowed {:.3g} ({:.3g} x band {:.3g})",
+      c.runs > 1 ? "cross-validated" : "validation", c.loss_ratio.value_or(1.0),
+      a.excess < 0 ? "the best scored" : "the best", ref.best_loss, ref.lr, a.excess, allowed, in.tolerance, a.band);
+  if (a.excess <= allowed || inside) {
     c.verdict = Verdict::kPass;
-    c.message = fmt::format("{:.4g} is inside {}", lr, where);
-  } else if (near_best && !diverged) {
-    // The interval is read off the scored rates; a rate measured as near-best is inside it in truth.
-    c.verdict = Verdict::kPass;
-    c.message = fmt::format("{:.4g} is outside {} but its own cross-validated loss is near-best (regret {:.3f})", lr,
-                            where, *c.regret);
+    const char* how = a.excess < 0           ? "better than every scored rate"
+                      : a.excess <= a.band   ? "near-best"
+                      : a.excess <= allowed  ? "within the tolerance"
+                                             : "accepted";
+    c.message = fmt::format("{:.4g} is {}: {}; {}", lr, how, measured,
+                            inside ? "inside " + where(rec, c) : where(rec, c));
   } else {
-    judge_outside(in, diverged, above_stable, where, c);
+    c.verdict = lr > *rec.lr ? Verdict::kTooHigh : Verdict::kTooLow;
+    c.message = fmt::format("{:.4g} is too {}: {}; {}", lr, lr > *rec.lr ? "high" : "low", measured, where(rec, c));
   }
-  if (c.regret && c.verdict != Verdict::kPass)
-    c.message += fmt::format("; its cross-validated loss is {:.0f}% of the way back to the untrained model's",
-                             100.0 * *c.regret);
   return c;
 }
 

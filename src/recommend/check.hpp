@@ -1,14 +1,17 @@
-// The verdict of `lr-find check` on a configured rate, as a pure function of
-// what the run measured.
+// The verdict of `lr-find check` on a configured rate, judged by the rate's
+// own trainings: it passes when they are stable and its excess loss over the
+// best stable rate is within the band of near-best rates (times the
+// tolerance); otherwise it is unstable, too high or too low.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
+#include "recommend/near_best.hpp"
 #include "recommend/recommendation.hpp"
-#include "search/cv_objective.hpp"
 
 namespace lrfind {
 
@@ -17,35 +20,32 @@ std::string_view to_string(Verdict verdict);  // pass, too_low, too_high, unstab
 
 struct CheckInputs {
   double lr = 0.0;
-  double tolerance = 1.0;  // widens the interval to [low/F, high·F]
-  // auto: the rate's own cross-validated score, the untrained model's loss and
-  // the best candidate's, on the same folds; null elsewhere.
+  double tolerance = 1.0;  // multiplies the band: a rate passes with excess <= tolerance x band
+  // The rate's own trainings, on the same folds and repeats as the search
+  // (or the grid's one split); null when they could not be run.
   const CvObjective::Score* checked = nullptr;
-  double untrained_loss = 0.0;
-  double best_loss = 0.0;
-  // The full-batch stability bound 2/L where it is exact (a quadratic loss,
-  // plain gradient steps, full batches): above it training diverges.
-  std::optional<double> exact_stability_bound;
+  std::vector<double> untrained_by_run;  // the untrained model's loss on each run's rows
+  std::optional<Reference> reference;    // the best stable rate
+  Band band;
 };
 
 struct CheckResult {
   double lr = 0.0;
   double tolerance = 1.0;
   Verdict verdict = Verdict::kNoRecommendation;
-  std::optional<std::pair<double, double>> interval;  // widened by the tolerance
-  std::optional<double> factor;     // how many times outside the interval
-  std::optional<double> val_loss;   // auto: the rate's own cross-validated loss
-  std::optional<double> regret;     // auto: (V(lr) - V*)/(V0 - V*)
-  std::string message;              // one line for a person
+  std::optional<std::pair<double, double>> interval;  // the recommendation's
+  std::optional<double> factor;       // how many times outside the interval
+  std::optional<double> val_loss;     // the rate's own cross-validated loss
+  std::optional<double> regret;       // (V(lr) - V*)/(V0 - V*)
+  std::optional<double> excess_loss;  // (V(lr) - V*)/max(V*, s·V0), near_best.hpp
+  std::optional<double> band;         // the near-best band at this rate
+  std::optional<double> loss_ratio;   // V(lr)/V*
+  std::size_t runs = 0;               // trainings of the rate
+  std::size_t unstable_runs = 0;      // of them, diverged or no better than untrained
+  std::string message;                // one line for a person
   bool passed() const { return verdict == Verdict::kPass; }
 };
 
-// Judges the rate against the recommendation (its interval; a grid has only
-// the rate itself) and, with auto, against its own measured loss: unstable
-// when training diverges or ends worse than the untrained model, too high or
-// too low (by how many times) otherwise, and pass also for a rate outside the
-// interval whose own loss is near-best (normalised regret within
-// kIntervalTolerance).
 CheckResult check_rate(const Recommendation& rec, const CheckInputs& in);
 
 }  // namespace lrfind

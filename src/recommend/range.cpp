@@ -6,6 +6,29 @@
 
 namespace lrfind {
 
+namespace {
+
+// A range test's answer is an artefact, not a measurement, when the sweep
+// never blew up (the minimum is wherever the sweep ended) or the loss never
+// fell (every rate tried was too high, or none did anything).
+std::pair<Confidence, std::string> curve_confidence(const RangeTestResult& range, const std::vector<double>& smoothed,
+                                                    const Window& w) {
+  if (range.stop_reason == StopReason::kCompleted)
+    return {Confidence::kLow, fmt::format("the range test reached --max-lr ({:.3g}) without the loss blowing up, so "
+                                          "the suggestion follows the sweep's end, not a measured optimum; raise "
+                                          "--max-lr, or use --method auto",
+                                          range.points.back().lr)};
+  const auto lowest = std::min_element(smoothed.begin() + static_cast<std::ptrdiff_t>(w.begin),
+                                       smoothed.begin() + static_cast<std::ptrdiff_t>(w.end));
+  const double first = smoothed[w.begin];
+  if (lowest == smoothed.begin() + static_cast<std::ptrdiff_t>(w.begin) || !(*lowest < 0.99 * first))
+    return {Confidence::kLow, "the loss hardly fell before it blew up: the rates swept may all be too high, or too "
+                              "small to train; try a smaller --min-lr, or use --method auto"};
+  return {Confidence::kHigh, ""};
+}
+
+}  // namespace
+
 Recommendation recommend_range(const RangeTestResult& range, int planned_steps, const Registry<RuleEntry>& rules) {
   Recommendation rec;
   rec.rule = rules.begin()->name;
@@ -38,6 +61,7 @@ Recommendation recommend_range(const RangeTestResult& range, int planned_steps, 
     }
   }
   if (!rec.suggestions.empty() && rec.suggestions.front().rule == rec.rule) rec.lr = rec.suggestions.front().lr;
+  if (rec.lr) std::tie(rec.confidence, rec.confidence_reason) = curve_confidence(range, smoothed, w);
   return rec;
 }
 
@@ -70,9 +94,16 @@ Recommendation recommend_range_repeats(const std::vector<RangeTestResult>& runs,
   if (chosen.size() < each.size()) {
     rec.confidence = Confidence::kLow;
     rec.confidence_reason = "some repeats found no usable rate";
-  } else {
-    std::tie(rec.confidence, rec.confidence_reason) = spread_confidence(*lo, *hi);
+    return rec;
   }
+  // The least confident repeat's curve speaks for all, then their agreement.
+  for (const Recommendation& e : each)
+    if (e.confidence == Confidence::kLow) {
+      rec.confidence = Confidence::kLow;
+      rec.confidence_reason = e.confidence_reason;
+      return rec;
+    }
+  std::tie(rec.confidence, rec.confidence_reason) = spread_confidence(*lo, *hi);
   return rec;
 }
 

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "recommend/near_best.hpp"
 #include "recommend/suggest.hpp"
 #include "search/sweep.hpp"
 #include "train/schedule.hpp"
@@ -23,9 +24,15 @@ struct Recommendation {
   std::string reason;        // why there is no rate (empty when there is one)
   std::vector<Suggestion> suggestions;  // the classic rules on the range test's curve
   std::optional<std::pair<double, double>> interval;  // near-best rates, or the spread across repeats
-  std::optional<Confidence> confidence;  // range with repeats, and auto
+  std::optional<Confidence> confidence;  // every method, when there is a rate
   std::string confidence_reason;         // why it is not high
   std::vector<ScheduleParameter> schedule;  // grid and auto: the schedule's parameters for lr
+  // Grid and auto: how the near-best band was set, and the ratio to the
+  // lowest unstable rate scored above lr.
+  std::string band_basis;
+  Band band;
+  std::optional<double> margin_to_instability;
+  std::vector<std::string> warnings;  // for a person, on standard error
 };
 
 // Confidence from the spread of the best rates that independent repeats

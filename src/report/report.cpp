@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "pipeline/run.hpp"
+
 namespace lrfind {
 
 namespace {
@@ -35,14 +37,15 @@ Json config_json(const RunResult& result) {
   config["standardize"] = c.data.standardize;
   config["na_values"] = c.data.na_values;
   config["max_categories"] = c.data.max_categories;
+  if (c.data.allow_many_classes) config["allow_many_classes"] = true;
   config["model"] = c.training.model;
   config["l2"] = result.l2;
   config["optimizer"] = c.training.optimizer;
   config["method"] = c.method;
   config["batch_size"] = c.training.batch_size;
   config["seed"] = c.seed;
-  config["min_lr"] = c.min_lr;
-  config["max_lr"] = c.max_lr;
+  config["min_lr"] = effective_min_lr(c);
+  config["max_lr"] = effective_max_lr(c);
   config["repeats"] = result.repeats;
   if (c.method != "grid") {  // range, and auto's bracketing range tests
     config["steps"] = c.range.steps;
@@ -79,6 +82,18 @@ Json recommendation_json(const RunResult& result) {
   recommendation["interval"] = pair_or_null(rec.interval);
   recommendation["confidence"] = rec.confidence ? Json(to_string(*rec.confidence)) : Json(nullptr);
   recommendation["confidence_reason"] = text_or_null(rec.confidence_reason);
+  recommendation["margin_to_instability"] = optional_number(rec.margin_to_instability);
+  if (rec.band_basis.empty()) {
+    recommendation["band"] = nullptr;
+  } else {
+    const Band& band = rec.band;
+    recommendation["band"] = {{"floor", band.floor},
+                              {"standard_errors", band.standard_errors},
+                              {"cap", band.cap},
+                              {"untrained_share", band.untrained_share},
+                              {"basis", rec.band_basis}};
+  }
+  recommendation["warnings"] = rec.warnings;
   if (rec.schedule.empty()) {
     recommendation["schedule"] = nullptr;
   } else {
@@ -118,6 +133,11 @@ Json check_json(const CheckResult& c) {
           {"factor", optional_number(c.factor)},
           {"val_loss", optional_number(c.val_loss)},
           {"regret", optional_number(c.regret)},
+          {"excess_loss", optional_number(c.excess_loss)},
+          {"band", optional_number(c.band)},
+          {"loss_ratio", optional_number(c.loss_ratio)},
+          {"runs", c.runs},
+          {"unstable_runs", c.unstable_runs},
           {"message", c.message}};
 }
 
@@ -165,14 +185,26 @@ void add_auto(const AutoOutcome& a, Json& report) {
   const AutoSearch& s = a.search;
   report["range_test"] = range_test_json(s.range_tests.front());
   Json candidates = Json::array();
-  for (const CvObjective::Score& c : s.candidates)
-    candidates.push_back({{"lr", number(c.lr)},
-                          {"val_loss", number(c.val_loss)},
-                          {"val_loss_by_repeat", numbers(c.val_loss_by_repeat)},
-                          {"train_curve", numbers(c.train_curve)},
-                          {"val_curve", numbers(c.val_curve)},
-                          {"diverged", c.diverged},
-                          {"stage", to_string(c.stage)}});
+  for (std::size_t i = 0; i < s.candidates.size(); ++i) {
+    const CvObjective::Score& c = s.candidates[i];
+    Json candidate = {{"lr", number(c.lr)},
+                      {"val_loss", number(c.val_loss)},
+                      {"val_loss_by_repeat", numbers(c.val_loss_by_repeat)},
+                      {"val_loss_by_run", numbers(c.run_losses)},
+                      {"train_curve", numbers(c.train_curve)},
+                      {"val_curve", numbers(c.val_curve)},
+                      {"diverged", c.diverged},
+                      {"stage", to_string(c.stage)},
+                      {"stable", !c.unstable && !c.diverged}};
+    if (i < a.verdict.assessments.size()) candidate["stable"] = a.verdict.assessments[i].stable;
+    const bool assessed = i < a.verdict.assessments.size();
+    candidate["excess_loss"] = assessed ? number(a.verdict.assessments[i].excess) : Json(nullptr);
+    // A rate with no finite excess (it diverged) has no band either.
+    const bool finite = assessed && std::isfinite(a.verdict.assessments[i].excess);
+    candidate["band"] = finite ? number(a.verdict.assessments[i].band) : Json(nullptr);
+    candidate["near_best"] = assessed && a.verdict.assessments[i].near_best;
+    candidates.push_back(candidate);
+  }
   report["auto"] = {{"folds", s.folds},
                     {"repeats", s.seeds.size()},
                     {"seeds", s.seeds},

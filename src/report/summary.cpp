@@ -49,6 +49,11 @@ std::string summary_line(const RunResult& result) {
   if (!rec.lr) return fmt::format("no usable learning rate: {} ({}; {})", rec.reason, what, how);
   const std::string interval =
       rec.interval ? fmt::format(" in [{:.3g}, {:.3g}]", rec.interval->first, rec.interval->second) : std::string();
+  // Every method's confidence (auto's is part of its description).
+  if (!std::holds_alternative<AutoOutcome>(result.outcome.detail) && rec.confidence) {
+    how += fmt::format(", confidence {}", to_string(*rec.confidence));
+    if (!rec.confidence_reason.empty()) how += fmt::format(" ({})", rec.confidence_reason);
+  }
   return fmt::format("recommended lr {:.3g}{} by {} ({}; {})", *rec.lr, interval, rec.rule, what, how);
 }
 

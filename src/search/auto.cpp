@@ -27,32 +27,18 @@ std::vector<double> log_range(double low, double high, int per_decade) {
   return log_spaced(low, high, count);
 }
 
-// The scored rate with the lowest loss (the smaller rate on a tie).
+// The stable scored rate with the lowest loss (the smaller rate on a tie); an
+// unstable rate (a run diverged or ended no better than the untrained model)
+// is no candidate, whatever its mean.
 double best_rate(const std::map<double, CvObjective::Score>& scores) {
   double best = scores.begin()->first;
   double best_loss = std::numeric_limits<double>::infinity();
   for (const auto& [lr, s] : scores)
-    if (s.val_loss < best_loss) {
+    if (!s.unstable && s.val_loss < best_loss) {
       best_loss = s.val_loss;
       best = lr;
     }
   return best;
-}
-
-// Each repeat's folds (their own streams), as row numbers of `rows`.
-std::vector<std::vector<Split>> make_all_splits(std::span<const Index> rows, const AutoSearch& search,
-                                                double holdout) {
-  std::vector<std::vector<Split>> splits;
-  for (const std::uint64_t seed : search.seeds) {
-    Rng rng(derive_seed(seed, 0xF01D5));
-    std::vector<Split> positions = make_splits(static_cast<Index>(rows.size()), search.folds, holdout, rng);
-    for (Split& s : positions) {  // positions in `rows` -> row numbers
-      for (Index& i : s.train) i = rows[static_cast<std::size_t>(i)];
-      for (Index& i : s.validation) i = rows[static_cast<std::size_t>(i)];
-    }
-    splits.push_back(std::move(positions));
-  }
-  return splits;
 }
 
 // 1. Where does the loss blow up? One range test per repeat; false when stopped.
@@ -73,18 +59,23 @@ bool bracket(const Model& model, const OptimizerEntry& optimizer, const Features
     if (rt.stop_reason == StopReason::kInterrupted) return false;
     if (rt.stop_reason != StopReason::kCompleted && !rt.points.empty()) search.stop_lrs.push_back(rt.points.back().lr);
   }
-  const double high = search.stop_lrs.empty() ? config.max_lr : median_rate(search.stop_lrs);
+  double high = search.stop_lrs.empty() ? config.max_lr : median_rate(search.stop_lrs);
   double low = std::max(config.min_lr, high * 1e-4);
-  if (low >= high) low = high * 1e-4;
+  if (low >= high) {
+    // Blew up at once: search below it, or, within given bounds, all of them.
+    low = config.min_given ? config.min_lr : high * 1e-4;
+    if (low >= high) high = config.max_lr;
+  }
   search.bracket_low = low;
   search.bracket_high = high;
   return true;
 }
 
-// 2b. Widens while the best rate sits at an edge of what was scored.
-void widen(CvObjective& objective, AutoProgress& progress, AutoSearch& search) {
-  constexpr double kCeiling = 1e6;
-  constexpr double kFloor = 1e-12;
+// 2b. Widens while the best rate sits at an edge of what was scored, never
+// past a bound the user gave.
+void widen(CvObjective& objective, const AutoConfig& config, AutoProgress& progress, AutoSearch& search) {
+  const double kCeiling = config.max_given ? config.max_lr : 1e6;
+  const double kFloor = config.min_given ? config.min_lr : 1e-12;
   constexpr int kRounds = 8;
   const auto evaluate = [&](const std::vector<double>& rates) {  // one of them is scored already
     objective.evaluate(rates, CandidateStage::kWiden, progress.widening(rates.size() - 1));
@@ -154,18 +145,20 @@ AutoSearch run_auto(const Model& model, const OptimizerEntry& optimizer, const F
                     std::span<const Index> rows, const AutoConfig& config, const StopToken& stop,
                     const Progress& progress) {
   AutoSearch search;
+  search.min_given = config.min_given;
+  search.max_given = config.max_given;
   const Index n = static_cast<Index>(rows.size());
   for (int r = 0; r < std::max(1, config.repeats); ++r) search.seeds.push_back(config.seed + static_cast<std::uint64_t>(r));
-  search.folds = config.folds > 0 ? config.folds : (n <= AutoConfig::kMaxRowsForFolds ? 5 : 1);
-  search.folds = static_cast<int>(std::min<Index>(search.folds, n));
+  search.folds = config.folds > 0 ? static_cast<int>(std::min<Index>(config.folds, n)) : default_folds(n);
   // The splits and the untrained model's loss first: they are part of any
   // result, an interrupted one too.
-  std::vector<std::vector<Split>> splits = make_all_splits(rows, search, config.holdout);
+  std::vector<std::vector<Split>> splits = cv_splits(rows, search.seeds, search.folds, config.holdout);
   search.split_train_rows = splits.front().front().train.size();
   search.split_validation_rows = splits.front().front().validation.size();
   CvObjective objective(model, X, y, std::move(splits), search.seeds, config.budget, optimizer, stop);
   objective.set_threads(config.threads);
   search.untrained_loss = objective.untrained_loss();
+  search.untrained_by_run = objective.untrained_by_run();
 
   AutoProgress stages(progress, config, search, rows.size());
   if (!bracket(model, optimizer, X, y, rows, config, stop, stages, search)) {
@@ -179,7 +172,7 @@ AutoSearch run_auto(const Model& model, const OptimizerEntry& optimizer, const F
     search.interrupted_during = AutoStage::kGrid;
     return search;
   }
-  widen(objective, stages, search);
+  widen(objective, config, stages, search);
   if (objective.interrupted()) search.interrupted_during = AutoStage::kWidening;
   if (!objective.interrupted()) {
     refine(objective, search.untrained_loss, stages);

@@ -31,17 +31,18 @@ std::string_view to_string(AutoStage stage);  // "range tests", "grid", ...
 
 // Defaults as a run's (include/lrfind/run.hpp) with --method auto.
 struct AutoConfig {
-  double min_lr = RunConfig{}.min_lr;
-  double max_lr = RunConfig{}.max_lr;
+  double min_lr = kDefaultMinLr;
+  double max_lr = kDefaultMaxLr;
+  bool min_given = false;          // the bounds were given: the search never leaves them
+  bool max_given = false;
   int repeats = 3;
-  int folds = 0;                   // 0: 5 when rows <= kMaxRowsForFolds, else 1 (hold-out)
+  int folds = 0;                   // 0: default_folds (5, or a hold-out on large data)
   double holdout = 0.2;            // with one fold
   GridConfig budget;               // epochs, batch size and schedule; rates unused
   RangeTestConfig range;           // for the bracket; its bounds are min_lr and max_lr
   std::uint64_t seed = 0;
   std::optional<double> check_lr;  // also score this rate (lr-find check), outside the search
   unsigned threads = 0;            // for the cross-validation runs; 0: every core; never changes a result
-  static constexpr Index kMaxRowsForFolds = 20000;
 };
 
 struct AutoSearch {
@@ -52,10 +53,13 @@ struct AutoSearch {
   std::size_t split_validation_rows = 0;  // and validation
   double bracket_low = 0.0;
   double bracket_high = 0.0;
+  bool min_given = false;  // AutoConfig's: bounds the search kept to
+  bool max_given = false;
   std::vector<double> stop_lrs;                // where each range test stopped (diverging ones)
   std::vector<std::string> widenings;          // what was widened and why
   std::vector<CvObjective::Score> candidates;  // every scored rate, by increasing lr
   double untrained_loss = 0.0;
+  std::vector<double> untrained_by_run;       // on each (repeat, fold) run's validation rows
   std::optional<CvObjective::Score> checked;  // the score of AutoConfig::check_lr
   // The stage a stop request cut short; empty when the search finished.
   std::optional<AutoStage> interrupted_during;

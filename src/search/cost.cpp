@@ -38,6 +38,11 @@ double grid_time(std::size_t rates, int epochs, std::size_t train, std::size_t v
   return grid_work(rates, epochs, train, validation) / parallel_speedup(groups, threads);
 }
 
+double cv_time(std::size_t rates, std::size_t runs, int epochs, std::size_t train, std::size_t validation,
+               unsigned threads) {
+  return static_cast<double>(runs) * grid_work(rates, epochs, train, validation) / parallel_speedup(runs, threads);
+}
+
 int refinement_evaluations(double log_width, bool started) {
   const double golden = (1.0 + std::sqrt(5.0)) / 2.0;
   const double target = std::log(1.05);
@@ -51,14 +56,13 @@ namespace {
 // decade, then a refinement between the best rate's neighbours.
 double auto_time(const RunConfig& c, std::size_t rows, unsigned threads) {
   const int repeats = c.repeats.value_or(3);
-  const int folds = c.folds > 0 ? c.folds : (static_cast<Index>(rows) <= AutoConfig::kMaxRowsForFolds ? 5 : 1);
+  const int folds = c.folds > 0 ? c.folds : default_folds(static_cast<Index>(rows));
   const double held_out = folds >= 2 ? 1.0 / folds : c.validation.value_or(0.2);
   const auto validation = static_cast<std::size_t>(std::lround(static_cast<double>(rows) * held_out));
   const std::size_t train = rows - std::min(rows, validation);
   const std::size_t runs = static_cast<std::size_t>(repeats) * static_cast<std::size_t>(std::max(folds, 1));
   const auto scoring = [&](std::size_t rates) {
-    return static_cast<double>(runs) * grid_work(rates, c.training.epochs, train, validation) /
-           parallel_speedup(runs, threads);
+    return cv_time(rates, runs, c.training.epochs, train, validation, threads);
   };
   constexpr std::size_t kBracketRates = 13;
   const int refinement = refinement_evaluations(std::log(std::pow(10.0, 2.0 / 3.0)), false) + (c.check ? 1 : 0);
@@ -68,12 +72,29 @@ double auto_time(const RunConfig& c, std::size_t rows, unsigned threads) {
 
 }  // namespace
 
+double range_check_time(const RunConfig& c, int repeats, std::size_t rows, unsigned threads) {
+  const Index n = static_cast<Index>(rows);
+  const int folds = c.folds > 0 ? static_cast<int>(std::min<Index>(c.folds, n)) : default_folds(n);
+  const double held_out = folds >= 2 ? 1.0 / folds : c.validation.value_or(0.2);
+  const auto validation = static_cast<std::size_t>(std::lround(static_cast<double>(rows) * held_out));
+  const std::size_t train = rows - std::min(rows, validation);
+  const std::size_t runs =
+      static_cast<std::size_t>(std::max(repeats, 1)) * static_cast<std::size_t>(std::max(folds, 1));
+  return cv_time(kRangeCheckRates, runs, c.training.epochs, train, validation, threads) +
+         cv_time(1, runs, c.training.epochs, train, validation, threads);
+}
+
 double method_time(const RunConfig& c, std::size_t rows, unsigned threads) {
-  if (c.method == "range") return c.repeats.value_or(3) * range_test_work(c.range.steps, c.training.batch_size, rows);
+  if (c.method == "range")
+    return c.repeats.value_or(3) * range_test_work(c.range.steps, c.training.batch_size, rows) +
+           (c.check ? range_check_time(c, c.repeats.value_or(3), rows, threads) : 0.0);
   if (c.method == "grid") {
+    // With lr-find check, the rate under check is trained alone after the grid.
     const std::size_t rates = c.grid.rates.empty() ? static_cast<std::size_t>(std::max(c.grid.points, 0)) : c.grid.rates.size();
     const auto validation = static_cast<std::size_t>(std::lround(static_cast<double>(rows) * c.validation.value_or(0.2)));
-    return grid_time(rates, c.training.epochs, rows - std::min(rows, validation), validation, threads);
+    const std::size_t train = rows - std::min(rows, validation);
+    return grid_time(rates, c.training.epochs, train, validation, threads) +
+           (c.check ? grid_time(1, c.training.epochs, train, validation, threads) : 0.0);
   }
   return auto_time(c, rows, threads);  // auto, and a method without an estimate of its own
 }
@@ -91,7 +112,7 @@ RunCost run_cost(const RunConfig& config, double bytes, std::size_t rows, std::s
   cost.reading = kByteCells * bytes / cores;
   cost.preparing = 1.5 * static_cast<double>(rows) * static_cast<double>(features) / cores;
   if (config.method != "range" && config.method != "grid") {
-    const bool folds = config.folds >= 2 || (config.folds == 0 && static_cast<Index>(rows) <= AutoConfig::kMaxRowsForFolds);
+    const bool folds = config.folds >= 2 || (config.folds == 0 && default_folds(static_cast<Index>(rows)) >= 2);
     cost.preparing += config.repeats.value_or(3) * (folds ? 80.0 : 20.0) * static_cast<double>(rows);
   }
   cost.method = method_time(config, rows, threads) * cells;

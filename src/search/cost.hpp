@@ -42,6 +42,17 @@ double grid_work(std::size_t rates, int epochs, std::size_t train, std::size_t v
 // Its time on `threads` threads, its groups of rates side by side.
 double grid_time(std::size_t rates, int epochs, std::size_t train, std::size_t validation, unsigned threads);
 
+// Scoring `rates` rates by cross-validation (search/cv_objective.hpp): `runs`
+// grids of them, one per (repeat, fold), side by side on `threads` threads.
+double cv_time(std::size_t rates, std::size_t runs, int epochs, std::size_t train, std::size_t validation,
+               unsigned threads);
+
+// lr-find check after --method range (pipeline/methods/range.cpp): the
+// suggestions, about one per rule (kRangeCheckRates), then the rate under
+// check, cross-validated on `repeats` sets of folds of `rows` rows.
+inline constexpr std::size_t kRangeCheckRates = 3;
+double range_check_time(const RunConfig& config, int repeats, std::size_t rows, unsigned threads);
+
 // Golden-section evaluations still to come in auto's refinement, whose
 // bracket spans `log_width` in log(lr): two to start, then one per shrink by
 // the golden ratio until the bracket is within a factor 1.05.

@@ -20,6 +20,23 @@ std::string_view to_string(CandidateStage stage) {
   return "grid";
 }
 
+std::vector<std::vector<Split>> cv_splits(std::span<const Index> rows, const std::vector<std::uint64_t>& seeds,
+                                          int folds, double holdout) {
+  std::vector<std::vector<Split>> splits;
+  for (const std::uint64_t seed : seeds) {
+    Rng rng(derive_seed(seed, 0xF01D5));
+    std::vector<Split> positions = make_splits(static_cast<Index>(rows.size()), folds, holdout, rng);
+    for (Split& s : positions) {  // positions in `rows` -> row numbers
+      for (Index& i : s.train) i = rows[static_cast<std::size_t>(i)];
+      for (Index& i : s.validation) i = rows[static_cast<std::size_t>(i)];
+    }
+    splits.push_back(std::move(positions));
+  }
+  return splits;
+}
+
+int default_folds(Index rows) { return static_cast<int>(std::min<Index>(rows <= kMaxRowsForFolds ? 5 : 1, rows)); }
+
 CvObjective::CvObjective(const Model& model, const Features& X, const Vector& y,
                          std::vector<std::vector<Split>> splits, std::vector<std::uint64_t> seeds, GridConfig budget,
                          const OptimizerEntry& optimizer, const StopToken& stop)
@@ -36,7 +53,8 @@ CvObjective::CvObjective(const Model& model, const Features& X, const Vector& y,
   std::size_t count = 0;
   for (const auto& repeat : splits_)
     for (const Split& s : repeat) {
-      total += mean_loss(model_, X_, y_, s.validation, zero, false);
+      untrained_by_run_.push_back(mean_loss(model_, X_, y_, s.validation, zero, false));
+      total += untrained_by_run_.back();
       ++count;
     }
   untrained_ = total / static_cast<double>(count);
@@ -75,6 +93,7 @@ void CvObjective::record(const std::vector<double>& rates, const Outcomes& outco
     acc[i].train_curve.assign(epochs, 0.0);
     acc[i].val_curve.assign(epochs, 0.0);
     acc[i].val_loss_by_repeat.assign(splits_.size(), 0.0);
+    acc[i].run_losses.assign(outcomes.size(), std::numeric_limits<double>::infinity());
   }
   // Summed in a fixed order, whatever thread trained which run.
   std::size_t j = 0;
@@ -84,8 +103,10 @@ void CvObjective::record(const std::vector<double>& rates, const Outcomes& outco
         const GridRateResult& g = outcomes[j][i];
         if (g.diverged || g.val_loss.size() != epochs) {
           acc[i].diverged = true;
+          acc[i].unstable = true;
           continue;
         }
+        acc[i].run_losses[j] = g.val_loss.back();
         for (std::size_t e = 0; e < epochs; ++e) {
           acc[i].train_curve[e] += g.train_loss[e];
           acc[i].val_curve[e] += g.val_loss[e];
@@ -104,6 +125,24 @@ void CvObjective::record(const std::vector<double>& rates, const Outcomes& outco
       s.val_loss = s.val_curve.back();
     }
     scores_.emplace(s.lr, std::move(s));
+  }
+  restate_stability();
+}
+
+// Ending a run no better than where it started is as unusable as diverging —
+// on a run some scored rate does improve. A run no rate improves (a fold of a
+// tiny data set whose rows the others do not predict) says nothing about any
+// one rate, so it marks none unstable. Restated after every evaluation, as a
+// new rate can show a run to be learnable.
+void CvObjective::restate_stability() {
+  std::vector<bool> learnable(untrained_by_run_.size(), false);
+  for (const auto& [lr, s] : scores_)
+    for (std::size_t j = 0; j < learnable.size() && j < s.run_losses.size(); ++j)
+      if (s.run_losses[j] < untrained_by_run_[j]) learnable[j] = true;
+  for (auto& [lr, s] : scores_) {
+    s.unstable = s.diverged;
+    for (std::size_t j = 0; j < learnable.size() && j < s.run_losses.size(); ++j)
+      if (learnable[j] && !(s.run_losses[j] < untrained_by_run_[j])) s.unstable = true;
   }
 }
 

@@ -22,6 +22,16 @@ namespace lrfind {
 enum class CandidateStage { kGrid, kWiden, kRefine, kCheck };
 std::string_view to_string(CandidateStage stage);
 
+// The (repeat, fold) splits of `rows`: for each seed, `folds` folds (or, with
+// folds < 2, one hold-out of `holdout`) drawn from that seed's own stream,
+// as row numbers of `rows`.
+std::vector<std::vector<Split>> cv_splits(std::span<const Index> rows, const std::vector<std::uint64_t>& seeds,
+                                          int folds, double holdout);
+
+// Folds auto uses when none are asked for: 5, or one hold-out above this many rows.
+inline constexpr Index kMaxRowsForFolds = 20000;
+int default_folds(Index rows);
+
 class CvObjective {
  public:
   struct Score {
@@ -30,7 +40,11 @@ class CvObjective {
     std::vector<double> val_loss_by_repeat;
     std::vector<double> train_curve;        // mean training loss per epoch
     std::vector<double> val_curve;          // mean validation loss per epoch
-    bool diverged = false;                  // in any fold
+    // The final validation loss of each (repeat, fold) run, repeat by repeat
+    // (+inf for a run that diverged): the paired measurements of the noise.
+    std::vector<double> run_losses;
+    bool diverged = false;  // in any run
+    bool unstable = false;  // a run diverged, or ended no better than the untrained model on a run some rate improves
     CandidateStage stage = CandidateStage::kGrid;
   };
 
@@ -52,6 +66,8 @@ class CvObjective {
   bool interrupted() const { return interrupted_; }
   const std::map<double, Score>& scores() const { return scores_; }
   double untrained_loss() const { return untrained_; }
+  // The untrained model's loss on each run's validation rows, in the order of Score::run_losses.
+  const std::vector<double>& untrained_by_run() const { return untrained_by_run_; }
   std::size_t repeats() const { return splits_.size(); }
   // Threads for the (repeat, fold) runs, 0 for every core; the scores never depend on it.
   void set_threads(unsigned threads) { threads_ = threads; }
@@ -69,8 +85,10 @@ class CvObjective {
   GridConfig budget_;
   const OptimizerEntry& optimizer_;
   const StopToken& stop_;
+  void restate_stability();
   std::map<double, Score> scores_;
   double untrained_ = 0.0;
+  std::vector<double> untrained_by_run_;
   unsigned threads_ = 1;
   bool interrupted_ = false;
 };

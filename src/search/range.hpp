@@ -51,8 +51,8 @@ class StopRule {
 // One range test: the run's range settings, the sweep's bounds and the batch size.
 struct RangeTestConfig {
   RangeSettings settings;
-  double min_lr = RunConfig{}.min_lr;
-  double max_lr = RunConfig{}.max_lr;
+  double min_lr = kDefaultMinLr;
+  double max_lr = kDefaultMaxLr;
   Index batch_size = TrainingSettings{}.batch_size;  // 0: all rows
 };
 

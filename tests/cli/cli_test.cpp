@@ -616,15 +616,30 @@ TEST(CliCheck, VerdictsAtTheRecommendationAndTenfoldOff) {
   }
 }
 
-TEST(CliCheck, ToleranceWidensTheInterval) {
+// Since 1.1 --tolerance F multiplies the near-best band: a rate outside the
+// interval passes when its own excess loss is at most F x band. The interval
+// itself is not widened (before 1.1 it was, by F).
+TEST(CliCheck, ToleranceMultipliesTheBand) {
   const std::vector<std::string> base = concat({"data/diabetes.csv", "--model", "linear", "-q"}, kQuickAuto);
   const Json plain = run_ok(base);
-  const double low = plain.at("recommendation").at("interval")[0].get<double>();
-  const CliResult r = run_cli(concat(concat({"check"}, base), {"--lr", rate_text(low / 2), "--tolerance", "3"}));
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  const Json j = parse_json(r.out);
-  expect_rel_near(j.at("check").at("interval")[0].get<double>(), low / 3);
-  EXPECT_EQ(j.at("check").at("tolerance"), 3.0);
+  const Json interval = plain.at("recommendation").at("interval");
+  const std::string lr = rate_text(interval[0].get<double>() / 3);
+  const CliResult strict = run_cli(concat(concat({"check"}, base), {"--lr", lr}));
+  ASSERT_EQ(strict.exit_code, 1) << strict.err;
+  const Json s = parse_json(strict.out).at("check");
+  EXPECT_EQ(s.at("verdict"), "too_low");
+  const double needed = s.at("excess_loss").get<double>() / s.at("band").get<double>();
+  ASSERT_GT(needed, 1.2);  // well outside the band, so 0.95x of it is still a valid tolerance
+  const auto with_tolerance = [&](double f) {
+    return run_cli(concat(concat({"check"}, base), {"--lr", lr, "--tolerance", fmt::format("{:.6g}", f)}));
+  };
+  const CliResult loose = with_tolerance(needed * 1.05);
+  EXPECT_EQ(loose.exit_code, 0) << loose.err;
+  const Json l = parse_json(loose.out).at("check");
+  EXPECT_EQ(l.at("verdict"), "pass");
+  EXPECT_EQ(l.at("interval"), interval);  // not widened
+  EXPECT_EQ(l.at("excess_loss"), s.at("excess_loss"));  // the same trainings
+  EXPECT_EQ(with_tolerance(needed * 0.95).exit_code, 1);
 }
 
 TEST(CliCheck, ReadsTheRateFromAJsonConfig) {

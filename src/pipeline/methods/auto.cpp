@@ -1,6 +1,7 @@
 // --method auto (the default): range tests bracket the useful rates, then
 // candidates are trained for the budget and scored by cross-validated loss.
 #include "pipeline/method.hpp"
+#include "pipeline/run.hpp"
 #include "recommend/range.hpp"
 
 namespace lrfind {
@@ -10,22 +11,24 @@ namespace {
 MethodOutcome run(const Problem& p, const Hooks& hooks) {
   const RunConfig& c = p.config;
   AutoConfig config;
-  config.min_lr = c.min_lr;
-  config.max_lr = c.max_lr;
+  config.min_lr = effective_min_lr(c);
+  config.max_lr = effective_max_lr(c);
+  config.min_given = c.min_lr.has_value();
+  config.max_given = c.max_lr.has_value();
   config.repeats = p.repeats;
   config.folds = c.folds;
   config.holdout = c.validation.value_or(0.2);
   config.budget.epochs = c.training.epochs;
   config.budget.batch_size = c.training.batch_size;
   config.budget.schedule = &p.schedule;
-  config.range = RangeTestConfig{c.range, c.min_lr, c.max_lr, c.training.batch_size};
+  config.range = RangeTestConfig{c.range, config.min_lr, config.max_lr, c.training.batch_size};
   config.seed = c.seed;
   if (c.check) config.check_lr = c.check->lr;
   config.threads = c.threads;
   AutoOutcome out;
   out.search = run_auto(p.model, p.optimizer, p.X, p.y, p.train_rows, config, hooks.stop, hooks.progress);
   const AutoSearch& s = out.search;
-  out.verdict = recommend_auto(s);
+  out.verdict = recommend_auto(s, p.band);
   MethodOutcome outcome;
   outcome.interrupted = s.interrupted_during.has_value();
   if (s.range_tests.front().points.empty()) throw_if_stopped(hooks.stop, "before the first training step");
@@ -39,6 +42,11 @@ MethodOutcome run(const Problem& p, const Hooks& hooks) {
   rec.interval = out.verdict.interval;
   rec.confidence = out.verdict.confidence;
   rec.confidence_reason = out.verdict.confidence_reason;
+  rec.margin_to_instability = out.verdict.margin_to_instability;
+  rec.warnings = out.verdict.warnings;
+  rec.band_basis = band_basis(s.untrained_by_run.size(), p.band);
+  rec.band = p.band;
+  if (s.checked) outcome.check = CheckMeasure{*s.checked, s.untrained_by_run, out.verdict.reference};
   if (s.range_tests.front().stop_reason != StopReason::kInterrupted)  // a cut curve only saw low rates
     rec.suggestions = recommend_range(s.range_tests.front(), c.range.steps, p.rules).suggestions;
   outcome.detail = std::move(out);
