@@ -3,18 +3,22 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <fmt/format.h>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "cli/config_file.hpp"
 #include "cli/options.hpp"
+#include "cli/typos.hpp"
 #include "cli/progress_bar.hpp"
 #include "io/output.hpp"
 #include "lrfind/error.hpp"
@@ -86,8 +90,11 @@ int run(const CLI::App& app, const lrfind::cli::Options& options, const lrfind::
   // The token outlives the run: a signal may still come while main returns.
   static const lrfind::StopToken token;
   context.stop = token;
+  const char* delay = std::getenv("LR_FIND_PROGRESS_AFTER");
+  lrfind::cli::ProgressBar bar(!options.quiet && ::isatty(STDERR_FILENO) == 1, delay ? std::atof(delay) : 0.5);
+  bar.refresh_every(std::chrono::milliseconds(100));
   context.warn = [&](std::string_view message) {
-    if (!options.quiet) fmt::print(stderr, "lr-find: warning: {}\n", message);
+    if (!options.quiet) bar.print_line(fmt::format("lr-find: warning: {}", message));
   };
   for (const std::string& name : lrfind::cli::ignored_options(app, options))
     context.warn(fmt::format("{} has no effect with --method {}", name, config.method));
@@ -101,14 +108,17 @@ int run(const CLI::App& app, const lrfind::cli::Options& options, const lrfind::
     const long n = std::strtol(steps, &end, 10);
     if (*end == '\0' && n >= 0) context.stop.stop_after_steps(n);
   }
-  const char* delay = std::getenv("LR_FIND_PROGRESS_AFTER");
-  lrfind::cli::ProgressBar bar(!options.quiet && ::isatty(STDERR_FILENO) == 1, delay ? std::atof(delay) : 0.5);
-  // Test hook: with LR_FIND_TEST_ANNOUNCE_TRAINING set, one line on stderr at
-  // the first progress report after some training was done (grid: one whole
-  // epoch), so that a test can send a real signal mid-run without a sleep.
-  bool announce_training = std::getenv("LR_FIND_TEST_ANNOUNCE_TRAINING") != nullptr;
+  // Test hook: with LR_FIND_TEST_ANNOUNCE_TRAINING=F, one line on stderr at
+  // the first progress report past the fraction F of the run (F between 0
+  // and 1; any other value: 0) after reading, so that a test can send a real
+  // signal mid-run without a sleep (training reports within epochs: a test
+  // that needs whole epochs done chooses F past them).
+  const char* announce = std::getenv("LR_FIND_TEST_ANNOUNCE_TRAINING");
+  bool announce_training = announce != nullptr;
+  double announce_after = announce ? std::atof(announce) : 0.0;
+  if (!(announce_after > 0.0 && announce_after < 1.0)) announce_after = 0.0;
   context.progress = [&](double fraction, std::string_view stage) {
-    if (announce_training && fraction > 0.0 && stage != "reading") {
+    if (announce_training && fraction > announce_after && stage != "reading") {
       fmt::print(stderr, "lr-find: test: training under way ({})\n", stage);
       std::fflush(stderr);
       announce_training = false;
@@ -163,6 +173,13 @@ int main(int argc, char** argv) {
     options.check = argc > 1 && std::string_view(argv[1]) == "check";
     CLI::App app{"lr-find", options.check ? "lr-find check" : "lr-find"};
     lrfind::cli::declare(app, options);
+    // A config file's unknown key is named with its file, line and the nearest option.
+    app.config_formatter(std::make_shared<lrfind::cli::TomlOrJsonConfig>(&app));
+    const std::vector<std::string> args(argv + (options.check ? 2 : 1), argv + argc);
+    if (const std::optional<std::string> typo = lrfind::cli::find_typo(app, args, options.check)) {
+      print_error(*typo);
+      return lrfind::kExitUsage;
+    }
     try {
       if (options.check)
         app.parse(argc - 1, argv + 1);  // argv[1], "check", stands where the program name does

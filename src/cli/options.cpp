@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -300,8 +301,14 @@ double read_rate_from_json(const std::string& path, const std::string& key) {
 
 RunConfig to_config(const Options& o) {
   RunConfig config = o.run;
-  if (const Registry<FormatEntry> formats = builtin_formats(); formats.find(o.format) == nullptr)
-    throw UsageError(fmt::format("--format must be {}, not '{}'", choice_list(formats.names()), o.format));
+  builtin_formats().at(o.format);  // names the choices, and the nearest
+  if (const std::vector<std::string>& sweeps = sweep_names();
+      std::find(sweeps.begin(), sweeps.end(), o.run.range.sweep) == sweeps.end()) {
+    std::string message = fmt::format("unknown sweep '{}'", o.run.range.sweep);
+    if (const std::string near = nearest_name(o.run.range.sweep, sweeps); !near.empty())
+      message += fmt::format("; did you mean '{}'?", near);
+    throw UsageError(fmt::format("{} (choose {})", message, choice_list(sweeps)));
+  }
   if (o.check) {
     CheckSettings check;
     if (o.lr_option->count() > 0) {

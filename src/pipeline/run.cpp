@@ -2,12 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "io/encoding.hpp"
 #include "io/sniff.hpp"
 #include "load/from_memory.hpp"
 #include "load/loader.hpp"
 #include "load/splits.hpp"
 #include "report/report.hpp"
+#include "search/cost.hpp"
 
 namespace lrfind {
 
@@ -118,6 +121,14 @@ RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::strin
   warn_about_rows(data, config, context.warn);
   if (kind.target == TargetKind::kClassification && !config.data.allow_many_classes)
     check_classifier_target(data, source);
+  // Progress: preparing the data, then the method, by their estimated times
+  // (search/cost.hpp); the outputs are the model's (one per class above two).
+  const std::size_t outputs = data.classes.size() > 2 ? data.classes.size() : 1;
+  const RunCost cost = run_cost(config, 0.0, data.rows(), static_cast<std::size_t>(data.features.cols()), outputs,
+                                config.threads);
+  ProgressPlan progress(Progress(context.progress), cost.preparing + cost.method);
+  const Progress preparing = progress.next(cost.preparing, "preparing the data");
+  preparing.report(0.0);
 
   // One generator for the split; each training run gets its own seeded stream.
   Rng rng(config.seed);
@@ -133,12 +144,15 @@ RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::strin
   result.theory = estimate_theory(kind.curvature(data.classes.size()), result.l2, data.features, split.train,
                                   config.training.batch_size);
   result.dataset = summarize(data, source);
+  preparing.report(1.0);
 
   const ScheduleEntry& schedule = registries.schedules.at(config.training.schedule);
   const Problem problem{data.features, data.targets, split.train,       split.validation, model, optimizer,
                         schedule,      registries.rules, config,      result.repeats, rng,
                         near_best_band(kind.quadratic)};
-  result.outcome = method.run(problem, Hooks{context.stop, Progress(context.progress)});
+  const Progress method_part = progress.next(cost.method);
+  result.outcome = method.run(problem, Hooks{context.stop, method_part});
+  if (!result.outcome.interrupted) method_part.report(1.0, "done");  // a range test may stop short of its estimate
   if (result.outcome.split_rows) std::tie(result.train_rows, result.validation_rows) = *result.outcome.split_rows;
   Recommendation& rec = result.outcome.recommendation;
   if (rec.lr && result.outcome.steps_per_epoch > 0)
@@ -162,11 +176,24 @@ RunResult run_result(const RunConfig& config, const RunContext& context, const R
   validate(config, registries);
   const std::string source = config.data.input == "-" ? "<stdin>" : config.data.input;
   LoadOptions options = load_options(config, registries);
-  const Progress progress(context.progress);
-  progress.report(0.0, "reading");
-  options.progress = context.progress;
   options.stop = &context.stop;
-  return run_on_dataset(config, load_dataset(config.data.input, options), source, context, registries);
+  if (!context.progress)
+    return run_on_dataset(config, load_dataset(config.data.input, options), source, context, registries);
+  // Progress: reading, then the rest, by their estimated times (search/cost.hpp);
+  // the data's shape is guessed from the file's size (none for standard input).
+  std::error_code no_size;
+  const std::uintmax_t bytes = config.data.input == "-" ? 0 : std::filesystem::file_size(config.data.input, no_size);
+  const RunCost guess = run_cost_before_reading(config, no_size ? 0.0 : static_cast<double>(bytes), config.threads);
+  ProgressPlan progress(Progress(context.progress), guess.reading + guess.preparing + guess.method);
+  const Progress reading = progress.next(guess.reading, "reading");
+  reading.report(0.0);
+  options.progress = [reading](double fraction, std::string_view stage) { reading.report(fraction, stage); };
+  Dataset data = load_dataset(config.data.input, options);
+  RunContext rest = context;
+  rest.progress = [after = progress.next(progress.remaining())](double fraction, std::string_view stage) {
+    after.report(fraction, stage);
+  };
+  return run_on_dataset(config, std::move(data), source, rest, registries);
 }
 
 namespace {

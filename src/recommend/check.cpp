@@ -104,8 +104,11 @@ CheckResult check_rate(const Recommendation& rec, const CheckInputs& in) {
     c.message = fmt::format("{:.4g} is {}: {}; {}", lr, how, measured,
                             inside ? "inside " + where(rec, c) : where(rec, c));
   } else {
-    c.verdict = lr > *rec.lr ? Verdict::kTooHigh : Verdict::kTooLow;
-    c.message = fmt::format("{:.4g} is too {}: {}; {}", lr, lr > *rec.lr ? "high" : "low", measured, where(rec, c));
+    // High or low of the best rate it is measured against (the recommendation
+    // itself can sit below it, kept from an unstable rate or read off a range test).
+    const bool high = lr > ref.lr;
+    c.verdict = high ? Verdict::kTooHigh : Verdict::kTooLow;
+    c.message = fmt::format("{:.4g} is too {}: {}; {}", lr, high ? "high" : "low", measured, where(rec, c));
   }
   return c;
 }

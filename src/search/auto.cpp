@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <limits>
 
+#include "search/auto_progress.hpp"
+
 namespace lrfind {
 
 std::string_view to_string(AutoStage stage) {
@@ -41,18 +43,19 @@ double best_rate(const std::map<double, CvObjective::Score>& scores) {
 
 // 1. Where does the loss blow up? One range test per repeat; false when stopped.
 bool bracket(const Model& model, const OptimizerEntry& optimizer, const Features& X, const Vector& y,
-             std::span<const Index> rows, const AutoConfig& config, const StopToken& stop, const Progress& progress,
+             std::span<const Index> rows, const AutoConfig& config, const StopToken& stop, AutoProgress& progress,
              AutoSearch& search) {
   RangeTestConfig range = config.range;
   range.min_lr = config.min_lr;
   range.max_lr = config.max_lr;
   for (const std::uint64_t seed : search.seeds) {
-    progress.report(static_cast<double>(search.range_tests.size()) / static_cast<double>(search.seeds.size()),
-                    "auto: range tests");
+    const Progress part = progress.range_test();
+    part.report(0.0);
     Rng rng(seed);
     const std::unique_ptr<Optimizer> opt = optimizer.make();
-    search.range_tests.push_back(run_range_test(model, *opt, X, y, rows, range, rng, stop));
+    search.range_tests.push_back(run_range_test(model, *opt, X, y, rows, range, rng, stop, part));
     const RangeTestResult& rt = search.range_tests.back();
+    progress.range_test_ran(rt.points.size(), search.seeds.size() - search.range_tests.size());
     if (rt.stop_reason == StopReason::kInterrupted) return false;
     if (rt.stop_reason != StopReason::kCompleted && !rt.points.empty()) search.stop_lrs.push_back(rt.points.back().lr);
   }
@@ -70,26 +73,26 @@ bool bracket(const Model& model, const OptimizerEntry& optimizer, const Features
 
 // 2b. Widens while the best rate sits at an edge of what was scored, never
 // past a bound the user gave.
-void widen(CvObjective& objective, const AutoConfig& config, const Progress& progress, AutoSearch& search) {
+void widen(CvObjective& objective, const AutoConfig& config, AutoProgress& progress, AutoSearch& search) {
   const double kCeiling = config.max_given ? config.max_lr : 1e6;
   const double kFloor = config.min_given ? config.min_lr : 1e-12;
   constexpr int kRounds = 8;
+  const auto evaluate = [&](const std::vector<double>& rates) {  // one of them is scored already
+    objective.evaluate(rates, CandidateStage::kWiden, progress.widening(rates.size() - 1));
+  };
   for (int round = 0; round < kRounds && !objective.interrupted(); ++round) {
-    const Progress part =
-        progress.part(static_cast<double>(round) / kRounds, (round + 1.0) / kRounds, "auto: widening the range");
-    part.report(0.0);
     const double best = best_rate(objective.scores());
     const double top = objective.scores().rbegin()->first;
     const double bottom = objective.scores().begin()->first;
     if (best == top && top < kCeiling && std::isfinite(objective.scores().at(best).val_loss)) {
       const double to = std::min(kCeiling, top * 100.0);
       search.widenings.push_back(fmt::format("best rate at the top of the range ({:.3g}); searched up to {:.3g}", top, to));
-      objective.evaluate(log_range(top, to, 3), CandidateStage::kWiden, part);
+      evaluate(log_range(top, to, 3));
     } else if (best == bottom && bottom > kFloor) {
       const double to = std::max(kFloor, bottom / 100.0);
       search.widenings.push_back(
           fmt::format("best rate at the bottom of the range ({:.3g}); searched down to {:.3g}", bottom, to));
-      objective.evaluate(log_range(to, bottom, 3), CandidateStage::kWiden, part);
+      evaluate(log_range(to, bottom, 3));
     } else {
       break;
     }
@@ -97,7 +100,7 @@ void widen(CvObjective& objective, const AutoConfig& config, const Progress& pro
 }
 
 // 3. Golden-section search in log(lr) between the best rate's neighbours.
-void refine(CvObjective& objective, double untrained, const Progress& progress) {
+void refine(CvObjective& objective, double untrained, AutoProgress& progress) {
   const auto& scores = objective.scores();
   const double best = best_rate(scores);
   const auto it = scores.find(best);
@@ -107,15 +110,13 @@ void refine(CvObjective& objective, double untrained, const Progress& progress) 
   if (!(b > a)) return;
   const double inv_phi = (std::sqrt(5.0) - 1.0) / 2.0;
   const double scale = std::max(untrained - scores.at(best).val_loss, 1e-300);
-  // About 10 evaluations take the bracket from a factor 10^(2/3) to 1.05.
-  constexpr int kExpected = 10;
-  int evaluations = 0;
+  RefinementForecast forecast(scores, 1e-4 * scale);  // the flatness test's threshold, below
   const auto value = [&](double lr) {
-    const Progress part = progress.part(std::min(1.0, evaluations / double{kExpected}),
-                                        std::min(1.0, (evaluations + 1) / double{kExpected}), "auto: refining");
+    const Progress part = progress.refinement(forecast.left(a, b));
     part.report(0.0);
-    ++evaluations;
-    return objective.value(lr, part);
+    const double loss = objective.value(lr, part);
+    forecast.saw(lr, loss);
+    return loss;
   };
   double c = b - inv_phi * (b - a), d = a + inv_phi * (b - a);
   double fc = value(std::exp(c)), fd = value(std::exp(d));
@@ -159,35 +160,34 @@ AutoSearch run_auto(const Model& model, const OptimizerEntry& optimizer, const F
   search.untrained_loss = objective.untrained_loss();
   search.untrained_by_run = objective.untrained_by_run();
 
-  // Progress by stage: bracket 0-15%, grid 15-55%, widening 55-70%, refinement 70-100%.
-  if (!bracket(model, optimizer, X, y, rows, config, stop, progress.part(0.0, 0.15), search)) {
+  AutoProgress stages(progress, config, search, rows.size());
+  if (!bracket(model, optimizer, X, y, rows, config, stop, stages, search)) {
     search.bracket_low = search.bracket_high = std::numeric_limits<double>::quiet_NaN();
     search.interrupted_during = AutoStage::kRangeTests;
     return search;
   }
-  const Progress grid = progress.part(0.15, 0.55, "auto: scoring candidate rates");
-  grid.report(0.0);
-  objective.evaluate(log_range(search.bracket_low, search.bracket_high, 3), CandidateStage::kGrid, grid);
+  const std::vector<double> rates = log_range(search.bracket_low, search.bracket_high, 3);
+  objective.evaluate(rates, CandidateStage::kGrid, stages.grid(rates.size()));
   if (objective.interrupted()) {
     search.interrupted_during = AutoStage::kGrid;
     return search;
   }
-  widen(objective, config, progress.part(0.55, 0.70), search);
+  widen(objective, config, stages, search);
   if (objective.interrupted()) search.interrupted_during = AutoStage::kWidening;
   if (!objective.interrupted()) {
-    refine(objective, search.untrained_loss, progress.part(0.70, 1.0));
+    refine(objective, search.untrained_loss, stages);
     if (objective.interrupted()) search.interrupted_during = AutoStage::kRefinement;
   }
-  progress.report(1.0, "auto: done");
   for (const auto& [lr, s] : objective.scores()) search.candidates.push_back(s);
   // A rate under check is scored last, on the same folds, and is not a candidate.
   if (config.check_lr && !objective.interrupted()) {
-    objective.evaluate({*config.check_lr}, CandidateStage::kCheck);
+    objective.evaluate({*config.check_lr}, CandidateStage::kCheck, stages.check());
     if (objective.interrupted())
       search.interrupted_during = AutoStage::kCheck;
     else
       search.checked = objective.scores().at(*config.check_lr);
   }
+  stages.done();
   return search;
 }
 

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "common/parallel.hpp"
+#include "search/cost.hpp"
 
 namespace lrfind {
 
@@ -67,14 +68,17 @@ CvObjective::Outcomes CvObjective::train(const std::vector<double>& rates, const
   for (std::size_t r = 0; r < splits_.size(); ++r)
     for (std::size_t f = 0; f < splits_[r].size(); ++f) jobs.emplace_back(r, f);
   Outcomes outcomes(jobs.size());
-  std::atomic<std::size_t> done = 0;
-  progress.report(0.0);
+  // The runs count their work in one count, as they do it (search/cost.hpp).
+  double total = 0.0;
+  for (const auto& [r, f] : jobs)
+    total += grid_work(rates.size(), config.epochs, splits_[r][f].train.size(), splits_[r][f].validation.size());
+  const Progress work = progress.counting(total);
+  work.report(0.0);
   parallel_for(jobs.size(), threads_, [&](std::size_t j) {
     const auto [r, f] = jobs[j];
     const Split& split = splits_[r][f];
     Rng rng(derive_seed(seeds_[r], f));
-    outcomes[j] = run_grid(model_, optimizer_, X_, y_, split.train, split.validation, config, rng, stop_);
-    progress.report(static_cast<double>(++done) / static_cast<double>(jobs.size()));
+    outcomes[j] = run_grid(model_, optimizer_, X_, y_, split.train, split.validation, config, rng, stop_, work);
   });
   return outcomes;
 }

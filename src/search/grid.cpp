@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "common/parallel.hpp"
+#include "search/cost.hpp"
 
 namespace lrfind {
 
@@ -164,6 +165,34 @@ void RateGroup::end_epoch(const Features& X, const Vector& y, std::span<const In
   drop(bad_);
 }
 
+// Rows a group trained, counted into the grid's work (search/cost.hpp) a
+// few thousand at a time; a rate that left the stack still counts as planned.
+class RowCount {
+ public:
+  RowCount(const Progress& work, double per_row) : work_(work), per_row_(per_row) {}
+  ~RowCount() { work_.add(rows_ * per_row_); }
+  RowCount(const RowCount&) = delete;
+  RowCount& operator=(const RowCount&) = delete;
+  void add(double rows) {
+    rows_ += rows;
+    if (rows_ < 2048) return;
+    work_.add(rows_ * per_row_);
+    rows_ = 0.0;
+  }
+
+ private:
+  const Progress& work_;
+  double per_row_;
+  double rows_ = 0.0;
+};
+
+// The count of the grid's work: the caller's when it shares one among several
+// grids (the cross-validation), else one of this grid's own.
+Progress work_count(const Progress& progress, std::size_t rates, int epochs, std::size_t train, std::size_t validation) {
+  if (progress.counts()) return progress;
+  return progress.part(0.0, 1.0, "grid: training").counting(grid_work(rates, epochs, train, validation));
+}
+
 }  // namespace
 
 std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& optimizer, const Features& X,
@@ -181,10 +210,12 @@ std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& o
   if (k == 0) return results;
   const std::size_t group_count = (k + kGridGroupRates - 1) / kGridGroupRates;
   std::vector<std::unique_ptr<RateGroup>> groups;
+  std::vector<double> group_work;  // of a row of a group, as search/cost.hpp counts it
   for (std::size_t g = 0, first = 0; g < group_count; ++g) {
     const std::size_t count = k / group_count + (g < k % group_count ? 1 : 0);
     groups.push_back(
         std::make_unique<RateGroup>(model, optimizer, config, results, first, count, !validation_rows.empty()));
+    group_work.push_back(static_cast<double>(count) + kStackOverhead);
     first += count;
   }
   const auto any_active = [&] {
@@ -209,14 +240,16 @@ std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& o
   // group never holds more than about 4 MiB of rows and groups can share threads.
   const bool large_batches = batch_rows > Model::chunk_rows(X.cols());
   const unsigned threads = config.threads;
+  const Progress work = work_count(progress, k, config.epochs, train_rows.size(), validation_rows.size());
+  work.report(0.0);
 
   for (int epoch = 0; epoch < config.epochs && any_active(); ++epoch) {
-    progress.report(static_cast<double>(epoch) / config.epochs, "grid: training");
     sampler.begin_epoch();
     std::atomic<bool> stopped = false;
     parallel_for(groups.size(), threads, [&](std::size_t g) {
       RateGroup& group = *groups[g];
       Chunk chunk;
+      RowCount rows_done(work, group_work[g]);
       for (Index b = 0; b < batches; ++b) {
         // The first group counts the steps (for the test hook), even once
         // all its rates have left; the others only look.
@@ -224,8 +257,10 @@ std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& o
           stopped = true;
           return;
         }
+        rows_done.add(static_cast<double>(sampler.batch(b).size()));
         if (group.empty()) {
           if (g == 0) continue;
+          rows_done.add(std::max(0.0, static_cast<double>(train_rows.size()) - static_cast<double>((b + 1) * batch_rows)));
           return;
         }
         if (large_batches) {
@@ -246,8 +281,10 @@ std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& o
         for (const std::size_t r : group->active()) results[r].interrupted = true;
       return results;
     }
-    parallel_for(groups.size(), threads,
-                 [&](std::size_t g) { groups[g]->end_epoch(X, y, train_rows, validation_rows); });
+    parallel_for(groups.size(), threads, [&](std::size_t g) {
+      groups[g]->end_epoch(X, y, train_rows, validation_rows);
+      work.add(kScoring * static_cast<double>(train_rows.size() + validation_rows.size()) * group_work[g]);
+    });
   }
   return results;
 }

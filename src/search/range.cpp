@@ -31,7 +31,7 @@ StopReason StopRule::check(double loss, double smoothed) {
 
 RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const Features& X, const Vector& y,
                                std::span<const Index> rows, const RangeTestConfig& config, Rng& rng,
-                               const StopToken& stop_token) {
+                               const StopToken& stop_token, const Progress& progress) {
   RangeTestResult result;
   const RangeSettings& s = config.settings;
   const Sweep sweep(config.min_lr, config.max_lr, s.steps, parse_sweep_kind(s.sweep));
@@ -44,6 +44,7 @@ RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const F
   Workspace ws;
   Chunk batch_rows;
   result.points.reserve(static_cast<std::size_t>(s.steps));
+  const Progress steps_done = progress.counting(s.steps);
   for (int step = 0; step < s.steps; ++step) {
     if (stop_token.training_step()) {
       result.stop_reason = StopReason::kInterrupted;
@@ -63,6 +64,7 @@ RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const F
     result.stop_reason = stop.check(loss, smoothed);
     if (result.stop_reason != StopReason::kCompleted) break;
     optimizer.step(params, gradient, lr);
+    steps_done.add(1.0);
   }
   return result;
 }

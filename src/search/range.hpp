@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/progress.hpp"
 #include "train/model.hpp"
 #include "train/optimizer.hpp"
 #include "train/sampling.hpp"
@@ -68,9 +69,10 @@ struct RangeTestResult {
 };
 
 // Runs the test on the rows `rows` of (X, y), starting from zero weights,
-// until it stops or `stop` is requested (kInterrupted).
+// until it stops or `stop` is requested (kInterrupted); `progress` hears of
+// every step.
 RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const Features& X, const Vector& y,
                                std::span<const Index> rows, const RangeTestConfig& config, Rng& rng,
-                               const StopToken& stop);
+                               const StopToken& stop, const Progress& progress = {});
 
 }  // namespace lrfind

@@ -1,13 +1,19 @@
 // The library's public entry points: a run from a file and from data in
-// memory give the same report; each run stops on its own token.
+// memory give the same report; each run stops on its own token and reports
+// its progress.
 #include "lrfind/run.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <limits>
+#include <map>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "load/loader.hpp"
 #include "pipeline/run.hpp"
@@ -99,7 +105,7 @@ TEST(RunStop, TwoRunsInOneProcessStopSeparately) {
   config.training.epochs = 20;
   RunContext stopped;
   stopped.progress = [stop = stopped.stop](double fraction, std::string_view stage) {
-    if (stage == "grid: training" && fraction > 0.0) stop.request(SIGTERM);
+    if (stage == "grid: training" && fraction > 0.5) stop.request(SIGTERM);  // epochs in
   };
   RunContext finishing;
   lrfind::Run a, b;
@@ -125,6 +131,87 @@ TEST(RunStop, AStopBeforeAnyResultThrowsInterrupted) {
     ADD_FAILURE() << "no Interrupted";
   } catch (const Interrupted& e) {
     EXPECT_EQ(e.exit_code(), 130);
+  }
+}
+
+TEST(RunProgress, EveryMethodGoesFromReadingThroughItsStagesInSmallSteps) {
+  // Reading and preparing the data come first, each with its own stage; then
+  // the method, every step of it counted. The data are small and cheap to
+  // read next to the training, so the method holds nearly all of the bar.
+  // Only the last step, to the end, may be larger: what was left for steps of
+  // a range test that blew up sooner than the one before, or for refinement
+  // evaluations that did not come.
+  for (const std::string method : {"auto", "range", "grid"}) {
+    RunConfig config = quick(method);
+    config.data.input = "data/diabetes.csv";
+    config.training.epochs = method == "grid" ? 200 : 20;
+    config.range.steps = 1000;
+    config.repeats = 3;
+    std::vector<std::pair<double, std::string>> reports;
+    RunContext context;
+    context.progress = [&](double fraction, std::string_view stage) { reports.emplace_back(fraction, stage); };
+    run(config, context);
+    ASSERT_GT(reports.size(), 100u) << method;
+    EXPECT_EQ(reports.front(), std::make_pair(0.0, std::string("reading"))) << method;
+    const auto preparing = std::find_if(reports.begin(), reports.end(),
+                                        [](const auto& r) { return r.second == "preparing the data"; });
+    ASSERT_NE(preparing, reports.end()) << method;
+    const auto training =
+        std::find_if(preparing, reports.end(), [](const auto& r) { return r.second != "preparing the data"; });
+    ASSERT_NE(training, reports.end()) << method;
+    EXPECT_LT(training->first, 0.05) << method << ": " << training->second;
+    double largest = 0.0, last_step = 0.0;
+    for (std::size_t i = 1; i < reports.size(); ++i) {
+      const double step = reports[i].first - reports[i - 1].first;
+      EXPECT_GE(step, 0.0) << method << ": " << reports[i].second;
+      double& record = reports[i].first < 1.0 ? largest : last_step;
+      record = std::max(record, step);
+    }
+    EXPECT_LE(largest, 0.02) << method;
+    EXPECT_LE(last_step, 0.2) << method;
+    EXPECT_EQ(reports.back(), std::make_pair(1.0, std::string("done"))) << method;
+  }
+}
+
+TEST(RunProgress, ACheckTrainsInAPartOfTheBarOfItsOwn) {
+  // lr-find check's own trainings come after the method's (after auto's
+  // refinement, the grid, or the range tests and their suggestions' trainings):
+  // they hold a part of the bar in proportion to their estimated time, named,
+  // counted in small steps, rather than leaving the bar at the method's end.
+  const std::map<std::string, std::string> stage = {{"auto", "auto: checking the rate"},
+                                                    {"range", "check: training the rate under check"},
+                                                    {"grid", "check: training the rate under check"}};
+  for (const auto& [method, check_stage] : stage) {
+    RunConfig config = quick(method);
+    config.data.input = "data/diabetes.csv";
+    config.training.epochs = method == "grid" ? 200 : 20;
+    config.range.steps = 1000;
+    config.repeats = 3;
+    config.check = CheckSettings{0.003, 1.0};
+    std::vector<std::pair<double, std::string>> reports;
+    RunContext context;
+    context.progress = [&](double fraction, std::string_view s) { reports.emplace_back(fraction, s); };
+    run(config, context);
+    const auto in_check = [&](const auto& r) { return r.second == check_stage; };
+    const auto first = std::find_if(reports.begin(), reports.end(), in_check);
+    ASSERT_NE(first, reports.end()) << method << ": no report of " << check_stage;
+    EXPECT_LT(first->first, 0.97) << method;
+    EXPECT_GE(std::count_if(first, reports.end(), in_check), 5) << method;
+    if (method == "range") {
+      EXPECT_TRUE(std::any_of(reports.begin(), first, [](const auto& r) {
+        return r.second == "check: training the suggested rates" && r.first < 0.9;
+      }));
+    }
+    double largest = 0.0, last_step = 0.0;
+    for (std::size_t i = 1; i < reports.size(); ++i) {
+      const double step = reports[i].first - reports[i - 1].first;
+      EXPECT_GE(step, 0.0) << method << ": " << reports[i].second;
+      double& record = reports[i].first < 1.0 ? largest : last_step;
+      record = std::max(record, step);
+    }
+    EXPECT_LE(largest, 0.02) << method;
+    EXPECT_LE(last_step, 0.2) << method;
+    EXPECT_EQ(reports.back(), std::make_pair(1.0, std::string("done"))) << method;
   }
 }
 

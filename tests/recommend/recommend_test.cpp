@@ -297,6 +297,17 @@ TEST(CheckRate, AnyRunThatFailsMakesItUnstableWhateverItsMean) {
   EXPECT_EQ(check_rate(Recommendation{}, check_of(0.3, diverged)).verdict, Verdict::kNoRecommendation);
 }
 
+// Too high or too low is said of the best rate the loss is measured
+// against, not of a recommendation kept below it (range's, or auto's kept
+// from an unstable rate).
+TEST(CheckRate, HighOrLowIsOfTheBestRate) {
+  Recommendation rec = recommended(0.02, 0.02, 0.02);
+  rec.band_basis.clear();  // range: the repeats' spread
+  const CvObjective::Score far = score_runs(0.05, {4.6, 4.6, 4.6});
+  EXPECT_EQ(check_rate(rec, check_of(0.05, far)).verdict, Verdict::kTooLow);   // below the best, 0.1
+  EXPECT_EQ(check_rate(rec, check_of(0.5, far)).verdict, Verdict::kTooHigh);
+}
+
 TEST(CheckRate, InsideTheIntervalAStableRatePasses) {
   // The interval's rates were measured near-best; a re-measurement a hair
   // outside the band at a rate inside it does not flip the verdict.

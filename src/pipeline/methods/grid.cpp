@@ -6,6 +6,7 @@
 #include "pipeline/method.hpp"
 #include "pipeline/run.hpp"
 #include "recommend/grid.hpp"
+#include "search/cost.hpp"
 
 namespace lrfind {
 
@@ -23,8 +24,14 @@ MethodOutcome run(const Problem& p, const Hooks& hooks) {
   outcome.steps_per_epoch = batches_per_epoch(c.training.batch_size, p.train_rows.size());
   GridOutcome out;
   const Rng before = p.rng;  // the rate under check sees the same batches
+  // Progress: the grid, then the rate under check alone, by their estimated times (search/cost.hpp).
+  const std::size_t train = p.train_rows.size(), validation = p.validation_rows.size();
+  const auto grid_cost = [&](std::size_t rates) {
+    return grid_time(rates, config.epochs, train, validation, config.threads);
+  };
+  ProgressPlan progress(hooks.progress, grid_cost(config.rates.size()) + (c.check ? grid_cost(1) : 0.0));
   out.rates = run_grid(p.model, p.optimizer, p.X, p.y, p.train_rows, p.validation_rows, config, p.rng, hooks.stop,
-                       hooks.progress);
+                       progress.next(grid_cost(config.rates.size())));
   outcome.interrupted =
       std::any_of(out.rates.begin(), out.rates.end(), [](const GridRateResult& g) { return g.interrupted; });
   if (std::all_of(out.rates.begin(), out.rates.end(), [](const GridRateResult& g) { return g.train_loss.empty(); }))
@@ -40,8 +47,11 @@ MethodOutcome run(const Problem& p, const Hooks& hooks) {
     GridConfig alone = config;
     alone.rates = {c.check->lr};
     Rng same = before;
+    // Counted here, so that the part keeps its own stage (run_grid counts a grid's work the same way).
+    const Progress check_part = progress.next(progress.remaining(), "check: training the rate under check")
+                                    .counting(grid_work(1, config.epochs, train, validation));
     const std::vector<GridRateResult> checked = run_grid(p.model, p.optimizer, p.X, p.y, p.train_rows,
-                                                         p.validation_rows, alone, same, hooks.stop);
+                                                         p.validation_rows, alone, same, hooks.stop, check_part);
     outcome.interrupted = checked.front().interrupted;
     if (!outcome.interrupted)
       outcome.check = CheckMeasure{grid_scores(checked, validated, untrained).front(), {untrained},

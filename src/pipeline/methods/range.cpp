@@ -2,9 +2,12 @@
 // the recommendation is the median of the repeats' minimum_div_10.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "pipeline/method.hpp"
 #include "pipeline/run.hpp"
 #include "recommend/range.hpp"
+#include "search/cost.hpp"
 #include "search/cv_objective.hpp"
 
 namespace lrfind {
@@ -32,9 +35,10 @@ Recommendation recommend_interrupted(const Problem& p, const RangeOutcome& out) 
 // lr-find check after a range test, which trains no rate for the budget: the
 // recommended rate, the other suggestions and the rate under check are trained
 // for the budget on cross-validation folds (as auto's, one set per repeat),
-// and the check rate is judged against the best of the others.
+// and the check rate is judged against the best of the others. `progress`:
+// its part of the bar, shared by the two trainings' estimated times.
 std::optional<CheckMeasure> measure_check(const Problem& p, const Hooks& hooks, const RangeOutcome& out,
-                                          const Recommendation& rec) {
+                                          const Recommendation& rec, const Progress& progress) {
   const RunConfig& c = p.config;
   GridConfig budget;
   budget.epochs = c.training.epochs;
@@ -42,13 +46,26 @@ std::optional<CheckMeasure> measure_check(const Problem& p, const Hooks& hooks, 
   budget.schedule = &p.schedule;
   const Index rows = static_cast<Index>(p.train_rows.size());
   const int folds = c.folds > 0 ? static_cast<int>(std::min<Index>(c.folds, rows)) : default_folds(rows);
-  CvObjective objective(p.model, p.X, p.y, cv_splits(p.train_rows, out.seeds, folds, c.validation.value_or(0.2)),
-                        out.seeds, budget, p.optimizer, hooks.stop);
+  std::vector<std::vector<Split>> splits = cv_splits(p.train_rows, out.seeds, folds, c.validation.value_or(0.2));
+  // Progress: the rates to train, each once, by their estimated times (search/cost.hpp).
+  const std::size_t runs = out.seeds.size() * splits.front().size();
+  const auto scoring_time = [&, train = splits.front().front().train.size(),
+                     validation = splits.front().front().validation.size()](std::size_t rates) {
+    return cv_time(rates, runs, c.training.epochs, train, validation, c.threads);
+  };
+  CvObjective objective(p.model, p.X, p.y, std::move(splits), out.seeds, budget, p.optimizer, hooks.stop);
   objective.set_threads(c.threads);
   std::vector<double> rates{*rec.lr};
   for (const Suggestion& s : rec.suggestions) rates.push_back(s.lr);
-  objective.evaluate(rates, CandidateStage::kGrid);
-  objective.evaluate({c.check->lr}, CandidateStage::kCheck);
+  std::vector<double> distinct = rates;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  const bool check_apart = !std::binary_search(distinct.begin(), distinct.end(), c.check->lr);
+  ProgressPlan plan(progress, scoring_time(distinct.size()) + (check_apart ? scoring_time(1) : 0.0));
+  objective.evaluate(rates, CandidateStage::kGrid,
+                     plan.next(scoring_time(distinct.size()), "check: training the suggested rates"));
+  objective.evaluate({c.check->lr}, CandidateStage::kCheck,
+                     plan.next(check_apart ? scoring_time(1) : 0.0, "check: training the rate under check"));
   if (objective.interrupted()) return std::nullopt;
   std::vector<CvObjective::Score> others;
   for (const double r : rates) others.push_back(objective.scores().at(r));
@@ -62,11 +79,24 @@ MethodOutcome run(const Problem& p, const Hooks& hooks) {
                                p.config.training.batch_size};
   const std::unique_ptr<Optimizer> optimizer = p.optimizer.make();
   for (int r = 0; r < p.repeats; ++r) out.seeds.push_back(p.config.seed + static_cast<std::uint64_t>(r));
+  // Progress: the repeats cost alike, each expected to go as far as the one
+  // before, and then lr-find check's trainings (in range tests of all the steps).
+  const double test_time = range_test_work(config.settings.steps, config.batch_size, p.train_rows.size());
+  const double check = p.config.check && test_time > 0.0
+                           ? range_check_time(p.config, p.repeats, p.train_rows.size(), p.config.threads) / test_time
+                           : 0.0;
+  ProgressPlan progress(hooks.progress, p.repeats + check);
+  double expected = 1.0;  // of the steps
   for (const std::uint64_t seed : out.seeds) {
-    hooks.progress.report(static_cast<double>(out.repeats.size()) / static_cast<double>(p.repeats), "range test");
+    const Progress part = progress.next(expected, "range test");
+    part.report(0.0);
     Rng stream(seed);
-    out.repeats.push_back(run_range_test(p.model, *optimizer, p.X, p.y, p.train_rows, config, stream, hooks.stop));
+    out.repeats.push_back(
+        run_range_test(p.model, *optimizer, p.X, p.y, p.train_rows, config, stream, hooks.stop, part));
     if (out.repeats.back().stop_reason == StopReason::kInterrupted) break;
+    const double ran = std::max(static_cast<double>(out.repeats.back().points.size()), 1.0) / config.settings.steps;
+    progress.replan((progress.remaining() - check) * ran / expected + check);
+    expected = ran;
   }
   MethodOutcome outcome;
   outcome.interrupted = out.repeats.back().stop_reason == StopReason::kInterrupted;
@@ -74,7 +104,7 @@ MethodOutcome run(const Problem& p, const Hooks& hooks) {
   outcome.recommendation = outcome.interrupted ? recommend_interrupted(p, out)
                                                : recommend_range_repeats(out.repeats, p.config.range.steps, p.rules);
   if (p.config.check && !outcome.interrupted && outcome.recommendation.lr) {
-    outcome.check = measure_check(p, hooks, out, outcome.recommendation);
+    outcome.check = measure_check(p, hooks, out, outcome.recommendation, progress.next(progress.remaining()));
     outcome.interrupted = !outcome.check.has_value();
   }
   outcome.detail = std::move(out);

@@ -1,0 +1,136 @@
+// End-to-end tests of what a new user trips over (issue 14, item 1): every
+// typo is one line on stderr, exit 64, with the nearest option, value or
+// command (by edit distance, as git and cargo suggest).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "cli/cli_support.hpp"
+
+namespace lrfind {
+namespace {
+
+using testing::CliResult;
+using testing::run_cli;
+
+// A usage error: exit 64, nothing on stdout, and exactly this one line on stderr.
+::testing::AssertionResult fails_with_line(const std::vector<std::string>& args, const std::string& message) {
+  const CliResult r = run_cli(args);
+  const std::string line = "lr-find: error: " + message + "\n";
+  if (r.exit_code != 64) return ::testing::AssertionFailure() << "exit " << r.exit_code << "; stderr: " << r.err;
+  if (!r.out.empty()) return ::testing::AssertionFailure() << "stdout is not empty: " << r.out;
+  if (r.err != line) return ::testing::AssertionFailure() << "stderr is\n  " << r.err << "not\n  " << line;
+  return ::testing::AssertionSuccess();
+}
+
+// A temporary folder removed at the end of the test.
+class ScopedTempDir {
+ public:
+  ScopedTempDir() : root_(testing::make_temp_dir()) {}
+  ~ScopedTempDir() { testing::remove_tree(root_); }
+  ScopedTempDir(const ScopedTempDir&) = delete;
+  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
+  std::string path(const std::string& name) const { return root_ + "/" + name; }
+
+ private:
+  std::string root_;
+};
+
+TEST(CliTypos, MisspeltOptionSuggestsTheNearestOption) {
+  // CLI11 alone: "the following arguments were not expected: 10 --epoch".
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--model", "logistic", "--epoch", "10"},
+                              "unknown option --epoch; did you mean --epochs?"));
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--model", "logistic", "--optimiser=adam"},
+                              "unknown option --optimiser; did you mean --optimizer?"));
+}
+
+TEST(CliTypos, MisspeltRequiredOptionIsNamedNotReportedMissing) {
+  // CLI11 alone: "--model is required".
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--modle", "logistic"}, "unknown option --modle; did you mean --model?"));
+}
+
+TEST(CliTypos, SingleDashLongOptionIsTakenForTheLongOne) {
+  // CLI11 alone reads -m with the value "odel": "argument was not expected: logistic".
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "-model", "logistic"}, "-model: did you mean --model?"));
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--model", "linear", "-epocs", "3"}, "-epocs: did you mean --epochs?"));
+}
+
+TEST(CliTypos, FirstArgumentNearCheckThatIsNoFileSuggestsTheCommand) {
+  // CLI11 alone: "argument was not expected: data/diabetes.csv".
+  EXPECT_TRUE(fails_with_line({"chek", "data/diabetes.csv", "--model", "linear", "--lr", "0.1"},
+                              "no file or command 'chek'; did you mean `lr-find check`?"));
+  EXPECT_TRUE(fails_with_line({"data/diabetes.csv", "--model", "linear", "--chek"},
+                              "unknown option --chek; did you mean `lr-find check`?"));
+}
+
+TEST(CliTypos, CheckOptionWithoutCheckNamesTheCommandItBelongsTo) {
+  EXPECT_TRUE(fails_with_line({"data/diabetes.csv", "--model", "linear", "--lr", "0.1"},
+                              "--lr belongs to `lr-find check`: lr-find check data/diabetes.csv --model linear --lr 0.1"));
+  EXPECT_TRUE(fails_with_line(
+      {"data/diabetes.csv", "--model", "linear", "--lr-from", "my config.json", "--lr-key", "train.lr"},
+      "--lr-from belongs to `lr-find check`: lr-find check data/diabetes.csv --model linear --lr-from 'my config.json' "
+      "--lr-key train.lr"));
+}
+
+TEST(CliTypos, EveryValueFromAFixedSetSuggestsTheNearest) {
+  const std::vector<std::string> base = {"data/iris.csv", "--model", "logistic"};
+  const auto with = [&](const std::string& option, const std::string& value) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), {option, value});
+    return args;
+  };
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--model", "logistc"},
+                              "unknown model 'logistc'; did you mean 'logistic'? (choose linear, logistic or svm)"));
+  EXPECT_TRUE(fails_with_line(with("--optimizer", "adma"),
+                              "unknown optimizer 'adma'; did you mean 'adam'? (choose sgd, momentum, nesterov, "
+                              "adagrad, rmsprop or adam)"));
+  EXPECT_TRUE(fails_with_line(with("--method", "rnage"),
+                              "unknown method 'rnage'; did you mean 'range'? (choose auto, range or grid)"));
+  EXPECT_TRUE(fails_with_line(with("--schedule", "cosin"),
+                              "unknown schedule 'cosin'; did you mean 'cosine'? (choose constant, step, exponential, "
+                              "cosine, onecycle or invscaling)"));
+  EXPECT_TRUE(fails_with_line(with("--sweep", "expo"), "unknown sweep 'expo'; did you mean 'exp'? (choose exp or linear)"));
+  EXPECT_TRUE(fails_with_line(with("--format", "tabel"),
+                              "unknown output format 'tabel'; did you mean 'table'? (choose json, csv or table)"));
+}
+
+TEST(CliTypos, UnknownJsonConfigKeyNamesTheFileAndTheNearestOption) {
+  ScopedTempDir dir;
+  const std::string config = dir.path("cfg.json");
+  testing::write_file(config, R"({"model": "logistic", "optimzer": "adam"})");
+  // CLI11 alone: "INI was not able to parse optimzer".
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--config", config},
+                              config + ": unknown key 'optimzer'; did you mean 'optimizer'?"));
+  testing::write_file(config, R"({"model": "linear", "lr": 0.1})");
+  EXPECT_TRUE(fails_with_line({"data/diabetes.csv", "--config", config}, config + ": 'lr' belongs to `lr-find check`"));
+}
+
+TEST(CliTypos, UnknownTomlConfigKeyNamesTheFileTheLineAndTheNearestOption) {
+  ScopedTempDir dir;
+  const std::string config = dir.path("ci.toml");
+  testing::write_file(config, "# CI settings\nmodel = \"logistic\"\noptimzer = \"adam\"\n");
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--config", config},
+                              config + ":3: unknown option 'optimzer'; did you mean 'optimizer'?"));
+}
+
+TEST(CliTypos, ValidSpellingsAreNoTypos) {
+  // Short options with their values attached or flags given together, =
+  // values, lists of values and negative numbers are what CLI11 accepts.
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"data/iris.csv", "-mlogistic", "-q", "--method", "range", "--steps", "20"},
+           {"data/iris.csv", "-qm", "logistic", "--method=range", "--steps=20"},
+           {"data/iris.csv", "--model", "svm", "-q", "--method", "grid", "--epochs", "1", "--rates", "0.1", "0.2"},
+           {"data/diabetes.csv", "--model", "linear", "-q", "--method", "range", "--steps", "20", "--", "--no-file"},
+       }) {
+    const CliResult r = run_cli(args);
+    if (args.back() == "--no-file") {  // after "--" every word is positional, even an option's look-alike
+      EXPECT_EQ(r.err.find("unknown option"), std::string::npos) << r.err;
+      continue;
+    }
+    EXPECT_EQ(r.exit_code, 0) << args[1] << ": " << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace lrfind
