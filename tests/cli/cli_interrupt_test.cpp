@@ -27,18 +27,7 @@ using testing::read_file;
 using testing::run_cli_command;
 using testing::write_file;
 
-class ScopedTempDir {
- public:
-  ScopedTempDir() : root_(testing::make_temp_dir()) {}
-  ~ScopedTempDir() { testing::remove_tree(root_); }
-  ScopedTempDir(const ScopedTempDir&) = delete;
-  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
-  std::string path(const std::string& name) const { return root_ + "/" + name; }
-  const std::string& root() const { return root_; }
-
- private:
-  std::string root_;
-};
+using testing::ScopedTempDir;
 
 // lr-find with the test hook set to stop after `steps` training steps.
 CliResult run_stopped_after(long steps, const std::vector<std::string>& args) {

@@ -25,5 +25,19 @@ void remove_tree(const std::string& path);
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text);
 
+// A temporary folder removed at the end of the test.
+class ScopedTempDir {
+ public:
+  ScopedTempDir() : root_(make_temp_dir()) {}
+  ~ScopedTempDir() { remove_tree(root_); }
+  ScopedTempDir(const ScopedTempDir&) = delete;
+  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
+  std::string path(const std::string& name) const { return root_ + "/" + name; }
+  const std::string& root() const { return root_; }
+
+ private:
+  std::string root_;
+};
+
 
 }  // namespace lrfind::testing

@@ -35,18 +35,7 @@ std::vector<std::string> concat(std::vector<std::string> a, const std::vector<st
   return a;
 }
 
-// A temporary folder removed at the end of the test.
-class ScopedTempDir {
- public:
-  ScopedTempDir() : root_(testing::make_temp_dir()) {}
-  ~ScopedTempDir() { testing::remove_tree(root_); }
-  ScopedTempDir(const ScopedTempDir&) = delete;
-  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
-  std::string path(const std::string& name) const { return root_ + "/" + name; }
-
- private:
-  std::string root_;
-};
+using testing::ScopedTempDir;
 
 // Quick settings for runs whose point is not the defaults.
 const std::vector<std::string> kQuickRange = {"--method", "range", "--steps", "30"};

@@ -24,18 +24,7 @@ using testing::run_cli;
   return ::testing::AssertionSuccess();
 }
 
-// A temporary folder removed at the end of the test.
-class ScopedTempDir {
- public:
-  ScopedTempDir() : root_(testing::make_temp_dir()) {}
-  ~ScopedTempDir() { testing::remove_tree(root_); }
-  ScopedTempDir(const ScopedTempDir&) = delete;
-  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
-  std::string path(const std::string& name) const { return root_ + "/" + name; }
-
- private:
-  std::string root_;
-};
+using testing::ScopedTempDir;
 
 TEST(CliTypos, MisspeltOptionSuggestsTheNearestOption) {
   // CLI11 alone: "the following arguments were not expected: 10 --epoch".
