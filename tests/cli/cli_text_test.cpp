@@ -21,19 +21,9 @@ using Json = nlohmann::json;
 using testing::CliResult;
 using testing::read_file;
 using testing::run_cli;
+using testing::ScopedTempDir;
 using testing::write_file;
 
-class ScopedTempDir {
- public:
-  ScopedTempDir() : root_(testing::make_temp_dir()) {}
-  ~ScopedTempDir() { testing::remove_tree(root_); }
-  ScopedTempDir(const ScopedTempDir&) = delete;
-  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
-  std::string path(const std::string& name) const { return root_ + "/" + name; }
-
- private:
-  std::string root_;
-};
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
