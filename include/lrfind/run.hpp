@@ -28,7 +28,8 @@ struct DataSettings {
   std::vector<std::string> na_values;  // more cell texts that mean "missing"
   std::size_t max_categories = 100;    // distinct values a text column may have
   bool float32 = false;                // hold the features as 32-bit floats
-  bool standardize = true;             // z-score every feature
+  bool standardize = true;             // false: --no-standardize, the same as scaling "none"
+  std::string scaling;                 // zscore, scale or none; empty: zscore for CSV, scale for sparse input
   std::optional<std::size_t> sample;   // read a uniform random sample of this many rows
   bool allow_many_classes = false;     // let a classifier take a target that looks continuous
 };

@@ -51,6 +51,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& option_choi
       {"--schedule", builtin_schedules().names()},
       {"--format", builtin_formats().names()},
       {"--encoding", {io::kEncodingNames.begin(), io::kEncodingNames.end()}},
+      {"--scaling", {std::begin(kScalingNames), std::end(kScalingNames)}},
       {"--plot-scale", builtin_loss_scales().names()},
   };
   return choices;
@@ -119,7 +120,12 @@ void declare_data(CLI::App& app, Options& o) {
                  "cp1252 with a warning when the text is not UTF-8]")
       ->default_str("")
       ->group(data);
-  app.add_flag("--no-standardize", o.no_standardize, "Use features as they are instead of z-scoring them")
+  app.add_option("--scaling", r.data.scaling,
+                 "How features are scaled: zscore (centre, divide by the standard deviation), scale (divide only: "
+                 "zeros stay zero) or none [default: zscore; scale for sparse (svmlight) input]")
+      ->default_str("")
+      ->group(data);
+  app.add_flag("--no-standardize", o.no_standardize, "Use features as they are (the same as --scaling none)")
       ->group(data);
   app.add_option("--na-values", r.data.na_values,
                  "More cell texts meaning missing, comma-separated (besides empty, NA, N/A, NaN, nan, null, ?)")

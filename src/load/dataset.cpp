@@ -50,7 +50,7 @@ Vector sum_rows(const M& X, std::span<const Index> fit_rows, F&& f) {
 }
 
 template <typename M>
-Standardization standardize_storage(M& X, std::span<const Index> fit_rows) {
+Standardization standardize_storage(M& X, std::span<const Index> fit_rows, bool centre = true) {
   const Index d = X.cols();
   Standardization s{Vector::Zero(d), Vector::Ones(d)};
   if (fit_rows.empty()) return s;
@@ -75,9 +75,48 @@ Standardization standardize_storage(M& X, std::span<const Index> fit_rows) {
     const std::size_t end = rows * (p + 1) / parts;
     for (std::size_t r = begin; r < end; ++r) {
       Scalar* __restrict x = X.data() + static_cast<Index>(r) * d;
-      for (Index c = 0; c < d; ++c) x[c] = static_cast<Scalar>((static_cast<double>(x[c]) - mean[c]) / scale[c]);
+      if (centre)
+        for (Index c = 0; c < d; ++c) x[c] = static_cast<Scalar>((static_cast<double>(x[c]) - mean[c]) / scale[c]);
+      else
+        for (Index c = 0; c < d; ++c) x[c] = static_cast<Scalar>(static_cast<double>(x[c]) / scale[c]);
     }
   });
+  if (!centre) s.mean.setZero();
+  return s;
+}
+
+// Divides every column of sparse features by its population standard
+// deviation over the rows fit_rows (zeros included; a constant column is left
+// as it is): two passes over the fit rows' non-zeros, in row order, then one
+// over all values. Never centres, so zeros stay zeros.
+template <typename Scalar>
+Standardization scale_sparse(Csr<Scalar>& X, std::span<const Index> fit_rows) {
+  const Index d = X.cols;
+  Standardization s{Vector::Zero(d), Vector::Ones(d)};
+  if (fit_rows.empty()) return s;
+  const double n = static_cast<double>(fit_rows.size());
+  const auto for_fit_values = [&](auto&& fn) {
+    for (const Index r : fit_rows)
+      for (std::int64_t k = X.offsets[static_cast<std::size_t>(r)]; k < X.offsets[static_cast<std::size_t>(r) + 1]; ++k)
+        fn(X.indices[static_cast<std::size_t>(k)], static_cast<double>(X.values[static_cast<std::size_t>(k)]));
+  };
+  Vector mean = Vector::Zero(d);
+  std::vector<std::int64_t> stored(static_cast<std::size_t>(d), 0);
+  for_fit_values([&](std::int32_t c, double x) {
+    mean(c) += x;
+    ++stored[static_cast<std::size_t>(c)];
+  });
+  mean /= n;
+  Vector variance = Vector::Zero(d);
+  for_fit_values([&](std::int32_t c, double x) { variance(c) += (x - mean(c)) * (x - mean(c)); });
+  for (Index c = 0; c < d; ++c) {
+    // The rows where the column is zero, each (0 - mean)².
+    variance(c) += (n - static_cast<double>(stored[static_cast<std::size_t>(c)])) * mean(c) * mean(c);
+    const double sd = std::sqrt(variance(c) / n);
+    s.scale(c) = sd > 1e-12 * std::max(1.0, std::abs(mean(c))) ? sd : 1.0;
+  }
+  for (std::size_t k = 0; k < X.values.size(); ++k)
+    X.values[k] = static_cast<Scalar>(static_cast<double>(X.values[k]) / s.scale(X.indices[k]));
   return s;
 }
 
@@ -86,8 +125,38 @@ Standardization standardize_storage(M& X, std::span<const Index> fit_rows) {
 Standardization standardize(Matrix& X, std::span<const Index> fit_rows) { return standardize_storage(X, fit_rows); }
 
 Standardization standardize(Features& X, std::span<const Index> fit_rows) {
-  return X.precision() == Precision::kFloat32 ? standardize_storage(X.f32(), fit_rows)
-                                              : standardize_storage(X.f64(), fit_rows);
+  return scale_features(X, fit_rows, Scaling::kZscore);
+}
+
+Standardization scale_features(Features& X, std::span<const Index> fit_rows, Scaling scaling) {
+  const bool single = X.precision() == Precision::kFloat32;
+  switch (scaling) {
+    case Scaling::kNone:
+      return {Vector::Zero(X.cols()), Vector::Ones(X.cols())};
+    case Scaling::kZscore:
+      if (X.sparse()) throw UsageError("--scaling zscore would make sparse features dense (centring); use --scaling scale");
+      return single ? standardize_storage(X.f32(), fit_rows) : standardize_storage(X.f64(), fit_rows);
+    case Scaling::kScale:
+      if (X.sparse()) return single ? scale_sparse(X.csr32(), fit_rows) : scale_sparse(X.csr64(), fit_rows);
+      return single ? standardize_storage(X.f32(), fit_rows, false) : standardize_storage(X.f64(), fit_rows, false);
+  }
+  return {};
+}
+
+std::optional<Scaling> parse_scaling(std::string_view name) {
+  if (name == "zscore") return Scaling::kZscore;
+  if (name == "scale") return Scaling::kScale;
+  if (name == "none") return Scaling::kNone;
+  return std::nullopt;
+}
+
+std::string_view scaling_name(Scaling scaling) {
+  switch (scaling) {
+    case Scaling::kZscore: return "zscore";
+    case Scaling::kScale: return "scale";
+    case Scaling::kNone: return "none";
+  }
+  return "";
 }
 
 namespace {

@@ -5,6 +5,8 @@
 
 #include <Eigen/Core>
 #include <cstddef>
+#include <optional>
+#include <string_view>
 #include <span>
 #include <string>
 #include <vector>
@@ -69,5 +71,18 @@ struct Standardization {
 };
 Standardization standardize(Matrix& X, std::span<const Index> fit_rows);
 Standardization standardize(Features& X, std::span<const Index> fit_rows);
+
+// How features are scaled before training (--scaling): zscore centres each
+// column and divides it by its standard deviation (dense input's default);
+// scale only divides (scikit-learn's StandardScaler(with_mean=False)), which
+// keeps zeros zero (sparse input's default); none leaves the values as they are.
+enum class Scaling { kZscore, kScale, kNone };
+inline constexpr std::string_view kScalingNames[] = {"zscore", "scale", "none"};
+std::optional<Scaling> parse_scaling(std::string_view name);
+std::string_view scaling_name(Scaling scaling);
+
+// Scales X in place with statistics of the rows `fit_rows`. Throws UsageError
+// for zscore on sparse features (centring would make every row dense).
+Standardization scale_features(Features& X, std::span<const Index> fit_rows, Scaling scaling);
 
 }  // namespace lrfind

@@ -81,6 +81,12 @@ std::size_t Features::bytes() const {
   return nonzeros() * (value + sizeof(std::int32_t)) + static_cast<std::size_t>(rows() + 1) * sizeof(std::int64_t);
 }
 
+Index Features::row_width() const {
+  if (!sparse_) return cols();
+  const Index n = std::max<Index>(rows(), 1);
+  return std::max<Index>(1, (static_cast<Index>(nonzeros()) + n - 1) / n);
+}
+
 double Features::operator()(Index r, Index c) const {
   if (sparse_) return single_ ? sparse_at(s32_, r, c) : sparse_at(s64_, r, c);
   return single_ ? static_cast<double>(f32_(r, c)) : f64_(r, c);

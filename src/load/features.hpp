@@ -60,6 +60,9 @@ class Features {
   // Stored entries: rows x cols when dense.
   std::size_t nonzeros() const;
   std::size_t bytes() const;
+  // The values a row holds, for sizing chunks of rows: the columns when
+  // dense, the mean non-zeros of a row (at least 1) when sparse.
+  Index row_width() const;
   Matrix& f64() { return f64_; }  // only with dense float64 storage
   const Matrix& f64() const { return f64_; }
   MatrixF32& f32() { return f32_; }  // only with dense float32 storage

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "io/encoding.hpp"
+#include "load/dataset.hpp"
 #include "pipeline/run.hpp"
 #include "search/sweep.hpp"
 
@@ -47,6 +48,10 @@ void validate_rates(const RunConfig& c) {
 void validate_data(const RunConfig& c) {
   if (!io::encoding_named(c.data.encoding))
     throw UsageError(fmt::format("--encoding must be utf-8, latin1 or cp1252, not '{}'", c.data.encoding));
+  if (!c.data.scaling.empty() && !parse_scaling(c.data.scaling))
+    throw UsageError(fmt::format("--scaling must be zscore, scale or none, not '{}'", c.data.scaling));
+  if (!c.data.standardize && !c.data.scaling.empty() && c.data.scaling != "none")
+    throw UsageError(fmt::format("--no-standardize means --scaling none; it cannot go with --scaling {}", c.data.scaling));
 }
 
 void validate_training(const RunConfig& c, const Registries& registries) {
@@ -60,6 +65,10 @@ void validate_training(const RunConfig& c, const Registries& registries) {
     throw UsageError(fmt::format("--stop-factor must be a number above 1, not {}", c.range.stop_factor));
   const double l2 = effective_l2(c, registries);
   if (!(l2 >= 0.0) || !std::isfinite(l2)) throw UsageError(fmt::format("--l2 must be 0 or positive, not {}", l2));
+  if (c.training.optimizer == "sparse_adam" && l2 > 0.0)
+    throw UsageError(fmt::format("sparse_adam takes no L2 term (as torch.optim.SparseAdam); {} {}: give --l2 0",
+                                 c.training.l2 ? "--l2 is" : fmt::format("the {} model's default l2 is", c.training.model),
+                                 l2));
   const double validation = effective_validation(c, registries);
   if (!(validation >= 0.0 && validation < 1.0))
     throw UsageError(fmt::format("--validation must be in [0, 1), not {}", validation));

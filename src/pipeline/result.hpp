@@ -24,6 +24,7 @@ struct DatasetSummary {
   bool sampled = false;
   std::size_t rows_dropped = 0;   // of the rows kept, dropped for a missing value
   Index features = 0;
+  std::optional<std::size_t> nonzeros;  // sparse features only: the stored entries
   std::vector<std::string> feature_names;
   std::vector<std::string> categorical_columns;
   std::string target_name;
@@ -40,6 +41,7 @@ struct RunResult {
   int repeats = 1;
   double validation = 0.0;
   DatasetSummary dataset;
+  std::string scaling;  // zscore, scale or none, as applied
   std::size_t train_rows = 0;
   std::size_t validation_rows = 0;
   Index outputs = 0;

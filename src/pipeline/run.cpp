@@ -33,6 +33,13 @@ LoadOptions load_options(const RunConfig& config, const Registries& registries) 
   return options;
 }
 
+// --scaling as given, else none for --no-standardize, else the input's default.
+Scaling effective_scaling(const DataSettings& d, const Features& X) {
+  if (!d.scaling.empty()) return *parse_scaling(d.scaling);  // checked by validate
+  if (!d.standardize) return Scaling::kNone;
+  return X.sparse() ? Scaling::kScale : Scaling::kZscore;
+}
+
 DatasetSummary summarize(const Dataset& data, const std::string& source) {
   DatasetSummary s;
   s.source = source;
@@ -42,6 +49,7 @@ DatasetSummary summarize(const Dataset& data, const std::string& source) {
   s.sampled = data.sampled;
   s.rows_dropped = data.rows_dropped;
   s.features = data.features.cols();
+  if (data.features.sparse()) s.nonzeros = data.features.nonzeros();
   s.feature_names = data.feature_names;
   s.categorical_columns = data.categorical_columns;
   s.target_name = data.target_name;
@@ -50,6 +58,22 @@ DatasetSummary summarize(const Dataset& data, const std::string& source) {
   s.delimiter = data.delimiter;
   s.encoding = data.encoding;
   return s;
+}
+
+// Sparse features train at the cost of their non-zeros only with a lazy
+// optimizer and no L2 (train/optimizer.hpp); otherwise every step updates
+// every weight, which on wide data is most of the time.
+void warn_about_dense_steps(const Dataset& data, const RunResult& result, const OptimizerEntry& optimizer,
+                            const MessageSink& warn) {
+  constexpr Index kWide = 10'000;
+  if (!warn || !data.features.sparse() || data.features.cols() < kWide) return;
+  const bool lazy = optimizer.make()->lazy();
+  if (lazy && result.l2 == 0.0) return;
+  warn(fmt::format("each step updates all {} features for every rate ({}); for steps that cost the batch's non-zeros "
+                   "use --optimizer sgd, adagrad or sparse_adam with --l2 0",
+                   data.features.cols(),
+                   lazy ? fmt::format("--l2 {} touches every weight", result.l2)
+                        : fmt::format("{} moves weights the batch does not touch", optimizer.name)));
 }
 
 void warn_about_rows(const Dataset& data, const RunConfig& config, const MessageSink& warn) {
@@ -119,6 +143,7 @@ RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::strin
   result.validation = effective_validation(config, registries);
   warn_about_text(data, source, context.warn);
   warn_about_rows(data, config, context.warn);
+  warn_about_dense_steps(data, result, optimizer, context.warn);
   if (kind.target == TargetKind::kClassification && !config.data.allow_many_classes)
     check_classifier_target(data, source);
   // Progress: preparing the data, then the method, by their estimated times
@@ -136,7 +161,9 @@ RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::strin
   result.train_rows = split.train.size();
   result.validation_rows = split.validation.size();
   // Auto cross-validates over every row, so it standardises on all of them.
-  if (config.data.standardize) standardize(data.features, split.train);
+  const Scaling scaling = effective_scaling(config.data, data.features);
+  result.scaling = scaling_name(scaling);
+  scale_features(data.features, split.train, scaling);
   const Model model = make_model(kind, data.features.cols(), data.classes.size(), result.l2);
   result.outputs = model.outputs();
   result.loss_name = model.loss_name();

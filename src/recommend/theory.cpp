@@ -88,11 +88,21 @@ std::vector<Partial> per_part(std::span<const Index> rows, Fn&& fn) {
   return partials;
 }
 
-// y = X̃ᵀ(X̃v)/n over row chunks, without forming X̃ᵀX̃: O(n·d) time, O(d) memory.
+// y = X̃ᵀ(X̃v)/n over row chunks, without forming X̃ᵀX̃: O(n·d) time, O(d) memory
+// (O(non-zeros) time for sparse features, read a row at a time).
 void gram_times(const Features& X, std::span<const Index> rows, const Eigen::VectorXd& v, Eigen::VectorXd& y) {
   const Index d = X.cols();
   const auto partials = per_part<Eigen::VectorXd>(rows, [&](std::span<const Index> part, Eigen::VectorXd& out) {
     out.setZero(d + 1);
+    if (X.sparse()) {
+      for (const Index r : part) {
+        double z = v(d);
+        X.for_each_in_row(r, [&](Index, Index c, double x) { z += x * v(c); });
+        X.for_each_in_row(r, [&](Index, Index c, double x) { out(c) += x * z; });
+        out(d) += z;
+      }
+      return;
+    }
     for_each_chunk(X, part, [&](const Eigen::Ref<const Matrix>& chunk) {
       const Eigen::VectorXd z = (chunk * v.head(d)).array() + v(d);
       out.head(d).noalias() += chunk.transpose() * z;
@@ -102,6 +112,17 @@ void gram_times(const Features& X, std::span<const Index> rows, const Eigen::Vec
   y.setZero(d + 1);
   for (const Eigen::VectorXd& p : partials) y += p;
   y /= static_cast<double>(rows.size());
+}
+
+// The largest ‖x̃‖² = ‖x‖² + 1 of a row of sparse features.
+double sparse_max_norm(const Features& X, std::span<const Index> part) {
+  double largest = 0.0;
+  for (const Index r : part) {
+    double norm = 1.0;
+    X.for_each_in_row(r, [&](Index, Index, double x) { norm += x * x; });
+    largest = std::max(largest, norm);
+  }
+  return largest;
 }
 
 // The largest eigenvalue of G = X̃ᵀX̃/n over `rows`, and, when asked, the
@@ -150,6 +171,10 @@ double gram_eigenvalue(const Features& X, std::span<const Index> rows, double* m
   } else if (max_norm) {
     for (const double m : per_part<double>(rows, [&](std::span<const Index> part, double& out) {
            out = 0.0;
+           if (X.sparse()) {
+             out = sparse_max_norm(X, part);
+             return;
+           }
            for_each_chunk(X, part, [&](const Eigen::Ref<const Matrix>& chunk) { out = std::max(out, chunk_norm(chunk)); });
          }))
       *max_norm = std::max(*max_norm, m);
@@ -161,7 +186,11 @@ double gram_eigenvalue(const Features& X, std::span<const Index> rows, double* m
   v.normalize();
   double lambda = 0.0;
   Eigen::VectorXd w(d);
-  const int iterations = d <= kMaxGramColumns ? 1000 : 200;
+  // Through sparse data each iteration is a pass over the non-zeros: a
+  // bound needs three digits, not ten, so fewer and looser iterations.
+  const bool through_sparse = X.sparse() && d > kMaxGramColumns;
+  const int iterations = d <= kMaxGramColumns ? 1000 : through_sparse ? 100 : 200;
+  const double tolerance = through_sparse ? 1e-6 : 1e-10;
   for (int iteration = 0; iteration < iterations; ++iteration) {
     if (d <= kMaxGramColumns)
       w.noalias() = gram * v;
@@ -171,7 +200,7 @@ double gram_eigenvalue(const Features& X, std::span<const Index> rows, double* m
     const double norm = w.norm();
     if (norm == 0.0) return 0.0;
     v = w / norm;
-    if (std::abs(next - lambda) <= 1e-10 * std::abs(next)) return next;
+    if (std::abs(next - lambda) <= tolerance * std::abs(next)) return next;
     lambda = next;
   }
   return lambda;

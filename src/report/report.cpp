@@ -34,7 +34,8 @@ Json config_json(const RunResult& result) {
   config["delimiter"] = std::string(1, result.dataset.delimiter);
   config["target"] = result.dataset.target_name;
   config["drop"] = c.data.drop;
-  config["standardize"] = c.data.standardize;
+  config["standardize"] = result.scaling == "zscore";  // kept: whether features were z-scored
+  config["scaling"] = result.scaling;
   config["na_values"] = c.data.na_values;
   config["max_categories"] = c.data.max_categories;
   if (c.data.allow_many_classes) config["allow_many_classes"] = true;
@@ -121,13 +122,15 @@ Json dataset_json(const RunResult& result) {
           {"categorical_columns", data.categorical_columns},
           {"target", data.target_name},
           {"classes", data.classes.empty() ? Json(nullptr) : Json(data.classes)},
-          {"standardized", result.config.data.standardize}};
+          {"standardized", result.scaling == "zscore"},
+          {"scaling", result.scaling}};
 }
 
 // The dataset section, with the text's encoding when it was not UTF-8.
 Json dataset_section(const RunResult& result) {
   Json dataset = dataset_json(result);
   if (!result.dataset.encoding.empty()) dataset["encoding"] = result.dataset.encoding;
+  if (result.dataset.nonzeros) dataset["nonzeros"] = *result.dataset.nonzeros;
   return dataset;
 }
 

@@ -112,10 +112,15 @@ void dataset_lines(const Json& report, Lines& lines) {
     rows += fmt::format(" ({} of {} dropped for missing values)", count_text(dropped),
                         count_text(field(data, "rows_read")));
   rows += fmt::format(", {} features", count_text(field(data, "features")));
+  if (const Json& nonzeros = field(data, "nonzeros"); nonzeros.is_number())
+    rows += fmt::format(" (sparse: {} non-zeros)", count_text(nonzeros));
   std::vector<std::string> categorical;
   for (const Json& c : field(data, "categorical_columns")) categorical.push_back(printable(c));
   if (!categorical.empty()) rows += fmt::format(" (one-hot: {})", join(categorical, ", "));
-  if (field(data, "standardized") == false) rows += ", not standardised";
+  if (const Json& scaling = field(data, "scaling"); scaling == "none")
+    rows += ", not standardised";
+  else if (scaling == "scale")
+    rows += ", scaled without centring";
   lines.emplace_back("data", rows);
 
   const Json& classes = field(data, "classes");

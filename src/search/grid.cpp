@@ -25,6 +25,7 @@ class RateGroup {
     stacked_ = model.initial_params(static_cast<Index>(count));
     optimizer_ = optimizer.make();
     optimizer_->reset(stacked_.rows(), stacked_.cols());
+    lazy_ = optimizer_->lazy() && model.l2() == 0.0;
   }
 
   bool empty() const { return active_.empty(); }
@@ -48,6 +49,8 @@ class RateGroup {
   // With the losses (penalty included) in losses_ and their gradients in
   // gradient_: lets diverged models leave and steps the others.
   void step(double factor);
+  // Lets the models with a non-finite loss or gradient leave; false when none is left.
+  bool drop_diverged();
 
   const Model& model_;
   const GridConfig& config_;
@@ -60,6 +63,9 @@ class RateGroup {
   // Reused from batch to batch.
   Workspace ws_;
   Params gradient_;
+  SparseGradient sparse_gradient_;
+  bool lazy_ = false;     // sparse batches step with sparse_gradient_ (Optimizer::lazy, no L2)
+  bool sparse_ = false;  // the last gradient is sparse_gradient_
   Eigen::RowVectorXd lr_;
   std::vector<double> losses_;
   std::vector<Leave> bad_;
@@ -91,7 +97,12 @@ void RateGroup::drop(const std::vector<Leave>& bad) {
 
 void RateGroup::train(const Chunk::Rows& batch, double factor) {
   losses_.resize(active_.size());
-  model_.loss_gradient(batch, stacked_, static_cast<Index>(active_.size()), losses_.data(), &gradient_, ws_);
+  sparse_ = lazy_ && batch.is_sparse();
+  if (sparse_)
+    model_.sparse_loss_gradient(batch, stacked_, static_cast<Index>(active_.size()), losses_.data(),
+                                sparse_gradient_, ws_);
+  else
+    model_.loss_gradient(batch, stacked_, static_cast<Index>(active_.size()), losses_.data(), &gradient_, ws_);
   step(factor);
 }
 
@@ -99,21 +110,26 @@ void RateGroup::train_rows(const Features& X, const Vector& y, std::span<const I
   losses_.resize(active_.size());
   model_.rows_loss_gradient(X, y, rows, stacked_, static_cast<Index>(active_.size()), losses_.data(), &gradient_,
                             ws_, true);
+  sparse_ = false;
   step(factor);
 }
 
-void RateGroup::step(double factor) {
+bool RateGroup::drop_diverged() {
   const Index models = static_cast<Index>(active_.size());
   // One sum is finite only if every term is (an overflow of the sum sends
   // us to the exact check below, which finds nothing).
-  bool any_bad = !std::isfinite(gradient_.sum());
+  bool any_bad = sparse_ ? !std::isfinite(sparse_gradient_.values.sum() + sparse_gradient_.intercept.sum())
+                         : !std::isfinite(gradient_.sum());
   for (Index m = 0; m < models && !any_bad; ++m) any_bad = !std::isfinite(losses_[static_cast<std::size_t>(m)]);
   if (any_bad) {
     any_bad = false;
     bad_.assign(active_.size(), kStay);
     for (Index m = 0; m < models; ++m) {
       const double loss = losses_[static_cast<std::size_t>(m)];
-      if (!std::isfinite(loss) || !gradient_.middleCols(m * outputs_, outputs_).allFinite()) {
+      const bool finite = sparse_ ? sparse_gradient_.values.middleCols(m * outputs_, outputs_).allFinite() &&
+                                        sparse_gradient_.intercept.middleCols(m * outputs_, outputs_).allFinite()
+                                  : gradient_.middleCols(m * outputs_, outputs_).allFinite();
+      if (!std::isfinite(loss) || !finite) {
         bad_[static_cast<std::size_t>(m)] = kDiverged;
         any_bad = true;
       }
@@ -125,17 +141,29 @@ void RateGroup::step(double factor) {
     for (Index m = 0; m < models; ++m)
       if (bad_[static_cast<std::size_t>(m)] == kStay)
         for (Index o = 0; o < outputs_; ++o) columns.push_back(m * outputs_ + o);
-    keep_columns(gradient_, columns);
+    if (sparse_) {
+      keep_columns(sparse_gradient_.values, columns);
+      keep_columns(sparse_gradient_.intercept, columns);
+    } else {
+      keep_columns(gradient_, columns);
+    }
     drop(bad_);
-    if (active_.empty()) return;
   }
+  return !active_.empty();
+}
+
+void RateGroup::step(double factor) {
+  if (!drop_diverged()) return;
   if (factor != rates_factor_ || lr_.size() != stacked_.cols()) {
     lr_.resize(stacked_.cols());
     for (std::size_t m = 0; m < active_.size(); ++m)
       lr_.segment(static_cast<Index>(m) * outputs_, outputs_).setConstant(config_.rates[active_[m]] * factor);
     rates_factor_ = factor;
   }
-  optimizer_->step(stacked_, gradient_, lr_);
+  if (sparse_)
+    optimizer_->step_sparse(stacked_, sparse_gradient_, lr_);
+  else
+    optimizer_->step(stacked_, gradient_, lr_);
 }
 
 void RateGroup::end_epoch(const Features& X, const Vector& y, std::span<const Index> train_rows,
@@ -233,12 +261,12 @@ std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& o
   // chunk. Large batches are gathered one at a time.
   const Index batch_rows = sampler.batch_size();
   constexpr Index kGatherRows = 2048;
-  const Index gather_rows_at_once = std::min(kGatherRows, Model::chunk_rows(X.cols()));  // wide files: fewer
+  const Index gather_rows_at_once = std::min(kGatherRows, Model::chunk_rows(X.row_width()));  // wide files: fewer
   const Index chunk_batches = batch_rows <= 64 ? std::max<Index>(1, gather_rows_at_once / batch_rows) : 1;
   // Batches of more rows than Model::chunk_rows (the whole training set, say)
   // are never gathered whole: each group reads them a chunk at a time, so a
   // group never holds more than about 4 MiB of rows and groups can share threads.
-  const bool large_batches = batch_rows > Model::chunk_rows(X.cols());
+  const bool large_batches = batch_rows > Model::chunk_rows(X.row_width());
   const unsigned threads = config.threads;
   const Progress work = work_count(progress, k, config.epochs, train_rows.size(), validation_rows.size());
   work.report(0.0);

@@ -43,6 +43,9 @@ RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const F
   optimizer.reset(params.rows(), params.cols());
   Workspace ws;
   Chunk batch_rows;
+  SparseGradient sparse_gradient;
+  Eigen::RowVectorXd rates;
+  const bool lazy = X.sparse() && optimizer.lazy() && model.l2() == 0.0;
   result.points.reserve(static_cast<std::size_t>(s.steps));
   const Progress steps_done = progress.counting(s.steps);
   for (int step = 0; step < s.steps; ++step) {
@@ -53,8 +56,11 @@ RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const F
     const double lr = sweep.lr_at(step);
     const std::span<const Index> batch = sampler.next();
     double loss = 0.0;
-    if (static_cast<Index>(batch.size()) > Model::chunk_rows(X.cols())) {
+    if (static_cast<Index>(batch.size()) > Model::chunk_rows(X.row_width())) {
       model.rows_loss_gradient(X, y, batch, params, 1, &loss, &gradient, ws, true);  // a large batch: by chunks
+    } else if (lazy) {
+      batch_rows.gather(X, y, batch);
+      model.sparse_loss_gradient(batch_rows.all(), params, 1, &loss, sparse_gradient, ws);
     } else {
       batch_rows.gather(X, y, batch);
       model.loss_gradient(batch_rows.all(), params, 1, &loss, &gradient, ws);
@@ -63,7 +69,12 @@ RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const F
     result.points.push_back({step, lr, loss, smoothed});
     result.stop_reason = stop.check(loss, smoothed);
     if (result.stop_reason != StopReason::kCompleted) break;
-    optimizer.step(params, gradient, lr);
+    if (lazy && static_cast<Index>(batch.size()) <= Model::chunk_rows(X.row_width())) {
+      rates.setConstant(params.cols(), lr);
+      optimizer.step_sparse(params, sparse_gradient, rates);
+    } else {
+      optimizer.step(params, gradient, lr);
+    }
     steps_done.add(1.0);
   }
   return result;

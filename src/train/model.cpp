@@ -23,8 +23,67 @@ Model::Model(std::unique_ptr<Loss> loss, Index features, double l2)
   pin_product_blocking();
 }
 
+namespace {
+
+// z = X·W + b over sparse rows: per stacked column, a pass over the rows'
+// non-zeros, so the cost follows the non-zeros, not the feature count.
+void sparse_scores(const SparseRows& x, Index rows, const Params& stacked, Index features, Eigen::MatrixXd& z) {
+  z.resize(rows, stacked.cols());
+  for (Index c = 0; c < stacked.cols(); ++c) {
+    const double* w = stacked.col(c).data();
+    double* out = z.col(c).data();
+    for (Index i = 0; i < rows; ++i) {
+      double sum = 0.0;
+      for (std::int64_t k = x.offsets[i]; k < x.offsets[i + 1]; ++k) sum += x.values[k] * w[x.indices[k]];
+      out[i] = sum + w[features];
+    }
+  }
+}
+
+// gradient.topRows(features) += Xᵀ·dz over sparse rows.
+void add_sparse_gradient(const SparseRows& x, Index rows, const Eigen::MatrixXd& dz, Params& gradient) {
+  for (Index c = 0; c < dz.cols(); ++c) {
+    double* g = gradient.col(c).data();
+    const double* d = dz.col(c).data();
+    for (Index i = 0; i < rows; ++i) {
+      if (d[i] == 0.0) continue;  // a row that adds nothing (a hinge outside its margin)
+      for (std::int64_t k = x.offsets[i]; k < x.offsets[i + 1]; ++k) g[x.indices[k]] += x.values[k] * d[i];
+    }
+  }
+}
+
+}  // namespace
+
 Model make_model(const ModelKindEntry& kind, Index features, std::size_t classes, double l2) {
   return Model(kind.loss(classes), features, l2);
+}
+
+void Model::sparse_loss_gradient(const Chunk::Rows& batch, const Params& stacked, Index models, double* losses,
+                                 SparseGradient& gradient, Workspace& ws) const {
+  const SparseRows& x = batch.sparse;
+  const Index rows = batch.count();
+  scores(batch, stacked, ws.z);
+  loss_->mean_losses(ws.z, batch.y, models, losses, &ws.dz);
+  if (ws.slot.size() != static_cast<std::size_t>(features_)) ws.slot.assign(static_cast<std::size_t>(features_), -1);
+  gradient.rows.clear();
+  for (std::int64_t k = x.offsets[0]; k < x.offsets[rows]; ++k) {
+    std::int32_t& slot = ws.slot[static_cast<std::size_t>(x.indices[k])];
+    if (slot >= 0) continue;
+    slot = static_cast<std::int32_t>(gradient.rows.size());
+    gradient.rows.push_back(x.indices[k]);
+  }
+  gradient.values.setZero(static_cast<Index>(gradient.rows.size()), stacked.cols());
+  // Per column, rows in order: the sums of add_sparse_gradient, term for term.
+  for (Index c = 0; c < stacked.cols(); ++c) {
+    double* g = gradient.values.col(c).data();
+    const double* d = ws.dz.col(c).data();
+    for (Index i = 0; i < rows; ++i) {
+      if (d[i] == 0.0) continue;
+      for (std::int64_t k = x.offsets[i]; k < x.offsets[i + 1]; ++k) g[ws.slot[x.indices[k]]] += x.values[k] * d[i];
+    }
+  }
+  gradient.intercept = ws.dz.colwise().sum();
+  for (const std::int32_t r : gradient.rows) ws.slot[static_cast<std::size_t>(r)] = -1;
 }
 
 double Model::penalty(const Params& stacked, Index k) const {
@@ -52,12 +111,24 @@ void Model::add_penalties(const Params& stacked, Index models, double* losses, P
     for (Index k = 0; k < models; ++k) losses[k] += penalty(stacked, k);
 }
 
+void Model::scores(const Chunk::Rows& rows, const Params& stacked, Eigen::MatrixXd& z) const {
+  if (rows.is_sparse())
+    sparse_scores(rows.sparse, rows.count(), stacked, features_, z);
+  else
+    scores(rows.x, stacked, z);
+}
+
 void Model::loss_gradient(const Chunk::Rows& batch, const Params& stacked, Index models, double* losses,
                           Params* gradient, Workspace& ws, bool with_penalty) const {
   const Eigen::Ref<const Matrix>& X = batch.x;
-  scores(X, stacked, ws.z);
+  scores(batch, stacked, ws.z);
   loss_->mean_losses(ws.z, batch.y, models, losses, gradient ? &ws.dz : nullptr);
-  if (gradient) {
+  if (gradient && batch.is_sparse()) {
+    gradient->resize(stacked.rows(), stacked.cols());
+    gradient->topRows(features_).setZero();
+    add_sparse_gradient(batch.sparse, batch.count(), ws.dz, *gradient);
+    gradient->row(features_) = ws.dz.colwise().sum();
+  } else if (gradient) {
     const Eigen::MatrixXd& dz = ws.dz;
     gradient->resize(stacked.rows(), stacked.cols());
     if (X.rows() <= 4) {
@@ -89,18 +160,21 @@ void Model::rows_loss_gradient(const Features& X, const Vector& y, std::span<con
   if (!rows.empty()) {
     ws.chunk_losses.resize(static_cast<std::size_t>(models));
     const double n = static_cast<double>(rows.size());
-    const std::size_t size = static_cast<std::size_t>(chunk_rows(X.cols()));
+    const std::size_t size = static_cast<std::size_t>(chunk_rows(X.row_width()));
     for (std::size_t start = 0; start < rows.size(); start += size) {
       const std::span<const Index> part = rows.subspan(start, std::min(size, rows.size() - start));
       ws.chunk.gather(X, y, part);
       const Chunk::Rows chunk = ws.chunk.all();
-      scores(chunk.x, stacked, ws.z);
+      scores(chunk, stacked, ws.z);
       loss_->mean_losses(ws.z, chunk.y, models, ws.chunk_losses.data(), gradient ? &ws.dz : nullptr);
       for (Index k = 0; k < models; ++k)
         losses[k] += ws.chunk_losses[static_cast<std::size_t>(k)] * static_cast<double>(part.size());
       if (!gradient) continue;
       ws.dz *= static_cast<double>(part.size()) / n;  // the chunk's share of the mean
-      gradient->topRows(features_).noalias() += chunk.x.transpose() * ws.dz;
+      if (chunk.is_sparse())
+        add_sparse_gradient(chunk.sparse, chunk.count(), ws.dz, *gradient);
+      else
+        gradient->topRows(features_).noalias() += chunk.x.transpose() * ws.dz;
       gradient->row(features_) += ws.dz.colwise().sum();
     }
     for (Index k = 0; k < models; ++k) losses[k] /= n;

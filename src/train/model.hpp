@@ -22,12 +22,25 @@ struct ModelKindEntry;
 
 using Params = Eigen::MatrixXd;
 
+// The gradient of a batch of sparse rows without an L2 term: only the rows of
+// the features the batch touches, in order of first appearance, and the
+// intercepts; every other row of the gradient is zero. What lazy optimizers
+// step with (Optimizer::step_sparse), at a cost that follows the batch's
+// non-zeros rather than the feature count.
+struct SparseGradient {
+  std::vector<std::int32_t> rows;  // touched features
+  Eigen::MatrixXd values;          // rows.size() x stacked columns
+  Eigen::MatrixXd intercept;       // 1 x stacked columns
+  bool allFinite() const { return values.allFinite() && intercept.allFinite(); }
+};
+
 // Scratch one caller reuses from batch to batch (one per thread).
 struct Workspace {
   Eigen::MatrixXd z;
   Eigen::MatrixXd dz;
   Chunk chunk;
   std::vector<double> chunk_losses;
+  std::vector<std::int32_t> slot;  // per feature: its row in a SparseGradient, or -1
 };
 
 class Model {
@@ -49,8 +62,15 @@ class Model {
   void loss_gradient(const Chunk::Rows& batch, const Params& stacked, Index models, double* losses, Params* gradient,
                      Workspace& ws, bool with_penalty = true) const;
 
+  // The same for a batch of sparse rows, when the model has no L2 term: the
+  // gradient comes as the touched rows only (the dense gradient's other rows
+  // are zero), in the same sums as loss_gradient's.
+  void sparse_loss_gradient(const Chunk::Rows& batch, const Params& stacked, Index models, double* losses,
+                            SparseGradient& gradient, Workspace& ws) const;
+
   // Rows read at a time where many rows are: at most 4096, and at most 4 MiB
-  // of features (wide files read fewer). Batches of more rows than this are
+  // of features (wide files read fewer; sparse features count as one column
+  // per non-zero, see Features::row_width). Batches of more rows than this are
   // not gathered whole: rows_loss_gradient reads them a chunk at a time.
   static Index chunk_rows(Index columns) {
     constexpr Index kRows = 4096;
@@ -66,6 +86,7 @@ class Model {
  private:
   // z = X·W + b for every stacked model.
   void scores(const Eigen::Ref<const Matrix>& X, const Params& stacked, Eigen::MatrixXd& z) const;
+  void scores(const Chunk::Rows& rows, const Params& stacked, Eigen::MatrixXd& z) const;
   void add_penalties(const Params& stacked, Index models, double* losses, Params* gradient, bool with_penalty) const;
 
   std::unique_ptr<Loss> loss_;

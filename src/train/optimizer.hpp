@@ -31,6 +31,16 @@ class Optimizer {
   // leave a stack).
   virtual void keep_columns(const std::vector<Index>& columns) = 0;
 
+  // Whether step_sparse touches only the rows the gradient names, giving what
+  // step() gives on the dense gradient (zero in the other rows): true where a
+  // zero gradient leaves a weight and its state as they are (sgd, adagrad,
+  // sparse_adam). Training on sparse features without L2 then costs the
+  // batch's non-zeros, not the feature count.
+  virtual bool lazy() const { return false; }
+  // One update with a sparse gradient. This default writes the gradient out
+  // densely and calls step(): exact, at the cost of every feature.
+  virtual void step_sparse(Params& params, const SparseGradient& g, const Eigen::RowVectorXd& lr);
+
   // The same rate for every column.
   void step(Params& params, const Params& g, double lr) {
     if (rates_.size() != params.cols()) rates_.resize(params.cols());
@@ -40,7 +50,11 @@ class Optimizer {
 
  private:
   Eigen::RowVectorXd rates_;  // reused from step to step
+  Params dense_;              // step_sparse's dense gradient
 };
+
+// Writes a sparse gradient out as the dense one (the other rows zero).
+void scatter(const SparseGradient& g, Index rows, Params& dense);
 
 // The given columns of m, in that order.
 void keep_columns(Params& m, const std::vector<Index>& columns);

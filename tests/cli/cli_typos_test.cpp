@@ -73,7 +73,7 @@ TEST(CliTypos, EveryValueFromAFixedSetSuggestsTheNearest) {
                               "unknown model 'logistc'; did you mean 'logistic'? (choose linear, logistic or svm)"));
   EXPECT_TRUE(fails_with_line(with("--optimizer", "adma"),
                               "unknown optimizer 'adma'; did you mean 'adam'? (choose sgd, momentum, nesterov, "
-                              "adagrad, rmsprop or adam)"));
+                              "adagrad, rmsprop, adam or sparse_adam)"));
   EXPECT_TRUE(fails_with_line(with("--method", "rnage"),
                               "unknown method 'rnage'; did you mean 'range'? (choose auto, range or grid)"));
   EXPECT_TRUE(fails_with_line(with("--schedule", "cosin"),

@@ -1,5 +1,7 @@
 // torch.optim.Adagrad (lr_decay 0, initial accumulator 0, eps 1e-10):
 // s <- s + g²; p <- p - lr·g/(sqrt(s) + eps). Duchi et al., JMLR 2011.
+#include <cmath>
+
 #include "train/optimizer.hpp"
 
 namespace lrfind {
@@ -20,6 +22,20 @@ class Adagrad final : public Optimizer {
       params.col(j).array() -= lr(j) * g.col(j).array() / (sum_.col(j).array().sqrt() + eps_);
   }
   void keep_columns(const std::vector<Index>& columns) override { lrfind::keep_columns(sum_, columns); }
+  bool lazy() const override { return true; }
+  void step_sparse(Params& params, const SparseGradient& g, const Eigen::RowVectorXd& lr) override {
+    if (sum_.rows() != params.rows() || sum_.cols() != params.cols()) reset(params.rows(), params.cols());
+    const Index intercept = params.rows() - 1;
+    const auto update = [&](Index row, Index j, double gradient) {
+      double& s = sum_(row, j);
+      s += gradient * gradient;
+      params(row, j) -= lr(j) * gradient / (std::sqrt(s) + eps_);
+    };
+    for (Index j = 0; j < params.cols(); ++j) {
+      for (std::size_t i = 0; i < g.rows.size(); ++i) update(g.rows[i], j, g.values(static_cast<Index>(i), j));
+      update(intercept, j, g.intercept(0, j));
+    }
+  }
 
  private:
   double eps_;

@@ -19,6 +19,17 @@ class Sgd final : public Optimizer {
     }
   }
   void keep_columns(const std::vector<Index>&) override {}
+  bool lazy() const override { return true; }
+  void step_sparse(Params& params, const SparseGradient& g, const Eigen::RowVectorXd& lr) override {
+    const Index intercept = params.rows() - 1;
+    for (Index j = 0; j < params.cols(); ++j) {
+      double* p = params.col(j).data();
+      const double* gj = g.values.col(j).data();
+      const double rate = lr(j);
+      for (std::size_t i = 0; i < g.rows.size(); ++i) p[g.rows[i]] -= rate * gj[i];
+      p[intercept] -= rate * g.intercept(0, j);
+    }
+  }
 };
 
 }  // namespace
