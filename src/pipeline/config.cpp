@@ -47,6 +47,9 @@ void validate_rates(const RunConfig& c) {
 void validate_data(const RunConfig& c) {
   if (!io::encoding_named(c.data.encoding))
     throw UsageError(fmt::format("--encoding must be utf-8, latin1 or cp1252, not '{}'", c.data.encoding));
+  if (c.data.input_format != "auto" && c.data.input_format != "csv" && c.data.input_format != "svmlight")
+    throw UsageError(fmt::format("--input-format must be csv or svmlight, not '{}'", c.data.input_format));
+  if (c.data.features < 0) throw UsageError(fmt::format("--features must be 0 or more, not {}", c.data.features));
 }
 
 void validate_training(const RunConfig& c, const Registries& registries) {
