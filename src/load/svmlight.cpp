@@ -6,6 +6,7 @@
 #include <cmath>
 #include <deque>
 #include <fmt/format.h>
+#include <malloc.h>
 #include <optional>
 #include <type_traits>
 #include <vector>
@@ -146,6 +147,9 @@ void append_rows(std::deque<SvmBlock<Scalar>>& blocks, bool zero_based, Index co
       data.targets[static_cast<Index>(row)] = kind == TargetKind::kRegression ? b.targets[r] : classes[k][b.label_ids[r]];
     data.groups.insert(data.groups.end(), b.qids.begin(), b.qids.end());
     b = SvmBlock<Scalar>{};
+    // glibc keeps freed blocks for reuse rather than giving them back, which
+    // would hold the rows twice at the peak: give them back as they are copied.
+    malloc_trim(0);
   }
   data.features = Features(std::move(m));
 }
@@ -207,6 +211,7 @@ Dataset load_svm(io::Input& input, const LoadOptions& options) {
                      RecordEnds::kLines);
   Block first;
   reader.next(first);
+  if (std::string_view(first.bytes).starts_with("\xEF\xBB\xBF")) first.start = 3;  // a UTF-8 byte-order mark
   std::deque<SvmBlock<Scalar>> blocks;
   std::size_t sampled_from = 0;
   if (options.sample) {
@@ -277,6 +282,7 @@ bool looks_like_svmlight(std::string_view head, bool whole) {
   constexpr int kLines = 10;  // lines looked at, besides blank lines and comments
   int looked = 0;
   bool pairs = false;
+  if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
   while (!head.empty() && looked < kLines) {
     const std::size_t nl = head.find('\n');
     const bool cut = nl == std::string_view::npos && !whole;  // the last line may go on past the head

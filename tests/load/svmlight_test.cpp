@@ -146,6 +146,13 @@ TEST(SvmlightReader, LineEndsAndAMissingFinalNewlineReadAlike) {
   }
 }
 
+TEST(SvmlightReader, AByteOrderMarkIsNotPartOfTheFirstLabel) {
+  const Dataset d = svm("\xEF\xBB\xBF" + kExample, {}, "a.txt");
+  EXPECT_EQ(d.format, "svmlight");
+  EXPECT_EQ(csr(d).indices, (I32{0, 2, 1, 0, 3}));
+  EXPECT_EQ(d.targets[0], 1.0);
+}
+
 TEST(SvmlightReader, MissingLabelsDropTheirRows) {
   const Dataset d = svm("1 1:1\nnan 2:1\n0 3:1\nNA 1:5\n");
   EXPECT_EQ(d.rows(), 2);
