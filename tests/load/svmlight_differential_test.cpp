@@ -17,7 +17,8 @@ namespace lrfind {
 namespace {
 
 // A data set written both ways: CSV with a header and svmlight (1-based,
-// zeros left out), with comments, blank and CRLF lines in the svmlight only.
+// zeros left out), with comments (some holding a quote that CSV would read as
+// opening a field), blank and CRLF lines in the svmlight only.
 struct Twins {
   std::string csv;
   std::string svm;
@@ -50,6 +51,7 @@ Twins twins(std::uint64_t seed, int rows, int cols, bool text_labels) {
       case 0: t.svm += " # a comment\n"; break;
       case 1: t.svm += "\r\n"; break;
       case 2: t.svm += "\n\n# between rows\n"; break;
+      case 3: t.svm += "\n# a quote opened, as CSV reads it: x,\"never closed\n"; break;
       default: t.svm += "\n"; break;
     }
   }

@@ -83,5 +83,14 @@ TEST(SvmlightErrors, ALineLongerThanTheLimit) {
   EXPECT_EQ(error_of(text + "\n", kReg), "in.svm:2: a row longer than the limit of 64 MiB");
 }
 
+// Quotes mean nothing in svmlight: one opened in a comment must not make the
+// reader look for its end as CSV's would, up to the record limit.
+TEST(SvmlightErrors, AQuoteInACommentOpensNothing) {
+  std::string text = "1 1:1\n# a,\"quote\n";  // a CSV field that opens a quote
+  const std::string comment(1000, 'c');
+  while (text.size() <= kMaxRecordBytes + 4096) text += "0 2:1 # " + comment + "\n";
+  EXPECT_EQ(error_of(text, kReg), "no error");
+}
+
 }  // namespace
 }  // namespace lrfind
