@@ -183,18 +183,29 @@ void stop_if_requested(const LoadOptions& options) {
   if (options.stop) throw_if_stopped(*options.stop, "while reading the input, before any result");
 }
 
-// --sample: the sampled lines, parsed on this thread.
+// --sample: the sampled lines, parsed on this thread. The index base and the
+// feature count are those of every line, as they would be without a sample
+// (CSV's columns are the header's, sampled or not).
 template <typename Scalar>
 std::deque<SvmBlock<Scalar>> parse_sample(BlockReader& reader, Block& first, const SvmSettings& settings,
                                           const LoadOptions& options, std::size_t& records) {
-  std::deque<Block> sampled = sample_lines(reader, first, *settings.source, is_svm_record, *options.sample,
-                                           options.seed, std::max<std::size_t>(options.block_bytes, 64), records,
+  std::int64_t largest = -1;
+  bool zero = false;
+  const auto is_record = [&](std::string_view line) {
+    if (!is_svm_record(line)) return false;
+    scan_svm_indices(line, largest, zero);
+    return true;
+  };
+  std::deque<Block> sampled = sample_lines(reader, first, *settings.source, is_record, *options.sample, options.seed,
+                                           std::max<std::size_t>(options.block_bytes, 64), records,
                                            [&] { stop_if_requested(options); });
-  std::deque<SvmBlock<Scalar>> blocks;
+  std::deque<SvmBlock<Scalar>> blocks(1);  // the first holds the whole input's index range
   for (Block& b : sampled) {
     parse_svm_block(b, settings, blocks.emplace_back());
     std::string().swap(b.bytes);
   }
+  blocks.front().max_index = largest;
+  blocks.front().has_zero = zero;
   return blocks;
 }
 

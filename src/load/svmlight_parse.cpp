@@ -1,5 +1,6 @@
 #include "load/svmlight_parse.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -242,6 +243,20 @@ bool is_svm_record(std::string_view line) {
     if (!is_space(c)) return true;
   }
   return false;
+}
+
+void scan_svm_indices(std::string_view line, std::int64_t& largest, bool& zero) {
+  const char* p = line.data();
+  const char* end = p + std::min(line.find('#'), line.size());
+  p = token_end(skip_spaces(p, end), end);  // the label
+  for (p = skip_spaces(p, end); p < end; p = skip_spaces(token_end(p, end), end)) {
+    std::int64_t index = 0;
+    const char* q = p;
+    for (; q < end && is_digit(*q) && index <= kMaxSvmIndex; ++q) index = index * 10 + (*q - '0');
+    if (q == p || q == end || *q != ':' || index > kMaxSvmIndex) continue;
+    largest = std::max(largest, index);
+    zero = zero || index == 0;
+  }
 }
 
 template <typename Scalar>

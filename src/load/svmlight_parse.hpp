@@ -64,6 +64,12 @@ struct SvmBlock {
 // Whether a line (without its line end) holds a record: not blank, not only a comment.
 bool is_svm_record(std::string_view line);
 
+// The indices a line is written with, looked at without parsing its values,
+// so that a sample's index base and feature count are the whole input's:
+// raises `largest` to the largest index and sets `zero` when one is 0.
+// Tokens that are not index:value are left for the parse of sampled lines.
+void scan_svm_indices(std::string_view line, std::int64_t& largest, bool& zero);
+
 // Parses the block's lines (for a sampled block, one record each, with its own
 // line in block.lines). Throws DataError for the first line at fault.
 template <typename Scalar>

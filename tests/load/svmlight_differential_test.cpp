@@ -169,13 +169,26 @@ TEST(SvmlightDifferential, SampleKeepsTheSameRowsAsCsv) {
     o.seed = seed;
     o.block_bytes = 256;
     const Dataset csv = load_dataset_from_bytes(t.csv, "in.csv", o);
-    o.features = 10;
     const Dataset svm = load_dataset_from_bytes(t.svm, "in.svm", o);
     EXPECT_TRUE(svm.sampled);
     EXPECT_EQ(svm.rows_read, 800u);
     EXPECT_EQ(svm.rows_sampled, 100u);
     EXPECT_EQ(dense(csv.features), dense(svm.features));
     EXPECT_EQ(csv.targets, svm.targets);
+    // The index base and the feature count are the whole input's, whatever
+    // rows the sample keeps: an index 0 and a large index on a line it leaves out.
+    const std::string wide = "0 0:1 40:1\n" + t.svm;
+    LoadOptions all = o;
+    all.sample.reset();
+    const Matrix whole = dense(load_dataset_from_bytes(wide, "in.svm", all).features);
+    o.sample = 3;
+    const Matrix some = dense(load_dataset_from_bytes(wide, "in.svm", o).features);
+    ASSERT_EQ(some.cols(), 41);
+    for (Index r = 0; r < some.rows(); ++r) {
+      bool found = false;
+      for (Index w = 0; w < whole.rows() && !found; ++w) found = whole.row(w) == some.row(r);
+      EXPECT_TRUE(found) << "sampled row " << r << " is no row of the whole input";
+    }
     // A sample's errors name their own lines.
     std::string bad = t.svm;
     bad += "1 2:1 1:1\n";
