@@ -272,12 +272,12 @@ bool is_svmlight(io::Input& input, const LoadOptions& options) {
 
 // svmlight's options given with CSV input: a usage error rather than ignored.
 void reject_svmlight_options(const LoadOptions& options, const std::string& source) {
-  const char* given = options.zero_based ? (*options.zero_based ? "--zero-based" : "zero_based")
-                      : options.features > 0 ? "--features"
-                                             : nullptr;
+  const char* given = options.zero_based ? "--zero-based" : options.features > 0 ? "--features" : nullptr;
   if (given == nullptr) return;
   throw UsageError(fmt::format("{} applies to svmlight input, and {} is read as CSV{}", given, source,
-                               options.format == InputFormat::kCsv ? "" : " (--input-format svmlight reads it as svmlight)"));
+                               options.format == InputFormat::kCsv
+                                   ? ""
+                                   : " (--input-format svmlight reads it as svmlight)"));
 }
 
 Dataset load_input(io::Input& input, const LoadOptions& options) {

@@ -66,8 +66,8 @@ class Reservoir {
 }  // namespace
 
 std::deque<Block> sample_records(BlockReader& reader, Block& first, const std::string& source, char delim,
-                                 std::size_t size, std::uint64_t seed, std::size_t block_bytes,
-                                 std::size_t& records, const std::function<void()>& before_block) {
+                                 std::size_t size, std::uint64_t seed, std::size_t block_bytes, std::size_t& records,
+                                 const std::function<void()>& before_block) {
   Reservoir reservoir(size, seed);
   Block block = std::move(first);
   do {
@@ -101,8 +101,8 @@ std::deque<Block> sample_lines(BlockReader& reader, Block& first, const std::str
     long line = block.first_line;
     for (std::size_t begin = 0; begin < bytes.size(); ++line) {
       const void* nl = std::memchr(bytes.data() + begin, '\n', bytes.size() - begin);
-      const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data()) + 1
-                                 : bytes.size();
+      const std::size_t end =
+          nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data()) + 1 : bytes.size();
       if (block.start + end > block.first_bad_byte()) throw bad_byte_error(block, source);
       const std::string_view text = bytes.substr(begin, end - begin);
       if (is_record(text.substr(0, text.size() - (text.back() == '\n')))) reservoir.offer(line, text);

@@ -1,12 +1,13 @@
 #include "load/svmlight.hpp"
 
+#include <fmt/format.h>
+#include <malloc.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <deque>
-#include <fmt/format.h>
-#include <malloc.h>
 #include <optional>
 #include <type_traits>
 #include <vector>
@@ -27,11 +28,11 @@ namespace {
 // Options that only CSV input takes: given with svmlight input, a usage error
 // rather than silently ignored.
 void reject_csv_options(const LoadOptions& o, const std::string& source) {
-  const char* given = o.delimiter                                                  ? "--delimiter"
-                      : o.encoding != io::Encoding::kDetect                        ? "--encoding"
-                      : !o.columns.target.empty()                                  ? "--target"
-                      : !o.columns.drop.empty()                                    ? "--drop"
-                      : !o.columns.na_values.empty()                               ? "--na-values"
+  const char* given = o.delimiter                                                   ? "--delimiter"
+                      : o.encoding != io::Encoding::kDetect                         ? "--encoding"
+                      : !o.columns.target.empty()                                   ? "--target"
+                      : !o.columns.drop.empty()                                     ? "--drop"
+                      : !o.columns.na_values.empty()                                ? "--na-values"
                       : o.columns.max_categories != DatasetOptions{}.max_categories ? "--max-categories"
                                                                                     : nullptr;
   if (given == nullptr) return;
@@ -61,8 +62,8 @@ Index feature_count(const std::deque<SvmBlock<Scalar>>& blocks, const LoadOption
   std::int64_t largest = -1;
   for (const SvmBlock<Scalar>& b : blocks) largest = std::max(largest, b.max_index);
   if (options.features > 0) {
-    if (const Finding* f = earliest(blocks, zero_based ? &SvmBlock<Scalar>::at_features
-                                                       : &SvmBlock<Scalar>::above_features))
+    if (const Finding* f =
+            earliest(blocks, zero_based ? &SvmBlock<Scalar>::at_features : &SvmBlock<Scalar>::above_features))
       index_beyond_features(*f, options.features, zero_based, source);
     return static_cast<Index>(options.features);
   }
@@ -144,7 +145,8 @@ void append_rows(std::deque<SvmBlock<Scalar>>& blocks, bool zero_based, Index co
     for (const std::int32_t i : b.indices) m.indices.push_back(i - shift);
     m.values.insert(m.values.end(), b.values.begin(), b.values.end());
     for (std::size_t r = 0; r < b.ends.size(); ++r, ++row)
-      data.targets[static_cast<Index>(row)] = kind == TargetKind::kRegression ? b.targets[r] : classes[k][b.label_ids[r]];
+      data.targets[static_cast<Index>(row)] =
+          kind == TargetKind::kRegression ? b.targets[r] : classes[k][b.label_ids[r]];
     data.groups.insert(data.groups.end(), b.qids.begin(), b.qids.end());
     b = SvmBlock<Scalar>{};
     // glibc keeps freed blocks for reuse rather than giving them back, which
@@ -196,9 +198,9 @@ std::deque<SvmBlock<Scalar>> parse_sample(BlockReader& reader, Block& first, con
     scan_svm_indices(line, largest, zero);
     return true;
   };
-  std::deque<Block> sampled = sample_lines(reader, first, *settings.source, is_record, *options.sample, options.seed,
-                                           std::max<std::size_t>(options.block_bytes, 64), records,
-                                           [&] { stop_if_requested(options); });
+  std::deque<Block> sampled =
+      sample_lines(reader, first, *settings.source, is_record, *options.sample, options.seed,
+                   std::max<std::size_t>(options.block_bytes, 64), records, [&] { stop_if_requested(options); });
   std::deque<SvmBlock<Scalar>> blocks(1);  // the first holds the whole input's index range
   for (Block& b : sampled) {
     parse_svm_block(b, settings, blocks.emplace_back());
@@ -275,7 +277,9 @@ bool pair_like(std::string_view token) {
   const std::string_view key = token.substr(0, colon);
   const std::string_view value = token.substr(colon + 1);
   std::int64_t n = 0;
-  if (key == "qid") return std::from_chars(value.data(), value.data() + value.size(), n).ptr == value.data() + value.size() && !value.empty();
+  if (key == "qid")
+    return std::from_chars(value.data(), value.data() + value.size(), n).ptr == value.data() + value.size() &&
+           !value.empty();
   double x = 0.0;
   return std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; }) && parse_number(value, x);
 }

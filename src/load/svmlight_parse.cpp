@@ -1,10 +1,11 @@
 #include "load/svmlight_parse.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <fmt/format.h>
 #include <limits>
 #include <string_view>
 
@@ -194,16 +195,16 @@ const char* LineParser<Scalar>::read_feature(const char* p, const char* end, std
   for (; p < end && is_digit(*p) && index <= kMaxSvmIndex; ++p) index = index * 10 + (*p - '0');
   if (index > kMaxSvmIndex) {
     while (p < end && is_digit(*p)) ++p;
-    fail(at, fmt::format("feature index {} is above the limit of {}", std::string_view(at, static_cast<std::size_t>(p - at)),
-                         kMaxSvmIndex));
+    fail(at, fmt::format("feature index {} is above the limit of {}",
+                         std::string_view(at, static_cast<std::size_t>(p - at)), kMaxSvmIndex));
   }
   if (p == end || *p != ':') bad_feature(at, end);
   if (index == 0 && s_.zero_based == false)
     fail(at, "feature index 0, but indices count from 1 here (zero-based indices were turned off)");
   if (index <= previous)
-    fail(at, index == previous ? fmt::format("feature index {} repeated: indices must ascend within a line", index)
-                               : fmt::format("feature index {} after {}: indices must ascend within a line", index,
-                                             previous));
+    fail(at, index == previous
+                 ? fmt::format("feature index {} repeated: indices must ascend within a line", index)
+                 : fmt::format("feature index {} after {}: indices must ascend within a line", index, previous));
   previous = index;
   const char* const v = ++p;
   double x = 0.0;
@@ -211,7 +212,8 @@ const char* LineParser<Scalar>::read_feature(const char* p, const char* end, std
   if (p == nullptr || (p < end && !is_space(*p))) {
     p = token_end(v, end);
     const std::string_view text(v, static_cast<std::size_t>(p - v));
-    if (!parse_number(text, x)) fail(v, fmt::format("feature {}: value {} is not a number", index, quoted_sample(text)));
+    if (!parse_number(text, x))
+      fail(v, fmt::format("feature {}: value {} is not a number", index, quoted_sample(text)));
     if (!std::isfinite(x)) fail(v, fmt::format("feature {}: value {} is not finite", index, quoted_sample(text)));
   }
   out_.has_zero = out_.has_zero || index == 0;

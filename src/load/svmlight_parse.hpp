@@ -33,7 +33,7 @@ struct SvmSettings {
 
 // A classifier's labels as one block met them, each with a block-local id.
 struct BlockLabels {
-  std::map<double, std::uint32_t> of_value;  // finite numbers
+  std::map<double, std::uint32_t> of_value;                                             // finite numbers
   std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> of_text;  // the rest
   std::vector<std::string> texts;  // per id: its first text (a non-finite number: its level name)
   std::vector<double> values;      // per id: the number, or NaN for a text
@@ -57,8 +57,8 @@ struct SvmBlock {
   bool has_zero = false;           // some index is 0
   long first_with_qid = 0;         // the first line with a qid, and without: both set is an error
   long first_without_qid = 0;
-  Finding at_features;       // the first index >= --features (too large when counting from 0)
-  Finding above_features;    // the first index > --features (too large when counting from 1)
+  Finding at_features;     // the first index >= --features (too large when counting from 0)
+  Finding above_features;  // the first index > --features (too large when counting from 1)
 };
 
 // Whether a line (without its line end) holds a record: not blank, not only a comment.

@@ -1,8 +1,8 @@
 // The svmlight reader against itself and against the CSV reader: any thread
 // count and block size gives the same bytes; the same numbers as CSV give the
 // same dense matrix, targets, classes and --sample rows.
-#include <gtest/gtest.h>
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstring>
@@ -48,11 +48,21 @@ Twins twins(std::uint64_t seed, int rows, int cols, bool text_labels) {
     t.csv += label + "\n";
     t.svm += label + pairs;
     switch (pick(8)) {
-      case 0: t.svm += " # a comment\n"; break;
-      case 1: t.svm += "\r\n"; break;
-      case 2: t.svm += "\n\n# between rows\n"; break;
-      case 3: t.svm += "\n# a quote opened, as CSV reads it: x,\"never closed\n"; break;
-      default: t.svm += "\n"; break;
+      case 0:
+        t.svm += " # a comment\n";
+        break;
+      case 1:
+        t.svm += "\r\n";
+        break;
+      case 2:
+        t.svm += "\n\n# between rows\n";
+        break;
+      case 3:
+        t.svm += "\n# a quote opened, as CSV reads it: x,\"never closed\n";
+        break;
+      default:
+        t.svm += "\n";
+        break;
     }
   }
   return t;
@@ -125,7 +135,7 @@ TEST(SvmlightDifferential, TheFirstErrorInTheFileWinsWhateverTheThreads) {
   const std::size_t late = text.rfind("\n", text.size() * 9 / 10);
   const std::size_t early = text.find("\n", text.size() / 2);
   text.insert(late + 1, "1 3:1 2:1\n");  // descending
-  text.insert(early + 1, "1 1:x\n");      // a bad value, earlier
+  text.insert(early + 1, "1 1:x\n");     // a bad value, earlier
   Dataset unused;
   LoadOptions one;
   one.threads = 1;

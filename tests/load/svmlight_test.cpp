@@ -120,8 +120,10 @@ TEST(SvmlightReader, FeaturesMayExceedTheData) {
   EXPECT_EQ(csr(d).indices, (I32{0, 3}));
   // 1-based, index 10 is the last feature; counted from 0 it is one too many.
   EXPECT_EQ(svm("1 10:1\n0 4:2\n", o).features.cols(), 10);
-  EXPECT_EQ(error_of("1 1:1\n0 4:2 11:1\n", o), "in.svm:2:7: feature index 11 is beyond --features 10 (indices count from 1)");
-  EXPECT_EQ(error_of("1 0:1\n0 4:2 10:1\n", o), "in.svm:2:7: feature index 10 is beyond --features 10 (indices count from 0)");
+  EXPECT_EQ(error_of("1 1:1\n0 4:2 11:1\n", o),
+            "in.svm:2:7: feature index 11 is beyond --features 10 (indices count from 1)");
+  EXPECT_EQ(error_of("1 0:1\n0 4:2 10:1\n", o),
+            "in.svm:2:7: feature index 10 is beyond --features 10 (indices count from 0)");
 }
 
 TEST(SvmlightReader, QidsBecomeGroups) {
@@ -201,9 +203,9 @@ TEST(SvmlightFormat, RecognisedByExtensionOrContent) {
 }
 
 TEST(SvmlightFormat, CsvWithColonsInItsCellsStaysCsv) {
-  for (const std::string& csv : {std::string("time,load,y\n12:30,5,1\n13:45,6,0\n14:00,7,1\n"),
-                                 std::string("t\n12:30\n13:45\n"), std::string("a b,y\n1 2:30,1\n3 4:50,0\n"),
-                                 std::string("x;y\n1;2\n3;4\n")}) {
+  for (const std::string& csv :
+       {std::string("time,load,y\n12:30,5,1\n13:45,6,0\n14:00,7,1\n"), std::string("t\n12:30\n13:45\n"),
+        std::string("a b,y\n1 2:30,1\n3 4:50,0\n"), std::string("x;y\n1;2\n3;4\n")}) {
     std::string format;
     try {
       format = svm(csv, {}, "a.csv").format;
@@ -227,8 +229,9 @@ TEST(SvmlightFormat, GivenFormatWins) {
 TEST(SvmlightFormat, OptionsOfTheOtherFormatAreUsageErrors) {
   LoadOptions o;
   o.delimiter = ';';
-  EXPECT_EQ(error_of("1 1:1\n0 2:1\n", o), "--delimiter applies to CSV input, and in.svm is read as svmlight "
-                                           "(--input-format csv reads it as CSV)");
+  EXPECT_EQ(error_of("1 1:1\n0 2:1\n", o),
+            "--delimiter applies to CSV input, and in.svm is read as svmlight "
+            "(--input-format csv reads it as CSV)");
   o = {};
   o.columns.target = "y";
   EXPECT_NE(error_of("1 1:1\n0 2:1\n", o).find("--target applies to CSV input"), std::string::npos);
