@@ -45,8 +45,8 @@ void check_well_formed(const lrfind::Csr<Scalar>& m) {
 
 template <typename Scalar>
 bool same(const lrfind::Csr<Scalar>& a, const lrfind::Csr<Scalar>& b) {
-  return a.cols == b.cols && a.offsets == b.offsets && a.indices == b.indices &&
-         std::memcmp(a.values.data(), b.values.data(), a.values.size() * sizeof(Scalar)) == 0;
+  return a.cols == b.cols && a.offsets == b.offsets && a.indices == b.indices && a.values.size() == b.values.size() &&
+         (a.values.empty() || std::memcmp(a.values.data(), b.values.data(), a.values.size() * sizeof(Scalar)) == 0);
 }
 
 }  // namespace
