@@ -21,6 +21,7 @@ namespace lrfind {
 // What to read, and how.
 struct DataSettings {
   std::string input;                   // a path, or "-" for standard input
+  std::string input_format = "auto";   // auto (svmlight by extension or content, else CSV), csv or svmlight
   std::optional<char> delimiter;       // empty: detected from the header and first rows (, ; tab |)
   std::string encoding;                // utf-8, latin1 or cp1252; empty: UTF-8, or cp1252 when the text is not UTF-8
   std::string target;                  // header name or 1-based index; empty: the last column
@@ -32,6 +33,8 @@ struct DataSettings {
   std::string scaling;                 // zscore, scale or none; empty: zscore for CSV, scale for sparse input
   std::optional<std::size_t> sample;   // read a uniform random sample of this many rows
   bool allow_many_classes = false;     // let a classifier take a target that looks continuous
+  std::optional<bool> zero_based;      // svmlight: indices count from 0; empty: from 0 when any index is 0
+  std::int64_t features = 0;           // svmlight: the number of features; 0: the largest index in the data
 };
 
 // The training the rate is for: the user's budget.

@@ -52,6 +52,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& option_choi
       {"--format", builtin_formats().names()},
       {"--encoding", {io::kEncodingNames.begin(), io::kEncodingNames.end()}},
       {"--scaling", {std::begin(kScalingNames), std::end(kScalingNames)}},
+      {"--input-format", {"csv", "svmlight"}},
       {"--plot-scale", builtin_loss_scales().names()},
   };
   return choices;
@@ -90,7 +91,9 @@ std::string method_help() {
 
 void declare_main(CLI::App& app, Options& o) {
   RunConfig& r = o.run;
-  app.add_option("file", r.data.input, "CSV file with a header row; - reads standard input")->required();
+  app.add_option("file", r.data.input,
+                 "CSV file with a header row, or svmlight/libsvm file; - reads standard input")
+      ->required();
   app.add_option("-m,--model", o.model, "Model kind: " + choice_list(builtin_model_kinds().names()))->required();
   app.add_option("--optimizer", r.training.optimizer,
                  choice_list(builtin_optimizers().names()) + " (torch.optim defaults)");
@@ -144,11 +147,29 @@ void declare_data(CLI::App& app, Options& o) {
                                    "pass, for files larger than memory [default: every row]")
                         ->default_str("")
                         ->group(data);
+  app.add_option("--input-format", r.data.input_format,
+                 "csv or svmlight [default: svmlight for .svm, .svmlight and .libsvm files (also .gz) and for text "
+                 "whose first lines read 'label index:value ...', else csv]")
+      ->check([](const std::string& text) {
+        return text == "csv" || text == "svmlight" || text == "auto"
+                   ? std::string()
+                   : fmt::format("must be csv or svmlight, not '{}'", text);
+      })
+      ->default_str("")
+      ->group(data);
+  o.zero_based_option = app.add_flag("--zero-based", o.zero_based,
+                                     "svmlight: feature indices count from 0 [default: from 0 when any index is 0, "
+                                     "else from 1]")
+                            ->group(data);
+  app.add_option("--features", r.data.features,
+                 "svmlight: the number of features, when the data's largest index is less [default: the largest index]")
+      ->default_str("")
+      ->group(data);
   app.add_flag("--float32", r.data.float32,
                "Hold the features as 32-bit floats: half the memory; arithmetic stays in double precision")
       ->group(data);
   app.add_option("--threads", r.threads,
-                 "Threads that parse the CSV, train the grid's groups of rates and run auto's cross-validation; 0 "
+                 "Threads that parse the input, train the grid's groups of rates and run auto's cross-validation; 0 "
                  "for every core (results never depend on it)")
       ->group(data);
 }
@@ -335,6 +356,7 @@ RunConfig to_config(const Options& o) {
   if (o.l2_option->count() > 0) config.training.l2 = o.l2;
   if (o.validation_option->count() > 0) config.validation = o.validation;
   if (o.sample_option->count() > 0) config.data.sample = o.sample;
+  if (o.zero_based_option->count() > 0) config.data.zero_based = o.zero_based;
   if (o.min_lr_option->count() > 0) config.min_lr = o.min_lr;
   if (o.max_lr_option->count() > 0) config.max_lr = o.max_lr;
   return config;

@@ -23,6 +23,8 @@ struct Options {
   double min_lr = kDefaultMinLr;
   double max_lr = kDefaultMaxLr;
   bool no_standardize = false;
+  bool zero_based = false;  // given: forced (a config file's false: indices count from 1)
+  CLI::Option* zero_based_option = nullptr;
   CLI::Option* min_lr_option = nullptr;
   CLI::Option* max_lr_option = nullptr;
   CLI::Option* l2_option = nullptr;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/parallel.hpp"
+#include "load/classes.hpp"
 #include "lrfind/error.hpp"
 
 namespace lrfind::load {
@@ -60,12 +61,6 @@ struct TargetCells {
   const Finding* non_finite = nullptr;
 };
 
-// Class indices by label: by value when every label is a finite number, else by text.
-struct ClassIndex {
-  std::map<double, std::size_t> of_value;
-  std::map<std::string, std::size_t, std::less<>> of_text;
-};
-
 // Where each slot's first feature column is, and how many columns there are.
 struct FeatureColumns {
   std::vector<Index> offset;
@@ -84,10 +79,7 @@ std::size_t count_rows(const std::deque<Parsed<Scalar>>& blocks, const std::stri
   data.rows_read = rows;
   data.rows_sampled = rows;
   data.rows_dropped = rows - kept;
-  if (kept < 2)
-    throw DataError(source, 0,
-                    fmt::format("{} usable row{} ({} read, {} dropped for missing values); at least 2 are needed", kept,
-                                kept == 1 ? "" : "s", rows, rows - kept));
+  check_usable_rows(rows, kept, source);
   return kept;
 }
 
@@ -185,44 +177,20 @@ void throw_first(const std::vector<Problem>& problems, const std::string& source
 template <typename Scalar>
 ClassIndex class_labels(const std::deque<Parsed<Scalar>>& blocks, const Staging<Scalar>& staging,
                         const TargetCells& target, std::size_t t, const std::string& source, Dataset& data) {
-  ClassIndex index;
-  bool overflow = false;
-  for (const Parsed<Scalar>& b : blocks)
-    overflow = overflow || b.label_overflow || (b.levels[t] && b.levels[t]->overflow);
-  if (target.texts == 0 && !target.non_finite) {
-    std::map<double, std::string> labels;  // value -> text of its first occurrence
-    for (const Parsed<Scalar>& b : blocks) labels.insert(b.label_text.begin(), b.label_text.end());
-    overflow = overflow || labels.size() > kMaxClasses;
-    if (!overflow)
-      for (const auto& [value, text] : labels) {
-        index.of_value.emplace(value, data.classes.size());
-        data.classes.push_back(text);
-      }
-  } else {
-    std::set<std::string, std::less<>> names;
-    for (const Parsed<Scalar>& b : blocks) {
-      if (const Levels* l = b.levels[t].get()) names.insert(l->names.begin(), l->names.end());
-      for (std::size_t r = 0; r < b.rows && names.size() <= kMaxClasses; ++r)
-        if (const double y = staging.target[static_cast<Index>(b.first_row + r)]; b.keep[r] && !std::isnan(y))
-          names.insert(level_name(y));
-    }
-    overflow = overflow || names.size() > kMaxClasses;
-    if (!overflow)
-      for (const std::string& name : names) {
-        index.of_text.emplace(name, data.classes.size());
-        data.classes.push_back(name);
-      }
+  ClassLabels labels;
+  for (const Parsed<Scalar>& b : blocks) {
+    labels.overflow = labels.overflow || b.label_overflow || (b.levels[t] && b.levels[t]->overflow);
+    labels.numbers.insert(b.label_text.begin(), b.label_text.end());
   }
-  if (overflow)
-    throw DataError(source, 0,
-                    fmt::format("the target '{}' has more than {} distinct values; a classifier cannot have that "
-                                "many classes (for a numeric target use --model linear)",
-                                data.target_name, kMaxClasses));
-  if (data.classes.size() < 2)
-    throw DataError(source, 0,
-                    fmt::format("the target '{}' has a single class ({}); a classifier needs at least two",
-                                data.target_name, quoted_sample(data.classes.front())));
-  return index;
+  labels.as_text = target.texts > 0 || target.non_finite;
+  if (labels.as_text)
+    for (const Parsed<Scalar>& b : blocks) {
+      if (const Levels* l = b.levels[t].get()) labels.texts.insert(l->names.begin(), l->names.end());
+      for (std::size_t r = 0; r < b.rows && labels.texts.size() <= kMaxClasses; ++r)
+        if (const double y = staging.target[static_cast<Index>(b.first_row + r)]; b.keep[r] && !std::isnan(y))
+          labels.texts.insert(level_name(y));
+    }
+  return order_classes(labels, data.target_name, source, data.classes);
 }
 
 // Feature names and where each column lands in the matrix.

@@ -96,7 +96,13 @@ bool BlockReader::next(Block& out) {
       if (got == 0) eof_ = true;
     }
     bool open_quote = false;
-    std::size_t cut = last_record_end(buf, delim_, open_quote);
+    std::size_t cut = 0;
+    if (lines_) {
+      const void* nl = ::memrchr(buf.data(), '\n', buf.size());
+      cut = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - buf.data()) + 1 : 0;
+    } else {
+      cut = last_record_end(buf, delim_, open_quote);
+    }
     if (eof_) cut = buf.size();
     if (cut > 0 || buf.empty()) {
       carry_.assign(buf, cut);

@@ -51,14 +51,19 @@ void locate_invalid_utf8(Block& block);
 // The error for the block's first bad byte (first_bad_byte() must not be npos).
 DataError bad_byte_error(const Block& block, const std::string& source);
 
+// How records end: CSV records at a line feed outside quotes, or (svmlight)
+// every line feed, whatever quotes a line holds.
+enum class RecordEnds { kCsv, kLines };
+
 // Reads the input a block at a time (block_bytes, or more for a record that
 // is longer), carrying a cut record over to the next block, and decodes each
 // block's text in `encoding` (detected when kDetect).
 class BlockReader {
  public:
   BlockReader(io::ByteStream& in, const std::string& source, char delim, std::size_t block_bytes,
-              io::Encoding encoding = io::Encoding::kDetect)
-      : in_(in), source_(source), delim_(delim), block_(std::max<std::size_t>(block_bytes, 64)), decoder_(encoding) {}
+              io::Encoding encoding = io::Encoding::kDetect, RecordEnds ends = RecordEnds::kCsv)
+      : in_(in), source_(source), delim_(delim), block_(std::max<std::size_t>(block_bytes, 64)), decoder_(encoding),
+        lines_(ends == RecordEnds::kLines) {}
 
   // Fills `out` with the next run of whole records (the last one may lack its
   // line feed at the end of the input). False when the input is used up.
@@ -78,6 +83,7 @@ class BlockReader {
   bool first_block_ = true;
   long line_ = 1;
   io::TextDecoder decoder_;
+  bool lines_;
 };
 
 // The records of `width` fields a block can hold: at most one per line feed

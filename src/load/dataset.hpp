@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <optional>
 #include <string_view>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -55,6 +56,8 @@ struct Dataset {
   bool delimiter_detected = false;  // chosen from the header and first rows, not given
   std::string encoding;             // "latin1" or "cp1252" when the text was decoded from it; empty for UTF-8
   long not_utf8_line = 0;           // when detection chose cp1252: the first line that is not UTF-8
+  std::vector<std::int64_t> groups; // svmlight: each row's qid, so a query's rows stay together; empty without qid
+  std::string format;               // the input's format: "csv" or "svmlight" (empty for data from memory)
   Index rows() const { return features.rows(); }
 };
 

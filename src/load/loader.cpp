@@ -23,6 +23,7 @@
 #include "load/layout.hpp"
 #include "load/parse_block.hpp"
 #include "load/sample.hpp"
+#include "load/svmlight.hpp"
 #include "lrfind/error.hpp"
 
 namespace lrfind {
@@ -259,9 +260,33 @@ Dataset load_stream(io::Input& input, const LoadOptions& options) {
   return data;
 }
 
+// Whether the input is svmlight: as given, or (auto) by its name's extension
+// or its first lines, looked at before any CSV delimiter sniffing so that a
+// svmlight file is never read as a one-column CSV.
+bool is_svmlight(io::Input& input, const LoadOptions& options) {
+  if (options.format != InputFormat::kAuto) return options.format == InputFormat::kSvmlight;
+  if (has_svmlight_extension(input.name())) return true;
+  input.text(io::LineEnds::kMacAware);
+  return looks_like_svmlight(input.head(), input.head().size() < io::kHeadBytes);
+}
+
+// svmlight's options given with CSV input: a usage error rather than ignored.
+void reject_svmlight_options(const LoadOptions& options, const std::string& source) {
+  const char* given = options.zero_based ? "--zero-based" : options.features > 0 ? "--features" : nullptr;
+  if (given == nullptr) return;
+  throw UsageError(fmt::format("{} applies to svmlight input, and {} is read as CSV{}", given, source,
+                               options.format == InputFormat::kCsv
+                                   ? ""
+                                   : " (--input-format svmlight reads it as svmlight)"));
+}
+
 Dataset load_input(io::Input& input, const LoadOptions& options) {
-  if (options.columns.precision == Precision::kFloat32) return load_stream<float>(input, options);
-  return load_stream<double>(input, options);
+  if (is_svmlight(input, options)) return load_svmlight(input, options);
+  reject_svmlight_options(options, input.name());
+  Dataset data = options.columns.precision == Precision::kFloat32 ? load_stream<float>(input, options)
+                                                                   : load_stream<double>(input, options);
+  data.format = "csv";
+  return data;
 }
 
 }  // namespace

@@ -18,7 +18,12 @@
 
 namespace lrfind {
 
+// The input's format: auto recognises svmlight by its extension (.svm,
+// .svmlight, .libsvm, also before .gz) or its first lines, else CSV.
+enum class InputFormat { kAuto, kCsv, kSvmlight };
+
 struct LoadOptions {
+  InputFormat format = InputFormat::kAuto;
   std::optional<char> delimiter;  // empty: detected from the header and the first rows (io::sniff_delimiter)
   io::Encoding encoding = io::Encoding::kDetect;  // kDetect: UTF-8, or cp1252 when the text is not UTF-8
   DatasetOptions columns;
@@ -29,6 +34,11 @@ struct LoadOptions {
   std::size_t block_bytes = std::size_t{4} << 20;  // unit of work; tests make it small
   ProgressFn progress;  // stage "reading", by bytes read of a regular file's size
   const StopToken* stop = nullptr;  // polled once per block: a request throws Interrupted
+  // svmlight only: whether feature indices count from 0 (empty: from 0 when
+  // any index is 0, as scikit-learn's zero_based='auto'), and the number of
+  // features (0: the largest index in the data).
+  std::optional<bool> zero_based;
+  std::int64_t features = 0;
 };
 
 // Reads `path` ("-": standard input; gzip data is recognised by its magic

@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "load/blocks.hpp"
 
@@ -21,5 +22,13 @@ namespace lrfind::load {
 std::deque<Block> sample_records(BlockReader& reader, Block& first, const std::string& source, char delim,
                                  std::size_t size, std::uint64_t seed, std::size_t block_bytes,
                                  std::size_t& records, const std::function<void()>& before_block);
+
+// The same for input whose records are single lines (svmlight): a line is a
+// record when `is_record` says so of it (without its line end); others, such
+// as blank lines and comments, are skipped and not counted.
+std::deque<Block> sample_lines(BlockReader& reader, Block& first, const std::string& source,
+                               const std::function<bool(std::string_view)>& is_record, std::size_t size,
+                               std::uint64_t seed, std::size_t block_bytes, std::size_t& records,
+                               const std::function<void()>& before_block);
 
 }  // namespace lrfind::load

@@ -52,6 +52,9 @@ void validate_data(const RunConfig& c) {
     throw UsageError(fmt::format("--scaling must be zscore, scale or none, not '{}'", c.data.scaling));
   if (!c.data.standardize && !c.data.scaling.empty() && c.data.scaling != "none")
     throw UsageError(fmt::format("--no-standardize means --scaling none; it cannot go with --scaling {}", c.data.scaling));
+  if (c.data.input_format != "auto" && c.data.input_format != "csv" && c.data.input_format != "svmlight")
+    throw UsageError(fmt::format("--input-format must be csv or svmlight, not '{}'", c.data.input_format));
+  if (c.data.features < 0) throw UsageError(fmt::format("--features must be 0 or more, not {}", c.data.features));
 }
 
 void validate_training(const RunConfig& c, const Registries& registries) {

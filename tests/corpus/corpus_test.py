@@ -70,6 +70,7 @@ PROBE = """[ "$(id -u)" != 0 ] || { echo "still root"; exit 1; }
 # The reader's limits (README: a field of at most 1 MiB, at most 100,000 columns).
 FIELD_LIMIT = 1 << 20
 COLUMN_LIMIT = 100_000
+RECORD_LIMIT = 64 << 20  # a row (an svmlight line) of at most 64 MiB
 
 
 def generate(name, folder):
@@ -96,6 +97,17 @@ def generate(name, folder):
             f.write(",".join(f"c{i}" for i in range(n)) + "\n")
             for r in range(3):
                 f.write(",".join(str((r + c) % 2) for c in range(n)) + "\n")
+    elif name == "svm-line-too-long.svm":
+        # Line 2: index:value pairs beyond the 64 MiB line limit.
+        with open(path, "w") as f:
+            f.write("1 1:1\n0")
+            written, i = 0, 1
+            while written <= RECORD_LIMIT:
+                chunk = "".join(f" {j}:1" for j in range(i, i + 100_000))
+                f.write(chunk)
+                written += len(chunk)
+                i += 100_000
+            f.write("\n")
     elif name == "long-line.csv":
         # 60,000 one-digit fields per line: quadratic work in the line length
         # would show as minutes, which the ctest timeout catches (no time is

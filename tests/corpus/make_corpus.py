@@ -172,7 +172,35 @@ def files():
     damaged[-8] ^= 0xFF  # the CRC-32 of the data no longer matches
     f["bad-crc.csv.gz"] = bytes(damaged)
     f["gzip-of-binary.csv.gz"] = gz(png_1x1())
+    svmlight_files(f)
     return f
+
+
+def svm_lines(replaced=None):
+    """The base data set as svmlight lines (1-based, a comment first); `replaced`
+    maps a 0-based data row to the line put there instead."""
+    lines = ["# x1 x2, class y\n"] + [f"{y} 1:{a} 2:{b}\n" for a, b, y in BASE_ROWS]
+    for row, text in (replaced or {}).items():
+        lines[row + 1] = text
+    return "".join(lines).encode()
+
+
+def svmlight_files(f):
+    f["svm-plain.svm"] = svm_lines()
+    f["svm-multilabel.svm"] = svm_lines({3: "1,3 1:0.5 2:1\n"})
+    f["svm-zero-index.svm"] = svm_lines({4: "0 0:1 2:0.5\n"})
+    f["svm-descending.txt"] = svm_lines({5: "0 2:1 1:0.5\n"})  # recognised by its content
+    f["svm-repeated-index.svm"] = svm_lines({2: "1 1:1 1:2\n"})
+    f["svm-non-integer-index.svm"] = svm_lines({6: "0 1.5:2\n"})
+    f["svm-missing-colon.svm"] = svm_lines({1: "1 1:0.5 2\n"})
+    f["svm-bad-value.svm"] = svm_lines({7: "1 1:0.5 2:abc\n"})
+    f["svm-inf-value.svm"] = svm_lines({0: "0 1:inf\n"})
+    f["svm-nan-value.svm"] = svm_lines({8: "0 1:1 2:nan\n"})
+    f["svm-huge-index.svm"] = svm_lines({2: "1 1:1 3000000000:1\n"})
+    f["svm-bad-qid.svm"] = svm_lines({0: "0 qid:first 1:1\n"})
+    f["svm-text-label.svm"] = svm_lines({4: "cat 1:0.5 2:1\n"})
+    f["svm-empty.svm"] = b""
+    f["svm-comments-only.svm"] = b"# an export with no rows\n\n# and nothing after\n"
 
 
 def main():
