@@ -1,0 +1,138 @@
+// End-to-end tests of training on sparse (svmlight) input (README "Sparse
+// input"): the same numbers as CSV and as svmlight give the same report with
+// the same --scaling; sparse input's scaling default and refusals; the note
+// about steps that update every weight.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/cli_support.hpp"
+
+namespace lrfind {
+namespace {
+
+using Json = nlohmann::json;
+using testing::CliResult;
+using testing::run_cli;
+using testing::ScopedTempDir;
+using testing::write_file;
+
+std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// Every number of `a` within 1e-9 relative of `b`'s; other values equal.
+bool near(const Json& a, const Json& b, std::string& where) {
+  if (a.is_number() && b.is_number()) {
+    const double x = a.get<double>(), y = b.get<double>();
+    return std::abs(x - y) <= 1e-9 * std::max({std::abs(x), std::abs(y), 1e-9});
+  }
+  if (a.type() != b.type() || a.size() != b.size()) return false;
+  if (a.is_object()) {
+    for (auto it = a.begin(); it != a.end(); ++it) {
+      if (!b.contains(it.key()) || !near(it.value(), b[it.key()], where)) {
+        where = it.key() + "." + where;
+        return false;
+      }
+    }
+    return true;
+  }
+  if (a.is_array()) {
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!near(a[i], b[i], where)) {
+        where = fmt::format("[{}]{}", i, where);
+        return false;
+      }
+    return true;
+  }
+  return a == b;
+}
+
+// The report without what names the input or its format.
+Json comparable(Json report) {
+  report["config"].erase("input");
+  for (const char* key : {"path", "feature_names", "nonzeros", "target"}) report["dataset"].erase(key);
+  report["config"].erase("target");
+  report["config"].erase("delimiter");
+  report["config"].erase("input_format");
+  report["dataset"].erase("format");
+  return report;
+}
+
+TEST(CliSparse, IrisAsCsvAndAsSvmlightGiveTheSameReport) {
+  for (const std::vector<std::string> method :
+       {std::vector<std::string>{"--method", "range", "--steps", "60"},
+        std::vector<std::string>{"--method", "grid", "--grid-points", "6", "--epochs", "3"},
+        std::vector<std::string>{"--repeats", "1", "--epochs", "2"},
+        std::vector<std::string>{"check", "--lr", "0.3", "--repeats", "1", "--epochs", "2"}}) {
+    for (const std::string optimizer : {"sgd", "adam"}) {
+      SCOPED_TRACE(fmt::format("{} {}", method[0], optimizer));
+      const bool check = method[0] == "check";
+      const std::vector<std::string> rest =
+          concat({"--model", "logistic", "--scaling", "scale", "--optimizer", optimizer},
+                 check ? std::vector<std::string>(method.begin() + 1, method.end()) : method);
+      const CliResult csv = run_cli(concat(check ? std::vector<std::string>{"check", "data/iris.csv"}
+                                                 : std::vector<std::string>{"data/iris.csv"},
+                                           rest));
+      const CliResult svm = run_cli(concat(check ? std::vector<std::string>{"check", "tests/fixtures/iris.svm"}
+                                                 : std::vector<std::string>{"tests/fixtures/iris.svm"},
+                                           rest));
+      ASSERT_EQ(csv.exit_code, check ? csv.exit_code : 0) << csv.err;
+      ASSERT_EQ(svm.exit_code, csv.exit_code) << svm.err;
+      const Json a = Json::parse(csv.out), b = Json::parse(svm.out);
+      EXPECT_EQ(b["dataset"]["nonzeros"], 600);
+      EXPECT_EQ(b["dataset"]["features"], 4);
+      std::string where;
+      EXPECT_TRUE(near(comparable(a), comparable(b), where)) << where;
+    }
+  }
+}
+
+TEST(CliSparse, SparseInputScalesWithoutCentringAndRefusesZscore) {
+  const CliResult run = run_cli({"tests/fixtures/iris.svm", "--model", "logistic", "--method", "range", "--steps", "20"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(Json::parse(run.out)["dataset"]["scaling"], "scale");
+  const CliResult zscore = run_cli({"tests/fixtures/iris.svm", "--model", "logistic", "--scaling", "zscore"});
+  EXPECT_EQ(zscore.exit_code, 64);
+  EXPECT_NE(zscore.err.find("--scaling scale"), std::string::npos) << zscore.err;
+  const CliResult both = run_cli({"data/iris.csv", "--model", "logistic", "--scaling", "scale", "--no-standardize"});
+  EXPECT_EQ(both.exit_code, 64);
+}
+
+TEST(CliSparse, SparseAdamTakesNoL2) {
+  const CliResult svm = run_cli({"tests/fixtures/iris.svm", "--model", "svm", "--optimizer", "sparse_adam"});
+  EXPECT_EQ(svm.exit_code, 64);
+  EXPECT_NE(svm.err.find("give --l2 0"), std::string::npos) << svm.err;
+  const CliResult ok = run_cli({"tests/fixtures/iris.svm", "--model", "svm", "--optimizer", "sparse_adam", "--l2", "0",
+                                "--method", "range", "--steps", "30"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
+TEST(CliSparse, WideDataNotesStepsThatUpdateEveryWeight) {
+  ScopedTempDir dir;
+  const std::string path = dir.path("wide.svm");
+  std::string text;
+  for (int r = 0; r < 40; ++r)
+    text += fmt::format("{} {}:1 {}:0.5 {}:2\n", r % 2, 1 + r, 100 + 7 * r, 20000 - r);
+  write_file(path, text);
+  const std::vector<std::string> base = {path, "--model", "logistic", "--method", "range", "--steps", "10"};
+  const CliResult adam = run_cli(concat(base, {"--optimizer", "adam"}));
+  ASSERT_EQ(adam.exit_code, 0) << adam.err;
+  EXPECT_NE(adam.err.find("each step updates all 20000 features for every rate (adam moves weights the batch does "
+                          "not touch)"),
+            std::string::npos)
+      << adam.err;
+  const CliResult sgd = run_cli(base);
+  ASSERT_EQ(sgd.exit_code, 0) << sgd.err;
+  EXPECT_EQ(sgd.err.find("each step updates"), std::string::npos) << sgd.err;
+  const CliResult l2 = run_cli(concat(base, {"--l2", "0.01"}));
+  EXPECT_NE(l2.err.find("--l2 0.01 touches every weight"), std::string::npos) << l2.err;
+}
+
+}  // namespace
+}  // namespace lrfind
