@@ -82,6 +82,13 @@ std::string output_names(const lrfind::cli::Options& options) {
   return fmt::format("{} and {}", output, options.plot == "-" ? "the terminal plot" : options.plot);
 }
 
+// Before any work: every output can be created (OutputError, exit 73), so that
+// a run is not lost to an output path that cannot be written at its end.
+void check_outputs(const lrfind::cli::Options& options) {
+  lrfind::check_can_create(options.plot == "-" ? "" : options.plot, fmt::format("--plot {}", options.plot));
+  lrfind::check_can_create(options.output, fmt::format("-o {}", options.output));
+}
+
 // Runs, writes the outputs and returns the exit status. `plot_format` draws
 // the --plot file (none: no file).
 int run(const CLI::App& app, const lrfind::cli::Options& options, const lrfind::RunConfig& config,
@@ -202,6 +209,7 @@ int main(int argc, char** argv) {
     const lrfind::PlotFormatEntry* plot_format =
         options.plot.empty() || options.plot == "-" ? nullptr : &lrfind::plot_format_of(plot_formats, options.plot);
     const lrfind::RunConfig config = lrfind::cli::to_config(options);
+    check_outputs(options);
     return run(app, options, config, plot_format);
   } catch (const lrfind::Interrupted& e) {
     fmt::print(stderr, "lr-find: {}; wrote nothing\n", e.what());
