@@ -82,9 +82,13 @@ std::string output_names(const lrfind::cli::Options& options) {
   return fmt::format("{} and {}", output, options.plot == "-" ? "the terminal plot" : options.plot);
 }
 
-// Before any work: every output can be created (OutputError, exit 73), so that
-// a run is not lost to an output path that cannot be written at its end.
+// Before any work: no two outputs name one file (UsageError, exit 64: one would
+// overwrite the other) and every output can be created (OutputError, exit 73),
+// so that a run is not lost to an output path that cannot be written at its end.
 void check_outputs(const lrfind::cli::Options& options) {
+  if (lrfind::same_output_file(options.plot, options.output))
+    throw lrfind::UsageError(fmt::format("--plot {} and -o {} name the same file: give them different paths",
+                                         options.plot, options.output));
   lrfind::check_can_create(options.plot == "-" ? "" : options.plot, fmt::format("--plot {}", options.plot));
   lrfind::check_can_create(options.output, fmt::format("-o {}", options.output));
 }

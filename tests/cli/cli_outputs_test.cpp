@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <string>
 #include <vector>
@@ -63,6 +64,22 @@ TEST(CliOutputs, WritableOutputsStillReachTheData) {
   EXPECT_TRUE(fails_with(run_cli(with({"-o", dir.path("out.json"), "--plot", dir.path("out.svg")}), kBadData), 65,
                          "row has 4 fields"));
   EXPECT_TRUE(fails_with(run_cli(with({"-o", "/dev/null", "--plot", "-"}), kBadData), 65, "row has 4 fields"));
+}
+
+TEST(CliOutputs, TwoOutputsNamingOneFileAreAUsageError) {
+  ScopedTempDir dir;
+  ASSERT_EQ(::mkdir(dir.path("sub").c_str(), 0755), 0);
+  const std::string same = dir.path("same.svg");
+  EXPECT_TRUE(fails_with(run_cli(with({"--plot", same, "-o", same}), kBadData), 64, "name the same file"));
+  // The same path written differently, and an existing file through a link.
+  EXPECT_TRUE(fails_with(run_cli(with({"--plot", same, "-o", dir.path("sub/../same.svg")}), kBadData), 64, "same file"));
+  EXPECT_TRUE(fails_with(run_cli(with({"--plot", same, "-o", dir.root() + "//./same.svg"}), kBadData), 64, "same file"));
+  write_file(same, "");
+  ASSERT_EQ(::symlink(same.c_str(), dir.path("link.svg").c_str()), 0);
+  EXPECT_TRUE(fails_with(run_cli(with({"--plot", dir.path("link.svg"), "-o", same}), kBadData), 64, "same file"));
+  // Different files, and the two standard streams, are fine (the data's error comes next).
+  EXPECT_TRUE(fails_with(run_cli(with({"--plot", same, "-o", dir.path("sub/same.svg")}), kBadData), 65, "row has"));
+  EXPECT_TRUE(fails_with(run_cli(with({"--plot", "-", "-o", "-"}), kBadData), 65, "row has"));
 }
 
 }  // namespace
