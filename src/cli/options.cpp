@@ -267,8 +267,11 @@ std::vector<std::string> ignored_options(const CLI::App& app, const Options& o) 
   const Registry<MethodEntry> methods = builtin_methods();
   const MethodEntry* method = methods.find(o.run.method);
   if (method == nullptr) return ignored;  // to_config names the choices
-  for (const std::string& name : method->unused_options)
+  const std::vector<std::string>& used = method->used_by_check;
+  for (const std::string& name : method->unused_options) {
+    if (o.check && std::find(used.begin(), used.end(), name) != used.end()) continue;
     if (app.get_option(name)->count() > 0) ignored.push_back(name);
+  }
   return ignored;
 }
 
