@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "report/json_read.hpp"
+#include "report/theory_view.hpp"
 
 namespace lrfind::plot {
 
@@ -218,17 +219,25 @@ void read_suggestions(const Json& suggestions, PlotData& d) {
   }
 }
 
-// The theory's stable-rate bounds; choose_x_range decides which are drawn.
-std::vector<Marker> theory_bounds(const Json& theory) {
+// The theory's stable-rate bounds, for plain SGD only (report/theory_view.hpp),
+// each saying what it is so that a reader does not take it for a limit the
+// recommendation must keep; choose_x_range decides which are drawn.
+std::vector<Marker> theory_bounds(const Json& report) {
   std::vector<Marker> bounds;
+  const BoundsView view = bounds_view(report);
+  if (view == BoundsView::kHidden) return bounds;
+  const Json& theory = field(report, "theory");
   if (const std::optional<double> lr = rate(field(theory, "max_stable_lr_full_batch")))
-    bounds.push_back({"full_batch_bound", "2/L " + rate_text(*lr), "full-batch stability bound", *lr,
-                      MarkerKind::kBound, "#444444"});
+    bounds.push_back({"full_batch_bound", "2/L " + rate_text(*lr),
+                      view == BoundsView::kTight ? "full-batch stability bound: gradient descent diverges above it"
+                                                 : "worst-case full-batch bound (curvature at its largest)",
+                      *lr, MarkerKind::kBound, "#444444"});
   if (const std::optional<double> lr = rate(field(theory, "minibatch_lr_bound"))) {
     const std::optional<long long> b = integer(field(theory, "batch_size"));
     bounds.push_back({"minibatch_bound", "1/(2L(b)) " + rate_text(*lr),
-                      b ? fmt::format("mini-batch bound, b = {}", *b) : "mini-batch bound", *lr, MarkerKind::kBound,
-                      "#8a8a8a"});
+                      (b ? fmt::format("mini-batch bound, b = {}", *b) : std::string("mini-batch bound")) +
+                          ": convergence guaranteed below it",
+                      *lr, MarkerKind::kBound, "#8a8a8a"});
   }
   return bounds;
 }
@@ -269,7 +278,7 @@ PlotData read_plot_data(const Json& report, LossScale scale) {
   if (const Json& grid = field(report, "grid"); grid.is_array()) read_grid_scores(report, grid, epochs, d);
   read_recommendation(report, d);
   read_suggestions(field(field(report, "recommendation"), "suggestions"), d);
-  choose_x_range(d, theory_bounds(field(report, "theory")));
+  choose_x_range(d, theory_bounds(report));
   merge_equal_rates(d.markers);
   choose_y_range(d, scale);
   return d;

@@ -80,8 +80,9 @@ struct PlotData {
 };
 
 // The report read for the plots. Markers: the recommended rate, each finite
-// suggestion, then the theory's bounds "2/L" and "1/(2L(b))" when within two
-// decades of the data (else they are only named in off_scale); markers whose
+// suggestion, then, for plain SGD (bounds_view), the theory's bounds "2/L" and
+// "1/(2L(b))" when within two decades of the data (else they are only named in
+// off_scale); markers whose
 // rates print alike are merged into one, "recommended = minimum_div_10 0.394". The x range
 // covers the curves, the interval and the markers; the y range is loss_span
 // of the curves, padded, on the axis `scale` chooses (see loss_axis).
