@@ -208,6 +208,26 @@ void read_recommendation(const Json& report, PlotData& d) {
   }
 }
 
+// lr-find check's rate, marked after the recommended one, and its verdict in
+// words ahead of the subtitle: "checked 0.25: too high; recommended lr ...".
+void read_check(const Json& check, PlotData& d) {
+  d.checked = rate(field(check, "lr"));
+  if (!d.checked) return;
+  const std::string verdict = text(field(check, "verdict"));
+  if (verdict == "pass") {
+    d.verdict = "passed";
+  } else if (verdict == "no_recommendation") {
+    d.verdict = "no recommendation to check against";
+  } else {
+    d.verdict = verdict;
+    std::replace(d.verdict.begin(), d.verdict.end(), '_', ' ');  // too high, too low, unstable
+  }
+  const std::string label = "checked " + rate_text(*d.checked);
+  d.markers.push_back({"checked", label, d.verdict.empty() ? "lr-find check" : "lr-find check: " + d.verdict,
+                       *d.checked, MarkerKind::kChecked, "#e377c2"});
+  d.subtitle = label + (d.verdict.empty() ? "" : ": " + d.verdict) + "; " + d.subtitle;
+}
+
 // The range test's suggestions with a rate, in the report's order.
 void read_suggestions(const Json& suggestions, PlotData& d) {
   if (!suggestions.is_object()) return;
@@ -277,6 +297,7 @@ PlotData read_plot_data(const Json& report, LossScale scale) {
   if (const Json& automatic = field(report, "auto"); automatic.is_object()) read_auto_scores(automatic, epochs, d);
   if (const Json& grid = field(report, "grid"); grid.is_array()) read_grid_scores(report, grid, epochs, d);
   read_recommendation(report, d);
+  read_check(field(report, "check"), d);
   read_suggestions(field(field(report, "recommendation"), "suggestions"), d);
   choose_x_range(d, theory_bounds(report));
   merge_equal_rates(d.markers);
