@@ -232,8 +232,10 @@ void declare_output(CLI::App& app, Options& o) {
       app.add_option("--plot-scale", o.plot_scale, "Loss axis of the --plot file: " + choice_list(scales))
           ->check([](const std::string& text) {
             const Registry<LossScaleEntry> all = builtin_loss_scales();
-            return all.find(text) != nullptr ? std::string()
-                                             : fmt::format("must be {}, not '{}'", choice_list(all.names()), text);
+            if (all.find(text) != nullptr) return std::string();
+            const std::string near = nearest_name(text, all.names());
+            return fmt::format("must be {}, not '{}'{}", choice_list(all.names()), text,
+                               near.empty() ? "" : fmt::format("; did you mean '{}'?", near));
           })
           ->group(output);
   app.add_option("--format", o.format, "Output format: " + format_list())

@@ -34,6 +34,17 @@ TEST(CliTypos, MisspeltOptionSuggestsTheNearestOption) {
                               "unknown option --optimiser; did you mean --optimizer?"));
 }
 
+TEST(CliTypos, MisspeltPlotScaleAndEncodingSuggestTheNearestValue) {
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--model", "logistic", "--plot", "x.svg", "--plot-scale", "lin"},
+                              "--plot-scale: must be auto, linear or log, not 'lin'; did you mean 'linear'? (see "
+                              "lr-find --help)"));
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--model", "logistic", "--encoding", "latn1"},
+                              "--encoding must be utf-8, latin1 or cp1252, not 'latn1'; did you mean 'latin1'?"));
+  // Nothing near: the choices only.
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--model", "logistic", "--encoding", "ebcdic"},
+                              "--encoding must be utf-8, latin1 or cp1252, not 'ebcdic'"));
+}
+
 TEST(CliTypos, MisspeltRequiredOptionIsNamedNotReportedMissing) {
   // CLI11 alone: "--model is required".
   EXPECT_TRUE(fails_with_line({"data/iris.csv", "--modle", "logistic"}, "unknown option --modle; did you mean --model?"));
