@@ -3,6 +3,7 @@
 #include <charconv>
 #include <fmt/format.h>
 
+#include "common/registry.hpp"
 #include "io/sniff.hpp"
 #include "load/csv_cursor.hpp"
 #include "load/limits.hpp"
@@ -55,8 +56,9 @@ std::size_t resolve_column(const std::vector<std::string>& header, const std::st
   std::string names;
   for (std::size_t c = 0; c < header.size() && c < 12; ++c) names += (c ? ", " : "") + header[c];
   if (header.size() > 12) names += ", ...";
-  throw UsageError(fmt::format("{}: no column named '{}' and no column number {} (columns: {})", option, spec, spec,
-                               names));
+  const std::string near = nearest_name(spec, header);
+  throw UsageError(fmt::format("{}: no column named '{}' and no column number {}{} (columns: {})", option, spec, spec,
+                               near.empty() ? "" : fmt::format("; did you mean '{}'?", near), names));
 }
 
 Layout make_layout(const Header& h, const std::string& source, const LoadOptions& options,

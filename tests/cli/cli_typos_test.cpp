@@ -45,6 +45,18 @@ TEST(CliTypos, MisspeltPlotScaleAndEncodingSuggestTheNearestValue) {
                               "--encoding must be utf-8, latin1 or cp1252, not 'ebcdic'"));
 }
 
+TEST(CliTypos, MisspeltColumnSuggestsTheNearestColumnName) {
+  const std::string columns = " (columns: sepallength, sepalwidth, petallength, petalwidth, class)";
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--model", "logistic", "--target", "clas"},
+                              "--target: no column named 'clas' and no column number clas; did you mean 'class'?" +
+                                  columns));
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--model", "logistic", "--drop", "sepal_lenght"},
+                              "--drop: no column named 'sepal_lenght' and no column number sepal_lenght; did you "
+                              "mean 'sepallength'?" + columns));
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--model", "logistic", "--target", "price"},
+                              "--target: no column named 'price' and no column number price" + columns));
+}
+
 TEST(CliTypos, MisspeltRequiredOptionIsNamedNotReportedMissing) {
   // CLI11 alone: "--model is required".
   EXPECT_TRUE(fails_with_line({"data/iris.csv", "--modle", "logistic"}, "unknown option --modle; did you mean --model?"));
