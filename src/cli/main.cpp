@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <fmt/format.h>
 #include <new>
 #include <optional>
@@ -177,7 +178,26 @@ int run(const CLI::App& app, const lrfind::cli::Options& options, const lrfind::
 
 }  // namespace
 
+// `lr-find help` and `lr-find help check` ask for the help, as git's and
+// cargo's do: they become `lr-find --help` and `lr-find check --help`,
+// unless a file is named help (then it is the data, as before).
+std::vector<char*> help_command(int argc, char** argv) {
+  std::vector<char*> words(argv, argv + argc);
+  static char help_flag[] = "--help";
+  static char check_word[] = "check";
+  std::error_code error;
+  if (argc < 2 || std::string_view(argv[1]) != "help" || std::filesystem::exists("help", error)) return words;
+  const bool check = argc > 2 && std::string_view(argv[2]) == "check";
+  words = {argv[0]};
+  if (check) words.push_back(check_word);
+  words.push_back(help_flag);
+  return words;
+}
+
 int main(int argc, char** argv) {
+  std::vector<char*> words = help_command(argc, argv);
+  argc = static_cast<int>(words.size());
+  argv = words.data();
   try {
     // `lr-find check FILE ...` is the main command with a rate to judge.
     lrfind::cli::Options options;

@@ -57,6 +57,18 @@ TEST(CliTypos, MisspeltColumnSuggestsTheNearestColumnName) {
                               "--target: no column named 'price' and no column number price" + columns));
 }
 
+TEST(CliTypos, HelpAsACommandPrintsTheHelp) {
+  // Before: "--model is required".
+  const CliResult help = run_cli({"help"});
+  EXPECT_EQ(help.exit_code, 0) << help.err;
+  EXPECT_EQ(help.out, run_cli({"--help"}).out);
+  EXPECT_NE(help.out.find("Usage: lr-find"), std::string::npos) << help.out;
+  const CliResult check = run_cli({"help", "check"});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_EQ(check.out, run_cli({"check", "--help"}).out);
+  EXPECT_NE(check.out.find("--lr-from"), std::string::npos) << check.out;
+}
+
 TEST(CliTypos, MisspeltRequiredOptionIsNamedNotReportedMissing) {
   // CLI11 alone: "--model is required".
   EXPECT_TRUE(fails_with_line({"data/iris.csv", "--modle", "logistic"}, "unknown option --modle; did you mean --model?"));
