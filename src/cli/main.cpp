@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <fmt/format.h>
 #include <new>
 #include <optional>
@@ -80,6 +81,17 @@ std::string output_names(const lrfind::cli::Options& options) {
   const std::string output = options.output.empty() || options.output == "-" ? "standard output" : options.output;
   if (options.plot.empty()) return output;
   return fmt::format("{} and {}", output, options.plot == "-" ? "the terminal plot" : options.plot);
+}
+
+// Before any work: no two outputs name one file (UsageError, exit 64: one would
+// overwrite the other) and every output can be created (OutputError, exit 73),
+// so that a run is not lost to an output path that cannot be written at its end.
+void check_outputs(const lrfind::cli::Options& options) {
+  if (lrfind::same_output_file(options.plot, options.output))
+    throw lrfind::UsageError(fmt::format("--plot {} and -o {} name the same file: give them different paths",
+                                         options.plot, options.output));
+  lrfind::check_can_create(options.plot == "-" ? "" : options.plot, fmt::format("--plot {}", options.plot));
+  lrfind::check_can_create(options.output, fmt::format("-o {}", options.output));
 }
 
 // Runs, writes the outputs and returns the exit status. `plot_format` draws
@@ -166,7 +178,26 @@ int run(const CLI::App& app, const lrfind::cli::Options& options, const lrfind::
 
 }  // namespace
 
+// `lr-find help` and `lr-find help check` ask for the help, as git's and
+// cargo's do: they become `lr-find --help` and `lr-find check --help`,
+// unless a file is named help (then it is the data, as before).
+std::vector<char*> help_command(int argc, char** argv) {
+  std::vector<char*> words(argv, argv + argc);
+  static char help_flag[] = "--help";
+  static char check_word[] = "check";
+  std::error_code error;
+  if (argc < 2 || std::string_view(argv[1]) != "help" || std::filesystem::exists("help", error)) return words;
+  const bool check = argc > 2 && std::string_view(argv[2]) == "check";
+  words = {argv[0]};
+  if (check) words.push_back(check_word);
+  words.push_back(help_flag);
+  return words;
+}
+
 int main(int argc, char** argv) {
+  std::vector<char*> words = help_command(argc, argv);
+  argc = static_cast<int>(words.size());
+  argv = words.data();
   try {
     // `lr-find check FILE ...` is the main command with a rate to judge.
     lrfind::cli::Options options;
@@ -202,6 +233,7 @@ int main(int argc, char** argv) {
     const lrfind::PlotFormatEntry* plot_format =
         options.plot.empty() || options.plot == "-" ? nullptr : &lrfind::plot_format_of(plot_formats, options.plot);
     const lrfind::RunConfig config = lrfind::cli::to_config(options);
+    check_outputs(options);
     return run(app, options, config, plot_format);
   } catch (const lrfind::Interrupted& e) {
     fmt::print(stderr, "lr-find: {}; wrote nothing\n", e.what());

@@ -259,8 +259,10 @@ void declare_output(CLI::App& app, Options& o) {
       app.add_option("--plot-scale", o.plot_scale, "Loss axis of the --plot file: " + choice_list(scales))
           ->check([](const std::string& text) {
             const Registry<LossScaleEntry> all = builtin_loss_scales();
-            return all.find(text) != nullptr ? std::string()
-                                             : fmt::format("must be {}, not '{}'", choice_list(all.names()), text);
+            if (all.find(text) != nullptr) return std::string();
+            const std::string near = nearest_name(text, all.names());
+            return fmt::format("must be {}, not '{}'{}", choice_list(all.names()), text,
+                               near.empty() ? "" : fmt::format("; did you mean '{}'?", near));
           })
           ->group(output);
   app.add_option("--format", o.format, "Output format: " + format_list())
@@ -294,8 +296,11 @@ std::vector<std::string> ignored_options(const CLI::App& app, const Options& o) 
   const Registry<MethodEntry> methods = builtin_methods();
   const MethodEntry* method = methods.find(o.run.method);
   if (method == nullptr) return ignored;  // to_config names the choices
-  for (const std::string& name : method->unused_options)
+  const std::vector<std::string>& used = method->used_by_check;
+  for (const std::string& name : method->unused_options) {
+    if (o.check && std::find(used.begin(), used.end(), name) != used.end()) continue;
     if (app.get_option(name)->count() > 0) ignored.push_back(name);
+  }
   return ignored;
 }
 

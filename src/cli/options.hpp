@@ -66,7 +66,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& option_choi
 // The examples and exit codes shown after the options in --help and the man page.
 const char* examples_text();
 
-// Options given on the command line that the chosen method does not use.
+// Options given on the command line that the chosen method does not use (in
+// lr-find check, nor its check's trainings).
 std::vector<std::string> ignored_options(const CLI::App& app, const Options& options);
 
 // Turns parsed options into a run configuration; throws UsageError.

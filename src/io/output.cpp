@@ -8,8 +8,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fmt/format.h>
 #include <string>
+#include <system_error>
 
 #include "lrfind/error.hpp"
 
@@ -160,6 +162,42 @@ void write_directly(const std::string& path, std::string_view text) {
 }
 
 }  // namespace
+
+void check_can_create(const std::string& path, const std::string& name) {
+  if (path.empty() || path == "-") return;
+  const auto fail = [&](int error) {
+    throw OutputError(fmt::format("{}: cannot create: {}", name, std::strerror(error)));
+  };
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) fail(EISDIR);
+    if (!S_ISREG(st.st_mode) || standard_descriptor_of(st) >= 0) {  // written directly
+      if (::access(path.c_str(), W_OK) != 0) fail(errno);
+      return;
+    }
+  }
+  // A new or regular file is replaced through a temporary file in its folder.
+  const Plan plan = plan_output(path, {});
+  const std::string folder = folder_of(plan.destination);
+  struct stat dir {};
+  if (::stat(folder.c_str(), &dir) != 0) fail(errno);
+  if (!S_ISDIR(dir.st_mode)) fail(ENOTDIR);
+  if (::access(folder.c_str(), W_OK | X_OK) != 0) fail(errno);
+}
+
+bool same_output_file(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty() || a == "-" || b == "-") return false;
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (fs::equivalent(a, b, error)) return true;  // both exist: the same file (also through links)
+  const auto normal = [](const std::string& path) {
+    std::error_code e;
+    fs::path p = fs::weakly_canonical(fs::absolute(path, e), e);
+    if (e) p = fs::absolute(path, e);
+    return p.lexically_normal();
+  };
+  return normal(a) == normal(b);
+}
 
 void write_output(const std::string& path, std::string_view text) { write_outputs({{path, text}}); }
 

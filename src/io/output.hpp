@@ -11,6 +11,18 @@
 
 namespace lrfind {
 
+// Checks, before any work, that write_outputs could create `path`: "-" always
+// can; otherwise the path is not a folder, and its folder exists and is
+// writable (a pipe or device that exists is written directly, if writable).
+// Throws OutputError "NAME: cannot create: REASON", NAME being `name` (the
+// option and the path, e.g. "--plot out/plot.svg").
+void check_can_create(const std::string& path, const std::string& name);
+
+// Whether two output paths name the same file: the same path once made
+// absolute, normalised and with the links of its existing part resolved, or
+// the same existing file. "-" (standard output) is never the same as a file.
+bool same_output_file(const std::string& a, const std::string& b);
+
 // Writes `text` to `path` ("-" is standard output). Throws OutputError.
 void write_output(const std::string& path, std::string_view text);
 

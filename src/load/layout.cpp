@@ -3,6 +3,7 @@
 #include <charconv>
 #include <fmt/format.h>
 
+#include "common/registry.hpp"
 #include "io/sniff.hpp"
 #include "load/csv_cursor.hpp"
 #include "load/limits.hpp"
@@ -55,8 +56,12 @@ std::size_t resolve_column(const std::vector<std::string>& header, const std::st
   std::string names;
   for (std::size_t c = 0; c < header.size() && c < 12; ++c) names += (c ? ", " : "") + header[c];
   if (header.size() > 12) names += ", ...";
-  throw UsageError(fmt::format("{}: no column named '{}' and no column number {} (columns: {})", option, spec, spec,
-                               names));
+  // A name to suggest for a misspelt one; not for a number, or a word so short
+  // that every short name is near it.
+  const bool numeric = spec.find_first_not_of("0123456789") == std::string::npos;
+  const std::string near = numeric || spec.size() < 3 ? std::string() : nearest_name(spec, header);
+  throw UsageError(fmt::format("{}: no column named '{}' and no column number {}{} (columns: {})", option, spec, spec,
+                               near.empty() ? "" : fmt::format("; did you mean '{}'?", near), names));
 }
 
 Layout make_layout(const Header& h, const std::string& source, const LoadOptions& options,

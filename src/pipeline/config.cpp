@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "common/registry.hpp"
 #include "io/encoding.hpp"
 #include "load/dataset.hpp"
 #include "pipeline/run.hpp"
@@ -46,8 +47,12 @@ void validate_rates(const RunConfig& c) {
 }
 
 void validate_data(const RunConfig& c) {
-  if (!io::encoding_named(c.data.encoding))
-    throw UsageError(fmt::format("--encoding must be utf-8, latin1 or cp1252, not '{}'", c.data.encoding));
+  if (!io::encoding_named(c.data.encoding)) {
+    const std::string near =
+        nearest_name(c.data.encoding, {io::kEncodingNames.begin(), io::kEncodingNames.end()});
+    throw UsageError(fmt::format("--encoding must be utf-8, latin1 or cp1252, not '{}'{}", c.data.encoding,
+                                 near.empty() ? "" : fmt::format("; did you mean '{}'?", near)));
+  }
   if (!c.data.scaling.empty() && !parse_scaling(c.data.scaling))
     throw UsageError(fmt::format("--scaling must be zscore, scale or none, not '{}'", c.data.scaling));
   if (!c.data.standardize && !c.data.scaling.empty() && c.data.scaling != "none")

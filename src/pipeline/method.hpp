@@ -87,6 +87,9 @@ struct MethodEntry {
   double default_validation = 0.0;    // the held-out fraction when --validation is not given
   bool holds_out_validation = false;  // the validation split is made before training
   std::vector<std::string> unused_options;  // options of the others that have no effect on it
+  // Of unused_options, those lr-find check's own trainings use (range trains
+  // the rates under check for the budget): no warning for them in a check.
+  std::vector<std::string> used_by_check;
   MethodOutcome (*run)(const Problem& problem, const Hooks& hooks) = nullptr;
 };
 

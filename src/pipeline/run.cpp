@@ -11,6 +11,7 @@
 #include "load/splits.hpp"
 #include "report/report.hpp"
 #include "search/cost.hpp"
+#include "common/ratio.hpp"
 
 namespace lrfind {
 
@@ -98,13 +99,13 @@ void warn_about_theory(const RunResult& result, const ModelKindEntry& kind, cons
   const Theory& t = *result.theory;
   const double minibatch_divergence = 4.0 * t.minibatch_lr_bound;  // 2/L(b)
   if (*rec.lr > t.max_stable_lr_full_batch)
-    rec.warnings.push_back(fmt::format("the recommended rate {:.3g} is {:.2g}x the full-batch stability bound 2/L = "
+    rec.warnings.push_back(fmt::format("the recommended rate {:.3g} is {}x the full-batch stability bound 2/L = "
                                        "{:.3g}, above which gradient descent on this loss diverges",
-                                       *rec.lr, *rec.lr / t.max_stable_lr_full_batch, t.max_stable_lr_full_batch));
+                                       *rec.lr, ratio_text(*rec.lr / t.max_stable_lr_full_batch), t.max_stable_lr_full_batch));
   else if (*rec.lr > minibatch_divergence)
-    rec.warnings.push_back(fmt::format("the recommended rate {:.3g} is {:.2g}x the mini-batch bound 2/L(b) = {:.3g} "
+    rec.warnings.push_back(fmt::format("the recommended rate {:.3g} is {}x the mini-batch bound 2/L(b) = {:.3g} "
                                        "for batches of {}: some batches may make it diverge",
-                                       *rec.lr, *rec.lr / minibatch_divergence, minibatch_divergence, t.batch_size));
+                                       *rec.lr, ratio_text(*rec.lr / minibatch_divergence), minibatch_divergence, t.batch_size));
 }
 
 // How the text was read, when it was not said: a delimiter other than the

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <limits>
 
+#include "common/ratio.hpp"
+
 namespace lrfind {
 
 namespace {
@@ -78,8 +80,8 @@ void set_confidence(const AutoSearch& search, std::size_t at, AutoRecommendation
     if (rec.confidence == Confidence::kHigh && rec.margin_to_instability &&
         *rec.margin_to_instability < kInstabilityMargin) {
       rec.confidence = Confidence::kMedium;
-      rec.confidence_reason = fmt::format("an unstable rate, {:.3g}, is only {:.2g}x above", *rec.unstable_above,
-                                          *rec.margin_to_instability);
+      rec.confidence_reason = fmt::format("an unstable rate, {:.3g}, is only {}x above", *rec.unstable_above,
+                                          ratio_text(*rec.margin_to_instability));
     }
   }
   // Cut short after the grid: the best rate scored is a real candidate, but the
@@ -97,9 +99,9 @@ void add_warnings(const AutoSearch& search, AutoRecommendation& rec) {
   const double lr = *rec.lr;
   if (rec.margin_to_instability && *rec.margin_to_instability < kInstabilityMargin)
     rec.warnings.push_back(fmt::format(
-        "the recommended rate {:.3g} is within {:.2g}x of {:.3g}, where training was unstable (a run diverged or "
+        "the recommended rate {:.3g} is within {}x of {:.3g}, where training was unstable (a run diverged or "
         "ended worse than the untrained model); prefer a lower rate if you can afford it",
-        lr, *rec.margin_to_instability, *rec.unstable_above));
+        lr, ratio_text(*rec.margin_to_instability), *rec.unstable_above));
   if (rec.confidence_reason.find("the bound given") != std::string::npos)
     rec.warnings.push_back(rec.confidence_reason + fmt::format(" (searched {:.3g} to {:.3g})", search.bracket_low,
                                                                search.bracket_high));

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "common/ratio.hpp"
+
 namespace lrfind {
 
 std::string_view to_string(Verdict verdict) {
@@ -92,8 +94,8 @@ CheckResult check_rate(const Recommendation& rec, const CheckInputs& in) {
   // passes even when its own measurement lands just outside the band.
   const bool inside = near_best_interval(rec) && lr >= c.interval->first && lr <= c.interval->second;
   const std::string measured = fmt::format(
-      "its {} loss is {:.3g}x {} rate's ({:.3g} at {:.3g}): excess {:.3g}, allowed {:.3g} ({:.3g} x band {:.3g})",
-      c.runs > 1 ? "cross-validated" : "validation", c.loss_ratio.value_or(1.0),
+      "its {} loss is {}x {} rate's ({:.3g} at {:.3g}): excess {:.3g}, allowed {:.3g} ({:.3g} x band {:.3g})",
+      c.runs > 1 ? "cross-validated" : "validation", ratio_text(c.loss_ratio.value_or(1.0)),
       a.excess < 0 ? "the best scored" : "the best", ref.best_loss, ref.lr, a.excess, allowed, in.tolerance, a.band);
   if (a.excess <= allowed || inside) {
     c.verdict = Verdict::kPass;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "recommend/auto.hpp"
+#include "common/ratio.hpp"
 
 namespace lrfind {
 
@@ -55,9 +56,9 @@ Recommendation recommend_grid(const std::vector<GridRateResult>& grid, bool vali
   if (const std::optional<double> cliff = first_unstable_above(sorted, ref->lr)) {
     rec.margin_to_instability = *cliff / ref->lr;
     if (*rec.margin_to_instability < kInstabilityMargin)
-      rec.warnings.push_back(fmt::format("the recommended rate {:.3g} is within {:.2g}x of {:.3g}, where training "
+      rec.warnings.push_back(fmt::format("the recommended rate {:.3g} is within {}x of {:.3g}, where training "
                                          "diverged or ended worse than the untrained model",
-                                         ref->lr, *rec.margin_to_instability, *cliff));
+                                         ref->lr, ratio_text(*rec.margin_to_instability), *cliff));
   }
   const bool at_edge = at == 0 || at + 1 == sorted.size();
   if (untrained - ref->best_loss < 0.01 * std::abs(untrained)) {

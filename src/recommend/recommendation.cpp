@@ -4,6 +4,8 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "common/ratio.hpp"
+
 namespace lrfind {
 
 std::string_view to_string(Confidence confidence) {
@@ -19,7 +21,7 @@ std::pair<Confidence, std::string> spread_confidence(double lowest, double highe
   const double spread = highest / lowest;
   if (spread > 4.0)
     return {Confidence::kLow, fmt::format("repeats disagree: their best rates span {:.3g} to {:.3g}", lowest, highest)};
-  if (spread > 2.0) return {Confidence::kMedium, fmt::format("repeats' best rates differ by a factor of {:.2g}", spread)};
+  if (spread > 2.0) return {Confidence::kMedium, fmt::format("repeats' best rates differ by a factor of {}", ratio_text(spread))};
   return {Confidence::kHigh, ""};
 }
 

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "report/json_read.hpp"
+#include "report/theory_view.hpp"
 
 namespace lrfind::plot {
 
@@ -207,6 +208,26 @@ void read_recommendation(const Json& report, PlotData& d) {
   }
 }
 
+// lr-find check's rate, marked after the recommended one, and its verdict in
+// words ahead of the subtitle: "checked 0.25: too high; recommended lr ...".
+void read_check(const Json& check, PlotData& d) {
+  d.checked = rate(field(check, "lr"));
+  if (!d.checked) return;
+  const std::string verdict = text(field(check, "verdict"));
+  if (verdict == "pass") {
+    d.verdict = "passed";
+  } else if (verdict == "no_recommendation") {
+    d.verdict = "no recommendation to check against";
+  } else {
+    d.verdict = verdict;
+    std::replace(d.verdict.begin(), d.verdict.end(), '_', ' ');  // too high, too low, unstable
+  }
+  const std::string label = "checked " + rate_text(*d.checked);
+  d.markers.push_back({"checked", label, d.verdict.empty() ? "lr-find check" : "lr-find check: " + d.verdict,
+                       *d.checked, MarkerKind::kChecked, "#e377c2"});
+  d.subtitle = label + (d.verdict.empty() ? "" : ": " + d.verdict) + "; " + d.subtitle;
+}
+
 // The range test's suggestions with a rate, in the report's order.
 void read_suggestions(const Json& suggestions, PlotData& d) {
   if (!suggestions.is_object()) return;
@@ -218,17 +239,25 @@ void read_suggestions(const Json& suggestions, PlotData& d) {
   }
 }
 
-// The theory's stable-rate bounds; choose_x_range decides which are drawn.
-std::vector<Marker> theory_bounds(const Json& theory) {
+// The theory's stable-rate bounds, for plain SGD only (report/theory_view.hpp),
+// each saying what it is so that a reader does not take it for a limit the
+// recommendation must keep; choose_x_range decides which are drawn.
+std::vector<Marker> theory_bounds(const Json& report) {
   std::vector<Marker> bounds;
+  const BoundsView view = bounds_view(report);
+  if (view == BoundsView::kHidden) return bounds;
+  const Json& theory = field(report, "theory");
   if (const std::optional<double> lr = rate(field(theory, "max_stable_lr_full_batch")))
-    bounds.push_back({"full_batch_bound", "2/L " + rate_text(*lr), "full-batch stability bound", *lr,
-                      MarkerKind::kBound, "#444444"});
+    bounds.push_back({"full_batch_bound", "2/L " + rate_text(*lr),
+                      view == BoundsView::kTight ? "full-batch stability bound: gradient descent diverges above it"
+                                                 : "worst-case full-batch bound (curvature at its largest)",
+                      *lr, MarkerKind::kBound, "#444444"});
   if (const std::optional<double> lr = rate(field(theory, "minibatch_lr_bound"))) {
     const std::optional<long long> b = integer(field(theory, "batch_size"));
     bounds.push_back({"minibatch_bound", "1/(2L(b)) " + rate_text(*lr),
-                      b ? fmt::format("mini-batch bound, b = {}", *b) : "mini-batch bound", *lr, MarkerKind::kBound,
-                      "#8a8a8a"});
+                      (b ? fmt::format("mini-batch bound, b = {}", *b) : std::string("mini-batch bound")) +
+                          ": convergence guaranteed below it",
+                      *lr, MarkerKind::kBound, "#8a8a8a"});
   }
   return bounds;
 }
@@ -268,8 +297,9 @@ PlotData read_plot_data(const Json& report, LossScale scale) {
   if (const Json& automatic = field(report, "auto"); automatic.is_object()) read_auto_scores(automatic, epochs, d);
   if (const Json& grid = field(report, "grid"); grid.is_array()) read_grid_scores(report, grid, epochs, d);
   read_recommendation(report, d);
+  read_check(field(report, "check"), d);
   read_suggestions(field(field(report, "recommendation"), "suggestions"), d);
-  choose_x_range(d, theory_bounds(field(report, "theory")));
+  choose_x_range(d, theory_bounds(report));
   merge_equal_rates(d.markers);
   choose_y_range(d, scale);
   return d;

@@ -23,7 +23,7 @@ struct Point {
   bool diverged = false;
 };
 
-enum class MarkerKind { kRecommended, kSuggestion, kBound };
+enum class MarkerKind { kRecommended, kChecked, kSuggestion, kBound };
 
 struct Marker {
   std::string id;     // class name in the SVG; several, space-separated, for merged markers
@@ -56,6 +56,8 @@ struct PlotData {
   std::vector<Marker> markers;         // the recommended rate first; one per rate as written
   std::vector<std::string> off_scale;  // bounds too far from the data to draw
   std::optional<double> recommended;
+  std::optional<double> checked;  // lr-find check: the rate under check (check.lr)
+  std::string verdict;            // and its verdict in words: "passed", "too high", ...
   std::string rule;
   std::string reason;
 
@@ -79,9 +81,10 @@ struct PlotData {
   }
 };
 
-// The report read for the plots. Markers: the recommended rate, each finite
-// suggestion, then the theory's bounds "2/L" and "1/(2L(b))" when within two
-// decades of the data (else they are only named in off_scale); markers whose
+// The report read for the plots. Markers: the recommended rate, lr-find
+// check's rate (the verdict leads the subtitle), each finite suggestion, then, for plain SGD (bounds_view), the theory's bounds "2/L" and
+// "1/(2L(b))" when within two decades of the data (else they are only named in
+// off_scale); markers whose
 // rates print alike are merged into one, "recommended = minimum_div_10 0.394". The x range
 // covers the curves, the interval and the markers; the y range is loss_span
 // of the curves, padded, on the axis `scale` chooses (see loss_axis).

@@ -56,6 +56,8 @@ const char* dash(MarkerKind kind) {
   switch (kind) {
     case MarkerKind::kRecommended:
       return "none";
+    case MarkerKind::kChecked:
+      return "8,3,2,3";
     case MarkerKind::kSuggestion:
       return "2,3";
     case MarkerKind::kBound:
@@ -64,7 +66,9 @@ const char* dash(MarkerKind kind) {
   return "none";
 }
 
-double stroke_width(MarkerKind kind) { return kind == MarkerKind::kRecommended ? 2.5 : 1.4; }
+double stroke_width(MarkerKind kind) {
+  return kind == MarkerKind::kRecommended ? 2.5 : kind == MarkerKind::kChecked ? 2.0 : 1.4;
+}
 
 // `word` shortened from its start, "…" standing for what is cut, to at most
 // `max_width` pixels: a long path keeps its file name.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "report/json_read.hpp"
+#include "report/theory_view.hpp"
 
 namespace lrfind {
 
@@ -195,10 +196,14 @@ void training_lines(const Json& report, Lines& lines) {
                                      loss_text(field(untrained, "val_loss"))));
   }
 
+  // The bounds are about plain SGD (report/theory_view.hpp); for logistic,
+  // 2/L is the worst case, not a limit.
   const Json& theory = field(report, "theory");
-  if (theory.is_object()) {
-    lines.emplace_back("stable lr", fmt::format("{} full batch (2/L), {} at batch {} (1/(2L(b)))",
+  const BoundsView view = bounds_view(report);
+  if (theory.is_object() && view != BoundsView::kHidden) {
+    lines.emplace_back("sgd bounds", fmt::format("{} full batch (2/L{}), {} at batch {} (1/(2L(b)))",
                                                 rate_text(field(theory, "max_stable_lr_full_batch")),
+                                                view == BoundsView::kWorstCase ? ", worst case" : "",
                                                 rate_text(field(theory, "minibatch_lr_bound")),
                                                 count_text(field(theory, "batch_size"))));
     const Json& full = field(theory, "recommended_over_full_batch_bound");

@@ -78,7 +78,8 @@ Layout lay_out(const PlotData& d, int width, int height) {
   const Span x_span = decades(lr_lo, lr_hi);
   const Span y_span = padded(loss_span(std::move(losses), d.untrained ? d.untrained : first_loss(curve)));
   const std::size_t total_width = static_cast<std::size_t>(std::max(width, 30));
-  const std::size_t rows = static_cast<std::size_t>(std::max(height, 6)) - 3;  // axis, rates, recommendation
+  // Below the plot: the axis, the rates, the recommendation and lr-find check's rate.
+  const std::size_t rows = static_cast<std::size_t>(std::max(height, 6)) - (d.checked ? 4 : 3);
 
   std::string top_label = fmt::format("{:.3g}", y_span.hi);
   std::string bottom_label = fmt::format("{:.3g}", y_span.lo);
@@ -144,8 +145,9 @@ void draw_curve(DotCanvas& canvas, const std::vector<Point>& curve, bool join_ac
 }
 
 // The plot's lines: the loss range's ends labelled on the left, a column │
-// at the recommended rate where no dot is.
-std::string plot_lines(const DotCanvas& canvas, const Layout& l, std::optional<std::size_t> marker_col) {
+// at the recommended rate and ┊ at lr-find check's rate where no dot is.
+std::string plot_lines(const DotCanvas& canvas, const Layout& l, std::optional<std::size_t> marker_col,
+                       std::optional<std::size_t> checked_col) {
   std::string out;
   for (std::size_t r = 0; r < l.rows; ++r) {
     std::string line;
@@ -162,6 +164,8 @@ std::string plot_lines(const DotCanvas& canvas, const Layout& l, std::optional<s
         line += braille(bits);
       } else if (marker_col && c == *marker_col) {
         line += "│";
+      } else if (checked_col && c == *checked_col) {
+        line += "┊";
       } else {
         line += ' ';
       }
@@ -195,7 +199,8 @@ std::string rate_line(const PlotData& d, const Layout& l, std::optional<std::siz
   return rates + '\n';
 }
 
-// The recommended rate and the curve's name, or why there is no rate.
+// The recommended rate and the curve's name, or why there is no rate; then
+// lr-find check's rate and verdict.
 std::string caption_line(const PlotData& d, const Layout& l) {
   std::string caption;
   if (d.recommended) {
@@ -203,7 +208,11 @@ std::string caption_line(const PlotData& d, const Layout& l) {
   } else {
     caption = "no usable rate" + (d.reason.empty() ? std::string() : ": " + d.reason);
   }
-  return fit(caption, l.total_width) + '\n';
+  std::string out = fit(caption, l.total_width) + '\n';
+  if (d.checked)
+    out += fit("┊ checked " + rate_text(*d.checked) + (d.verdict.empty() ? "" : ": " + d.verdict), l.total_width) +
+           '\n';
+  return out;
 }
 
 }  // namespace
@@ -215,7 +224,9 @@ std::string render_terminal_plot(const Json& report, int width, int height) {
   draw_curve(canvas, d.main(), !d.scores.empty());
   std::optional<std::size_t> marker_col;
   if (d.recommended) marker_col = static_cast<std::size_t>(std::lround(canvas.x(*d.recommended))) / 2;
-  return plot_lines(canvas, layout, marker_col) + axis_line(layout, marker_col) + rate_line(d, layout, marker_col) +
+  std::optional<std::size_t> checked_col;
+  if (d.checked) checked_col = static_cast<std::size_t>(std::lround(canvas.x(*d.checked))) / 2;
+  return plot_lines(canvas, layout, marker_col, checked_col) + axis_line(layout, marker_col) + rate_line(d, layout, marker_col) +
          caption_line(d, layout);
 }
 

@@ -10,7 +10,8 @@ namespace lrfind {
 // The SVG's main curve (range: smoothed loss; auto: cross-validated loss;
 // grid: final losses) in braille dots, with the loss range on the left, the
 // rate range below and a column │ at the recommended rate, whose value is
-// printed on the last line. Exactly `height` lines of exactly `width` columns
+// printed on the line below them; for lr-find check, a column ┊ at the rate
+// under check, with its verdict on the last line. Exactly `height` lines of exactly `width` columns
 // (single-width characters), each ending with a newline; sizes below 30 x 6
 // are raised to that.
 std::string render_terminal_plot(const nlohmann::ordered_json& report, int width = 60, int height = 12);

@@ -349,6 +349,22 @@ TEST(CliWarnings, OptionsOfTheOtherMethodAreNamed) {
   EXPECT_EQ(r.err.find("--steps has no effect"), std::string::npos) << r.err;
 }
 
+TEST(CliWarnings, CheckAfterARangeTestUsesTheBudgetOptions) {
+  // check's own trainings after a range test take --epochs, --schedule, --folds and --validation.
+  const std::vector<std::string> args{"check", "data/iris.csv", "--model", "logistic", "--method", "range",
+                                      "--steps", "30", "--lr", "0.5", "--epochs", "1", "--schedule", "cosine",
+                                      "--folds", "2", "--validation", "0.3", "--rates", "0.1"};
+  const CliResult r = run_cli(args);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
+  for (const char* used : {"--epochs", "--schedule", "--folds", "--validation"})
+    EXPECT_EQ(r.err.find(fmt::format("{} has no effect", used)), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--rates has no effect with --method range"), std::string::npos) << r.err;
+  // Without check, a range test does not use them.
+  const CliResult range = run_cli({"data/iris.csv", "--model", "logistic", "--method", "range", "--steps", "30",
+                                   "--epochs", "1", "-o", "/dev/null"});
+  EXPECT_NE(range.err.find("--epochs has no effect with --method range"), std::string::npos) << range.err;
+}
+
 TEST(CliRange, LossNotFiniteAtFirstStepExitsThreeWithJson) {
   ScopedTempDir dir;
   const std::string csv = dir.path("huge.csv");

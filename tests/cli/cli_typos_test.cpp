@@ -34,6 +34,41 @@ TEST(CliTypos, MisspeltOptionSuggestsTheNearestOption) {
                               "unknown option --optimiser; did you mean --optimizer?"));
 }
 
+TEST(CliTypos, MisspeltPlotScaleAndEncodingSuggestTheNearestValue) {
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--model", "logistic", "--plot", "x.svg", "--plot-scale", "lin"},
+                              "--plot-scale: must be auto, linear or log, not 'lin'; did you mean 'linear'? (see "
+                              "lr-find --help)"));
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--model", "logistic", "--encoding", "latn1"},
+                              "--encoding must be utf-8, latin1 or cp1252, not 'latn1'; did you mean 'latin1'?"));
+  // Nothing near: the choices only.
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--model", "logistic", "--encoding", "ebcdic"},
+                              "--encoding must be utf-8, latin1 or cp1252, not 'ebcdic'"));
+}
+
+TEST(CliTypos, MisspeltColumnSuggestsTheNearestColumnName) {
+  const std::string columns = " (columns: sepallength, sepalwidth, petallength, petalwidth, class)";
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--model", "logistic", "--target", "clas"},
+                              "--target: no column named 'clas' and no column number clas; did you mean 'class'?" +
+                                  columns));
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--model", "logistic", "--drop", "sepal_lenght"},
+                              "--drop: no column named 'sepal_lenght' and no column number sepal_lenght; did you "
+                              "mean 'sepallength'?" + columns));
+  EXPECT_TRUE(fails_with_line({"data/iris.csv", "--model", "logistic", "--target", "price"},
+                              "--target: no column named 'price' and no column number price" + columns));
+}
+
+TEST(CliTypos, HelpAsACommandPrintsTheHelp) {
+  // Before: "--model is required".
+  const CliResult help = run_cli({"help"});
+  EXPECT_EQ(help.exit_code, 0) << help.err;
+  EXPECT_EQ(help.out, run_cli({"--help"}).out);
+  EXPECT_NE(help.out.find("Usage: lr-find"), std::string::npos) << help.out;
+  const CliResult check = run_cli({"help", "check"});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_EQ(check.out, run_cli({"check", "--help"}).out);
+  EXPECT_NE(check.out.find("--lr-from"), std::string::npos) << check.out;
+}
+
 TEST(CliTypos, MisspeltRequiredOptionIsNamedNotReportedMissing) {
   // CLI11 alone: "--model is required".
   EXPECT_TRUE(fails_with_line({"data/iris.csv", "--modle", "logistic"}, "unknown option --modle; did you mean --model?"));

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "common/ratio.hpp"
 #include "recommend/auto.hpp"
 #include "recommend/check.hpp"
 #include "recommend/grid.hpp"
@@ -33,6 +34,24 @@ TEST(RecommendGrid, LowestFinalLossThatBeatsTheUntrainedModel) {
   EXPECT_EQ(*rec.lr, 0.1);  // the diverged rate's last finite loss does not count
   EXPECT_EQ(rec.rule, "lowest_final_validation_loss");
   EXPECT_EQ(recommend_grid(grid, false, 6.0).rule, "lowest_final_training_loss");
+}
+
+TEST(RecommendGrid, AnUnstableRateJustAboveIsNamedWithARatioThatShowsTheGap) {
+  // 0.103 diverges, 1.03x above the best rate 0.1: not "within 1x of 0.103".
+  const Recommendation rec = recommend_grid(
+      {grid_rate(0.05, {5, 4.5}), grid_rate(0.1, {5, 4}), grid_rate(0.103, {5, kInf}, true)}, true, 6.0);
+  ASSERT_TRUE(rec.lr);
+  ASSERT_EQ(rec.warnings.size(), 1u);
+  EXPECT_NE(rec.warnings[0].find("within 1.03x of 0.103"), std::string::npos) << rec.warnings[0];
+}
+
+TEST(RatioText, ThreeSignificantDigitsKeptSoThatNearOneIsNotOne) {
+  EXPECT_EQ(ratio_text(1.03), "1.03");
+  EXPECT_EQ(ratio_text(1.0004), "1.00");
+  EXPECT_EQ(ratio_text(3.0), "3.00");
+  EXPECT_EQ(ratio_text(12.34), "12.3");
+  EXPECT_EQ(ratio_text(1733.2), "1733");
+  EXPECT_EQ(ratio_text(0.5), "0.500");
 }
 
 TEST(RecommendGrid, NoRateWhenNoneEndsBelowTheUntrainedModelOrAllDiverge) {

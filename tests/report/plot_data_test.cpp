@@ -152,7 +152,8 @@ Json small_grid() {
     "recommendation": {"rule": "lowest_final_validation_loss", "interval": null},
     "grid": [{"lr": 0.001, "train_loss": [1.0, 0.8], "val_loss": [1.1, 0.9], "diverged": false},
              {"lr": 0.01, "train_loss": [0.7, 0.5], "val_loss": [0.8, 0.6], "diverged": false}],
-    "theory": {"max_stable_lr_full_batch": 1000.0, "minibatch_lr_bound": 0.05, "batch_size": 32}
+    "theory": {"max_stable_lr_full_batch": 1000.0, "minibatch_lr_bound": 0.05, "batch_size": 32},
+    "model": {"kind": "logistic"}, "optimizer": {"name": "sgd"}
   })");
 }
 
@@ -162,9 +163,35 @@ TEST(PlotData, ABoundFarFromTheDataIsNamedOffScaleNotDrawn) {
   EXPECT_EQ(d.off_scale, (std::vector<std::string>{"2/L 1e+03 (off scale)"}));
   const Marker* mini = marker(d, "minibatch_bound");
   ASSERT_NE(mini, nullptr);
-  EXPECT_EQ(mini->detail, "mini-batch bound, b = 32");
+  EXPECT_EQ(mini->detail, "mini-batch bound, b = 32: convergence guaranteed below it");
   EXPECT_LE(d.x_hi, std::log10(1000.0));
   EXPECT_GE(d.x_hi, std::log10(0.05));
+}
+
+TEST(PlotData, TheBoundsAreForPlainSgdOnlyAndSayHowTightTheyAre) {
+  // Logistic: L is the curvature at its largest, so 2/L is a worst case.
+  Json report = small_grid();
+  report["theory"]["max_stable_lr_full_batch"] = 0.2;
+  const PlotData logistic = read_plot_data(report);
+  const Marker* full = marker(logistic, "full_batch_bound");
+  ASSERT_NE(full, nullptr);
+  EXPECT_EQ(full->label, "2/L 0.2");
+  EXPECT_EQ(full->detail, "worst-case full-batch bound (curvature at its largest)");
+  // Linear: full-batch gradient descent diverges above 2/L.
+  report["model"]["kind"] = "linear";
+  const PlotData linear = read_plot_data(report);
+  full = marker(linear, "full_batch_bound");
+  ASSERT_NE(full, nullptr);
+  EXPECT_EQ(full->detail, "full-batch stability bound: gradient descent diverges above it");
+  // Not plain SGD (or no optimizer named): no bound is drawn or named, and the axis is the data's.
+  for (const Json& optimizer : {Json{{"name", "adam"}}, Json{{"name", "momentum"}}, Json(nullptr)}) {
+    report["optimizer"] = optimizer;
+    const PlotData d = read_plot_data(report);
+    EXPECT_EQ(marker(d, "full_batch_bound"), nullptr) << optimizer;
+    EXPECT_EQ(marker(d, "minibatch_bound"), nullptr) << optimizer;
+    EXPECT_TRUE(d.off_scale.empty()) << optimizer;
+    EXPECT_LT(d.x_hi, std::log10(0.05)) << optimizer;
+  }
 }
 
 TEST(PlotData, EmptyReportHasNoCurvesAndDefaultAxes) {

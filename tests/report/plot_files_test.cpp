@@ -254,7 +254,7 @@ TEST(CliPlotFiles, APngOrPdfThatCannotBeCreatedIsExit73AndLeavesTheReportUntouch
     const std::string plot = dir + "/missing/" + name;
     const testing::CliResult r = run_cli(with(kQuickRange, {"--plot", plot, "-o", dir + "/report.json"}));
     EXPECT_EQ(r.exit_code, 73) << name;
-    EXPECT_EQ(r.err, "lr-find: error: " + plot + ": cannot create: No such file or directory\n");
+    EXPECT_EQ(r.err, "lr-find: error: --plot " + plot + ": cannot create: No such file or directory\n");
     EXPECT_EQ(r.out, "");
     EXPECT_EQ(read_file(dir + "/report.json"), "previous report") << name;
   }

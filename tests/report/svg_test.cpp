@@ -240,6 +240,24 @@ TEST(PlotSvg, MarkersAtOneRateShareOneLineAndOneLabel) {
     if (label != "recommended = minimum_div_10 = valley " + rate) EXPECT_EQ(label.find(" " + rate), std::string::npos);
 }
 
+TEST(PlotSvg, ACheckMarksTheCheckedRateAndPutsTheVerdictInTheSubtitle) {
+  // The renderers read the check object of the report, as lr-find check writes it.
+  Json report = plot_reports().iris_auto;
+  const double recommended = report.at("recommended_lr").get<double>();
+  report["check"] = {{"lr", recommended / 8}, {"verdict", "too_low"}, {"passed", false}};
+  const std::string svg = render_svg(report);
+  const std::string rate = fmt::format("{:.3g}", recommended / 8);
+  EXPECT_TRUE(labelled(marker_labels(svg), "checked", rate)) << svg;
+  const std::vector<std::string> line = marker_lines(svg, "checked");
+  ASSERT_EQ(line.size(), 1u);
+  EXPECT_NEAR(rate_at(svg, attribute(line[0], "x1")) / (recommended / 8), 1.0, 0.01);
+  EXPECT_NE(svg.find("lr-find check: too low"), std::string::npos);  // the legend's detail
+  EXPECT_NE(svg.find(">checked " + rate + ": too low; recommended lr"), std::string::npos);  // the subtitle
+  report["check"]["verdict"] = "pass";
+  EXPECT_NE(render_svg(report).find(">checked " + rate + ": passed; recommended lr"), std::string::npos);
+  expect_on_canvas(svg);
+}
+
 TEST(PlotSvg, AnIntervalOfOneRateDrawsNoBandAndSaysSo) {
   Json report = plot_reports().iris_range;
   const double lr = report.at("recommended_lr").get<double>();

@@ -90,7 +90,8 @@ TEST(FormatTable, AutoShowsRecommendationAndEveryCandidateAligned) {
   EXPECT_NE(table.find("3 classes: Iris-setosa, Iris-versicolor, Iris-virginica"), std::string::npos) << table;
   EXPECT_NE(table.find("logistic (CrossEntropyLoss)"), std::string::npos) << table;
   EXPECT_NE(table.find(fmt::format("valley {}", rate(rec.at("suggestions").at("valley")))), std::string::npos) << table;
-  EXPECT_NE(table.find(fmt::format("{} full batch", rate(report.at("theory").at("max_stable_lr_full_batch")))),
+  EXPECT_NE(table.find(fmt::format("sgd bounds      {} full batch (2/L, worst case)",
+                                   rate(report.at("theory").at("max_stable_lr_full_batch")))),
             std::string::npos)
       << table;
 
@@ -191,11 +192,23 @@ TEST(FormatTable, ControlCharactersFromTheDataAreReplaced) {
   EXPECT_NE(table.find("2 classes: x?[31m, y"), std::string::npos) << table;
 }
 
+TEST(FormatTable, TheBoundsOnlyForPlainSgd) {
+  // The theory's bounds are about plain SGD: another optimizer's table leaves them out (the JSON keeps them).
+  Json report = iris_report("range");
+  ASSERT_TRUE(report.at("theory").is_object());
+  EXPECT_NE(render_table(report).find("lr / bound"), std::string::npos);
+  report["optimizer"]["name"] = "adam";
+  const std::string table = render_table(report);
+  EXPECT_EQ(table.find("sgd bounds"), std::string::npos) << table;
+  EXPECT_EQ(table.find("2/L"), std::string::npos) << table;
+  EXPECT_EQ(table.find("lr / bound"), std::string::npos) << table;
+}
+
 TEST(FormatTable, PlainAsciiAndSameReportSameText) {
   const Json report = report_of(base_config("svm", "grid"), kTwoClasses);
   const std::string table = render_table(report);
   for (const char c : table) EXPECT_TRUE(c == '\n' || (c >= ' ' && c <= '~')) << static_cast<int>(c);
-  EXPECT_EQ(table.find("stable lr"), std::string::npos);  // theory is null for the SVM
+  EXPECT_EQ(table.find("sgd bounds"), std::string::npos);  // theory is null for the SVM
   EXPECT_EQ(table, render_table(report));
 }
 

@@ -61,6 +61,20 @@ TEST(PlotTerminal, DrawsTheCurveAndMarksTheRecommendedRate) {
   EXPECT_GE(braille, 40u);  // a curve across the width
 }
 
+TEST(PlotTerminal, ACheckedRateHasItsColumnAndItsVerdictOnTheLastLine) {
+  Json report = plot_reports().iris_range;
+  const double recommended = report.at("recommended_lr").get<double>();
+  report["check"] = {{"lr", recommended * 20}, {"verdict", "too_high"}, {"passed", false}};
+  const std::string plot = render_terminal_plot(report, 60, 12);
+  const std::vector<std::size_t> widths = line_widths(plot);
+  ASSERT_EQ(widths.size(), 12u) << plot;
+  for (const std::size_t w : widths) EXPECT_EQ(w, 60u) << plot;
+  const std::string last_line = plot.substr(plot.rfind('\n', plot.size() - 2) + 1);
+  EXPECT_EQ(last_line.rfind(fmt::format("┊ checked {:.3g}: too high", recommended * 20), 0), 0u) << plot;
+  EXPECT_NE(plot.find("┊"), plot.rfind("┊")) << plot;  // a column, besides the legend's
+  EXPECT_NE(plot.find("│ recommended lr"), std::string::npos) << plot;
+}
+
 TEST(PlotTerminal, RaisesTinySizesAndSurvivesAnEmptyReport) {
   const std::vector<std::size_t> widths = line_widths(render_terminal_plot(plot_reports().iris_auto, 5, 2));
   EXPECT_EQ(widths.size(), 6u);

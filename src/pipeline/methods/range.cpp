@@ -119,6 +119,7 @@ MethodEntry range_method() {
   e.help = "range (LR range test)";
   e.default_repeats = 3;
   e.unused_options = {"--epochs", "--rates", "--grid-points", "--validation", "--schedule", "--folds"};
+  e.used_by_check = {"--epochs", "--validation", "--schedule", "--folds"};  // measure_check's budget and folds
   e.run = run;
   return e;
 }
