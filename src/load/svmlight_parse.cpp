@@ -219,9 +219,13 @@ const char* LineParser<Scalar>::read_feature(const char* p, const char* end, std
   out_.has_zero = out_.has_zero || index == 0;
   out_.max_index = std::max(out_.max_index, index);
   if (s_.features > 0 && index >= s_.features) check_features_bound(index, at);
-  if (x != 0.0) {
+  const auto stored = static_cast<Scalar>(x);
+  if (!std::isfinite(stored))  // only with --float32: a double beyond float's range
+    fail(v, fmt::format("feature {}: value {} is beyond the range of 32-bit floats (--float32)", index,
+                        quoted_sample(std::string_view(v, static_cast<std::size_t>(token_end(v, end) - v)))));
+  if (stored != 0) {  // explicit zeros, and values too small for a float, are left out
     out_.indices.push_back(static_cast<std::int32_t>(index));
-    out_.values.push_back(static_cast<Scalar>(x));
+    out_.values.push_back(stored);
   }
   return p;
 }

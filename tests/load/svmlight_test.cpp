@@ -91,6 +91,16 @@ TEST(SvmlightReader, Float32HalvesTheValues) {
   EXPECT_EQ(d.features.csr32().indices, (I32{0, 2, 1, 0, 3}));
 }
 
+TEST(SvmlightReader, Float32RefusesValuesBeyondItsRangeAndDropsTinyOnes) {
+  LoadOptions o;
+  o.columns.precision = Precision::kFloat32;
+  EXPECT_EQ(error_of("1 1:1\n0 2:1e99\n", o),
+            "in.svm:2:5: feature 2: value '1e99' is beyond the range of 32-bit floats (--float32)");
+  const Dataset d = svm("1 1:1 2:1e-60\n0 2:1\n", o);
+  EXPECT_EQ(d.features.csr32().indices, (I32{0, 1}));
+  EXPECT_EQ(svm("1 1:1 2:1e-60\n0 2:1e99\n").features.csr64().values, (F64{1, 1e-60, 1e99}));
+}
+
 TEST(SvmlightReader, AnyZeroIndexMakesTheInputZeroBased) {
   const Dataset zero = svm("1 1:1 2:3\n0 0:2\n");
   EXPECT_EQ(zero.features.cols(), 3);
