@@ -95,8 +95,15 @@ std::vector<std::vector<double>> class_indices(const std::deque<SvmBlock<Scalar>
     const BlockLabels& l = b.labels;
     labels.overflow = labels.overflow || l.overflow;
     labels.as_text = labels.as_text || l.non_finite || !l.of_text.empty();
-    for (const auto& [value, id] : l.of_value) labels.numbers.emplace(value, l.texts[id]);
-    for (const auto& text : l.of_text) labels.texts.insert(text.first);
+    for (std::size_t id = 0; id < l.texts.size(); ++id) {  // in order of first occurrence
+      const double value = l.values[id];
+      if (!std::isfinite(value)) {
+        labels.texts.insert(l.texts[id]);
+        continue;
+      }
+      labels.numbers.emplace(value, l.texts[id]);
+      labels.texts.insert(level_name(value));  // used only when classes are ordered as text
+    }
   }
   const ClassIndex index = order_classes(labels, data.target_name, source, data.classes);
   std::vector<std::vector<double>> of_block;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -152,7 +153,7 @@ template <typename Scalar>
 std::uint32_t LineParser<Scalar>::label_id(std::string_view text, double value, bool number) {
   BlockLabels& l = out_.labels;
   if (number && std::isfinite(value)) {
-    if (const auto it = l.of_value.find(value); it != l.of_value.end()) return it->second;
+    if (const auto it = l.of_bits.find(std::bit_cast<std::uint64_t>(value)); it != l.of_bits.end()) return it->second;
   } else {
     if (!number) value = std::numeric_limits<double>::quiet_NaN();
     const std::string name = number ? level_name(value) : std::string(text);
@@ -164,7 +165,7 @@ std::uint32_t LineParser<Scalar>::label_id(std::string_view text, double value, 
   }
   const auto id = static_cast<std::uint32_t>(l.texts.size());
   if (number && std::isfinite(value)) {
-    l.of_value.emplace(value, id);
+    l.of_bits.emplace(std::bit_cast<std::uint64_t>(value), id);
     l.texts.emplace_back(text);
   } else {
     l.non_finite = l.non_finite || number;
