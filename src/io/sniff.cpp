@@ -114,9 +114,13 @@ void reject_binary(std::string_view head, const std::string& source) {
 DataError nul_error(std::string_view bytes, std::size_t at, long line, const std::string& source) {
   const std::string_view before = bytes.substr(0, at);
   line += static_cast<long>(std::count(before.begin(), before.end(), '\n'));
-  // UTF-16 text of ASCII characters is every other byte NUL.
-  const std::size_t from = at >= 16 ? at - 16 : 0;
-  const std::string_view around = bytes.substr(from, std::min<std::size_t>(32, bytes.size() - from));
+  // UTF-16 text of ASCII characters is every other byte NUL. The bytes looked
+  // at stay on the NUL's line, so that they are the same whatever block of
+  // lines holds it (and the message the same whatever the block size).
+  const std::size_t line_start = at == 0 ? 0 : bytes.rfind('\n', at - 1) + 1;  // npos + 1 == 0
+  const std::size_t line_end = std::min(bytes.find('\n', at), bytes.size());
+  const std::size_t from = std::max(at >= 16 ? at - 16 : 0, line_start);
+  const std::string_view around = bytes.substr(from, std::min(from + 32, line_end) - from);
   const auto nuls = static_cast<std::size_t>(std::count(around.begin(), around.end(), '\0'));
   const bool utf16 = around.size() >= 4 && nuls * 10 >= around.size() * 4;
   return DataError(source, line,

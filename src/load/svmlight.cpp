@@ -95,8 +95,15 @@ std::vector<std::vector<double>> class_indices(const std::deque<SvmBlock<Scalar>
     const BlockLabels& l = b.labels;
     labels.overflow = labels.overflow || l.overflow;
     labels.as_text = labels.as_text || l.non_finite || !l.of_text.empty();
-    for (const auto& [value, id] : l.of_value) labels.numbers.emplace(value, l.texts[id]);
-    for (const auto& text : l.of_text) labels.texts.insert(text.first);
+    for (std::size_t id = 0; id < l.texts.size(); ++id) {  // in order of first occurrence
+      const double value = l.values[id];
+      if (!std::isfinite(value)) {
+        labels.texts.insert(l.texts[id]);
+        continue;
+      }
+      labels.numbers.emplace(value, l.texts[id]);
+      labels.texts.insert(level_name(value));  // used only when classes are ordered as text
+    }
   }
   const ClassIndex index = order_classes(labels, data.target_name, source, data.classes);
   std::vector<std::vector<double>> of_block;
@@ -218,7 +225,11 @@ Dataset load_svm(io::Input& input, const LoadOptions& options) {
   if (options.features < 0 || options.features > kMaxSvmIndex + 1)
     throw UsageError(fmt::format("--features must be between 1 and {} (0: from the data)", kMaxSvmIndex + 1));
   io::ByteStream& in = input.text(io::LineEnds::kMacAware);
+  // Binary data is named from the first bytes, as for CSV; later NUL bytes
+  // are reported in file order with other errors.
   io::reject_binary(input.head(), source);
+  if (const std::size_t nul = input.head().find('\0'); nul != std::string_view::npos)
+    throw io::nul_error(input.head(), nul, 1, source);
   const SvmSettings settings{&source, options.kind, options.zero_based, options.features};
   BlockReader reader(in, source, ',', std::max<std::size_t>(options.block_bytes, 64), io::Encoding::kDetect,
                      RecordEnds::kLines);

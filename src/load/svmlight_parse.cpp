@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -152,7 +153,7 @@ template <typename Scalar>
 std::uint32_t LineParser<Scalar>::label_id(std::string_view text, double value, bool number) {
   BlockLabels& l = out_.labels;
   if (number && std::isfinite(value)) {
-    if (const auto it = l.of_value.find(value); it != l.of_value.end()) return it->second;
+    if (const auto it = l.of_bits.find(std::bit_cast<std::uint64_t>(value)); it != l.of_bits.end()) return it->second;
   } else {
     if (!number) value = std::numeric_limits<double>::quiet_NaN();
     const std::string name = number ? level_name(value) : std::string(text);
@@ -164,7 +165,7 @@ std::uint32_t LineParser<Scalar>::label_id(std::string_view text, double value, 
   }
   const auto id = static_cast<std::uint32_t>(l.texts.size());
   if (number && std::isfinite(value)) {
-    l.of_value.emplace(value, id);
+    l.of_bits.emplace(std::bit_cast<std::uint64_t>(value), id);
     l.texts.emplace_back(text);
   } else {
     l.non_finite = l.non_finite || number;
@@ -219,9 +220,13 @@ const char* LineParser<Scalar>::read_feature(const char* p, const char* end, std
   out_.has_zero = out_.has_zero || index == 0;
   out_.max_index = std::max(out_.max_index, index);
   if (s_.features > 0 && index >= s_.features) check_features_bound(index, at);
-  if (x != 0.0) {
+  const auto stored = static_cast<Scalar>(x);
+  if (!std::isfinite(stored))  // only with --float32: a double beyond float's range
+    fail(v, fmt::format("feature {}: value {} is beyond the range of 32-bit floats (--float32)", index,
+                        quoted_sample(std::string_view(v, static_cast<std::size_t>(token_end(v, end) - v)))));
+  if (stored != 0) {  // explicit zeros, and values too small for a float, are left out
     out_.indices.push_back(static_cast<std::int32_t>(index));
-    out_.values.push_back(static_cast<Scalar>(x));
+    out_.values.push_back(stored);
   }
   return p;
 }

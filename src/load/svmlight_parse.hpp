@@ -33,7 +33,9 @@ struct SvmSettings {
 
 // A classifier's labels as one block met them, each with a block-local id.
 struct BlockLabels {
-  std::map<double, std::uint32_t> of_value;                                             // finite numbers
+  // Finite numbers by their bits: -0 and 0 are one class when classes are
+  // ordered by value, but two ("-0", "0") when by text, as in CSV.
+  std::map<std::uint64_t, std::uint32_t> of_bits;
   std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> of_text;  // the rest
   std::vector<std::string> texts;  // per id: its first text (a non-finite number: its level name)
   std::vector<double> values;      // per id: the number, or NaN for a text

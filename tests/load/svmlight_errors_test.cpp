@@ -94,6 +94,34 @@ TEST(SvmlightErrors, ALineLongerThanTheLimit) {
   EXPECT_EQ(error_of(text + "\n", kReg), "in.svm:2: a row longer than the limit of 64 MiB");
 }
 
+// A NUL byte past the first 4 KiB is named in file order, and the bytes that
+// tell binary data from UTF-16 stay on its line, so the message is the same
+// whatever block holds the line.
+TEST(SvmlightErrors, ANulByteIsNamedAlikeWhateverTheBlocks) {
+  std::string text;
+  while (text.size() < 5000) text += "1 1:0.25 2:0.5 3:0.75 4:1 5:1.25 6:1.5 7:1.75\n";
+  text += std::string(10, '\0');
+  LoadOptions options;
+  options.block_bytes = std::size_t{4} << 20;
+  std::string expected;
+  try {
+    load_dataset_from_bytes(text, "in.svm", options);
+  } catch (const DataError& e) {
+    expected = e.what();
+  }
+  EXPECT_NE(expected.find("NUL byte (UTF-16 text?"), std::string::npos) << expected;
+  for (std::size_t block = 64; block < 200; ++block) {
+    options.block_bytes = block;
+    options.threads = 2;
+    try {
+      load_dataset_from_bytes(text, "in.svm", options);
+      ADD_FAILURE() << "no error";
+    } catch (const DataError& e) {
+      EXPECT_EQ(e.what(), expected) << block;
+    }
+  }
+}
+
 // Quotes mean nothing in svmlight: one opened in a comment must not make the
 // reader look for its end as CSV's would, up to the record limit.
 TEST(SvmlightErrors, AQuoteInACommentOpensNothing) {

@@ -77,6 +77,9 @@ TEST(SvmlightReader, ClassesAreOrderedAsInCsvAndNamedByTheirFirstText) {
   EXPECT_EQ(d.targets, (Eigen::VectorXd(4) << 1, 0, 1, 1).finished());
   // Numbers by value (2 before 10), text labels as text.
   EXPECT_EQ(svm("10 1:1\n2 1:2\n+10 1:3\n", classify()).classes, (std::vector<std::string>{"2", "10"}));
+  // -0 and 0: one class by value, two by text, as in CSV.
+  EXPECT_EQ(svm("-0 1:1\n1 1:2\n0 1:3\n", classify()).classes, (std::vector<std::string>{"-0", "1"}));
+  EXPECT_EQ(svm("-0 1:1\nx 1:2\n0 1:3\n", classify()).classes, (std::vector<std::string>{"-0", "0", "x"}));
   const Dataset text = svm("dog 1:1\ncat 2:1\nfish 1:1\n3 1:1\ndog 1:2\n", classify());
   EXPECT_EQ(text.classes, (std::vector<std::string>{"3", "cat", "dog", "fish"}));
   EXPECT_EQ(text.targets, (Eigen::VectorXd(5) << 2, 1, 3, 0, 2).finished());
@@ -89,6 +92,16 @@ TEST(SvmlightReader, Float32HalvesTheValues) {
   EXPECT_EQ(d.features.precision(), Precision::kFloat32);
   EXPECT_EQ(d.features.csr32().values, (std::vector<float>{0.5f, -2, 15, 1, 3}));
   EXPECT_EQ(d.features.csr32().indices, (I32{0, 2, 1, 0, 3}));
+}
+
+TEST(SvmlightReader, Float32RefusesValuesBeyondItsRangeAndDropsTinyOnes) {
+  LoadOptions o;
+  o.columns.precision = Precision::kFloat32;
+  EXPECT_EQ(error_of("1 1:1\n0 2:1e99\n", o),
+            "in.svm:2:5: feature 2: value '1e99' is beyond the range of 32-bit floats (--float32)");
+  const Dataset d = svm("1 1:1 2:1e-60\n0 2:1\n", o);
+  EXPECT_EQ(d.features.csr32().indices, (I32{0, 1}));
+  EXPECT_EQ(svm("1 1:1 2:1e-60\n0 2:1e99\n").features.csr64().values, (F64{1, 1e-60, 1e99}));
 }
 
 TEST(SvmlightReader, AnyZeroIndexMakesTheInputZeroBased) {
