@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,14 +20,19 @@ struct Split {
 };
 
 // k >= 2: k-fold cross-validation over a shuffled order of `rows` rows;
-// k == 1: one hold-out of `holdout` of them. Row lists are sorted. Throws
-// UsageError when a hold-out has fewer than 2 rows to split.
-std::vector<Split> make_splits(Index rows, int k, double holdout, Rng& rng);
+// k == 1: one hold-out of `holdout` of them. Row lists are sorted. With
+// `groups` (a group id per row, svmlight's qid), a group's rows stay on one
+// side of every split: groups are shuffled and folds cut at group
+// boundaries. Throws UsageError when a hold-out has fewer than 2 rows (or
+// groups) to split, or there are fewer groups than folds.
+std::vector<Split> make_splits(Index rows, int k, double holdout, Rng& rng, std::span<const std::int64_t> groups = {});
 
 // The grid's split: `fraction` of `rows` rows (at least one) held out for
 // validation, drawn from rng; with fraction 0 every row trains. Throws
 // DataError (naming `source`) when too few rows are left to train on.
-Split validation_split(Index rows, double fraction, Rng& rng, const std::string& source);
+// With `groups`, as make_splits keeps them.
+Split validation_split(Index rows, double fraction, Rng& rng, const std::string& source,
+                       std::span<const std::int64_t> groups = {});
 
 // Independent stream seeds from (seed, index) (splitmix64), so that each
 // (repeat, fold) run has batches of its own whatever else is trained.

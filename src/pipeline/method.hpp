@@ -38,6 +38,7 @@ struct Problem {
   int repeats;  // config.repeats or the method's default
   Rng& rng;     // the run's generator, after it drew the validation split
   Band band{};  // what near-best means for this loss
+  std::span<const std::int64_t> groups{};  // a group id per row (svmlight's qid) that splits keep whole; or empty
 };
 
 // What the caller hears of and can stop.

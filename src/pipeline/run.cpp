@@ -163,7 +163,8 @@ RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::strin
 
   // One generator for the split; each training run gets its own seeded stream.
   Rng rng(config.seed);
-  const Split split = validation_split(data.rows(), method.holds_out_validation ? result.validation : 0.0, rng, source);
+  const Split split = validation_split(data.rows(), method.holds_out_validation ? result.validation : 0.0, rng, source,
+                                       data.groups);
   result.train_rows = split.train.size();
   result.validation_rows = split.validation.size();
   // Auto cross-validates over every row, so it standardises on all of them.
@@ -182,7 +183,7 @@ RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::strin
   const ScheduleEntry& schedule = registries.schedules.at(config.training.schedule);
   const Problem problem{data.features, data.targets, split.train,       split.validation, model, optimizer,
                         schedule,      registries.rules, config,      result.repeats, rng,
-                        near_best_band(kind.quadratic)};
+                        near_best_band(kind.quadratic), data.groups};
   const Progress method_part = progress.next(cost.method);
   result.outcome = method.run(problem, Hooks{context.stop, method_part});
   if (!result.outcome.interrupted) method_part.report(1.0, "done");  // a range test may stop short of its estimate

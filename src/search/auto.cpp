@@ -152,7 +152,7 @@ AutoSearch run_auto(const Model& model, const OptimizerEntry& optimizer, const F
   search.folds = config.folds > 0 ? static_cast<int>(std::min<Index>(config.folds, n)) : default_folds(n);
   // The splits and the untrained model's loss first: they are part of any
   // result, an interrupted one too.
-  std::vector<std::vector<Split>> splits = cv_splits(rows, search.seeds, search.folds, config.holdout);
+  std::vector<std::vector<Split>> splits = cv_splits(rows, search.seeds, search.folds, config.holdout, config.groups);
   search.split_train_rows = splits.front().front().train.size();
   search.split_validation_rows = splits.front().front().validation.size();
   CvObjective objective(model, X, y, std::move(splits), search.seeds, config.budget, optimizer, stop);

@@ -43,6 +43,7 @@ struct AutoConfig {
   std::uint64_t seed = 0;
   std::optional<double> check_lr;  // also score this rate (lr-find check), outside the search
   unsigned threads = 0;            // for the cross-validation runs; 0: every core; never changes a result
+  std::span<const std::int64_t> groups;  // a group id per row (svmlight's qid), kept whole by the splits; or empty
 };
 
 struct AutoSearch {

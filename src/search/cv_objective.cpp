@@ -21,11 +21,14 @@ std::string_view to_string(CandidateStage stage) {
 }
 
 std::vector<std::vector<Split>> cv_splits(std::span<const Index> rows, const std::vector<std::uint64_t>& seeds,
-                                          int folds, double holdout) {
+                                          int folds, double holdout, std::span<const std::int64_t> groups) {
+  std::vector<std::int64_t> position_groups;  // the group of each position in `rows`
+  if (!groups.empty())
+    for (const Index r : rows) position_groups.push_back(groups[static_cast<std::size_t>(r)]);
   std::vector<std::vector<Split>> splits;
   for (const std::uint64_t seed : seeds) {
     Rng rng(derive_seed(seed, 0xF01D5));
-    std::vector<Split> positions = make_splits(static_cast<Index>(rows.size()), folds, holdout, rng);
+    std::vector<Split> positions = make_splits(static_cast<Index>(rows.size()), folds, holdout, rng, position_groups);
     for (Split& s : positions) {  // positions in `rows` -> row numbers
       for (Index& i : s.train) i = rows[static_cast<std::size_t>(i)];
       for (Index& i : s.validation) i = rows[static_cast<std::size_t>(i)];

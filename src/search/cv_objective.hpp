@@ -24,9 +24,10 @@ std::string_view to_string(CandidateStage stage);
 
 // The (repeat, fold) splits of `rows`: for each seed, `folds` folds (or, with
 // folds < 2, one hold-out of `holdout`) drawn from that seed's own stream,
-// as row numbers of `rows`.
+// as row numbers of `rows`. With `groups` (a group id per row number), a
+// group's rows stay on one side of each split.
 std::vector<std::vector<Split>> cv_splits(std::span<const Index> rows, const std::vector<std::uint64_t>& seeds,
-                                          int folds, double holdout);
+                                          int folds, double holdout, std::span<const std::int64_t> groups = {});
 
 // Folds auto uses when none are asked for: 5, or one hold-out above this many rows.
 inline constexpr Index kMaxRowsForFolds = 20000;

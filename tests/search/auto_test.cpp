@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <csignal>
 #include <cstring>
 
@@ -124,6 +126,41 @@ TEST(MakeSplits, FoldsAreShuffledNotBlocksOfTheFile) {
       EXPECT_EQ(classes.size(), 3u) << "fold starting at row " << s.validation.front();
     }
   }
+}
+
+// svmlight's qid: a query's rows are never split between training and validation.
+TEST(MakeSplits, GroupsStayOnOneSideOfEverySplit) {
+  // 60 rows in 12 groups of unequal sizes, interleaved through the file.
+  std::vector<std::int64_t> groups;
+  for (Index r = 0; r < 60; ++r) groups.push_back(100 + (r * 7 + r / 13) % 12);
+  const auto side_of_each_group = [&](const Split& s) {
+    std::map<std::int64_t, std::set<bool>> sides;
+    for (const Index r : s.train) sides[groups[static_cast<std::size_t>(r)]].insert(true);
+    for (const Index r : s.validation) sides[groups[static_cast<std::size_t>(r)]].insert(false);
+    for (const auto& [group, in] : sides) EXPECT_EQ(in.size(), 1u) << "group " << group;
+    EXPECT_EQ(s.train.size() + s.validation.size(), 60u);
+  };
+  for (const std::uint64_t seed : {0u, 1u, 2u}) {
+    Rng rng(seed);
+    const std::vector<Split> folds = make_splits(60, 5, 0.2, rng, groups);
+    ASSERT_EQ(folds.size(), 5u);
+    std::set<Index> validated;
+    for (const Split& s : folds) {
+      side_of_each_group(s);
+      EXPECT_FALSE(s.validation.empty());
+      validated.insert(s.validation.begin(), s.validation.end());
+    }
+    EXPECT_EQ(validated.size(), 60u);
+    Rng hold_rng(seed);
+    const std::vector<Split> holdout = make_splits(60, 1, 0.2, hold_rng, groups);
+    side_of_each_group(holdout[0]);
+    EXPECT_FALSE(holdout[0].validation.empty());
+    EXPECT_FALSE(holdout[0].train.empty());
+    Rng grid_rng(seed);
+    side_of_each_group(validation_split(60, 0.25, grid_rng, "data", groups));
+  }
+  Rng rng(0);
+  EXPECT_THROW(make_splits(60, 13, 0.2, rng, groups), UsageError);  // 12 groups for 13 folds
 }
 
 TEST(MakeSplits, HoldOutIsShuffledNotTheTopOfTheFile) {

@@ -26,6 +26,7 @@ MethodOutcome run(const Problem& p, const Hooks& hooks) {
   if (c.check) config.check_lr = c.check->lr;
   config.threads = c.threads;
   AutoOutcome out;
+  config.groups = p.groups;
   out.search = run_auto(p.model, p.optimizer, p.X, p.y, p.train_rows, config, hooks.stop, hooks.progress);
   const AutoSearch& s = out.search;
   out.verdict = recommend_auto(s, p.band);

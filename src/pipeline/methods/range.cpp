@@ -46,7 +46,7 @@ std::optional<CheckMeasure> measure_check(const Problem& p, const Hooks& hooks, 
   budget.schedule = &p.schedule;
   const Index rows = static_cast<Index>(p.train_rows.size());
   const int folds = c.folds > 0 ? static_cast<int>(std::min<Index>(c.folds, rows)) : default_folds(rows);
-  std::vector<std::vector<Split>> splits = cv_splits(p.train_rows, out.seeds, folds, c.validation.value_or(0.2));
+  std::vector<std::vector<Split>> splits = cv_splits(p.train_rows, out.seeds, folds, c.validation.value_or(0.2), p.groups);
   // Progress: the rates to train, each once, by their estimated times (search/cost.hpp).
   const std::size_t runs = out.seeds.size() * splits.front().size();
   const auto scoring_time = [&, train = splits.front().front().train.size(),
