@@ -77,7 +77,8 @@ std::vector<Split> make_splits(Index rows, int k, double holdout, Rng& rng, std:
   const std::size_t units = starts.size() - 1;
   if (k >= 2) {
     if (!groups.empty() && units < static_cast<std::size_t>(k))
-      throw UsageError(fmt::format("{} folds need at least {} groups (qid), not {}", k, k, units));
+      throw UsageError(fmt::format("{} folds need at least {} groups (qid), not {}: give --folds {} or fewer", k, k,
+                                   units, units));
     for (int f = 0; f < k; ++f)
       add(boundary_at_or_after(starts, n * static_cast<std::size_t>(f) / static_cast<std::size_t>(k)),
           boundary_at_or_after(starts, n * static_cast<std::size_t>(f + 1) / static_cast<std::size_t>(k)));
