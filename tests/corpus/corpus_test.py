@@ -158,12 +158,19 @@ def json_field(document, dotted):
 
 
 def drop_privileges(binary, path, scratch, run_dir):
-    """The command prefix that runs `binary` as nobody, for whom `path` (in run_dir,
-    in scratch) is unreadable, as it is for its owner when not root; or a problem."""
+    """The command that runs lr-find as nobody, for whom `path` (in run_dir, in
+    scratch) is unreadable, as it is for its owner when not root; or a problem.
+    The binary runs from a copy in scratch: the build folder may sit in a
+    folder nobody cannot enter (a clone into `mktemp -d`, mode 0700)."""
     for folder in (scratch, run_dir):  # traversable by nobody, so that open() reaches the file's mode
         os.chmod(folder, 0o711)
     if shutil.which("setpriv") is None:
         return None, "running as root and setpriv (util-linux) is not installed: cannot run as nobody"
+    copy = os.path.join(scratch, "lr-find")
+    if not os.path.exists(copy):
+        shutil.copyfile(binary, copy)
+        os.chmod(copy, 0o755)
+    binary = copy
     try:
         probe = subprocess.run(DROP_PRIVILEGES + ["sh", "-c", PROBE, "probe", path, binary], capture_output=True,
                                text=True, timeout=60)
@@ -172,7 +179,7 @@ def drop_privileges(binary, path, scratch, run_dir):
     if probe.returncode != 0:
         why = (probe.stdout + probe.stderr).strip()
         return None, f"running as root and cannot run lr-find as nobody with setpriv: {why}"
-    return DROP_PRIVILEGES, None
+    return DROP_PRIVILEGES + [binary], None
 
 
 def check_entry(binary, corpus, entry, scratch):
@@ -186,10 +193,9 @@ def check_entry(binary, corpus, entry, scratch):
         name = generate(name[4:], run_dir)
         if entry["file"] == "gen:unreadable.csv" and os.geteuid() == 0:
             # Root reads any file whatever its mode: read it as nobody instead.
-            prefix, problem = drop_privileges(binary, os.path.join(run_dir, name), scratch, run_dir)
+            command, problem = drop_privileges(binary, os.path.join(run_dir, name), scratch, run_dir)
             if problem:
                 return [problem]
-            command = prefix + command
     args = shlex.split(entry["args"])
     if "--method" not in args:
         args += ["--method", "range", "--steps", "20"]
