@@ -1,6 +1,7 @@
 #include "search/grid.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <atomic>
 #include <cmath>
 #include <limits>
@@ -18,14 +19,22 @@ namespace {
 // A rate that diverges leaves the stack.
 class RateGroup {
  public:
+  // `lazy`: every batch is sparse rows, gathered whole (not large_batches),
+  // and stepped lazily (Optimizer::lazy, no L2): the stack is then kept
+  // feature-major (model.hpp's Layout).
   RateGroup(const Model& model, const OptimizerEntry& optimizer, const GridConfig& config,
-            std::vector<GridRateResult>& results, std::size_t first, std::size_t count, bool validating)
+            std::vector<GridRateResult>& results, std::size_t first, std::size_t count, bool validating, bool lazy)
       : model_(model), config_(config), results_(results), validating_(validating), outputs_(model.outputs()) {
     for (std::size_t r = first; r < first + count; ++r) active_.push_back(r);
     stacked_ = model.initial_params(static_cast<Index>(count));
     optimizer_ = optimizer.make();
-    optimizer_->reset(stacked_.rows(), stacked_.cols());
-    lazy_ = optimizer_->lazy() && model.l2() == 0.0;
+    lazy_ = lazy && optimizer_->lazy() && model.l2() == 0.0;
+    if (lazy_) {
+      optimizer_->reset_feature_major(stacked_.rows(), stacked_.cols());
+      stacked_.transposeInPlace();
+    } else {
+      optimizer_->reset_model_major(stacked_.rows(), stacked_.cols());
+    }
   }
 
   bool empty() const { return active_.empty(); }
@@ -58,14 +67,13 @@ class RateGroup {
   const bool validating_;
   const Index outputs_;
   std::vector<std::size_t> active_;  // the rate of each stacked model
-  Params stacked_;
+  Params stacked_;  // feature-major when lazy_, else model-major
   std::unique_ptr<Optimizer> optimizer_;
   // Reused from batch to batch.
   Workspace ws_;
   Params gradient_;
   SparseGradient sparse_gradient_;
-  bool lazy_ = false;     // sparse batches step with sparse_gradient_ (Optimizer::lazy, no L2)
-  bool sparse_ = false;  // the last gradient is sparse_gradient_
+  bool lazy_ = false;  // batches step with sparse_gradient_ on a feature-major stack
   Eigen::RowVectorXd lr_;
   std::vector<double> losses_;
   std::vector<Leave> bad_;
@@ -91,14 +99,16 @@ void RateGroup::drop(const std::vector<Leave>& bad) {
   rates_factor_ = std::numeric_limits<double>::quiet_NaN();
   if (still.size() == active_.size()) return;
   active_ = std::move(still);
-  keep_columns(stacked_, columns);
+  if (lazy_)
+    keep_rows(stacked_, columns);
+  else
+    keep_columns(stacked_, columns);
   optimizer_->keep_columns(columns);
 }
 
 void RateGroup::train(const Chunk::Rows& batch, double factor) {
   losses_.resize(active_.size());
-  sparse_ = lazy_ && batch.is_sparse();
-  if (sparse_)
+  if (lazy_)
     model_.sparse_loss_gradient(batch, stacked_, static_cast<Index>(active_.size()), losses_.data(),
                                 sparse_gradient_, ws_);
   else
@@ -108,9 +118,9 @@ void RateGroup::train(const Chunk::Rows& batch, double factor) {
 
 void RateGroup::train_rows(const Features& X, const Vector& y, std::span<const Index> rows, double factor) {
   losses_.resize(active_.size());
+  assert(!lazy_);
   model_.rows_loss_gradient(X, y, rows, stacked_, static_cast<Index>(active_.size()), losses_.data(), &gradient_,
                             ws_, true);
-  sparse_ = false;
   step(factor);
 }
 
@@ -118,7 +128,7 @@ bool RateGroup::drop_diverged() {
   const Index models = static_cast<Index>(active_.size());
   // One sum is finite only if every term is (an overflow of the sum sends
   // us to the exact check below, which finds nothing).
-  bool any_bad = sparse_ ? !std::isfinite(sparse_gradient_.values.sum() + sparse_gradient_.intercept.sum())
+  bool any_bad = lazy_ ? !std::isfinite(sparse_gradient_.values.sum() + sparse_gradient_.intercept.sum())
                          : !std::isfinite(gradient_.sum());
   for (Index m = 0; m < models && !any_bad; ++m) any_bad = !std::isfinite(losses_[static_cast<std::size_t>(m)]);
   if (any_bad) {
@@ -126,9 +136,9 @@ bool RateGroup::drop_diverged() {
     bad_.assign(active_.size(), kStay);
     for (Index m = 0; m < models; ++m) {
       const double loss = losses_[static_cast<std::size_t>(m)];
-      const bool finite = sparse_ ? sparse_gradient_.values.middleCols(m * outputs_, outputs_).allFinite() &&
-                                        sparse_gradient_.intercept.middleCols(m * outputs_, outputs_).allFinite()
-                                  : gradient_.middleCols(m * outputs_, outputs_).allFinite();
+      const bool finite = lazy_ ? sparse_gradient_.values.middleRows(m * outputs_, outputs_).allFinite() &&
+                                      sparse_gradient_.intercept.segment(m * outputs_, outputs_).allFinite()
+                                : gradient_.middleCols(m * outputs_, outputs_).allFinite();
       if (!std::isfinite(loss) || !finite) {
         bad_[static_cast<std::size_t>(m)] = kDiverged;
         any_bad = true;
@@ -141,9 +151,11 @@ bool RateGroup::drop_diverged() {
     for (Index m = 0; m < models; ++m)
       if (bad_[static_cast<std::size_t>(m)] == kStay)
         for (Index o = 0; o < outputs_; ++o) columns.push_back(m * outputs_ + o);
-    if (sparse_) {
-      keep_columns(sparse_gradient_.values, columns);
-      keep_columns(sparse_gradient_.intercept, columns);
+    if (lazy_) {
+      keep_rows(sparse_gradient_.values, columns);
+      Eigen::VectorXd intercept(static_cast<Index>(columns.size()));
+      for (std::size_t c = 0; c < columns.size(); ++c) intercept(static_cast<Index>(c)) = sparse_gradient_.intercept(columns[c]);
+      sparse_gradient_.intercept.swap(intercept);
     } else {
       keep_columns(gradient_, columns);
     }
@@ -154,13 +166,14 @@ bool RateGroup::drop_diverged() {
 
 void RateGroup::step(double factor) {
   if (!drop_diverged()) return;
-  if (factor != rates_factor_ || lr_.size() != stacked_.cols()) {
-    lr_.resize(stacked_.cols());
+  const Index columns = static_cast<Index>(active_.size()) * outputs_;
+  if (factor != rates_factor_ || lr_.size() != columns) {
+    lr_.resize(columns);
     for (std::size_t m = 0; m < active_.size(); ++m)
       lr_.segment(static_cast<Index>(m) * outputs_, outputs_).setConstant(config_.rates[active_[m]] * factor);
     rates_factor_ = factor;
   }
-  if (sparse_)
+  if (lazy_)
     optimizer_->step_sparse(stacked_, sparse_gradient_, lr_);
   else
     optimizer_->step(stacked_, gradient_, lr_);
@@ -171,7 +184,8 @@ void RateGroup::end_epoch(const Features& X, const Vector& y, std::span<const In
   if (active_.empty()) return;
   const Index models = static_cast<Index>(active_.size());
   losses_.resize(active_.size());
-  model_.rows_loss_gradient(X, y, train_rows, stacked_, models, losses_.data(), nullptr, ws_, true);
+  const Layout layout = lazy_ ? Layout::kFeatureMajor : Layout::kModelMajor;
+  model_.rows_loss_gradient(X, y, train_rows, stacked_, models, losses_.data(), nullptr, ws_, true, layout);
   bad_.assign(active_.size(), kStay);
   for (Index m = 0; m < models; ++m) {
     const double train = losses_[static_cast<std::size_t>(m)];
@@ -182,7 +196,7 @@ void RateGroup::end_epoch(const Features& X, const Vector& y, std::span<const In
     results_[active_[static_cast<std::size_t>(m)]].train_loss.push_back(train);
   }
   if (!validation_rows.empty()) {
-    model_.rows_loss_gradient(X, y, validation_rows, stacked_, models, losses_.data(), nullptr, ws_, false);
+    model_.rows_loss_gradient(X, y, validation_rows, stacked_, models, losses_.data(), nullptr, ws_, false, layout);
     for (Index m = 0; m < models; ++m) {
       if (bad_[static_cast<std::size_t>(m)] != kStay) continue;
       const double validation = losses_[static_cast<std::size_t>(m)];
@@ -236,20 +250,6 @@ std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& o
   std::vector<GridRateResult> results(k);
   for (std::size_t r = 0; r < k; ++r) results[r].lr = config.rates[r];
   if (k == 0) return results;
-  const std::size_t group_count = (k + kGridGroupRates - 1) / kGridGroupRates;
-  std::vector<std::unique_ptr<RateGroup>> groups;
-  std::vector<double> group_work;  // of a row of a group, as search/cost.hpp counts it
-  for (std::size_t g = 0, first = 0; g < group_count; ++g) {
-    const std::size_t count = k / group_count + (g < k % group_count ? 1 : 0);
-    groups.push_back(
-        std::make_unique<RateGroup>(model, optimizer, config, results, first, count, !validation_rows.empty()));
-    group_work.push_back(static_cast<double>(count) + kStackOverhead);
-    first += count;
-  }
-  const auto any_active = [&] {
-    return std::any_of(groups.begin(), groups.end(), [](const auto& g) { return !g->empty(); });
-  };
-
   EpochSampler sampler(train_rows, config.batch_size, rng);
   const Index batches = sampler.batches_per_epoch();
   const TrainingSchedule schedule(config.schedule ? *config.schedule : schedule_named("constant"),
@@ -267,6 +267,22 @@ std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& o
   // are never gathered whole: each group reads them a chunk at a time, so a
   // group never holds more than about 4 MiB of rows and groups can share threads.
   const bool large_batches = batch_rows > Model::chunk_rows(X.row_width());
+  // Sparse rows stepped lazily: the stacks are kept feature-major.
+  const bool lazy = X.sparse() && !large_batches;
+  const std::size_t group_count = (k + kGridGroupRates - 1) / kGridGroupRates;
+  std::vector<std::unique_ptr<RateGroup>> groups;
+  std::vector<double> group_work;  // of a row of a group, as search/cost.hpp counts it
+  for (std::size_t g = 0, first = 0; g < group_count; ++g) {
+    const std::size_t count = k / group_count + (g < k % group_count ? 1 : 0);
+    groups.push_back(
+        std::make_unique<RateGroup>(model, optimizer, config, results, first, count, !validation_rows.empty(), lazy));
+    group_work.push_back(static_cast<double>(count) + kStackOverhead);
+    first += count;
+  }
+  const auto any_active = [&] {
+    return std::any_of(groups.begin(), groups.end(), [](const auto& g) { return !g->empty(); });
+  };
+
   const unsigned threads = config.threads;
   const Progress work = work_count(progress, k, config.epochs, train_rows.size(), validation_rows.size());
   work.report(0.0);

@@ -38,14 +38,22 @@ RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const F
   EpochSampler sampler(rows, config.batch_size, rng);
   LossSmoother smoother(s.smoothing);
   StopRule stop(s.stop_factor);
+  // Sparse rows stepped lazily (the batches gathered whole) keep their one
+  // model feature-major: the same numbers in the same order.
+  const bool lazy = X.sparse() && optimizer.lazy() && model.l2() == 0.0 &&
+                    static_cast<Index>(sampler.batch_size()) <= Model::chunk_rows(X.row_width());
   Params params = model.initial_params();
   Params gradient;
-  optimizer.reset(params.rows(), params.cols());
+  if (lazy) {
+    optimizer.reset_feature_major(params.rows(), params.cols());
+    params.transposeInPlace();
+  } else {
+    optimizer.reset_model_major(params.rows(), params.cols());
+  }
   Workspace ws;
   Chunk batch_rows;
   SparseGradient sparse_gradient;
   Eigen::RowVectorXd rates;
-  const bool lazy = X.sparse() && optimizer.lazy() && model.l2() == 0.0;
   result.points.reserve(static_cast<std::size_t>(s.steps));
   const Progress steps_done = progress.counting(s.steps);
   for (int step = 0; step < s.steps; ++step) {
@@ -56,11 +64,11 @@ RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const F
     const double lr = sweep.lr_at(step);
     const std::span<const Index> batch = sampler.next();
     double loss = 0.0;
-    if (static_cast<Index>(batch.size()) > Model::chunk_rows(X.row_width())) {
-      model.rows_loss_gradient(X, y, batch, params, 1, &loss, &gradient, ws, true);  // a large batch: by chunks
-    } else if (lazy) {
+    if (lazy) {
       batch_rows.gather(X, y, batch);
       model.sparse_loss_gradient(batch_rows.all(), params, 1, &loss, sparse_gradient, ws);
+    } else if (static_cast<Index>(batch.size()) > Model::chunk_rows(X.row_width())) {
+      model.rows_loss_gradient(X, y, batch, params, 1, &loss, &gradient, ws, true);  // a large batch: by chunks
     } else {
       batch_rows.gather(X, y, batch);
       model.loss_gradient(batch_rows.all(), params, 1, &loss, &gradient, ws);
@@ -69,8 +77,8 @@ RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const F
     result.points.push_back({step, lr, loss, smoothed});
     result.stop_reason = stop.check(loss, smoothed);
     if (result.stop_reason != StopReason::kCompleted) break;
-    if (lazy && static_cast<Index>(batch.size()) <= Model::chunk_rows(X.row_width())) {
-      rates.setConstant(params.cols(), lr);
+    if (lazy) {
+      rates.setConstant(params.rows(), lr);
       optimizer.step_sparse(params, sparse_gradient, rates);
     } else {
       optimizer.step(params, gradient, lr);

@@ -1,5 +1,6 @@
 #include "train/model.hpp"
 
+#include <cassert>
 #include <mutex>
 
 #include "train/model_kind.hpp"
@@ -40,6 +41,26 @@ void sparse_scores(const SparseRows& x, Index rows, const Params& stacked, Index
   }
 }
 
+// The same on a feature-major stack: per row and non-zero, one pass over the
+// stacked columns, reading one feature's weights side by side. Each score is
+// the same sum in the same order as sparse_scores's.
+void sparse_scores_fm(const SparseRows& x, Index rows, const Params& stacked_fm, Index features, Eigen::MatrixXd& zt,
+                      Eigen::MatrixXd& z) {
+  const Index columns = stacked_fm.rows();
+  zt.setZero(columns, rows);
+  const double* intercept = stacked_fm.col(features).data();
+  for (Index i = 0; i < rows; ++i) {
+    double* out = zt.col(i).data();
+    for (std::int64_t k = x.offsets[i]; k < x.offsets[i + 1]; ++k) {
+      const double v = x.values[k];
+      const double* w = stacked_fm.col(x.indices[k]).data();
+      for (Index c = 0; c < columns; ++c) out[c] += v * w[c];
+    }
+    for (Index c = 0; c < columns; ++c) out[c] += intercept[c];
+  }
+  z = zt.transpose();
+}
+
 // gradient.topRows(features) += Xᵀ·dz over sparse rows.
 void add_sparse_gradient(const SparseRows& x, Index rows, const Eigen::MatrixXd& dz, Params& gradient) {
   for (Index c = 0; c < dz.cols(); ++c) {
@@ -58,11 +79,12 @@ Model make_model(const ModelKindEntry& kind, Index features, std::size_t classes
   return Model(kind.loss(classes), features, l2);
 }
 
-void Model::sparse_loss_gradient(const Chunk::Rows& batch, const Params& stacked, Index models, double* losses,
+void Model::sparse_loss_gradient(const Chunk::Rows& batch, const Params& stacked_fm, Index models, double* losses,
                                  SparseGradient& gradient, Workspace& ws) const {
   const SparseRows& x = batch.sparse;
   const Index rows = batch.count();
-  scores(batch, stacked, ws.z);
+  const Index columns = stacked_fm.rows();
+  scores(batch, stacked_fm, ws, Layout::kFeatureMajor);
   loss_->mean_losses(ws.z, batch.y, models, losses, &ws.dz);
   if (ws.slot.size() != static_cast<std::size_t>(features_)) ws.slot.assign(static_cast<std::size_t>(features_), -1);
   gradient.rows.clear();
@@ -72,22 +94,31 @@ void Model::sparse_loss_gradient(const Chunk::Rows& batch, const Params& stacked
     slot = static_cast<std::int32_t>(gradient.rows.size());
     gradient.rows.push_back(x.indices[k]);
   }
-  gradient.values.setZero(static_cast<Index>(gradient.rows.size()), stacked.cols());
-  // Per column, rows in order: the sums of add_sparse_gradient, term for term.
-  for (Index c = 0; c < stacked.cols(); ++c) {
-    double* g = gradient.values.col(c).data();
-    const double* d = ws.dz.col(c).data();
-    for (Index i = 0; i < rows; ++i) {
-      if (d[i] == 0.0) continue;
-      for (std::int64_t k = x.offsets[i]; k < x.offsets[i + 1]; ++k) g[ws.slot[x.indices[k]]] += x.values[k] * d[i];
+  gradient.values.setZero(columns, static_cast<Index>(gradient.rows.size()));
+  // Rows in order, then their non-zeros: per entry, the sums of
+  // add_sparse_gradient, term for term. That one skips a zero dz; here the
+  // term v·0 is added instead, which leaves the sum's bits as they are (v is
+  // finite, and a sum of products started at +0 is never -0), except that a
+  // row whose dz is zero in every column is skipped (a hinge outside its
+  // margin for every model).
+  ws.t = ws.dz.transpose();
+  for (Index i = 0; i < rows; ++i) {
+    const double* d = ws.t.col(i).data();
+    if (ws.t.col(i).cwiseAbs().maxCoeff() == 0.0) continue;
+    for (std::int64_t k = x.offsets[i]; k < x.offsets[i + 1]; ++k) {
+      const double v = x.values[k];
+      double* g = gradient.values.col(ws.slot[x.indices[k]]).data();
+      for (Index c = 0; c < columns; ++c) g[c] += v * d[c];
     }
   }
-  gradient.intercept = ws.dz.colwise().sum();
+  gradient.intercept = ws.dz.colwise().sum().transpose();
   for (const std::int32_t r : gradient.rows) ws.slot[static_cast<std::size_t>(r)] = -1;
 }
 
-double Model::penalty(const Params& stacked, Index k) const {
+double Model::penalty(const Params& stacked, Index k, Layout layout) const {
   if (l2_ == 0.0) return 0.0;
+  if (layout == Layout::kFeatureMajor)
+    return 0.5 * l2_ * stacked.block(k * outputs(), 0, outputs(), features_).squaredNorm();
   return 0.5 * l2_ * stacked.block(0, k * outputs(), features_, outputs()).squaredNorm();
 }
 
@@ -104,24 +135,28 @@ void Model::scores(const Eigen::Ref<const Matrix>& X, const Params& stacked, Eig
   z.rowwise() += stacked.row(features_);
 }
 
-void Model::add_penalties(const Params& stacked, Index models, double* losses, Params* gradient,
-                          bool with_penalty) const {
+void Model::add_penalties(const Params& stacked, Index models, double* losses, Params* gradient, bool with_penalty,
+                          Layout layout) const {
   if (gradient && l2_ != 0.0) gradient->topRows(features_) += l2_ * stacked.topRows(features_);
   if (with_penalty)
-    for (Index k = 0; k < models; ++k) losses[k] += penalty(stacked, k);
+    for (Index k = 0; k < models; ++k) losses[k] += penalty(stacked, k, layout);
 }
 
-void Model::scores(const Chunk::Rows& rows, const Params& stacked, Eigen::MatrixXd& z) const {
-  if (rows.is_sparse())
-    sparse_scores(rows.sparse, rows.count(), stacked, features_, z);
-  else
-    scores(rows.x, stacked, z);
+void Model::scores(const Chunk::Rows& rows, const Params& stacked, Workspace& ws, Layout layout) const {
+  if (layout == Layout::kFeatureMajor) {
+    assert(rows.is_sparse());
+    sparse_scores_fm(rows.sparse, rows.count(), stacked, features_, ws.t, ws.z);
+  } else if (rows.is_sparse()) {
+    sparse_scores(rows.sparse, rows.count(), stacked, features_, ws.z);
+  } else {
+    scores(rows.x, stacked, ws.z);
+  }
 }
 
 void Model::loss_gradient(const Chunk::Rows& batch, const Params& stacked, Index models, double* losses,
                           Params* gradient, Workspace& ws, bool with_penalty) const {
   const Eigen::Ref<const Matrix>& X = batch.x;
-  scores(batch, stacked, ws.z);
+  scores(batch, stacked, ws);
   loss_->mean_losses(ws.z, batch.y, models, losses, gradient ? &ws.dz : nullptr);
   if (gradient && batch.is_sparse()) {
     gradient->resize(stacked.rows(), stacked.cols());
@@ -153,8 +188,9 @@ void Model::loss_gradient(const Chunk::Rows& batch, const Params& stacked, Index
 }
 
 void Model::rows_loss_gradient(const Features& X, const Vector& y, std::span<const Index> rows, const Params& stacked,
-                               Index models, double* losses, Params* gradient, Workspace& ws,
-                               bool with_penalty) const {
+                               Index models, double* losses, Params* gradient, Workspace& ws, bool with_penalty,
+                               Layout layout) const {
+  assert(layout == Layout::kModelMajor || (!gradient && X.sparse()));
   if (gradient) gradient->setZero(stacked.rows(), stacked.cols());
   std::fill(losses, losses + models, 0.0);
   if (!rows.empty()) {
@@ -165,7 +201,7 @@ void Model::rows_loss_gradient(const Features& X, const Vector& y, std::span<con
       const std::span<const Index> part = rows.subspan(start, std::min(size, rows.size() - start));
       ws.chunk.gather(X, y, part);
       const Chunk::Rows chunk = ws.chunk.all();
-      scores(chunk, stacked, ws.z);
+      scores(chunk, stacked, ws, layout);
       loss_->mean_losses(ws.z, chunk.y, models, ws.chunk_losses.data(), gradient ? &ws.dz : nullptr);
       for (Index k = 0; k < models; ++k)
         losses[k] += ws.chunk_losses[static_cast<std::size_t>(k)] * static_cast<double>(part.size());
@@ -179,7 +215,7 @@ void Model::rows_loss_gradient(const Features& X, const Vector& y, std::span<con
     }
     for (Index k = 0; k < models; ++k) losses[k] /= n;
   }
-  add_penalties(stacked, models, losses, gradient, with_penalty);
+  add_penalties(stacked, models, losses, gradient, with_penalty, layout);
 }
 
 double mean_loss(const Model& model, const Features& X, const Vector& y, std::span<const Index> rows,

@@ -22,15 +22,25 @@ struct ModelKindEntry;
 
 using Params = Eigen::MatrixXd;
 
-// The gradient of a batch of sparse rows without an L2 term: only the rows of
-// the features the batch touches, in order of first appearance, and the
-// intercepts; every other row of the gradient is zero. What lazy optimizers
+// How a stack of models is laid out. Model-major: (features + 1) x stacked
+// columns, a column per model output (what dense training uses, and Eigen's
+// products). Feature-major: the transpose, stacked columns x (features + 1),
+// so that the weights one feature has in every stacked model sit side by
+// side: a sparse row's non-zero then reads one short run of memory instead of
+// one cache line per model. Lazy training on sparse rows keeps its stack
+// feature-major (search/grid.cpp, search/range.cpp); with one model the two
+// layouts hold the same numbers in the same order.
+enum class Layout { kModelMajor, kFeatureMajor };
+
+// The gradient of a batch of sparse rows without an L2 term, feature-major:
+// only the features the batch touches, in order of first appearance, and the
+// intercepts; every other feature's gradient is zero. What lazy optimizers
 // step with (Optimizer::step_sparse), at a cost that follows the batch's
 // non-zeros rather than the feature count.
 struct SparseGradient {
   std::vector<std::int32_t> rows;  // touched features
-  Eigen::MatrixXd values;          // rows.size() x stacked columns
-  Eigen::MatrixXd intercept;       // 1 x stacked columns
+  Eigen::MatrixXd values;          // stacked columns x rows.size(): column i is feature rows[i]
+  Eigen::VectorXd intercept;       // stacked columns
   bool allFinite() const { return values.allFinite() && intercept.allFinite(); }
 };
 
@@ -38,6 +48,7 @@ struct SparseGradient {
 struct Workspace {
   Eigen::MatrixXd z;
   Eigen::MatrixXd dz;
+  Eigen::MatrixXd t;  // z or dz transposed, for feature-major stacks
   Chunk chunk;
   std::vector<double> chunk_losses;
   std::vector<std::int32_t> slot;  // per feature: its row in a SparseGradient, or -1
@@ -53,8 +64,8 @@ class Model {
   std::string_view loss_name() const { return loss_->torch_name(); }
   // `models` models side by side, all zero.
   Params initial_params(Index models = 1) const { return Params::Zero(features_ + 1, models * outputs()); }
-  // (l2/2)·‖W_k‖² of stacked model k, the intercept row excluded.
-  double penalty(const Params& stacked, Index k = 0) const;
+  // (l2/2)·‖W_k‖² of stacked model k, the intercept excluded.
+  double penalty(const Params& stacked, Index k = 0, Layout layout = Layout::kModelMajor) const;
 
   // losses[k] = model k's mean loss on the batch (plus its penalty when
   // `with_penalty`); when `gradient` is not null it receives every model's
@@ -62,10 +73,11 @@ class Model {
   void loss_gradient(const Chunk::Rows& batch, const Params& stacked, Index models, double* losses, Params* gradient,
                      Workspace& ws, bool with_penalty = true) const;
 
-  // The same for a batch of sparse rows, when the model has no L2 term: the
-  // gradient comes as the touched rows only (the dense gradient's other rows
-  // are zero), in the same sums as loss_gradient's.
-  void sparse_loss_gradient(const Chunk::Rows& batch, const Params& stacked, Index models, double* losses,
+  // The same for a batch of sparse rows and a feature-major stack, when the
+  // model has no L2 term: the gradient comes as the touched features only
+  // (the dense gradient's other rows are zero), with the same sums, term for
+  // term, as loss_gradient's on the model-major stack.
+  void sparse_loss_gradient(const Chunk::Rows& batch, const Params& stacked_fm, Index models, double* losses,
                             SparseGradient& gradient, Workspace& ws) const;
 
   // Rows read at a time where many rows are: at most 4096, and at most 4 MiB
@@ -80,14 +92,19 @@ class Model {
   // loss_gradient over the rows `rows` of (X, y), chunk_rows at a time, each
   // chunk weighted by its share of the rows: memory in proportion to a chunk,
   // however many rows.
+  // A feature-major stack (sparse X only) gives the same losses; its
+  // gradient is not computed (`gradient` must be null).
   void rows_loss_gradient(const Features& X, const Vector& y, std::span<const Index> rows, const Params& stacked,
-                          Index models, double* losses, Params* gradient, Workspace& ws, bool with_penalty) const;
+                          Index models, double* losses, Params* gradient, Workspace& ws, bool with_penalty,
+                          Layout layout = Layout::kModelMajor) const;
 
  private:
   // z = X·W + b for every stacked model.
   void scores(const Eigen::Ref<const Matrix>& X, const Params& stacked, Eigen::MatrixXd& z) const;
-  void scores(const Chunk::Rows& rows, const Params& stacked, Eigen::MatrixXd& z) const;
-  void add_penalties(const Params& stacked, Index models, double* losses, Params* gradient, bool with_penalty) const;
+  // ws.z = the scores of the rows; a feature-major stack only for sparse rows.
+  void scores(const Chunk::Rows& rows, const Params& stacked, Workspace& ws, Layout layout = Layout::kModelMajor) const;
+  void add_penalties(const Params& stacked, Index models, double* losses, Params* gradient, bool with_penalty,
+                     Layout layout = Layout::kModelMajor) const;
 
   std::unique_ptr<Loss> loss_;
   Index features_;

@@ -31,15 +31,31 @@ class Optimizer {
   // leave a stack).
   virtual void keep_columns(const std::vector<Index>& columns) = 0;
 
-  // Whether step_sparse touches only the rows the gradient names, giving what
-  // step() gives on the dense gradient (zero in the other rows): true where a
-  // zero gradient leaves a weight and its state as they are (sgd, adagrad,
-  // sparse_adam). Training on sparse features without L2 then costs the
-  // batch's non-zeros, not the feature count.
+  // Whether the optimizer steps sparse gradients lazily (step_sparse),
+  // touching only the features the gradient names and giving what step()
+  // gives on the dense gradient (zero elsewhere): true where a zero gradient
+  // leaves a weight and its state as they are (sgd, adagrad, sparse_adam).
+  // Training on sparse features without L2 then costs the batch's
+  // non-zeros, not the feature count.
   virtual bool lazy() const { return false; }
-  // One update with a sparse gradient. This default writes the gradient out
-  // densely and calls step(): exact, at the cost of every feature.
-  virtual void step_sparse(Params& params, const SparseGradient& g, const Eigen::RowVectorXd& lr);
+  // Lazy optimizers only: one update of a feature-major stack (model.hpp's
+  // Layout; column j of `params` is feature j) with a sparse gradient, entry
+  // i of `lr` the rate of stacked column i. The optimizer's state takes the
+  // stack's layout from the reset that precedes (reset_feature_major).
+  virtual void step_sparse(Params& params_fm, const SparseGradient& g, const Eigen::RowVectorXd& lr);
+  // Clears the state for a feature-major stack of the given model-major
+  // shape (rows = features + 1, cols = stacked columns); keep_columns then
+  // keeps state rows.
+  void reset_feature_major(Index rows, Index cols) {
+    layout_ = Layout::kFeatureMajor;
+    reset(cols, rows);
+  }
+  // Clears the state for a model-major stack (what reset() alone leaves
+  // as it was: a fresh optimizer is model-major).
+  void reset_model_major(Index rows, Index cols) {
+    layout_ = Layout::kModelMajor;
+    reset(rows, cols);
+  }
 
   // The same rate for every column.
   void step(Params& params, const Params& g, double lr) {
@@ -48,16 +64,23 @@ class Optimizer {
     step(params, g, rates_);
   }
 
+ protected:
+  // Keeps the given stacked columns of a state matrix laid out as the stack.
+  void keep_stacked(Params& state, const std::vector<Index>& columns) const;
+
  private:
   Eigen::RowVectorXd rates_;  // reused from step to step
-  Params dense_;              // step_sparse's dense gradient
+  Layout layout_ = Layout::kModelMajor;
 };
 
-// Writes a sparse gradient out as the dense one (the other rows zero).
+// Writes a sparse gradient out as the dense, model-major one (the other
+// rows zero).
 void scatter(const SparseGradient& g, Index rows, Params& dense);
 
 // The given columns of m, in that order.
 void keep_columns(Params& m, const std::vector<Index>& columns);
+// The given rows of m, in that order.
+void keep_rows(Params& m, const std::vector<Index>& rows);
 
 struct OptimizerEntry {
   std::string name;

@@ -1,5 +1,7 @@
 #include "train/optimizer.hpp"
 
+#include <stdexcept>
+
 namespace lrfind {
 
 void keep_columns(Params& m, const std::vector<Index>& columns) {
@@ -9,15 +11,28 @@ void keep_columns(Params& m, const std::vector<Index>& columns) {
   m.swap(kept);
 }
 
-void scatter(const SparseGradient& g, Index rows, Params& dense) {
-  dense.setZero(rows, g.intercept.cols());
-  for (std::size_t i = 0; i < g.rows.size(); ++i) dense.row(g.rows[i]) = g.values.row(static_cast<Index>(i));
-  dense.row(rows - 1) = g.intercept;
+void keep_rows(Params& m, const std::vector<Index>& rows) {
+  if (m.size() == 0) return;
+  Params kept(static_cast<Index>(rows.size()), m.cols());
+  for (std::size_t i = 0; i < rows.size(); ++i) kept.row(static_cast<Index>(i)) = m.row(rows[i]);
+  m.swap(kept);
 }
 
-void Optimizer::step_sparse(Params& params, const SparseGradient& g, const Eigen::RowVectorXd& lr) {
-  scatter(g, params.rows(), dense_);
-  step(params, dense_, lr);
+void scatter(const SparseGradient& g, Index rows, Params& dense) {
+  dense.setZero(rows, g.intercept.size());
+  for (std::size_t i = 0; i < g.rows.size(); ++i) dense.row(g.rows[i]) = g.values.col(static_cast<Index>(i)).transpose();
+  dense.row(rows - 1) = g.intercept.transpose();
+}
+
+void Optimizer::step_sparse(Params&, const SparseGradient&, const Eigen::RowVectorXd&) {
+  throw std::logic_error("step_sparse on an optimizer that is not lazy");
+}
+
+void Optimizer::keep_stacked(Params& state, const std::vector<Index>& columns) const {
+  if (layout_ == Layout::kFeatureMajor)
+    lrfind::keep_rows(state, columns);
+  else
+    lrfind::keep_columns(state, columns);
 }
 
 // One entry per optimizer, each in its own file under optimizers/.

@@ -21,20 +21,21 @@ class Adagrad final : public Optimizer {
     for (Index j = 0; j < params.cols(); ++j)
       params.col(j).array() -= lr(j) * g.col(j).array() / (sum_.col(j).array().sqrt() + eps_);
   }
-  void keep_columns(const std::vector<Index>& columns) override { lrfind::keep_columns(sum_, columns); }
+  void keep_columns(const std::vector<Index>& columns) override { keep_stacked(sum_, columns); }
   bool lazy() const override { return true; }
   void step_sparse(Params& params, const SparseGradient& g, const Eigen::RowVectorXd& lr) override {
     if (sum_.rows() != params.rows() || sum_.cols() != params.cols()) reset(params.rows(), params.cols());
-    const Index intercept = params.rows() - 1;
-    const auto update = [&](Index row, Index j, double gradient) {
-      double& s = sum_(row, j);
-      s += gradient * gradient;
-      params(row, j) -= lr(j) * gradient / (std::sqrt(s) + eps_);
+    const Index columns = params.rows();
+    const auto update = [&](Index feature, const double* gradient) {
+      double* p = params.col(feature).data();
+      double* sum = sum_.col(feature).data();
+      for (Index c = 0; c < columns; ++c) {
+        sum[c] += gradient[c] * gradient[c];
+        p[c] -= lr(c) * gradient[c] / (std::sqrt(sum[c]) + eps_);
+      }
     };
-    for (Index j = 0; j < params.cols(); ++j) {
-      for (std::size_t i = 0; i < g.rows.size(); ++i) update(g.rows[i], j, g.values(static_cast<Index>(i), j));
-      update(intercept, j, g.intercept(0, j));
-    }
+    for (std::size_t i = 0; i < g.rows.size(); ++i) update(g.rows[i], g.values.col(static_cast<Index>(i)).data());
+    update(params.cols() - 1, g.intercept.data());
   }
 
  private:

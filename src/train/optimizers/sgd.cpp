@@ -21,14 +21,13 @@ class Sgd final : public Optimizer {
   void keep_columns(const std::vector<Index>&) override {}
   bool lazy() const override { return true; }
   void step_sparse(Params& params, const SparseGradient& g, const Eigen::RowVectorXd& lr) override {
-    const Index intercept = params.rows() - 1;
-    for (Index j = 0; j < params.cols(); ++j) {
-      double* p = params.col(j).data();
-      const double* gj = g.values.col(j).data();
-      const double rate = lr(j);
-      for (std::size_t i = 0; i < g.rows.size(); ++i) p[g.rows[i]] -= rate * gj[i];
-      p[intercept] -= rate * g.intercept(0, j);
-    }
+    const Index columns = params.rows();
+    const auto update = [&](double* p, const double* gradient) {
+      for (Index c = 0; c < columns; ++c) p[c] -= lr(c) * gradient[c];
+    };
+    for (std::size_t i = 0; i < g.rows.size(); ++i)
+      update(params.col(g.rows[i]).data(), g.values.col(static_cast<Index>(i)).data());
+    update(params.col(params.cols() - 1).data(), g.intercept.data());
   }
 };
 

@@ -32,15 +32,17 @@ class SparseAdam final : public Optimizer {
   bool lazy() const override { return true; }
   void step_sparse(Params& params, const SparseGradient& g, const Eigen::RowVectorXd& lr) override {
     begin_step(params);
-    const Index intercept = params.rows() - 1;
-    for (Index j = 0; j < params.cols(); ++j) {
-      for (std::size_t i = 0; i < g.rows.size(); ++i) update(params, g.rows[i], j, g.values(static_cast<Index>(i), j), lr(j));
-      update(params, intercept, j, g.intercept(0, j), lr(j));
-    }
+    const Index columns = params.rows();
+    const auto update_feature = [&](Index feature, const double* gradient) {
+      for (Index c = 0; c < columns; ++c) update(params, c, feature, gradient[c], lr(c));
+    };
+    for (std::size_t i = 0; i < g.rows.size(); ++i)
+      update_feature(g.rows[i], g.values.col(static_cast<Index>(i)).data());
+    update_feature(params.cols() - 1, g.intercept.data());
   }
   void keep_columns(const std::vector<Index>& columns) override {
-    lrfind::keep_columns(m_, columns);
-    lrfind::keep_columns(v_, columns);
+    keep_stacked(m_, columns);
+    keep_stacked(v_, columns);
   }
 
  private:
