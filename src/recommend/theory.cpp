@@ -74,17 +74,24 @@ void for_each_chunk(const Features& X, std::span<const Index> rows, Fn&& fn) {
   }
 }
 
-// Splits `rows` into parts fixed by their number alone, computes a partial
-// result per part (on all cores) and returns them in order.
+// Splits `rows` into parts fixed by their number alone and computes a
+// partial result per part (on all cores) into `partials`, in order (kept by
+// a caller that calls again: large partials are then not allocated anew).
 template <typename Partial, typename Fn>
-std::vector<Partial> per_part(std::span<const Index> rows, Fn&& fn) {
+void per_part(std::span<const Index> rows, std::vector<Partial>& partials, Fn&& fn) {
   const std::size_t parts = part_count(rows.size(), 16384, 64);
-  std::vector<Partial> partials(parts);
+  partials.resize(parts);
   parallel_for(parts, 0, [&](std::size_t p) {
     const std::size_t begin = rows.size() * p / parts;
     const std::size_t end = rows.size() * (p + 1) / parts;
     fn(rows.subspan(begin, end - begin), partials[p]);
   });
+}
+
+template <typename Partial, typename Fn>
+std::vector<Partial> per_part(std::span<const Index> rows, Fn&& fn) {
+  std::vector<Partial> partials;
+  per_part(rows, partials, fn);
   return partials;
 }
 
@@ -107,10 +114,12 @@ void sparse_gram_times(const Csr<Scalar>& X, std::span<const Index> part, const 
 }
 
 // y = X̃ᵀ(X̃v)/n over row chunks, without forming X̃ᵀX̃: O(n·d) time, O(d) memory
-// (O(non-zeros) time for sparse features, read a row at a time).
-void gram_times(const Features& X, std::span<const Index> rows, const Eigen::VectorXd& v, Eigen::VectorXd& y) {
+// (O(non-zeros) time for sparse features, read a row at a time). `partials`
+// is scratch kept from call to call.
+void gram_times(const Features& X, std::span<const Index> rows, const Eigen::VectorXd& v, Eigen::VectorXd& y,
+                std::vector<Eigen::VectorXd>& partials) {
   const Index d = X.cols();
-  const auto partials = per_part<Eigen::VectorXd>(rows, [&](std::span<const Index> part, Eigen::VectorXd& out) {
+  per_part(rows, partials, [&](std::span<const Index> part, Eigen::VectorXd& out) {
     out.setZero(d + 1);
     if (X.sparse()) {
       if (X.precision() == Precision::kFloat32)
@@ -202,6 +211,7 @@ double gram_eigenvalue(const Features& X, std::span<const Index> rows, double* m
   v.normalize();
   double lambda = 0.0;
   Eigen::VectorXd w(d);
+  std::vector<Eigen::VectorXd> partials;
   // Through sparse data each iteration is a pass over the non-zeros: a
   // bound needs three digits, not ten, so fewer and looser iterations (the
   // Rayleigh quotient's error is about the square of the vector's).
@@ -212,7 +222,7 @@ double gram_eigenvalue(const Features& X, std::span<const Index> rows, double* m
     if (d <= kMaxGramColumns)
       w.noalias() = gram * v;
     else
-      gram_times(X, rows, v, w);
+      gram_times(X, rows, v, w, partials);
     const double next = v.dot(w);  // Rayleigh quotient
     const double norm = w.norm();
     if (norm == 0.0) return 0.0;
