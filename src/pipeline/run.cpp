@@ -67,19 +67,20 @@ DatasetSummary summarize(const Dataset& data, const std::string& source) {
 }
 
 // Sparse features train at the cost of their non-zeros only with a lazy
-// optimizer and no L2 (train/optimizer.hpp); otherwise every step updates
-// every weight, which on wide data is most of the time.
+// optimizer (train/optimizer.hpp: sgd; adagrad and sparse_adam without L2);
+// otherwise every step updates every weight, which on wide data is most of
+// the time.
 void warn_about_dense_steps(const Dataset& data, const RunResult& result, const OptimizerEntry& optimizer,
                             const MessageSink& warn) {
   constexpr Index kWide = 10'000;
   if (!warn || !data.features.sparse() || data.features.cols() < kWide) return;
-  const bool lazy = optimizer.make()->lazy();
-  if (lazy && result.l2 == 0.0) return;
+  const auto made = optimizer.make();
+  if (made->lazy(result.l2)) return;
   warn(fmt::format("each step updates all {} features for every rate ({}); for steps that cost the batch's non-zeros "
-                   "use --optimizer sgd, adagrad or sparse_adam with --l2 0",
+                   "use --optimizer sgd (any --l2), or adagrad or sparse_adam with --l2 0",
                    data.features.cols(),
-                   lazy ? fmt::format("--l2 {} touches every weight", result.l2)
-                        : fmt::format("{} moves weights the batch does not touch", optimizer.name)));
+                   made->lazy(0.0) ? fmt::format("{} with --l2 {} moves every weight", optimizer.name, result.l2)
+                                   : fmt::format("{} moves weights the batch does not touch", optimizer.name)));
 }
 
 void warn_about_rows(const Dataset& data, const RunConfig& config, const MessageSink& warn) {

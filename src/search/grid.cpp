@@ -19,18 +19,18 @@ namespace {
 // A rate that diverges leaves the stack.
 class RateGroup {
  public:
-  // `lazy`: every batch is sparse rows, gathered whole (not large_batches),
-  // and stepped lazily (Optimizer::lazy, no L2): the stack is then kept
-  // feature-major (model.hpp's Layout).
+  // `lazy`: every batch is sparse rows, gathered whole (not large_batches);
+  // stepped lazily (Optimizer::lazy) when the optimizer can, with the stack
+  // kept feature-major (model.hpp's Layout).
   RateGroup(const Model& model, const OptimizerEntry& optimizer, const GridConfig& config,
             std::vector<GridRateResult>& results, std::size_t first, std::size_t count, bool validating, bool lazy)
       : model_(model), config_(config), results_(results), validating_(validating), outputs_(model.outputs()) {
     for (std::size_t r = first; r < first + count; ++r) active_.push_back(r);
     stacked_ = model.initial_params(static_cast<Index>(count));
     optimizer_ = optimizer.make();
-    lazy_ = lazy && optimizer_->lazy() && model.l2() == 0.0;
+    lazy_ = lazy && optimizer_->lazy(model.l2());
     if (lazy_) {
-      optimizer_->reset_feature_major(stacked_.rows(), stacked_.cols());
+      optimizer_->reset_feature_major(stacked_.rows(), stacked_.cols(), model.l2());
       stacked_.transposeInPlace();
     } else {
       optimizer_->reset_model_major(stacked_.rows(), stacked_.cols());
@@ -110,7 +110,7 @@ void RateGroup::train(const Chunk::Rows& batch, double factor) {
   losses_.resize(active_.size());
   if (lazy_)
     model_.sparse_loss_gradient(batch, stacked_, static_cast<Index>(active_.size()), losses_.data(),
-                                sparse_gradient_, ws_);
+                                sparse_gradient_, ws_, optimizer_->weight_scale());
   else
     model_.loss_gradient(batch, stacked_, static_cast<Index>(active_.size()), losses_.data(), &gradient_, ws_);
   step(factor);
@@ -185,6 +185,7 @@ void RateGroup::end_epoch(const Features& X, const Vector& y, std::span<const In
   const Index models = static_cast<Index>(active_.size());
   losses_.resize(active_.size());
   const Layout layout = lazy_ ? Layout::kFeatureMajor : Layout::kModelMajor;
+  if (lazy_) optimizer_->settle(stacked_);
   model_.rows_loss_gradient(X, y, train_rows, stacked_, models, losses_.data(), nullptr, ws_, true, layout);
   bad_.assign(active_.size(), kStay);
   for (Index m = 0; m < models; ++m) {

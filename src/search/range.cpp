@@ -40,12 +40,12 @@ RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const F
   StopRule stop(s.stop_factor);
   // Sparse rows stepped lazily (the batches gathered whole) keep their one
   // model feature-major: the same numbers in the same order.
-  const bool lazy = X.sparse() && optimizer.lazy() && model.l2() == 0.0 &&
+  const bool lazy = X.sparse() && optimizer.lazy(model.l2()) &&
                     static_cast<Index>(sampler.batch_size()) <= Model::chunk_rows(X.row_width());
   Params params = model.initial_params();
   Params gradient;
   if (lazy) {
-    optimizer.reset_feature_major(params.rows(), params.cols());
+    optimizer.reset_feature_major(params.rows(), params.cols(), model.l2());
     params.transposeInPlace();
   } else {
     optimizer.reset_model_major(params.rows(), params.cols());
@@ -66,7 +66,7 @@ RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const F
     double loss = 0.0;
     if (lazy) {
       batch_rows.gather(X, y, batch);
-      model.sparse_loss_gradient(batch_rows.all(), params, 1, &loss, sparse_gradient, ws);
+      model.sparse_loss_gradient(batch_rows.all(), params, 1, &loss, sparse_gradient, ws, optimizer.weight_scale());
     } else if (static_cast<Index>(batch.size()) > Model::chunk_rows(X.row_width())) {
       model.rows_loss_gradient(X, y, batch, params, 1, &loss, &gradient, ws, true);  // a large batch: by chunks
     } else {

@@ -45,7 +45,7 @@ void sparse_scores(const SparseRows& x, Index rows, const Params& stacked, Index
 // stacked columns, reading one feature's weights side by side. Each score is
 // the same sum in the same order as sparse_scores's.
 void sparse_scores_fm(const SparseRows& x, Index rows, const Params& stacked_fm, Index features, Eigen::MatrixXd& zt,
-                      Eigen::MatrixXd& z) {
+                      Eigen::MatrixXd& z, const Eigen::VectorXd* scale) {
   const Index columns = stacked_fm.rows();
   zt.setZero(columns, rows);
   const double* intercept = stacked_fm.col(features).data();
@@ -56,7 +56,10 @@ void sparse_scores_fm(const SparseRows& x, Index rows, const Params& stacked_fm,
       const double* w = stacked_fm.col(x.indices[k]).data();
       for (Index c = 0; c < columns; ++c) out[c] += v * w[c];
     }
-    for (Index c = 0; c < columns; ++c) out[c] += intercept[c];
+    if (scale)
+      for (Index c = 0; c < columns; ++c) out[c] = (*scale)(c) * out[c] + intercept[c];
+    else
+      for (Index c = 0; c < columns; ++c) out[c] += intercept[c];
   }
   z = zt.transpose();
 }
@@ -80,12 +83,24 @@ Model make_model(const ModelKindEntry& kind, Index features, std::size_t classes
 }
 
 void Model::sparse_loss_gradient(const Chunk::Rows& batch, const Params& stacked_fm, Index models, double* losses,
-                                 SparseGradient& gradient, Workspace& ws) const {
+                                 SparseGradient& gradient, Workspace& ws, const WeightScale* scale) const {
   const SparseRows& x = batch.sparse;
   const Index rows = batch.count();
   const Index columns = stacked_fm.rows();
-  scores(batch, stacked_fm, ws, Layout::kFeatureMajor);
+  sparse_scores_fm(x, rows, stacked_fm, features_, ws.t, ws.z, scale ? &scale->scale : nullptr);
   loss_->mean_losses(ws.z, batch.y, models, losses, &ws.dz);
+  if (l2_ != 0.0) {
+    for (Index k = 0; k < models; ++k) {
+      if (!scale) {
+        losses[k] += penalty(stacked_fm, k, Layout::kFeatureMajor);
+        continue;
+      }
+      double sum = 0.0;
+      for (Index c = k * outputs(); c < (k + 1) * outputs(); ++c)
+        sum += scale->scale(c) * scale->scale(c) * scale->sq_norm(c);
+      losses[k] += 0.5 * l2_ * sum;
+    }
+  }
   if (ws.slot.size() != static_cast<std::size_t>(features_)) ws.slot.assign(static_cast<std::size_t>(features_), -1);
   gradient.rows.clear();
   for (std::int64_t k = x.offsets[0]; k < x.offsets[rows]; ++k) {
@@ -145,7 +160,7 @@ void Model::add_penalties(const Params& stacked, Index models, double* losses, P
 void Model::scores(const Chunk::Rows& rows, const Params& stacked, Workspace& ws, Layout layout) const {
   if (layout == Layout::kFeatureMajor) {
     assert(rows.is_sparse());
-    sparse_scores_fm(rows.sparse, rows.count(), stacked, features_, ws.t, ws.z);
+    sparse_scores_fm(rows.sparse, rows.count(), stacked, features_, ws.t, ws.z, nullptr);
   } else if (rows.is_sparse()) {
     sparse_scores(rows.sparse, rows.count(), stacked, features_, ws.z);
   } else {

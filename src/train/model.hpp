@@ -44,6 +44,17 @@ struct SparseGradient {
   bool allFinite() const { return values.allFinite() && intercept.allFinite(); }
 };
 
+// Bottou's trick for lazy SGD with L2 ("Stochastic Gradient Descent Tricks",
+// 2012): the decay (1 - lr·l2) that every weight takes at every step is kept
+// as one running factor per stacked column, so that a step touches only the
+// batch's features. The weights of stacked column c are scale(c) times the
+// feature-major stack's row c, the intercept excepted (not scaled);
+// sq_norm(c) is ‖row c‖² without the intercept, for the L2 penalty.
+struct WeightScale {
+  Eigen::VectorXd scale;
+  Eigen::VectorXd sq_norm;
+};
+
 // Scratch one caller reuses from batch to batch (one per thread).
 struct Workspace {
   Eigen::MatrixXd z;
@@ -73,12 +84,14 @@ class Model {
   void loss_gradient(const Chunk::Rows& batch, const Params& stacked, Index models, double* losses, Params* gradient,
                      Workspace& ws, bool with_penalty = true) const;
 
-  // The same for a batch of sparse rows and a feature-major stack, when the
-  // model has no L2 term: the gradient comes as the touched features only
-  // (the dense gradient's other rows are zero), with the same sums, term for
-  // term, as loss_gradient's on the model-major stack.
+  // The same for a batch of sparse rows and a feature-major stack: the
+  // gradient of the mean loss without the L2 term, as the touched features
+  // only (the other rows are zero); without L2 and `scale`, with the same
+  // sums, term for term, as loss_gradient's on the model-major stack. With
+  // `scale` (lazy SGD with L2) the weights are scale·stack and the losses
+  // take the penalty from its norms; without it, the penalty is the stack's.
   void sparse_loss_gradient(const Chunk::Rows& batch, const Params& stacked_fm, Index models, double* losses,
-                            SparseGradient& gradient, Workspace& ws) const;
+                            SparseGradient& gradient, Workspace& ws, const WeightScale* scale = nullptr) const;
 
   // Rows read at a time where many rows are: at most 4096, and at most 4 MiB
   // of features (wide files read fewer; sparse features count as one column

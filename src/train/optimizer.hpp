@@ -31,29 +31,41 @@ class Optimizer {
   // leave a stack).
   virtual void keep_columns(const std::vector<Index>& columns) = 0;
 
-  // Whether the optimizer steps sparse gradients lazily (step_sparse),
-  // touching only the features the gradient names and giving what step()
-  // gives on the dense gradient (zero elsewhere): true where a zero gradient
-  // leaves a weight and its state as they are (sgd, adagrad, sparse_adam).
-  // Training on sparse features without L2 then costs the batch's
-  // non-zeros, not the feature count.
-  virtual bool lazy() const { return false; }
+  // Whether the optimizer steps sparse gradients lazily (step_sparse) with
+  // this L2 factor, touching only the features the gradient names and giving
+  // what step() gives on the dense gradient (zero elsewhere, plus the L2
+  // term): true where a zero gradient leaves a weight and its state as they
+  // are (sgd, adagrad, sparse_adam without L2), or where what happens to an
+  // untouched weight has a closed form (sgd with L2: a common decay factor).
+  // Training on sparse features then costs the batch's non-zeros, not the
+  // feature count.
+  virtual bool lazy(double /*l2*/) const { return false; }
   // Lazy optimizers only: one update of a feature-major stack (model.hpp's
-  // Layout; column j of `params` is feature j) with a sparse gradient, entry
-  // i of `lr` the rate of stacked column i. The optimizer's state takes the
-  // stack's layout from the reset that precedes (reset_feature_major).
+  // Layout; column j of `params` is feature j) with the sparse gradient of
+  // the loss without its L2 term, entry i of `lr` the rate of stacked column
+  // i. The optimizer's state takes the stack's layout and the L2 factor from
+  // the reset that precedes (reset_feature_major).
   virtual void step_sparse(Params& params_fm, const SparseGradient& g, const Eigen::RowVectorXd& lr);
+  // Lazy optimizers whose stack is not the weights themselves (sgd with L2,
+  // model.hpp's WeightScale): the factors, for the model's scores and
+  // penalty; null when the stack is the weights.
+  virtual const WeightScale* weight_scale() const { return nullptr; }
+  // Makes the stack the weights again (folds a WeightScale into it), for
+  // whoever reads it next (an evaluation, a copy).
+  virtual void settle(Params& params_fm) { (void)params_fm; }
   // Clears the state for a feature-major stack of the given model-major
-  // shape (rows = features + 1, cols = stacked columns); keep_columns then
-  // keeps state rows.
-  void reset_feature_major(Index rows, Index cols) {
+  // shape (rows = features + 1, cols = stacked columns) trained with L2
+  // factor `l2` (lazy(l2) must hold); keep_columns then keeps state rows.
+  void reset_feature_major(Index rows, Index cols, double l2) {
     layout_ = Layout::kFeatureMajor;
+    l2_ = l2;
     reset(cols, rows);
   }
   // Clears the state for a model-major stack (what reset() alone leaves
   // as it was: a fresh optimizer is model-major).
   void reset_model_major(Index rows, Index cols) {
     layout_ = Layout::kModelMajor;
+    l2_ = 0.0;
     reset(rows, cols);
   }
 
@@ -67,10 +79,14 @@ class Optimizer {
  protected:
   // Keeps the given stacked columns of a state matrix laid out as the stack.
   void keep_stacked(Params& state, const std::vector<Index>& columns) const;
+  Layout layout() const { return layout_; }
+  // The L2 factor of a feature-major stack (step_sparse's gradient lacks it).
+  double l2() const { return l2_; }
 
  private:
   Eigen::RowVectorXd rates_;  // reused from step to step
   Layout layout_ = Layout::kModelMajor;
+  double l2_ = 0.0;
 };
 
 // Writes a sparse gradient out as the dense, model-major one (the other

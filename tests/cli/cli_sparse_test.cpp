@@ -130,8 +130,12 @@ TEST(CliSparse, WideDataNotesStepsThatUpdateEveryWeight) {
   const CliResult sgd = run_cli(base);
   ASSERT_EQ(sgd.exit_code, 0) << sgd.err;
   EXPECT_EQ(sgd.err.find("each step updates"), std::string::npos) << sgd.err;
-  const CliResult l2 = run_cli(concat(base, {"--l2", "0.01"}));
-  EXPECT_NE(l2.err.find("--l2 0.01 touches every weight"), std::string::npos) << l2.err;
+  // sgd with L2 steps lazily (Bottou's factor); adagrad with L2 cannot.
+  const CliResult sgd_l2 = run_cli(concat(base, {"--l2", "0.01"}));
+  ASSERT_EQ(sgd_l2.exit_code, 0) << sgd_l2.err;
+  EXPECT_EQ(sgd_l2.err.find("each step updates"), std::string::npos) << sgd_l2.err;
+  const CliResult adagrad_l2 = run_cli(concat(base, {"--optimizer", "adagrad", "--l2", "0.01"}));
+  EXPECT_NE(adagrad_l2.err.find("(adagrad with --l2 0.01 moves every weight)"), std::string::npos) << adagrad_l2.err;
 }
 
 }  // namespace
