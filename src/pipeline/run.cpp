@@ -70,17 +70,21 @@ DatasetSummary summarize(const Dataset& data, const std::string& source) {
 // optimizer (train/optimizer.hpp: sgd; adagrad and sparse_adam without L2);
 // otherwise every step updates every weight, which on wide data is most of
 // the time.
-void warn_about_dense_steps(const Dataset& data, const RunResult& result, const OptimizerEntry& optimizer,
-                            const MessageSink& warn) {
+void warn_about_dense_steps(const Dataset& data, const RunConfig& config, const RunResult& result,
+                            const OptimizerEntry& optimizer, const MessageSink& warn) {
   constexpr Index kWide = 10'000;
   if (!warn || !data.features.sparse() || data.features.cols() < kWide) return;
   const auto made = optimizer.make();
-  if (made->lazy(result.l2)) return;
+  // The grids train at one rate each; the range tests' rate grows at every step.
+  const bool constant_rate = config.training.schedule == "constant" && config.method != "range";
+  if (made->lazy(result.l2, constant_rate)) return;
   warn(fmt::format("each step updates all {} features for every rate ({}); for steps that cost the batch's non-zeros "
                    "use --optimizer sgd (any --l2), or adagrad or sparse_adam with --l2 0",
                    data.features.cols(),
-                   made->lazy(0.0) ? fmt::format("{} with --l2 {} moves every weight", optimizer.name, result.l2)
-                                   : fmt::format("{} moves weights the batch does not touch", optimizer.name)));
+                   made->lazy(0.0, constant_rate)
+                       ? fmt::format("{} with --l2 {} moves every weight", optimizer.name, result.l2)
+                       : fmt::format("{} moves weights the batch does not touch{}", optimizer.name,
+                                     made->lazy(0.0, true) ? " when the rate changes" : "")));
 }
 
 void warn_about_rows(const Dataset& data, const RunConfig& config, const MessageSink& warn) {
@@ -150,7 +154,7 @@ RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::strin
   result.validation = effective_validation(config, registries);
   warn_about_text(data, source, context.warn);
   warn_about_rows(data, config, context.warn);
-  warn_about_dense_steps(data, result, optimizer, context.warn);
+  warn_about_dense_steps(data, config, result, optimizer, context.warn);
   if (kind.target == TargetKind::kClassification && !config.data.allow_many_classes)
     check_classifier_target(data, source);
   // Progress: preparing the data, then the method, by their estimated times

@@ -28,7 +28,8 @@ class RateGroup {
     for (std::size_t r = first; r < first + count; ++r) active_.push_back(r);
     stacked_ = model.initial_params(static_cast<Index>(count));
     optimizer_ = optimizer.make();
-    lazy_ = lazy && optimizer_->lazy(model.l2());
+    const bool constant_rate = !config.schedule || config.schedule->name == "constant";
+    lazy_ = lazy && optimizer_->lazy(model.l2(), constant_rate);
     if (lazy_) {
       optimizer_->reset_feature_major(stacked_.rows(), stacked_.cols(), model.l2());
       stacked_.transposeInPlace();
@@ -108,6 +109,10 @@ void RateGroup::drop(const std::vector<Leave>& bad) {
 
 void RateGroup::train(const Chunk::Rows& batch, double factor) {
   losses_.resize(active_.size());
+  if (lazy_) {
+    const SparseRows& x = batch.sparse;
+    optimizer_->catch_up(stacked_, {x.indices + x.offsets[0], x.indices + x.offsets[batch.count()]});
+  }
   if (lazy_)
     model_.sparse_loss_gradient(batch, stacked_, static_cast<Index>(active_.size()), losses_.data(),
                                 sparse_gradient_, ws_, optimizer_->weight_scale());

@@ -40,7 +40,7 @@ RangeTestResult run_range_test(const Model& model, Optimizer& optimizer, const F
   StopRule stop(s.stop_factor);
   // Sparse rows stepped lazily (the batches gathered whole) keep their one
   // model feature-major: the same numbers in the same order.
-  const bool lazy = X.sparse() && optimizer.lazy(model.l2()) &&
+  const bool lazy = X.sparse() && optimizer.lazy(model.l2(), /*constant_rate=*/false) &&
                     static_cast<Index>(sampler.batch_size()) <= Model::chunk_rows(X.row_width());
   Params params = model.initial_params();
   Params gradient;

@@ -9,6 +9,7 @@
 
 #include <Eigen/Core>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,14 +33,25 @@ class Optimizer {
   virtual void keep_columns(const std::vector<Index>& columns) = 0;
 
   // Whether the optimizer steps sparse gradients lazily (step_sparse) with
-  // this L2 factor, touching only the features the gradient names and giving
+  // this L2 factor, and rates that are (`constant_rate`) or are not the same
+  // at every step, touching only the features the gradient names and giving
   // what step() gives on the dense gradient (zero elsewhere, plus the L2
   // term): true where a zero gradient leaves a weight and its state as they
   // are (sgd, adagrad, sparse_adam without L2), or where what happens to an
-  // untouched weight has a closed form (sgd with L2: a common decay factor).
+  // untouched weight has a closed form (sgd with L2: a common decay factor;
+  // rmsprop without L2: its average decays; momentum and nesterov without
+  // L2 at a constant rate: the weight keeps moving by a geometric sum).
   // Training on sparse features then costs the batch's non-zeros, not the
   // feature count.
-  virtual bool lazy(double /*l2*/) const { return false; }
+  virtual bool lazy(double /*l2*/, bool /*constant_rate*/) const { return false; }
+  // Brings the weights of the given features (repeats allowed) up to date
+  // before they are read: what the steps they were not touched in did to
+  // them. Called before each lazy step's scores; a no-op where untouched
+  // weights do not move.
+  virtual void catch_up(Params& params_fm, std::span<const std::int32_t> features) {
+    (void)params_fm;
+    (void)features;
+  }
   // Lazy optimizers only: one update of a feature-major stack (model.hpp's
   // Layout; column j of `params` is feature j) with the sparse gradient of
   // the loss without its L2 term, entry i of `lr` the rate of stacked column
@@ -50,12 +62,13 @@ class Optimizer {
   // model.hpp's WeightScale): the factors, for the model's scores and
   // penalty; null when the stack is the weights.
   virtual const WeightScale* weight_scale() const { return nullptr; }
-  // Makes the stack the weights again (folds a WeightScale into it), for
-  // whoever reads it next (an evaluation, a copy).
+  // Makes the stack the weights again (folds a WeightScale into it, or
+  // catches every feature up), for whoever reads it next (an evaluation, a
+  // copy).
   virtual void settle(Params& params_fm) { (void)params_fm; }
   // Clears the state for a feature-major stack of the given model-major
   // shape (rows = features + 1, cols = stacked columns) trained with L2
-  // factor `l2` (lazy(l2) must hold); keep_columns then keeps state rows.
+  // factor `l2` (lazy must hold); keep_columns then keeps state rows.
   void reset_feature_major(Index rows, Index cols, double l2) {
     layout_ = Layout::kFeatureMajor;
     l2_ = l2;

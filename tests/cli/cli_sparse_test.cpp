@@ -136,6 +136,15 @@ TEST(CliSparse, WideDataNotesStepsThatUpdateEveryWeight) {
   EXPECT_EQ(sgd_l2.err.find("each step updates"), std::string::npos) << sgd_l2.err;
   const CliResult adagrad_l2 = run_cli(concat(base, {"--optimizer", "adagrad", "--l2", "0.01"}));
   EXPECT_NE(adagrad_l2.err.find("(adagrad with --l2 0.01 moves every weight)"), std::string::npos) << adagrad_l2.err;
+  // momentum steps lazily at a constant rate (a grid), not in a range test.
+  const CliResult momentum_range = run_cli(concat(base, {"--optimizer", "momentum"}));
+  EXPECT_NE(momentum_range.err.find("(momentum moves weights the batch does not touch when the rate changes)"),
+            std::string::npos)
+      << momentum_range.err;
+  const CliResult momentum_grid = run_cli({path, "--model", "logistic", "--method", "grid", "--grid-points", "3",
+                                           "--epochs", "1", "--optimizer", "momentum"});
+  EXPECT_NE(momentum_grid.err.find("grid of 3 rates"), std::string::npos) << momentum_grid.err;  // it ran
+  EXPECT_EQ(momentum_grid.err.find("each step updates"), std::string::npos) << momentum_grid.err;
 }
 
 }  // namespace

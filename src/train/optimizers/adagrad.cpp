@@ -22,7 +22,7 @@ class Adagrad final : public Optimizer {
       params.col(j).array() -= lr(j) * g.col(j).array() / (sum_.col(j).array().sqrt() + eps_);
   }
   void keep_columns(const std::vector<Index>& columns) override { keep_stacked(sum_, columns); }
-  bool lazy(double l2) const override { return l2 == 0.0; }
+  bool lazy(double l2, bool) const override { return l2 == 0.0; }
   void step_sparse(Params& params, const SparseGradient& g, const Eigen::RowVectorXd& lr) override {
     if (sum_.rows() != params.rows() || sum_.cols() != params.cols()) reset(params.rows(), params.cols());
     const Index columns = params.rows();

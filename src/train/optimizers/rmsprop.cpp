@@ -33,7 +33,7 @@ class RmsProp final : public Optimizer {
       params.col(j).array() -= lr(j) * g.col(j).array() / (square_avg_.col(j).array().sqrt() + eps_);
   }
   void keep_columns(const std::vector<Index>& columns) override { keep_stacked(square_avg_, columns); }
-  bool lazy(double l2) const override { return l2 == 0.0; }
+  bool lazy(double l2, bool) const override { return l2 == 0.0; }
   void step_sparse(Params& params, const SparseGradient& g, const Eigen::RowVectorXd& lr) override {
     ++steps_;
     const Index columns = params.rows();

@@ -48,7 +48,7 @@ class Sgd final : public Optimizer {
     }
     weights_ = std::move(kept);
   }
-  bool lazy(double) const override { return true; }
+  bool lazy(double, bool) const override { return true; }
   void step_sparse(Params& params, const SparseGradient& g, const Eigen::RowVectorXd& lr) override {
     const Index columns = params.rows();
     const Index intercept = params.cols() - 1;

@@ -29,7 +29,7 @@ class SparseAdam final : public Optimizer {
     for (Index j = 0; j < params.cols(); ++j)
       for (Index i = 0; i < params.rows(); ++i) update(params, i, j, g(i, j), lr(j));
   }
-  bool lazy(double l2) const override { return l2 == 0.0; }
+  bool lazy(double l2, bool) const override { return l2 == 0.0; }
   void step_sparse(Params& params, const SparseGradient& g, const Eigen::RowVectorXd& lr) override {
     begin_step(params);
     const Index columns = params.rows();
