@@ -80,6 +80,34 @@ TEST(SvmlightErrors, EachIsPositionedAtItsToken) {
   for (const BadCase& c : cases) EXPECT_EQ(error_of(c.text, c.kind), c.error) << c.name;
 }
 
+std::string forced_error(const std::string& text, const std::string& source) {
+  LoadOptions options;
+  options.format = InputFormat::kSvmlight;
+  options.kind = kCls;
+  try {
+    load_dataset_from_bytes(text, source, options);
+  } catch (const DataError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+// CSV read as svmlight (--input-format svmlight, or a .svm name) is named as
+// CSV at its first line, not taken for a multilabel row.
+TEST(SvmlightErrors, CsvTextReadAsSvmlightIsNamedAsCsv) {
+  EXPECT_EQ(forced_error("x1,x2,y\n0.5,1,0\n1.5,2,1\n", "a.csv"),
+            "a.csv:1: not svmlight text ('label index:value ...'): the line has no index:value pair, and the file "
+            "reads as ','-separated CSV; --input-format csv reads it as CSV");
+  EXPECT_EQ(forced_error("\n0.5;1;0\n1.5;2;1\n", "a.svm"),
+            "a.svm:2: not svmlight text ('label index:value ...'): the line has no index:value pair, and the file "
+            "reads as ';'-separated CSV; --input-format csv reads it as CSV");
+  // svmlight at fault on a later line keeps its own positioned error.
+  EXPECT_EQ(forced_error("1\t1:1\t2:1\n0\t1:2\t2:abc\n", "a.txt"),
+            "a.txt:2:9: feature 2: value 'abc' is not a number");
+  EXPECT_EQ(forced_error("1 1:1\n1,3 1:2 2:1\n", "a.txt"),
+            "a.txt:2:1: multilabel rows are not supported: the label '1,3' holds several labels");
+}
+
 TEST(SvmlightErrors, TooManyClassesAsInCsv) {
   std::string text;
   for (int i = 0; i <= 1000; ++i) text += "c" + std::to_string(i) + " 1:1\n";
