@@ -259,9 +259,9 @@ Dataset load_svm(io::Input& input, const LoadOptions& options) {
   io::ByteStream& in = input.text(io::LineEnds::kMacAware);
   // Binary data is named from the first bytes, as for CSV; later NUL bytes
   // are reported in file order with other errors.
-  io::reject_binary(input.head(), source);
+  io::reject_binary(input.head(), source, kSvmlightText);
   if (const std::size_t nul = input.head().find('\0'); nul != std::string_view::npos)
-    throw io::nul_error(input.head(), nul, 1, source);
+    throw io::nul_error(input.head(), nul, 1, source, kSvmlightText);
   reject_csv_text(input.head(), input.head().size() < io::kHeadBytes, source);
   const SvmSettings settings{&source, options.kind, options.zero_based, options.features};
   BlockReader reader(in, source, ',', std::max<std::size_t>(options.block_bytes, 64), io::Encoding::kDetect,

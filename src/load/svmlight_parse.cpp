@@ -279,7 +279,8 @@ void parse_svm_block(const Block& block, const SvmSettings& settings, SvmBlock<S
     const void* nl = std::memchr(bytes.data() + begin, '\n', bytes.size() - begin);
     const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data()) : bytes.size();
     // A NUL byte, or one that is not UTF-8, is reported where it stands among the other errors.
-    if (bad != std::string::npos && block.start + end >= bad) throw bad_byte_error(block, *settings.source);
+    if (bad != std::string::npos && block.start + end >= bad)
+      throw bad_byte_error(block, *settings.source, kSvmlightText);
     if (!block.lines.empty()) line = block.lines[record++];
     parser.parse(bytes.data() + begin, bytes.data() + end, line);
     begin = end + 1;

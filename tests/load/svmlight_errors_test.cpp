@@ -75,7 +75,7 @@ TEST(SvmlightErrors, EachIsPositionedAtItsToken) {
        std::string("1 1:1\n0 1:\0"
                    "2\n",
                    13),
-       kReg, "in.svm:2: not a CSV text file: it holds a NUL byte (binary data)"},
+       kReg, "in.svm:2: not an svmlight text file: it holds a NUL byte (binary data)"},
   };
   for (const BadCase& c : cases) EXPECT_EQ(error_of(c.text, c.kind), c.error) << c.name;
 }
@@ -137,7 +137,8 @@ TEST(SvmlightErrors, ANulByteIsNamedAlikeWhateverTheBlocks) {
   } catch (const DataError& e) {
     expected = e.what();
   }
-  EXPECT_NE(expected.find("NUL byte (UTF-16 text?"), std::string::npos) << expected;
+  EXPECT_NE(expected.find("not an svmlight text file: it holds a NUL byte (UTF-16 text?"), std::string::npos)
+      << expected;
   for (std::size_t block = 64; block < 200; ++block) {
     options.block_bytes = block;
     options.threads = 2;
