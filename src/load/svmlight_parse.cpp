@@ -83,6 +83,11 @@ void LineParser<Scalar>::bad_feature(const char* at, const char* end) const {
   const std::size_t colon = token.find(':');
   if (colon == std::string_view::npos)
     fail(at, fmt::format("{} is not a feature index:value: it has no ':'", quoted_sample(token)));
+  const std::string_view key = token.substr(0, colon);
+  if (key.size() > 1 && key[0] == '-' && std::all_of(key.begin() + 1, key.end(), is_digit))
+    fail(at, fmt::format("feature index {} is negative: an index must be {}", key,
+                         s_.zero_based == true ? "0 or more (--zero-based)"
+                                               : "a positive integer (0 or more with --zero-based)"));
   fail(at, fmt::format("the feature index {} is not a whole number (in {})", quoted_sample(token.substr(0, colon)),
                        quoted_sample(token)));
 }

@@ -45,7 +45,8 @@ TEST(SvmlightErrors, EachIsPositionedAtItsToken) {
       {"non-integer index", "1 1:1\n0 1.5:2\n", kReg,
        "in.svm:2:3: the feature index '1.5' is not a whole number (in '1.5:2')"},
       {"negative index", "1 -1:1\n0 1:2\n", kReg,
-       "in.svm:1:3: the feature index '-1' is not a whole number (in '-1:1')"},
+       "in.svm:1:3: feature index -1 is negative: an index must be a positive integer (0 or more with "
+       "--zero-based)"},
       {"missing colon", "1 1:1 2\n0 1:2\n", kReg, "in.svm:1:7: '2' is not a feature index:value: it has no ':'"},
       {"bad value", "1 1:1\n0 1:2 2:abc\n", kReg, "in.svm:2:9: feature 2: value 'abc' is not a number"},
       {"empty value", "1 1:1\n0 1:\n", kReg, "in.svm:2:5: feature 1: value '' is not a number"},
@@ -106,6 +107,17 @@ TEST(SvmlightErrors, CsvTextReadAsSvmlightIsNamedAsCsv) {
             "a.txt:2:9: feature 2: value 'abc' is not a number");
   EXPECT_EQ(forced_error("1 1:1\n1,3 1:2 2:1\n", "a.txt"),
             "a.txt:2:1: multilabel rows are not supported: the label '1,3' holds several labels");
+}
+
+TEST(SvmlightErrors, ANegativeIndexWithZeroBasedIndices) {
+  LoadOptions options;
+  options.zero_based = true;
+  try {
+    load_dataset_from_bytes("1 0:1\n0 1:1 -2:1\n", "in.svm", options);
+    ADD_FAILURE() << "no error";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "in.svm:2:7: feature index -2 is negative: an index must be 0 or more (--zero-based)");
+  }
 }
 
 TEST(SvmlightErrors, TooManyClassesAsInCsv) {
