@@ -296,6 +296,13 @@ Dataset load_input(io::Input& input, const LoadOptions& options) {
 }  // namespace
 }  // namespace load
 
+std::optional<InputFormat> input_format_named(std::string_view name) {
+  if (name == "auto") return InputFormat::kAuto;
+  if (name == "csv") return InputFormat::kCsv;
+  if (name == "svmlight" || name == "libsvm") return InputFormat::kSvmlight;
+  return std::nullopt;
+}
+
 Dataset load_dataset(const std::string& path, const LoadOptions& options) {
   io::Input input = io::open_input(path);
   return load::load_input(input, options);

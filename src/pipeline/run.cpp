@@ -31,9 +31,7 @@ LoadOptions load_options(const RunConfig& config, const Registries& registries) 
   options.threads = config.threads;
   options.sample = d.sample;
   options.seed = config.seed;
-  options.format = d.input_format == "csv"        ? InputFormat::kCsv
-                   : d.input_format == "svmlight" ? InputFormat::kSvmlight
-                                                  : InputFormat::kAuto;  // validate() checked it
+  options.format = input_format_named(d.input_format).value_or(InputFormat::kAuto);  // validate() checked it
   options.zero_based = d.zero_based;
   options.features = d.features;
   return options;

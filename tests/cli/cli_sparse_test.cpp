@@ -134,5 +134,16 @@ TEST(CliSparse, WideDataNotesStepsThatUpdateEveryWeight) {
   EXPECT_NE(l2.err.find("--l2 0.01 touches every weight"), std::string::npos) << l2.err;
 }
 
+TEST(CliSparse, LibsvmIsAnotherNameForSvmlight) {
+  const CliResult libsvm = run_cli({"tests/fixtures/iris.svm", "--model", "logistic", "--method", "range", "--steps",
+                                    "20", "--input-format", "libsvm", "-q"});
+  ASSERT_EQ(libsvm.exit_code, 0) << libsvm.err;
+  EXPECT_EQ(Json::parse(libsvm.out)["dataset"]["nonzeros"], 600);
+  const CliResult typo = run_cli({"tests/fixtures/iris.svm", "--model", "logistic", "--input-format", "libsvn"});
+  EXPECT_EQ(typo.exit_code, 64);
+  EXPECT_NE(typo.err.find("must be csv or svmlight (also spelt libsvm), not 'libsvn'"), std::string::npos)
+      << typo.err;
+}
+
 }  // namespace
 }  // namespace lrfind
