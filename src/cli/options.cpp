@@ -162,7 +162,8 @@ void declare_data(CLI::App& app, Options& o) {
                                      "else from 1]")
                             ->group(data);
   app.add_option("--features", r.data.features,
-                 "svmlight: the number of features, when the data's largest index is less [default: the largest index]")
+                 "svmlight: the number of features, when the data's largest index is less; 0 means the largest index "
+                 "in the data [default: 0]")
       ->default_str("")
       ->group(data);
   app.add_flag("--float32", r.data.float32,

@@ -145,5 +145,11 @@ TEST(CliSparse, LibsvmIsAnotherNameForSvmlight) {
       << typo.err;
 }
 
+TEST(CliSparse, HelpSaysFeaturesZeroMeansTheLargestIndex) {
+  const CliResult help = run_cli({"--help"});
+  ASSERT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("0 means the largest index"), std::string::npos) << help.out;
+}
+
 }  // namespace
 }  // namespace lrfind
