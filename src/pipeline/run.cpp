@@ -114,8 +114,10 @@ void warn_about_text(const Dataset& data, const std::string& source, const Messa
     warn(fmt::format("{}: delimiter {} detected from the header and first rows (--delimiter sets another)", source,
                      io::delimiter_name(data.delimiter)));
   if (data.not_utf8_line > 0)
-    warn(fmt::format("{}: not UTF-8 text (line {}): read as {} (--encoding sets utf-8, latin1 or cp1252)", source,
-                     data.not_utf8_line, data.encoding));
+    warn(fmt::format("{}: not UTF-8 text (line {}): read as {} ({})", source, data.not_utf8_line, data.encoding,
+                     data.format == "svmlight" ? "svmlight input has no --encoding: save the file as UTF-8 if that "
+                                                 "is wrong"
+                                               : "--encoding sets utf-8, latin1 or cp1252"));
 }
 
 // lr-find check's verdict from what the method measured.

@@ -151,5 +151,22 @@ TEST(CliSparse, HelpSaysFeaturesZeroMeansTheLargestIndex) {
   EXPECT_NE(help.out.find("0 means the largest index"), std::string::npos) << help.out;
 }
 
+// svmlight input has no --encoding: its warning about text that is not UTF-8
+// does not suggest it.
+TEST(CliSparse, NotUtf8SvmlightWarnsWithoutSuggestingEncoding) {
+  ScopedTempDir dir;
+  const std::string path = dir.path("labels.svm");
+  std::string text;
+  for (int r = 0; r < 20; ++r) text += fmt::format("{} 1:{} 2:1\n", r % 2 ? "caf\xE9" : "tea", r);
+  write_file(path, text);
+  const CliResult r = run_cli({path, "--model", "logistic", "--method", "range", "--steps", "10"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find(path + ": not UTF-8 text (line 2): read as cp1252 (svmlight input has no --encoding: save the "
+                              "file as UTF-8 if that is wrong)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("--encoding sets"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace lrfind
