@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "load/from_memory.hpp"
 #include "load/loader.hpp"
 #include "pipeline/run.hpp"
 
@@ -66,6 +67,10 @@ TEST(RunInMemory, GivesTheReportOfTheSameDataReadFromAFile) {
     EXPECT_TRUE(in_memory.recommended_lr) << method;
     EXPECT_EQ(in_memory.summary.substr(0, 16), "recommended lr 0");
   }
+}
+
+TEST(RunInMemory, TheDatasetSaysItsRowsCameFromMemory) {
+  EXPECT_EQ(dataset_from_memory(diabetes_in_memory(), TargetKind::kRegression, false).format, "memory");
 }
 
 TEST(RunInMemory, NaNDropsTheRowAndInfinityIsAnError) {
