@@ -183,6 +183,7 @@ Dataset assemble_svm(std::deque<SvmBlock<Scalar>>& blocks, const LoadOptions& op
   check_usable_rows(rows, rows - dropped, source);
   check_qids(blocks, source);
   const bool zero_based = options.zero_based.value_or(has_zero);
+  data.zero_based = zero_based;
   const Index cols = feature_count(blocks, options, zero_based, source);
   append_rows(blocks, zero_based, cols, options.kind, source, data);
   return data;

@@ -61,6 +61,8 @@ DatasetSummary summarize(const Dataset& data, const std::string& source) {
   s.float32 = data.features.precision() == Precision::kFloat32;
   s.delimiter = data.delimiter;
   s.encoding = data.encoding;
+  s.format = data.format;
+  s.zero_based = data.zero_based;
   return s;
 }
 

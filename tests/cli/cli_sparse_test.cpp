@@ -60,6 +60,8 @@ Json comparable(Json report) {
   report["config"].erase("target");
   report["config"].erase("delimiter");
   report["config"].erase("input_format");
+  report["config"].erase("zero_based");
+  report["config"].erase("features");
   report["dataset"].erase("format");
   return report;
 }
@@ -132,6 +134,27 @@ TEST(CliSparse, WideDataNotesStepsThatUpdateEveryWeight) {
   EXPECT_EQ(sgd.err.find("each step updates"), std::string::npos) << sgd.err;
   const CliResult l2 = run_cli(concat(base, {"--l2", "0.01"}));
   EXPECT_NE(l2.err.find("--l2 0.01 touches every weight"), std::string::npos) << l2.err;
+}
+
+TEST(CliSparse, ConfigNamesTheFormatReadAndTheIndexSettings) {
+  const std::vector<std::string> range = {"--model", "logistic", "--method", "range", "--steps", "10", "-q"};
+  const CliResult csv = run_cli(concat({"data/iris.csv"}, range));
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  const Json csv_config = Json::parse(csv.out)["config"];
+  EXPECT_EQ(csv_config["input_format"], "csv");
+  EXPECT_FALSE(csv_config.contains("zero_based"));
+  EXPECT_FALSE(csv_config.contains("features"));
+  const CliResult svm = run_cli(concat({"tests/fixtures/iris.svm"}, range));
+  ASSERT_EQ(svm.exit_code, 0) << svm.err;
+  const Json svm_config = Json::parse(svm.out)["config"];
+  EXPECT_EQ(svm_config["input_format"], "svmlight");
+  EXPECT_EQ(svm_config["zero_based"], false);
+  EXPECT_TRUE(svm_config["features"].is_null());
+  const CliResult asked = run_cli(concat({"tests/fixtures/iris.svm", "--zero-based", "--features", "10"}, range));
+  ASSERT_EQ(asked.exit_code, 0) << asked.err;
+  const Json asked_config = Json::parse(asked.out)["config"];
+  EXPECT_EQ(asked_config["zero_based"], true);
+  EXPECT_EQ(asked_config["features"], 10);
 }
 
 TEST(CliSparse, LibsvmIsAnotherNameForSvmlight) {
