@@ -10,6 +10,7 @@
 #include "io/encoding.hpp"
 #include "io/input.hpp"
 #include "load/dataset.hpp"
+#include "load/loader.hpp"
 #include "load/number.hpp"
 #include "pipeline/method.hpp"
 #include "lrfind/error.hpp"
@@ -52,7 +53,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& option_choi
       {"--format", builtin_formats().names()},
       {"--encoding", {io::kEncodingNames.begin(), io::kEncodingNames.end()}},
       {"--scaling", {std::begin(kScalingNames), std::end(kScalingNames)}},
-      {"--input-format", {"csv", "svmlight"}},
+      {"--input-format", {kInputFormatNames.begin(), kInputFormatNames.end()}},
       {"--plot-scale", builtin_loss_scales().names()},
   };
   return choices;
@@ -148,12 +149,11 @@ void declare_data(CLI::App& app, Options& o) {
                         ->default_str("")
                         ->group(data);
   app.add_option("--input-format", r.data.input_format,
-                 "csv or svmlight [default: svmlight for .svm, .svmlight and .libsvm files (also .gz) and for text "
-                 "whose first lines read 'label index:value ...', else csv]")
+                 "csv or svmlight (also spelt libsvm) [default: svmlight for .svm, .svmlight and .libsvm files (also "
+                 ".gz) and for text whose first lines read 'label index:value ...', else csv]")
       ->check([](const std::string& text) {
-        return text == "csv" || text == "svmlight" || text == "auto"
-                   ? std::string()
-                   : fmt::format("must be csv or svmlight, not '{}'", text);
+        return input_format_named(text) ? std::string()
+                                        : fmt::format("must be csv or svmlight (also spelt libsvm), not '{}'", text);
       })
       ->default_str("")
       ->group(data);
@@ -162,7 +162,8 @@ void declare_data(CLI::App& app, Options& o) {
                                      "else from 1]")
                             ->group(data);
   app.add_option("--features", r.data.features,
-                 "svmlight: the number of features, when the data's largest index is less [default: the largest index]")
+                 "svmlight: the number of features, when the data's largest index is less; 0 means the largest index "
+                 "in the data [default: 0]")
       ->default_str("")
       ->group(data);
   app.add_flag("--float32", r.data.float32,

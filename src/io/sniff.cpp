@@ -85,7 +85,7 @@ std::string delimiter_option(char delimiter) {
   return delimiter == '\t' ? std::string("--delimiter '\\t'") : fmt::format("--delimiter '{}'", delimiter);
 }
 
-void reject_binary(std::string_view head, const std::string& source) {
+void reject_binary(std::string_view head, const std::string& source, std::string_view text) {
   struct Signature {
     std::string_view magic;
     std::string_view what;
@@ -108,10 +108,11 @@ void reject_binary(std::string_view head, const std::string& source) {
   };
   for (const Signature& s : kSignatures)
     if (head.substr(0, s.magic.size()) == s.magic)
-      throw DataError(source, 0, fmt::format("not a CSV text file: it is {}", s.what));
+      throw DataError(source, 0, fmt::format("not {}: it is {}", text, s.what));
 }
 
-DataError nul_error(std::string_view bytes, std::size_t at, long line, const std::string& source) {
+DataError nul_error(std::string_view bytes, std::size_t at, long line, const std::string& source,
+                    std::string_view text) {
   const std::string_view before = bytes.substr(0, at);
   line += static_cast<long>(std::count(before.begin(), before.end(), '\n'));
   // UTF-16 text of ASCII characters is every other byte NUL. The bytes looked
@@ -124,7 +125,7 @@ DataError nul_error(std::string_view bytes, std::size_t at, long line, const std
   const auto nuls = static_cast<std::size_t>(std::count(around.begin(), around.end(), '\0'));
   const bool utf16 = around.size() >= 4 && nuls * 10 >= around.size() * 4;
   return DataError(source, line,
-                   fmt::format("not a CSV text file: it holds a NUL byte{}",
+                   fmt::format("not {}: it holds a NUL byte{}", text,
                                utf16 ? " (UTF-16 text? save it as UTF-8)" : " (binary data)"));
 }
 

@@ -51,12 +51,14 @@ std::string delimiter_option(char delimiter);
 
 // Throws DataError when `head` starts with the magic number of a known
 // non-text format (an archive, a spreadsheet, an image, UTF-16...), saying
-// what it is and what to do.
-void reject_binary(std::string_view head, const std::string& source);
+// what it is and what to do. `text` names the text expected ("a CSV text
+// file", "an svmlight text file").
+void reject_binary(std::string_view head, const std::string& source, std::string_view text = "a CSV text file");
 
-// The error for a NUL byte at bytes[at]: no CSV text holds one, so the input
-// is binary, or UTF-16 when NULs are frequent around it. `line` is the line
-// of bytes[0].
-DataError nul_error(std::string_view bytes, std::size_t at, long line, const std::string& source);
+// The error for a NUL byte at bytes[at]: no CSV or svmlight text holds one,
+// so the input is binary, or UTF-16 when NULs are frequent around it. `line`
+// is the line of bytes[0]; `text` as for reject_binary.
+DataError nul_error(std::string_view bytes, std::size_t at, long line, const std::string& source,
+                    std::string_view text = "a CSV text file");
 
 }  // namespace lrfind::io

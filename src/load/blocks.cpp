@@ -34,8 +34,8 @@ void locate_invalid_utf8(Block& block) {
   block.check_utf8 = false;
 }
 
-DataError bad_byte_error(const Block& block, const std::string& source) {
-  if (block.nul <= block.invalid_utf8) return io::nul_error(block.bytes, block.nul, block.line0, source);
+DataError bad_byte_error(const Block& block, const std::string& source, std::string_view text) {
+  if (block.nul <= block.invalid_utf8) return io::nul_error(block.bytes, block.nul, block.line0, source, text);
   return io::utf8_error(block.bytes, block.invalid_utf8, block.line0, source, block.utf8_line);
 }
 

@@ -57,7 +57,8 @@ struct Dataset {
   std::string encoding;             // "latin1" or "cp1252" when the text was decoded from it; empty for UTF-8
   long not_utf8_line = 0;           // when detection chose cp1252: the first line that is not UTF-8
   std::vector<std::int64_t> groups; // svmlight: each row's qid, so a query's rows stay together; empty without qid
-  std::string format;               // the input's format: "csv" or "svmlight" (empty for data from memory)
+  std::string format;               // where the rows came from: "csv", "svmlight", or "memory" (InMemoryData)
+  std::optional<bool> zero_based;   // svmlight: whether indices counted from 0 (given or detected); else empty
   Index rows() const { return features.rows(); }
 };
 

@@ -105,6 +105,7 @@ Dataset dataset_from_memory(InMemoryData data, TargetKind kind, bool float32) {
                     fmt::format("{} usable row{} ({} given, {} dropped for missing values); at least 2 are needed",
                                 kept.size(), kept.size() == 1 ? "" : "s", rows, rows - static_cast<Index>(kept.size())));
   Dataset out;
+  out.format = "memory";
   const Index n = static_cast<Index>(kept.size());
   if (n == rows && !float32) {
     out.features = Features(std::move(data.features));  // every row kept: the matrix itself, no copy

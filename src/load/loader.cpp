@@ -247,7 +247,11 @@ Dataset load_stream(io::Input& input, const LoadOptions& options) {
   if (const std::optional<char> d = options.delimiter; d && (*d == '"' || *d == '\n' || *d == '\r' || *d == '\0'))
     throw UsageError("the delimiter cannot be a quote, a line break or NUL");
   io::ByteStream& in = csv_text(input);
-  const DelimiterChoice delimiter = choose_delimiter(input, options.delimiter);
+  DelimiterChoice delimiter = choose_delimiter(input, options.delimiter);
+  // svmlight text read as CSV (--input-format csv) has one field a line: its
+  // errors name the format rather than a delimiter.
+  if (looks_like_svmlight(input.head(), input.head().size() < io::kHeadBytes))
+    delimiter.hint = "the content looks like svmlight: --input-format svmlight, or none, reads it as such";
   BlockReader reader(in, source, delimiter.delimiter, std::max<std::size_t>(options.block_bytes, 64),
                      options.encoding);
   Block first;
@@ -291,6 +295,13 @@ Dataset load_input(io::Input& input, const LoadOptions& options) {
 
 }  // namespace
 }  // namespace load
+
+std::optional<InputFormat> input_format_named(std::string_view name) {
+  if (name == "auto") return InputFormat::kAuto;
+  if (name == "csv") return InputFormat::kCsv;
+  if (name == "svmlight" || name == "libsvm") return InputFormat::kSvmlight;
+  return std::nullopt;
+}
 
 Dataset load_dataset(const std::string& path, const LoadOptions& options) {
   io::Input input = io::open_input(path);

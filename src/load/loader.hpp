@@ -4,6 +4,7 @@
 // The result, errors included, is the same whatever the number of threads.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -21,6 +22,13 @@ namespace lrfind {
 // The input's format: auto recognises svmlight by its extension (.svm,
 // .svmlight, .libsvm, also before .gz) or its first lines, else CSV.
 enum class InputFormat { kAuto, kCsv, kSvmlight };
+
+// The names --input-format lists, as the help and completions show them.
+inline constexpr std::array<std::string_view, 2> kInputFormatNames = {"csv", "svmlight"};
+
+// The format a name means: csv, svmlight (also spelt libsvm) or auto;
+// nullopt for others.
+std::optional<InputFormat> input_format_named(std::string_view name);
 
 struct LoadOptions {
   InputFormat format = InputFormat::kAuto;

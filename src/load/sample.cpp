@@ -103,7 +103,7 @@ std::deque<Block> sample_lines(BlockReader& reader, Block& first, const std::str
       const void* nl = std::memchr(bytes.data() + begin, '\n', bytes.size() - begin);
       const std::size_t end =
           nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data()) + 1 : bytes.size();
-      if (block.start + end > block.first_bad_byte()) throw bad_byte_error(block, source);
+      if (block.start + end > block.first_bad_byte()) throw bad_byte_error(block, source, "an svmlight text file");
       const std::string_view text = bytes.substr(begin, end - begin);
       if (is_record(text.substr(0, text.size() - (text.back() == '\n')))) reservoir.offer(line, text);
       begin = end;

@@ -183,6 +183,7 @@ Dataset assemble_svm(std::deque<SvmBlock<Scalar>>& blocks, const LoadOptions& op
   check_usable_rows(rows, rows - dropped, source);
   check_qids(blocks, source);
   const bool zero_based = options.zero_based.value_or(has_zero);
+  data.zero_based = zero_based;
   const Index cols = feature_count(blocks, options, zero_based, source);
   append_rows(blocks, zero_based, cols, options.kind, source, data);
   return data;
@@ -218,6 +219,38 @@ std::deque<SvmBlock<Scalar>> parse_sample(BlockReader& reader, Block& first, con
   return blocks;
 }
 
+bool pair_like(std::string_view token);
+
+// Text read as svmlight (given --input-format svmlight, or named .svm) that
+// reads as CSV: a delimiter splits its first lines evenly and its first line
+// holds no index:value pair. Named as such, at that line, before the parse
+// takes a header such as x1,x2,y for a multilabel row.
+void reject_csv_text(std::string_view head, bool whole, const std::string& source) {
+  if (looks_like_svmlight(head, whole)) return;
+  const io::DelimiterGuess guess = io::sniff_delimiter(head, whole);
+  if (!guess.consistent) return;
+  if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
+  long line = 1;
+  for (; !head.empty(); ++line) {
+    const std::size_t nl = std::min(head.find('\n'), head.size());
+    const std::string_view text = head.substr(0, nl);
+    head.remove_prefix(std::min(nl + 1, head.size()));
+    if (!is_svm_record(text)) continue;
+    std::string_view rest = text.substr(0, text.find('#'));
+    for (std::size_t start = rest.find_first_not_of(" \t\r\v\f"); start != std::string_view::npos;
+         start = rest.find_first_not_of(" \t\r\v\f")) {
+      rest.remove_prefix(start);
+      const std::size_t end = std::min(rest.find_first_of(" \t\r\v\f"), rest.size());
+      if (pair_like(rest.substr(0, end))) return;
+      rest.remove_prefix(end);
+    }
+    throw DataError(source, line,
+                    fmt::format("not svmlight text ('label index:value ...'): the line has no index:value pair, and "
+                                "the file reads as {}-separated CSV; --input-format csv reads it as CSV",
+                                io::delimiter_name(guess.delimiter)));
+  }
+}
+
 template <typename Scalar>
 Dataset load_svm(io::Input& input, const LoadOptions& options) {
   const std::string& source = input.name();
@@ -227,9 +260,10 @@ Dataset load_svm(io::Input& input, const LoadOptions& options) {
   io::ByteStream& in = input.text(io::LineEnds::kMacAware);
   // Binary data is named from the first bytes, as for CSV; later NUL bytes
   // are reported in file order with other errors.
-  io::reject_binary(input.head(), source);
+  io::reject_binary(input.head(), source, kSvmlightText);
   if (const std::size_t nul = input.head().find('\0'); nul != std::string_view::npos)
-    throw io::nul_error(input.head(), nul, 1, source);
+    throw io::nul_error(input.head(), nul, 1, source, kSvmlightText);
+  reject_csv_text(input.head(), input.head().size() < io::kHeadBytes, source);
   const SvmSettings settings{&source, options.kind, options.zero_based, options.features};
   BlockReader reader(in, source, ',', std::max<std::size_t>(options.block_bytes, 64), io::Encoding::kDetect,
                      RecordEnds::kLines);

@@ -83,6 +83,11 @@ void LineParser<Scalar>::bad_feature(const char* at, const char* end) const {
   const std::size_t colon = token.find(':');
   if (colon == std::string_view::npos)
     fail(at, fmt::format("{} is not a feature index:value: it has no ':'", quoted_sample(token)));
+  const std::string_view key = token.substr(0, colon);
+  if (key.size() > 1 && key[0] == '-' && std::all_of(key.begin() + 1, key.end(), is_digit))
+    fail(at, fmt::format("feature index {} is negative: an index must be {}", key,
+                         s_.zero_based == true ? "0 or more (--zero-based)"
+                                               : "a positive integer (0 or more with --zero-based)"));
   fail(at, fmt::format("the feature index {} is not a whole number (in {})", quoted_sample(token.substr(0, colon)),
                        quoted_sample(token)));
 }
@@ -279,7 +284,8 @@ void parse_svm_block(const Block& block, const SvmSettings& settings, SvmBlock<S
     const void* nl = std::memchr(bytes.data() + begin, '\n', bytes.size() - begin);
     const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data()) : bytes.size();
     // A NUL byte, or one that is not UTF-8, is reported where it stands among the other errors.
-    if (bad != std::string::npos && block.start + end >= bad) throw bad_byte_error(block, *settings.source);
+    if (bad != std::string::npos && block.start + end >= bad)
+      throw bad_byte_error(block, *settings.source, kSvmlightText);
     if (!block.lines.empty()) line = block.lines[record++];
     parser.parse(bytes.data() + begin, bytes.data() + end, line);
     begin = end + 1;

@@ -23,6 +23,9 @@ namespace lrfind::load {
 // The largest index a line may hold: indices are stored as 32-bit integers.
 inline constexpr std::int64_t kMaxSvmIndex = 2147483647;
 
+// The text expected, as errors about binary input name it.
+inline constexpr std::string_view kSvmlightText = "an svmlight text file";
+
 // What a block parse needs to know beyond the bytes.
 struct SvmSettings {
   const std::string* source = nullptr;

@@ -6,6 +6,7 @@
 #include "common/registry.hpp"
 #include "io/encoding.hpp"
 #include "load/dataset.hpp"
+#include "load/loader.hpp"
 #include "pipeline/run.hpp"
 #include "search/sweep.hpp"
 
@@ -57,8 +58,9 @@ void validate_data(const RunConfig& c) {
     throw UsageError(fmt::format("--scaling must be zscore, scale or none, not '{}'", c.data.scaling));
   if (!c.data.standardize && !c.data.scaling.empty() && c.data.scaling != "none")
     throw UsageError(fmt::format("--no-standardize means --scaling none; it cannot go with --scaling {}", c.data.scaling));
-  if (c.data.input_format != "auto" && c.data.input_format != "csv" && c.data.input_format != "svmlight")
-    throw UsageError(fmt::format("--input-format must be csv or svmlight, not '{}'", c.data.input_format));
+  if (!input_format_named(c.data.input_format))
+    throw UsageError(fmt::format("--input-format must be csv or svmlight (also spelt libsvm), not '{}'",
+                                 c.data.input_format));
   if (c.data.features < 0) throw UsageError(fmt::format("--features must be 0 or more, not {}", c.data.features));
 }
 

@@ -32,6 +32,8 @@ struct DatasetSummary {
   bool float32 = false;
   char delimiter = ',';           // the field delimiter read with (given or detected)
   std::string encoding;           // latin1 or cp1252 when the text was decoded from it; empty for UTF-8
+  std::string format;             // csv, svmlight or memory: as read
+  std::optional<bool> zero_based; // svmlight: whether indices counted from 0 (given or detected)
 };
 
 struct RunResult {

@@ -31,9 +31,7 @@ LoadOptions load_options(const RunConfig& config, const Registries& registries) 
   options.threads = config.threads;
   options.sample = d.sample;
   options.seed = config.seed;
-  options.format = d.input_format == "csv"        ? InputFormat::kCsv
-                   : d.input_format == "svmlight" ? InputFormat::kSvmlight
-                                                  : InputFormat::kAuto;  // validate() checked it
+  options.format = input_format_named(d.input_format).value_or(InputFormat::kAuto);  // validate() checked it
   options.zero_based = d.zero_based;
   options.features = d.features;
   return options;
@@ -63,6 +61,8 @@ DatasetSummary summarize(const Dataset& data, const std::string& source) {
   s.float32 = data.features.precision() == Precision::kFloat32;
   s.delimiter = data.delimiter;
   s.encoding = data.encoding;
+  s.format = data.format;
+  s.zero_based = data.zero_based;
   return s;
 }
 
@@ -121,8 +121,10 @@ void warn_about_text(const Dataset& data, const std::string& source, const Messa
     warn(fmt::format("{}: delimiter {} detected from the header and first rows (--delimiter sets another)", source,
                      io::delimiter_name(data.delimiter)));
   if (data.not_utf8_line > 0)
-    warn(fmt::format("{}: not UTF-8 text (line {}): read as {} (--encoding sets utf-8, latin1 or cp1252)", source,
-                     data.not_utf8_line, data.encoding));
+    warn(fmt::format("{}: not UTF-8 text (line {}): read as {} ({})", source, data.not_utf8_line, data.encoding,
+                     data.format == "svmlight" ? "svmlight input has no --encoding: save the file as UTF-8 if that "
+                                                 "is wrong"
+                                               : "--encoding sets utf-8, latin1 or cp1252"));
 }
 
 // lr-find check's verdict from what the method measured.

@@ -31,6 +31,11 @@ Json config_json(const RunResult& result) {
   const RunConfig& c = result.config;
   Json config;
   config["input"] = c.data.input;
+  config["input_format"] = result.dataset.format;
+  if (result.dataset.format == "svmlight") {
+    config["zero_based"] = result.dataset.zero_based.value_or(false);
+    config["features"] = c.data.features > 0 ? Json(c.data.features) : Json(nullptr);
+  }
   config["delimiter"] = std::string(1, result.dataset.delimiter);
   config["target"] = result.dataset.target_name;
   config["drop"] = c.data.drop;

@@ -60,6 +60,8 @@ Json comparable(Json report) {
   report["config"].erase("target");
   report["config"].erase("delimiter");
   report["config"].erase("input_format");
+  report["config"].erase("zero_based");
+  report["config"].erase("features");
   report["dataset"].erase("format");
   return report;
 }
@@ -145,6 +147,61 @@ TEST(CliSparse, WideDataNotesStepsThatUpdateEveryWeight) {
                                            "--epochs", "1", "--optimizer", "momentum"});
   EXPECT_NE(momentum_grid.err.find("grid of 3 rates"), std::string::npos) << momentum_grid.err;  // it ran
   EXPECT_EQ(momentum_grid.err.find("each step updates"), std::string::npos) << momentum_grid.err;
+}
+
+TEST(CliSparse, ConfigNamesTheFormatReadAndTheIndexSettings) {
+  const std::vector<std::string> range = {"--model", "logistic", "--method", "range", "--steps", "10", "-q"};
+  const CliResult csv = run_cli(concat({"data/iris.csv"}, range));
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  const Json csv_config = Json::parse(csv.out)["config"];
+  EXPECT_EQ(csv_config["input_format"], "csv");
+  EXPECT_FALSE(csv_config.contains("zero_based"));
+  EXPECT_FALSE(csv_config.contains("features"));
+  const CliResult svm = run_cli(concat({"tests/fixtures/iris.svm"}, range));
+  ASSERT_EQ(svm.exit_code, 0) << svm.err;
+  const Json svm_config = Json::parse(svm.out)["config"];
+  EXPECT_EQ(svm_config["input_format"], "svmlight");
+  EXPECT_EQ(svm_config["zero_based"], false);
+  EXPECT_TRUE(svm_config["features"].is_null());
+  const CliResult asked = run_cli(concat({"tests/fixtures/iris.svm", "--zero-based", "--features", "10"}, range));
+  ASSERT_EQ(asked.exit_code, 0) << asked.err;
+  const Json asked_config = Json::parse(asked.out)["config"];
+  EXPECT_EQ(asked_config["zero_based"], true);
+  EXPECT_EQ(asked_config["features"], 10);
+}
+
+TEST(CliSparse, LibsvmIsAnotherNameForSvmlight) {
+  const CliResult libsvm = run_cli({"tests/fixtures/iris.svm", "--model", "logistic", "--method", "range", "--steps",
+                                    "20", "--input-format", "libsvm", "-q"});
+  ASSERT_EQ(libsvm.exit_code, 0) << libsvm.err;
+  EXPECT_EQ(Json::parse(libsvm.out)["dataset"]["nonzeros"], 600);
+  const CliResult typo = run_cli({"tests/fixtures/iris.svm", "--model", "logistic", "--input-format", "libsvn"});
+  EXPECT_EQ(typo.exit_code, 64);
+  EXPECT_NE(typo.err.find("must be csv or svmlight (also spelt libsvm), not 'libsvn'"), std::string::npos)
+      << typo.err;
+}
+
+TEST(CliSparse, HelpSaysFeaturesZeroMeansTheLargestIndex) {
+  const CliResult help = run_cli({"--help"});
+  ASSERT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("0 means the largest index"), std::string::npos) << help.out;
+}
+
+// svmlight input has no --encoding: its warning about text that is not UTF-8
+// does not suggest it.
+TEST(CliSparse, NotUtf8SvmlightWarnsWithoutSuggestingEncoding) {
+  ScopedTempDir dir;
+  const std::string path = dir.path("labels.svm");
+  std::string text;
+  for (int r = 0; r < 20; ++r) text += fmt::format("{} 1:{} 2:1\n", r % 2 ? "caf\xE9" : "tea", r);
+  write_file(path, text);
+  const CliResult r = run_cli({path, "--model", "logistic", "--method", "range", "--steps", "10"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find(path + ": not UTF-8 text (line 2): read as cp1252 (svmlight input has no --encoding: save the "
+                              "file as UTF-8 if that is wrong)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("--encoding sets"), std::string::npos) << r.err;
 }
 
 }  // namespace

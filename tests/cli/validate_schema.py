@@ -92,6 +92,11 @@ def cases(missing_path, holdout_path):
                 None))
     out.append(("latin1 given", ["tests/corpus/cp1252-labels.csv", "--model", "svm", "--method", "range",
                                  "--encoding", "latin1"], 0, None))
+    out.append(("svmlight", ["tests/fixtures/iris.svm", "--model", "logistic", "--method", "range", "--steps", "30"],
+                0, None))
+    out.append(("svmlight zero-based, features given", ["tests/fixtures/iris.svm", "--model", "logistic", "--method",
+                                                        "range", "--steps", "30", "--zero-based", "--features", "10"],
+                0, None))
     out.append(("semicolons detected", ["tests/corpus/semicolon.csv", "--model", "logistic", "--method", "range"], 0,
                 None))
     out.append(("stdin, drop, target", ["-", "--model", "logistic", "--target", "class", "--drop", "sepalwidth",
@@ -232,6 +237,11 @@ MUTATIONS = [
     ("confidence reason when high", "auto", setter(["recommendation", "confidence_reason"], "because")),
     ("check passed with too_high", "check", setter(["check", "passed"], True)),
     ("check verdict unknown", "check", setter(["check", "verdict"], "fine")),
+    ("config without input_format", None, deleter(["config", "input_format"])),
+    ("input_format unknown", None, setter(["config", "input_format"], "parquet")),
+    ("csv with zero_based", None, setter(["config", "zero_based"], False)),
+    ("svmlight without zero_based", None, deleter(["config", "zero_based"])),
+    ("svmlight features 0", None, setter(["config", "features"], 0)),
 ]
 
 
@@ -342,6 +352,8 @@ def main():
         ("a check section", lambda d: "check" in d),
         ("auto with a hold-out", lambda d: d.get("auto", {}).get("folds") == 1),
         ("theory null (svm)", lambda d: d["theory"] is None),
+        ("svmlight input", lambda d: d["config"]["input_format"] == "svmlight"),
+        ("svmlight with --features", lambda d: d["config"].get("features") is not None),
         ("interrupted", lambda d: d["interrupted"]),
         ("not interrupted", lambda d: not d["interrupted"]),
         ("range stop_reason interrupted", lambda d: d.get("range_test", {}).get("stop_reason") == "interrupted"),
@@ -378,6 +390,8 @@ def main():
                     (doc["recommendation"]["schedule"] or {}).get("name") != "constant":
                 continue
             if name == "confidence reason when high" and doc["recommendation"]["confidence"] != "high":
+                continue
+            if name.startswith("svmlight") != (doc["config"].get("input_format") == "svmlight"):
                 continue
             target = (case, doc)
             break

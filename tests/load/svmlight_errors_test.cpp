@@ -45,7 +45,8 @@ TEST(SvmlightErrors, EachIsPositionedAtItsToken) {
       {"non-integer index", "1 1:1\n0 1.5:2\n", kReg,
        "in.svm:2:3: the feature index '1.5' is not a whole number (in '1.5:2')"},
       {"negative index", "1 -1:1\n0 1:2\n", kReg,
-       "in.svm:1:3: the feature index '-1' is not a whole number (in '-1:1')"},
+       "in.svm:1:3: feature index -1 is negative: an index must be a positive integer (0 or more with "
+       "--zero-based)"},
       {"missing colon", "1 1:1 2\n0 1:2\n", kReg, "in.svm:1:7: '2' is not a feature index:value: it has no ':'"},
       {"bad value", "1 1:1\n0 1:2 2:abc\n", kReg, "in.svm:2:9: feature 2: value 'abc' is not a number"},
       {"empty value", "1 1:1\n0 1:\n", kReg, "in.svm:2:5: feature 1: value '' is not a number"},
@@ -75,9 +76,48 @@ TEST(SvmlightErrors, EachIsPositionedAtItsToken) {
        std::string("1 1:1\n0 1:\0"
                    "2\n",
                    13),
-       kReg, "in.svm:2: not a CSV text file: it holds a NUL byte (binary data)"},
+       kReg, "in.svm:2: not an svmlight text file: it holds a NUL byte (binary data)"},
   };
   for (const BadCase& c : cases) EXPECT_EQ(error_of(c.text, c.kind), c.error) << c.name;
+}
+
+std::string forced_error(const std::string& text, const std::string& source) {
+  LoadOptions options;
+  options.format = InputFormat::kSvmlight;
+  options.kind = kCls;
+  try {
+    load_dataset_from_bytes(text, source, options);
+  } catch (const DataError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+// CSV read as svmlight (--input-format svmlight, or a .svm name) is named as
+// CSV at its first line, not taken for a multilabel row.
+TEST(SvmlightErrors, CsvTextReadAsSvmlightIsNamedAsCsv) {
+  EXPECT_EQ(forced_error("x1,x2,y\n0.5,1,0\n1.5,2,1\n", "a.csv"),
+            "a.csv:1: not svmlight text ('label index:value ...'): the line has no index:value pair, and the file "
+            "reads as ','-separated CSV; --input-format csv reads it as CSV");
+  EXPECT_EQ(forced_error("\n0.5;1;0\n1.5;2;1\n", "a.svm"),
+            "a.svm:2: not svmlight text ('label index:value ...'): the line has no index:value pair, and the file "
+            "reads as ';'-separated CSV; --input-format csv reads it as CSV");
+  // svmlight at fault on a later line keeps its own positioned error.
+  EXPECT_EQ(forced_error("1\t1:1\t2:1\n0\t1:2\t2:abc\n", "a.txt"),
+            "a.txt:2:9: feature 2: value 'abc' is not a number");
+  EXPECT_EQ(forced_error("1 1:1\n1,3 1:2 2:1\n", "a.txt"),
+            "a.txt:2:1: multilabel rows are not supported: the label '1,3' holds several labels");
+}
+
+TEST(SvmlightErrors, ANegativeIndexWithZeroBasedIndices) {
+  LoadOptions options;
+  options.zero_based = true;
+  try {
+    load_dataset_from_bytes("1 0:1\n0 1:1 -2:1\n", "in.svm", options);
+    ADD_FAILURE() << "no error";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "in.svm:2:7: feature index -2 is negative: an index must be 0 or more (--zero-based)");
+  }
 }
 
 TEST(SvmlightErrors, TooManyClassesAsInCsv) {
@@ -109,7 +149,8 @@ TEST(SvmlightErrors, ANulByteIsNamedAlikeWhateverTheBlocks) {
   } catch (const DataError& e) {
     expected = e.what();
   }
-  EXPECT_NE(expected.find("NUL byte (UTF-16 text?"), std::string::npos) << expected;
+  EXPECT_NE(expected.find("not an svmlight text file: it holds a NUL byte (UTF-16 text?"), std::string::npos)
+      << expected;
   for (std::size_t block = 64; block < 200; ++block) {
     options.block_bytes = block;
     options.threads = 2;

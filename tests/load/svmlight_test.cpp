@@ -239,6 +239,18 @@ TEST(SvmlightFormat, GivenFormatWins) {
   EXPECT_EQ(svm("x,y\n1,2\n3,4\n", o, "a.svm").format, "csv");
 }
 
+// svmlight text read as CSV: the errors of one field a line name the format,
+// not a delimiter.
+TEST(SvmlightFormat, SvmlightTextReadAsCsvSaysSo) {
+  LoadOptions o;
+  o.format = InputFormat::kCsv;
+  const std::string hint =
+      " (the content looks like svmlight: --input-format svmlight, or none, reads it as such)";
+  EXPECT_EQ(error_of("1 1:0.5 3:-2\n0 2:1\n", o),
+            "in.svm:1: the header names one column; a feature and a target are needed" + hint);
+  EXPECT_EQ(error_of("# a, b\n1 1:0.5 3:-2\n0 2:1\n", o), "in.svm:2: row has 1 field, the header has 2" + hint);
+}
+
 TEST(SvmlightFormat, OptionsOfTheOtherFormatAreUsageErrors) {
   LoadOptions o;
   o.delimiter = ';';

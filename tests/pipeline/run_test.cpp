@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "load/from_memory.hpp"
 #include "load/loader.hpp"
 #include "pipeline/run.hpp"
 
@@ -47,10 +48,11 @@ RunConfig quick(const std::string& method) {
   return config;
 }
 
-// The report without the fields that name the input.
+// The report without the fields that name the input and its format.
 Json without_input(Json report) {
   report["dataset"].erase("path");
   report["config"].erase("input");
+  report["config"].erase("input_format");
   return report;
 }
 
@@ -62,10 +64,16 @@ TEST(RunInMemory, GivesTheReportOfTheSameDataReadFromAFile) {
     const lrfind::Run in_memory = run(config, diabetes_in_memory());
     EXPECT_EQ(without_input(in_memory.report), without_input(from_file.report)) << method;
     EXPECT_EQ(in_memory.report["dataset"]["path"], "diabetes");
+    EXPECT_EQ(in_memory.report["config"]["input_format"], "memory");
+    EXPECT_EQ(from_file.report["config"]["input_format"], "csv");
     EXPECT_EQ(in_memory.recommended_lr, from_file.recommended_lr) << method;
     EXPECT_TRUE(in_memory.recommended_lr) << method;
     EXPECT_EQ(in_memory.summary.substr(0, 16), "recommended lr 0");
   }
+}
+
+TEST(RunInMemory, TheDatasetSaysItsRowsCameFromMemory) {
+  EXPECT_EQ(dataset_from_memory(diabetes_in_memory(), TargetKind::kRegression, false).format, "memory");
 }
 
 TEST(RunInMemory, NaNDropsTheRowAndInfinityIsAnError) {
