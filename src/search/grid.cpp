@@ -1,8 +1,8 @@
 #include "search/grid.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <atomic>
+#include <cassert>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -110,14 +110,14 @@ void RateGroup::drop(const std::vector<Leave>& bad) {
 void RateGroup::train(const Chunk::Rows& batch, double factor) {
   losses_.resize(active_.size());
   if (lazy_) {
+    // The batch's weights up to date first (momentum), then its gradient.
     const SparseRows& x = batch.sparse;
     optimizer_->catch_up(stacked_, {x.indices + x.offsets[0], x.indices + x.offsets[batch.count()]});
-  }
-  if (lazy_)
     model_.sparse_loss_gradient(batch, stacked_, static_cast<Index>(active_.size()), losses_.data(),
                                 sparse_gradient_, ws_, optimizer_->weight_scale());
-  else
+  } else {
     model_.loss_gradient(batch, stacked_, static_cast<Index>(active_.size()), losses_.data(), &gradient_, ws_);
+  }
   step(factor);
 }
 
