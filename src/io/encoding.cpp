@@ -132,18 +132,20 @@ void append_decoded(std::string_view text, Encoding encoding, std::string& out) 
   }
 }
 
-DataError utf8_error(std::string_view bytes, std::size_t at, long line, const std::string& source, long utf8_line) {
+DataError utf8_error(std::string_view bytes, std::size_t at, long line, const std::string& source, long utf8_line,
+                     bool encoding_option) {
   const std::string_view before = bytes.substr(0, at);
   line += static_cast<long>(std::count(before.begin(), before.end(), '\n'));
   const std::size_t line_start = before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
   long column = 1;
   for (std::size_t i = line_start; i < at; ++i) column += !continuation(static_cast<unsigned char>(bytes[i]));
   const std::string why = utf8_line > 0 ? fmt::format(", though line {} is UTF-8 (mixed encodings?)", utf8_line)
-                                        : std::string(" (--encoding utf-8)");
+                                        : std::string(encoding_option ? " (--encoding utf-8)" : "");
+  const std::string_view fix = encoding_option
+                                   ? "a file in cp1252 or Latin-1 throughout reads with --encoding cp1252 or latin1"
+                                   : "save the file as UTF-8 throughout (svmlight input has no --encoding)";
   return DataError(source, line, column,
-                   fmt::format("not UTF-8 text: byte 0x{:02X}{}; a file in cp1252 or Latin-1 throughout reads with "
-                               "--encoding cp1252 or latin1",
-                               static_cast<unsigned char>(bytes[at]), why));
+                   fmt::format("not UTF-8 text: byte 0x{:02X}{}; {}", static_cast<unsigned char>(bytes[at]), why, fix));
 }
 
 bool TextDecoder::take(std::string& lines, long line, bool ascii, bool input_start) {

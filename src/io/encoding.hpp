@@ -45,7 +45,9 @@ void append_decoded(std::string_view text, Encoding encoding, std::string& out);
 // (`line` is the line of bytes[0]) and character column, and what to try.
 // `utf8_line` is the line whose text showed the input to be UTF-8, 0 when
 // --encoding utf-8 said so.
-DataError utf8_error(std::string_view bytes, std::size_t at, long line, const std::string& source, long utf8_line);
+// `encoding_option`: the input takes --encoding (CSV), so the message suggests it.
+DataError utf8_error(std::string_view bytes, std::size_t at, long line, const std::string& source, long utf8_line,
+                     bool encoding_option = true);
 
 // The encoding of one input, decided as it streams. Given runs of whole
 // lines in order, it decodes single-byte text to UTF-8 in place and says

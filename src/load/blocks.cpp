@@ -36,7 +36,8 @@ void locate_invalid_utf8(Block& block) {
 
 DataError bad_byte_error(const Block& block, const std::string& source, std::string_view text) {
   if (block.nul <= block.invalid_utf8) return io::nul_error(block.bytes, block.nul, block.line0, source, text);
-  return io::utf8_error(block.bytes, block.invalid_utf8, block.line0, source, block.utf8_line);
+  return io::utf8_error(block.bytes, block.invalid_utf8, block.line0, source, block.utf8_line,
+                        text == kCsvText);
 }
 
 std::size_t last_record_end(std::string_view b, char delim, bool& open_quote) {

@@ -48,9 +48,11 @@ struct Block {
 // the thread that parses it), setting invalid_utf8.
 void locate_invalid_utf8(Block& block);
 
+inline constexpr std::string_view kCsvText = "a CSV text file";
+
 // The error for the block's first bad byte (first_bad_byte() must not be npos);
-// `text` names the text expected, as for io::nul_error.
-DataError bad_byte_error(const Block& block, const std::string& source, std::string_view text = "a CSV text file");
+// `text` names the text expected, as for io::nul_error (only CSV takes --encoding).
+DataError bad_byte_error(const Block& block, const std::string& source, std::string_view text = kCsvText);
 
 // How records end: CSV records at a line feed outside quotes, or (svmlight)
 // every line feed, whatever quotes a line holds.

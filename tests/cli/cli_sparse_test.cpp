@@ -204,5 +204,17 @@ TEST(CliSparse, NotUtf8SvmlightWarnsWithoutSuggestingEncoding) {
   EXPECT_EQ(r.err.find("--encoding sets"), std::string::npos) << r.err;
 }
 
+TEST(CliSparse, MixedEncodingsInSvmlightSayToSaveAsUtf8) {
+  ScopedTempDir dir;
+  const std::string path = dir.path("mixed.svm");
+  write_file(path, "1 1:0.5 2:1 # caf\xC3\xA9\n0 1:1 2:0.5 # caf\xE9\n1 1:0.2\n");
+  const CliResult r = run_cli({path, "--model", "logistic", "--method", "range", "--steps", "10"});
+  EXPECT_EQ(r.exit_code, 65) << r.err;
+  EXPECT_NE(r.err.find(path + ":2:18: not UTF-8 text: byte 0xE9, though line 1 is UTF-8 (mixed encodings?); save the "
+                              "file as UTF-8 throughout (svmlight input has no --encoding)"),
+            std::string::npos)
+      << r.err;
+}
+
 }  // namespace
 }  // namespace lrfind
