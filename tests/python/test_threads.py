@@ -23,26 +23,49 @@ OPTIONS = dict(model="linear", method="grid", rates=[1e-4, 1e-3, 1e-2], epochs=4
 
 
 def test_two_finds_in_two_threads_overlap():
-    """Each thread records when its run reports progress (on its own calling
-    thread, with the GIL); with the GIL held through training the second
-    run's reports would all come after the first's."""
+    """Each call's span, from its first progress report (its run is under
+    way; a timestamp taken before the call could precede a call that then
+    waits for the GIL) to its return, overlaps the other's: with the GIL
+    held through training, one run would start only after the other ended."""
     X, y = big_data()
-    seen = {0: [], 1: []}
+    spans = {}
     barrier = threading.Barrier(2)
 
     def one(i):
+        reports = []
         barrier.wait()
-        lrfind.find(X, y, progress=lambda fraction, stage: seen[i].append(time.monotonic()), **OPTIONS)
+        lrfind.find(X, y, progress=lambda fraction, stage: reports.append(time.monotonic()), **OPTIONS)
+        spans[i] = (reports[0], time.monotonic())
 
     threads = [threading.Thread(target=one, args=(i,)) for i in (0, 1)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert len(seen[0]) >= 3 and len(seen[1]) >= 3, seen
-    first = max(seen[0][0], seen[1][0])
-    last = min(seen[0][-1], seen[1][-1])
-    assert first < last, "the two runs' progress intervals do not overlap"
+    assert max(spans[0][0], spans[1][0]) < min(spans[0][1], spans[1][1]), spans
+
+
+def test_other_python_threads_run_while_lrfind_trains():
+    """A thread that ticks every millisecond keeps ticking during a run
+    without a progress callback: the waiting thread holds no GIL."""
+    X, y = big_data()
+    ticks = []
+    done = threading.Event()
+
+    def tick():
+        while not done.is_set():
+            ticks.append(time.monotonic())
+            time.sleep(0.001)
+
+    ticker = threading.Thread(target=tick)
+    ticker.start()
+    time.sleep(0.01)
+    begun = time.monotonic()
+    lrfind.find(X, y, **OPTIONS)
+    ended = time.monotonic()
+    done.set()
+    ticker.join()
+    assert len([t for t in ticks if begun < t < ended]) >= 20
 
 
 def test_ctrl_c_stops_the_run_and_raises_keyboard_interrupt_with_the_partial_report():
