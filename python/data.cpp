@@ -125,6 +125,17 @@ void dense_features(const py::array& X, InMemoryData& data) {
     throw py::type_error("X must hold float64 or float32 numbers (a DataFrame takes text columns)");
 }
 
+void sparse_features(Eigen::Index cols, const py::array_t<std::int64_t, py::array::c_style>& offsets,
+                     const py::array_t<std::int32_t, py::array::c_style>& indices,
+                     const py::array_t<double, py::array::c_style>& values, InMemoryData& data) {
+  SparseFeatures s;
+  s.cols = cols;
+  s.offsets.assign(offsets.data(), offsets.data() + offsets.size());
+  s.indices.assign(indices.data(), indices.data() + indices.size());
+  s.values.assign(values.data(), values.data() + values.size());
+  data.sparse_features = std::move(s);
+}
+
 void read_targets(py::handle y, const TextRules& rules, InMemoryData& data) {
   if (py::isinstance<py::array_t<double>>(y)) {
     const auto values = py::reinterpret_borrow<py::array>(y).unchecked<double, 1>();

@@ -7,6 +7,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,13 @@ struct TextRules {
 // data.features (the one copy: the run scales that matrix in place). Throws
 // TypeError for another shape or type.
 void dense_features(const pybind11::array& X, InMemoryData& data);
+
+// Compressed sparse rows (scipy.sparse.csr_matrix's indptr, indices and data,
+// canonical: indices ascending and distinct within a row) into
+// data.sparse_features, copied once.
+void sparse_features(Eigen::Index cols, const pybind11::array_t<std::int64_t, pybind11::array::c_style>& offsets,
+                     const pybind11::array_t<std::int32_t, pybind11::array::c_style>& indices,
+                     const pybind11::array_t<double, pybind11::array::c_style>& values, InMemoryData& data);
 
 // The targets: a 1-D float64 array, or a list of numbers, texts and None
 // (missing). Texts are read as CSV cells are: blanks trimmed, NA and the

@@ -163,6 +163,18 @@ py::object find_array(bool check, const py::array& X, const py::object& y, const
   return run_memory(config, std::move(data), progress);
 }
 
+py::object find_sparse(bool check, Eigen::Index cols, const py::array_t<std::int64_t, py::array::c_style>& offsets,
+                       const py::array_t<std::int32_t, py::array::c_style>& indices,
+                       const py::array_t<double, py::array::c_style>& values, const py::object& y,
+                       const std::string& target_name, const py::dict& options, const py::object& progress) {
+  const RunConfig config = memory_config(check, options);
+  InMemoryData data;
+  data.target_name = target_name;
+  read_targets(y, text_rules(config), data);
+  sparse_features(cols, offsets, indices, values, data);
+  return run_memory(config, std::move(data), progress);
+}
+
 py::object find_frame(bool check, const std::vector<std::string>& names, const py::list& columns, const py::object& y,
                       const std::string& target_name, const py::dict& options, const py::object& progress) {
   const RunConfig config = memory_config(check, options);
@@ -226,6 +238,8 @@ PYBIND11_MODULE(_lrfind, m) {
   });
   m.def("find_array", &lp::find_array, py::arg("check"), py::arg("X"), py::arg("y"), py::arg("target_name"),
         py::arg("feature_names"), py::arg("options"), py::arg("progress"));
+  m.def("find_sparse", &lp::find_sparse, py::arg("check"), py::arg("cols"), py::arg("offsets"), py::arg("indices"),
+        py::arg("values"), py::arg("y"), py::arg("target_name"), py::arg("options"), py::arg("progress"));
   m.def("find_frame", &lp::find_frame, py::arg("check"), py::arg("names"), py::arg("columns"), py::arg("y"),
         py::arg("target_name"), py::arg("options"), py::arg("progress"));
   m.def("find_file", &lp::find_file, py::arg("path"), py::arg("options"), py::arg("progress"));

@@ -25,6 +25,8 @@ import numbers
 from . import _lrfind
 from ._lrfind import DataError, UsageError
 
+UsageError.__module__ = DataError.__module__ = "lrfind"  # shown as lrfind.UsageError
+
 __all__ = ["find", "find_file", "check", "UsageError", "DataError"]
 __version__ = _lrfind.__version__
 
@@ -33,9 +35,11 @@ def find(X, y, *, model, progress=None, **options):
     """lr-find on X (rows of features) and y (one target per row).
 
     X: a 2-D numpy array of float64 or float32 (any memory order; other
-    numeric types are converted to float64), or a pandas DataFrame (numeric
+    numeric types are converted to float64), a pandas DataFrame (numeric
     columns as numbers; object, string and categorical columns one-hot
-    encoded as the CSV reader encodes text columns, named "column=level").
+    encoded as the CSV reader encodes text columns, named "column=level"),
+    or a scipy.sparse matrix (trained as svmlight input is: scaling "scale"
+    by default, non-zeros only).
     y: a numpy array, pandas Series or list; numbers, or class names.
     NaN (or None) marks a missing value: its row is dropped and counted;
     an infinite value is a DataError.
@@ -71,14 +75,13 @@ def _is_sparse(X):
 def _run(check, X, y, options, progress):
     import numpy as np
 
-    if _is_sparse(X):
-        raise TypeError("lrfind.find does not take scipy.sparse matrices yet; save them with "
-                        "sklearn.datasets.dump_svmlight_file and use lrfind.find_file")
     target_name = "y"
     if hasattr(y, "name") and hasattr(y, "to_numpy"):  # a pandas Series
         if y.name is not None:
             target_name = str(y.name)
     y = _targets(y)
+    if _is_sparse(X):
+        return _sparse(check, X, y, target_name, options, progress)
     if hasattr(X, "columns") and hasattr(X, "dtypes"):  # a pandas DataFrame
         names = [str(c) for c in X.columns]
         columns = [_column(X.iloc[:, i]) for i in range(X.shape[1])]
@@ -118,3 +121,20 @@ def _column(series):
             not isinstance(series.dtype, pd.CategoricalDtype):
         return series.to_numpy(dtype=np.float64, na_value=np.nan)
     return series.astype(object).where(series.notna(), None).tolist()
+
+
+def _sparse(check, X, y, target_name, options, progress):
+    """scipy.sparse X as compressed sparse rows with sorted, distinct indices
+    (converted, or copied when not canonical; the caller's matrix is left as
+    it is)."""
+    import numpy as np
+
+    X = X.tocsr()
+    if not X.has_canonical_format:
+        X = X.copy()
+        X.sum_duplicates()
+    if X.shape[1] >= 2**31:
+        raise ValueError(f"X has {X.shape[1]} columns; lr-find takes at most 2**31 - 1")
+    return _lrfind.find_sparse(check, X.shape[1], X.indptr.astype(np.int64, copy=False),
+                               X.indices.astype(np.int32, copy=False), X.data.astype(np.float64, copy=False), y,
+                               target_name, options, progress)
