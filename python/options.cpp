@@ -43,7 +43,7 @@ std::vector<double> numbers(py::handle value) {
   return value.cast<std::vector<double>>();
 }
 
-// length: one line per option, in the order of `lr-find --help`, reads best as one table.
+// Every keyword, one line each, in the order of `lr-find --help`.
 const std::vector<OptionEntry>& entries() {
   static const std::vector<OptionEntry> all{
       {"model", "a str", as<std::string>([](RunConfig& c, std::string v) { c.training.model = std::move(v); })},

@@ -3,6 +3,7 @@ options (tests/python/conftest.py says which fields name the input)."""
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import lrfind
 from conftest import assert_same, run_cli, without_input
@@ -78,7 +79,8 @@ def test_pandas_with_text_column_equals_cli(tmp_path, lr_find):
     frame.assign(label=label).to_csv(tmp_path / "data.csv", index=False)
     options = dict(model="svm", **OPTIONS)
     theirs = run_cli(lr_find, tmp_path / "data.csv", options)
-    ours = lrfind.find(frame, label, **options)
+    with pytest.warns(UserWarning, match="dropped 2 of 200 rows"):
+        ours = lrfind.find(frame, label, **options)
     assert ours["dataset"]["categorical_columns"] == ["colour", "grade"]
     assert ours["dataset"]["rows_dropped"] == 2
     assert ours["dataset"]["classes"] == ["no", "yes"]

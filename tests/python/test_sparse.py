@@ -42,6 +42,17 @@ def test_csr_equals_cli_on_the_svmlight_file(tmp_path, lr_find):
     assert_same(without_input(ours), without_input(theirs))
 
 
+def test_float32_csr_within_1e6_of_cli(tmp_path, lr_find):
+    X, y = sparse_data(seed=4)
+    X.data = X.data.astype(np.float32).astype(np.float64)  # values a float32 holds exactly
+    write_svmlight(tmp_path / "data.svm", X, y)
+    options = dict(model="logistic", float32=True, **OPTIONS)
+    theirs = run_cli(lr_find, tmp_path / "data.svm", dict(options, features=X.shape[1]))
+    ours = lrfind.find(X, pd.Series(y, name="label"), **options)
+    assert ours["dataset"]["precision"] == "float32"
+    assert_same(without_input(ours), without_input(theirs), rel=1e-6)
+
+
 def test_csc_coo_and_csr_with_unsorted_duplicates_equal_csr():
     X, y = sparse_data(seed=2)
     expected = lrfind.find(X, y, model="logistic", **OPTIONS)
