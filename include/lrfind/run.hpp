@@ -96,13 +96,28 @@ struct RunContext {
   StopToken stop;       // keep a copy to stop the run from elsewhere
 };
 
+// Sparse features in compressed sparse rows (scipy.sparse's CSR): row r's
+// stored values are values[k] in column indices[k] (0-based, ascending within
+// the row) for k in [offsets[r], offsets[r + 1]); every other entry is 0.
+struct SparseFeatures {
+  Eigen::Index cols = 0;
+  std::vector<std::int64_t> offsets{0};  // rows + 1, from 0
+  std::vector<std::int32_t> indices;
+  std::vector<double> values;
+};
+
 // Data already in memory, instead of a file: a dense matrix of numeric
-// features (one-hot encode text columns before), a NaN marking a missing
-// value (the row is dropped and counted, as in a file), and the targets as
-// numbers (a value, or a class given by a number) or as class names.
+// features (one-hot encode text columns before) or sparse ones, a NaN
+// marking a missing value (the row is dropped and counted, as in a file), and
+// the targets as numbers (a value, or a class given by a number) or as class
+// names.
 struct InMemoryData {
   std::string name = "<memory>";                // names the data in messages and the report
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> features;
+  // When set, the features instead of `features`, trained as svmlight input
+  // is (scaling "scale" by default); without feature_names the report names
+  // none, as for svmlight.
+  std::optional<SparseFeatures> sparse_features;
   std::vector<std::string> feature_names;       // empty: x1, x2, ...
   std::vector<std::string> categorical_columns; // source columns the caller one-hot encoded, for the report
   std::variant<std::vector<double>, std::vector<std::string>> targets;

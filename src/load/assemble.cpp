@@ -20,17 +20,6 @@ namespace lrfind::load {
 
 namespace {
 
-// Whether a text is a number written with a decimal comma, as "-1,5".
-bool is_decimal_comma_number(std::string_view text) {
-  if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
-  const std::size_t comma = text.find(',');
-  if (comma == std::string_view::npos || comma + 1 == text.size()) return false;
-  const auto digits = [](std::string_view part) {
-    return std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
-  return digits(text.substr(0, comma)) && digits(text.substr(comma + 1));
-}
-
 // The name of a number as a category or class level: its shortest exact form.
 template <typename Scalar>
 std::string level_name(Scalar x) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "load/dataset.hpp"
 #include "load/parse_block.hpp"
 #include "lrfind/error.hpp"
@@ -16,6 +18,16 @@ void check_usable_rows(std::size_t rows, std::size_t kept, const std::string& so
 }
 
 std::string level_name(double x) { return fmt::format("{}", x); }
+
+bool is_decimal_comma_number(std::string_view text) {
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
+  const std::size_t comma = text.find(',');
+  if (comma == std::string_view::npos || comma + 1 == text.size()) return false;
+  const auto digits = [](std::string_view part) {
+    return std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  return digits(text.substr(0, comma)) && digits(text.substr(comma + 1));
+}
 
 ClassIndex order_classes(const ClassLabels& labels, const std::string& target_name, const std::string& source,
                          std::vector<std::string>& classes) {

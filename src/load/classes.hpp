@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lrfind::load {
@@ -31,6 +32,10 @@ struct ClassIndex {
 
 // A number's name as a class (or category) level: its shortest exact form.
 std::string level_name(double x);
+
+// Whether a text is a number written with a decimal comma, as "-1,5" (a
+// column of them is refused rather than one-hot encoded).
+bool is_decimal_comma_number(std::string_view text);
 
 // The classes in order into `classes`: by value when every label is a finite
 // number (so 2 comes before 10), each named by its first text; otherwise by

@@ -105,6 +105,52 @@ TEST(RunInMemory, ClassNamesAndNumbersAreSortedAsInAFile) {
   EXPECT_THROW(run(config, data), DataError);  // a regression target must be numbers
 }
 
+// tests/fixtures/iris.svm as a caller would hold it in memory: compressed
+// sparse rows and class names.
+InMemoryData iris_sparse_in_memory() {
+  LoadOptions options;
+  options.kind = TargetKind::kClassification;
+  const Dataset d = load_dataset("tests/fixtures/iris.svm", options);
+  const CsrF64& m = d.features.csr64();
+  InMemoryData data;
+  data.sparse_features = SparseFeatures{m.cols, m.offsets, m.indices, m.values};
+  std::vector<std::string> names;
+  for (Index r = 0; r < d.targets.size(); ++r) names.push_back(d.classes[static_cast<std::size_t>(d.targets(r))]);
+  data.targets = names;
+  data.target_name = d.target_name;
+  return data;
+}
+
+TEST(RunInMemory, SparseFeaturesGiveTheReportOfTheSameSvmlightFile) {
+  for (const std::string method : {"auto", "grid"}) {
+    RunConfig config = quick(method);
+    config.training.model = "logistic";
+    config.data.input = "tests/fixtures/iris.svm";
+    const lrfind::Run from_file = run(config);
+    const lrfind::Run in_memory = run(config, iris_sparse_in_memory());
+    EXPECT_EQ(without_input(in_memory.report), without_input(from_file.report)) << method;
+    EXPECT_EQ(in_memory.report["dataset"]["scaling"], "scale");
+    EXPECT_EQ(in_memory.report["dataset"]["nonzeros"], 600);
+    EXPECT_EQ(in_memory.report["dataset"]["feature_names"], Json::array());  // none, as for svmlight
+  }
+}
+
+TEST(RunInMemory, SparseNaNDropsTheRowAndMisorderedIndicesAreAUsageError) {
+  RunConfig config = quick("range");
+  config.training.model = "logistic";
+  InMemoryData data = iris_sparse_in_memory();
+  data.sparse_features->values[5] = std::numeric_limits<double>::quiet_NaN();  // row 2
+  EXPECT_EQ(run(config, data).report["dataset"]["rows_dropped"], 1);
+  data.sparse_features->values[5] = std::numeric_limits<double>::infinity();
+  EXPECT_THROW(run(config, data), DataError);
+  data = iris_sparse_in_memory();
+  std::swap(data.sparse_features->indices[0], data.sparse_features->indices[1]);
+  EXPECT_THROW(run(config, data), UsageError);
+  data = iris_sparse_in_memory();
+  data.sparse_features->cols = 3;  // index 3 (the fourth column) is out of range
+  EXPECT_THROW(run(config, data), UsageError);
+}
+
 TEST(RunStop, TwoRunsInOneProcessStopSeparately) {
   // Two grids on two threads; one is stopped once it has trained an epoch,
   // the other runs to the end.

@@ -1,0 +1,140 @@
+"""lr-find from Python: find a learning rate for a linear, logistic or SVM
+model on data in memory (numpy, pandas) or in a file.
+
+    >>> import lrfind
+    >>> report = lrfind.find(X, y, model="logistic", batch_size=64)
+    >>> report["recommended_lr"]
+
+Every function returns lr-find's JSON report as Python objects (dicts keep
+the report's key order; null is None). Options are the command line's long
+names with '_' for '-' (batch_size=64, optimizer="adam", rates=[0.01, 0.1]);
+an unknown keyword is a TypeError naming the nearest valid one. Bad settings
+raise UsageError, unusable data DataError (both ValueErrors), with the
+command line's messages; warnings go through warnings.warn.
+
+The GIL is released while lr-find trains, so runs in several threads go in
+parallel. Ctrl-C stops a run at its next batch and raises KeyboardInterrupt,
+with the report of what was finished, if anything, as its `report`
+attribute. `progress=callable` is called with (fraction, stage) on the
+calling thread, about every 50 ms while the run moves; an exception it
+raises stops the run and is raised in its place.
+"""
+
+import numbers
+
+from . import _lrfind
+from ._lrfind import DataError, UsageError
+
+UsageError.__module__ = DataError.__module__ = "lrfind"  # shown as lrfind.UsageError
+
+__all__ = ["find", "find_file", "check", "UsageError", "DataError"]
+__version__ = _lrfind.__version__
+
+
+def find(X, y, *, model, progress=None, **options):
+    """lr-find on X (rows of features) and y (one target per row).
+
+    X: a 2-D numpy array of float64 or float32 (any memory order; other
+    numeric types are converted to float64), a pandas DataFrame (numeric
+    columns as numbers; object, string and categorical columns one-hot
+    encoded as the CSV reader encodes text columns, named "column=level"),
+    or a scipy.sparse matrix (trained as svmlight input is: scaling "scale"
+    by default, non-zeros only).
+    y: a numpy array, pandas Series or list; numbers, or class names.
+    NaN (or None) marks a missing value: its row is dropped and counted;
+    an infinite value is a DataError.
+    """
+    return _run(False, X, y, dict(options, model=model), progress)
+
+
+def check(X, y, *, model, lr, progress=None, **options):
+    """lr-find check on X and y: the report with its "check" object, whose
+    "passed" says whether `lr` is within the recommended interval."""
+    return _run(True, X, y, dict(options, model=model, lr=lr), progress)
+
+
+def find_file(path, *, model, progress=None, **options):
+    """lr-find on a CSV or svmlight file (gzip-compressed or not), as the
+    command line reads it; FileNotFoundError when there is no such file."""
+    return _run_file(path, dict(options, model=model), progress)
+
+
+# Each public function calls the module through one helper, so that the
+# module's warnings name the caller's line (warnings.warn's stacklevel 3).
+def _run_file(path, options, progress):
+    import os
+
+    return _lrfind.find_file(os.fspath(path), options, progress)
+
+
+def _is_sparse(X):
+    module = type(X).__module__ or ""
+    return module.startswith("scipy.sparse")
+
+
+def _run(check, X, y, options, progress):
+    import numpy as np
+
+    target_name = "y"
+    if hasattr(y, "name") and hasattr(y, "to_numpy"):  # a pandas Series
+        if y.name is not None:
+            target_name = str(y.name)
+    y = _targets(y)
+    if _is_sparse(X):
+        return _sparse(check, X, y, target_name, options, progress)
+    if hasattr(X, "columns") and hasattr(X, "dtypes"):  # a pandas DataFrame
+        names = [str(c) for c in X.columns]
+        columns = [_column(X.iloc[:, i]) for i in range(X.shape[1])]
+        return _lrfind.find_frame(check, names, columns, y, target_name, options, progress)
+    X = np.asarray(X)
+    if X.dtype not in (np.float64, np.float32):
+        if not (np.issubdtype(X.dtype, np.number) or X.dtype == np.bool_):
+            raise TypeError(f"X must hold numbers, not {X.dtype} (a pandas DataFrame takes text columns)")
+        X = X.astype(np.float64)
+    return _lrfind.find_array(check, X, y, target_name, [], options, progress)
+
+
+def _targets(y):
+    """y as a float64 array (numbers) or a list of cells (texts, numbers, None)."""
+    import numpy as np
+
+    if hasattr(y, "to_numpy"):  # pandas
+        import pandas as pd
+
+        if pd.api.types.is_numeric_dtype(y.dtype) and not isinstance(y.dtype, pd.CategoricalDtype):
+            return y.to_numpy(dtype=np.float64, na_value=np.nan)
+        return y.astype(object).where(y.notna(), None).tolist()
+    array = np.asarray(y) if not isinstance(y, list) else None
+    if array is not None and array.ndim == 1 and (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
+        return array.astype(np.float64)
+    if array is not None and array.ndim != 1:
+        raise TypeError(f"y must be 1-D, not {array.ndim}-D")
+    return list(y)
+
+
+def _column(series):
+    """A DataFrame column: a float64 array when numeric, else its cells (None for missing)."""
+    import numpy as np
+    import pandas as pd
+
+    if (pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)) and \
+            not isinstance(series.dtype, pd.CategoricalDtype):
+        return series.to_numpy(dtype=np.float64, na_value=np.nan)
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
+def _sparse(check, X, y, target_name, options, progress):
+    """scipy.sparse X as compressed sparse rows with sorted, distinct indices
+    (converted, or copied when not canonical; the caller's matrix is left as
+    it is)."""
+    import numpy as np
+
+    X = X.tocsr()
+    if not X.has_canonical_format:
+        X = X.copy()
+        X.sum_duplicates()
+    if X.shape[1] >= 2**31:
+        raise ValueError(f"X has {X.shape[1]} columns; lr-find takes at most 2**31 - 1")
+    return _lrfind.find_sparse(check, X.shape[1], X.indptr.astype(np.int64, copy=False),
+                               X.indices.astype(np.int32, copy=False), X.data.astype(np.float64, copy=False), y,
+                               target_name, options, progress)

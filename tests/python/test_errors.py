@@ -1,0 +1,62 @@
+"""Errors are Python exceptions with the CLI's messages; warnings go through
+warnings.warn."""
+
+import numpy as np
+import pytest
+
+import lrfind
+
+
+def data(rows=60):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(rows, 3))
+    return X, (X[:, 0] > 0).astype(float)
+
+
+def test_bad_option_value_is_usage_error():
+    X, y = data()
+    with pytest.raises(lrfind.UsageError, match="did you mean 'adam'") as caught:
+        lrfind.find(X, y, model="logistic", optimizer="adamm")
+    assert isinstance(caught.value, ValueError)
+    with pytest.raises(lrfind.UsageError, match="--min-lr .* must be smaller than --max-lr"):
+        lrfind.find(X, y, model="logistic", min_lr=1.0, max_lr=0.1)
+
+
+def test_bad_data_is_data_error():
+    X, y = data()
+    X[3, 1] = np.inf
+    with pytest.raises(lrfind.DataError, match="non-finite") as caught:
+        lrfind.find(X, y, model="logistic")
+    assert isinstance(caught.value, ValueError)
+    X, _ = data()
+    with pytest.raises(lrfind.DataError, match="single class"):
+        lrfind.find(X, np.zeros(len(X)), model="logistic")
+
+
+def test_unknown_keyword_is_type_error_with_the_nearest():
+    X, y = data()
+    with pytest.raises(TypeError, match="unexpected keyword argument 'batchsize'; did you mean 'batch_size'"):
+        lrfind.find(X, y, model="logistic", batchsize=8)
+    with pytest.raises(TypeError, match="'delimiter'; it applies to a file"):
+        lrfind.find(X, y, model="logistic", delimiter=";")
+
+
+def test_wrong_type_is_type_error():
+    X, y = data()
+    with pytest.raises(TypeError, match="'epochs' must be an int, not str"):
+        lrfind.find(X, y, model="logistic", epochs="3")
+
+
+def test_missing_file_is_file_not_found():
+    with pytest.raises(FileNotFoundError):
+        lrfind.find_file("/nonexistent/data.csv", model="linear")
+
+
+def test_missing_value_drops_its_row_with_a_warning():
+    X, y = data()
+    X[4, 2] = np.nan
+    with pytest.warns(UserWarning, match="dropped 1 of 60 rows") as warned:
+        report = lrfind.find(X, y, model="logistic", method="range", repeats=1)
+    assert warned[0].filename == __file__  # the caller's line, not the package's
+    assert report["dataset"]["rows_dropped"] == 1
+    assert report["dataset"]["rows"] == 59
