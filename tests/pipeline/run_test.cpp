@@ -49,10 +49,11 @@ RunConfig quick(const std::string& method) {
 }
 
 // The report without the fields that name the input and its format.
+// Without the fields that say where the rows came from and how a file was
+// read (svmlight's index settings).
 Json without_input(Json report) {
   report["dataset"].erase("path");
-  report["config"].erase("input");
-  report["config"].erase("input_format");
+  for (const char* key : {"input", "input_format", "zero_based", "features"}) report["config"].erase(key);
   return report;
 }
 

@@ -10,8 +10,11 @@ import pytest
 
 # Fields that name the input rather than describe the run: the CLI's report
 # has the CSV's path, the module's "<memory>" (dataset.path) or nothing
-# (config.input). Every other field must be equal.
-INPUT_FIELDS = {("config", "input"), ("dataset", "path")}
+# (config.input); the format read ("csv" or "svmlight" against "memory")
+# and svmlight's index settings (config.zero_based, config.features), which
+# a file has and an array has not. Every other field must be equal.
+INPUT_FIELDS = {("config", "input"), ("config", "input_format"), ("config", "zero_based"), ("config", "features"),
+                ("dataset", "path")}
 
 
 @pytest.fixture(scope="session")
