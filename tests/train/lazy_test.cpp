@@ -108,6 +108,22 @@ TEST(SparseGradient, FeatureMajorLossesEqualModelMajorOnes) {
   }
 }
 
+// Drops the middle one of three stacked models from a feature-major stack
+// `a` and a model-major one `b`, their optimizers' state and the rates.
+void drop_middle_model(Index outputs, Params& a, Params& b, Optimizer& lazy, Optimizer& dense,
+                       Eigen::RowVectorXd& lr) {
+  std::vector<Index> kept;
+  for (Index k : {0, 2})
+    for (Index o = 0; o < outputs; ++o) kept.push_back(k * outputs + o);
+  keep_rows(a, kept);
+  keep_columns(b, kept);
+  lazy.keep_columns(kept);
+  dense.keep_columns(kept);
+  Eigen::RowVectorXd kept_lr(static_cast<Index>(kept.size()));
+  for (std::size_t c = 0; c < kept.size(); ++c) kept_lr(static_cast<Index>(c)) = lr(kept[c]);
+  lr = kept_lr;
+}
+
 // Steps an optimizer with sparse gradients on a feature-major stack and a
 // copy with the same gradients written out densely on the model-major one;
 // the two must agree to the bit, also after the stack drops a model (the
@@ -129,16 +145,7 @@ void expect_sparse_steps_equal_dense(const std::string& name, const Kind& kind =
   Workspace ws;
   for (unsigned step = 0; step < 40; ++step) {
     if (step == 10) {  // the middle model leaves the stack
-      std::vector<Index> kept;
-      for (Index k : {0, 2})
-        for (Index o = 0; o < outputs; ++o) kept.push_back(k * outputs + o);
-      keep_rows(a, kept);
-      keep_columns(b, kept);
-      lazy->keep_columns(kept);
-      dense->keep_columns(kept);
-      Eigen::RowVectorXd kept_lr(static_cast<Index>(kept.size()));
-      for (std::size_t c = 0; c < kept.size(); ++c) kept_lr(static_cast<Index>(c)) = lr(kept[c]);
-      lr = kept_lr;
+      drop_middle_model(outputs, a, b, *lazy, *dense, lr);
     }
     // Mostly one-row batches (a quarter of the features each): features
     // stay untouched for several steps.
@@ -222,16 +229,7 @@ void expect_scaled_sgd_equals_dense(const Kind& kind) {
   Index live = models;
   for (unsigned step = 0; step < 80; ++step) {
     if (step == 40) {  // the middle model leaves the stack
-      std::vector<Index> kept;
-      for (Index k : {0, 2})
-        for (Index o = 0; o < outputs; ++o) kept.push_back(k * outputs + o);
-      keep_rows(a, kept);
-      keep_columns(b, kept);
-      lazy->keep_columns(kept);
-      dense->keep_columns(kept);
-      Eigen::RowVectorXd kept_lr(static_cast<Index>(kept.size()));
-      for (std::size_t c = 0; c < kept.size(); ++c) kept_lr(static_cast<Index>(c)) = lr(kept[c]);
-      lr = kept_lr;
+      drop_middle_model(outputs, a, b, *lazy, *dense, lr);
       live = 2;
     }
     const Chunk chunk = sparse_batch(4, 30, kind.classes, 300 + step);
