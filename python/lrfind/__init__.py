@@ -27,7 +27,7 @@ from ._lrfind import DataError, UsageError
 
 UsageError.__module__ = DataError.__module__ = "lrfind"  # shown as lrfind.UsageError
 
-__all__ = ["find", "find_file", "check", "UsageError", "DataError"]
+__all__ = ["find", "find_file", "check", "torch_settings", "UsageError", "DataError"]
 __version__ = _lrfind.__version__
 
 
@@ -138,3 +138,63 @@ def _sparse(check, X, y, target_name, options, progress):
     return _lrfind.find_sparse(check, X.shape[1], X.indptr.astype(np.int64, copy=False),
                                X.indices.astype(np.int32, copy=False), X.data.astype(np.float64, copy=False), y,
                                target_name, options, progress)
+
+
+# torch.optim's class and keyword arguments for each of lr-find's optimizers
+# (the report's "optimizer" object holds the hyper-parameters by name).
+_TORCH_OPTIMIZERS = {
+    "sgd": ("torch.optim.SGD", lambda o: {}),
+    "momentum": ("torch.optim.SGD", lambda o: {"momentum": o["momentum"], "dampening": o["dampening"]}),
+    "nesterov": ("torch.optim.SGD", lambda o: {"momentum": o["momentum"], "dampening": o["dampening"],
+                                               "nesterov": True}),
+    "adagrad": ("torch.optim.Adagrad", lambda o: {"lr_decay": o["lr_decay"], "eps": o["eps"],
+                                                  "initial_accumulator_value": o["initial_accumulator_value"]}),
+    "rmsprop": ("torch.optim.RMSprop", lambda o: {"alpha": o["alpha"], "eps": o["eps"]}),
+    "adam": ("torch.optim.Adam", lambda o: {"betas": (o["beta1"], o["beta2"]), "eps": o["eps"]}),
+    "sparse_adam": ("torch.optim.SparseAdam", lambda o: {"betas": (o["beta1"], o["beta2"]), "eps": o["eps"]}),
+}
+
+# torch.optim.lr_scheduler's class and keyword arguments for each schedule
+# (the report's recommendation.schedule, whose step counts are batches).
+_TORCH_SCHEDULERS = {
+    "step": ("torch.optim.lr_scheduler.MultiStepLR",
+             lambda s: {"milestones": [s["milestone_1"], s["milestone_2"]], "gamma": s["gamma"]}),
+    "exponential": ("torch.optim.lr_scheduler.ExponentialLR", lambda s: {"gamma": s["gamma"]}),
+    "cosine": ("torch.optim.lr_scheduler.CosineAnnealingLR", lambda s: {"T_max": s["T_max"], "eta_min": s["eta_min"]}),
+    "onecycle": ("torch.optim.lr_scheduler.OneCycleLR",
+                 lambda s: {"max_lr": s["max_lr"], "total_steps": s["total_steps"], "pct_start": s["pct_start"],
+                            "div_factor": s["div_factor"], "final_div_factor": s["final_div_factor"],
+                            "anneal_strategy": "cos", "cycle_momentum": False}),
+    "invscaling": ("torch.optim.lr_scheduler.LambdaLR", None),
+}
+
+
+def torch_settings(report):
+    """The torch.optim settings that train as lr-find's report recommends:
+    {"optimizer": class name, "optimizer_kwargs": {...}, "scheduler": class
+    name or None, "scheduler_kwargs": {...}, "scheduler_step": "batch"}.
+    `lr` is the recommended rate; `weight_decay` is the report's L2 factor
+    (torch adds weight_decay·p to every parameter's gradient, the bias's
+    too: give the bias its own parameter group with weight_decay 0 to match
+    lr-find, which never penalises the intercept). The scheduler's steps are
+    batches: call scheduler.step() after every optimizer.step(). For
+    "invscaling" the scheduler is LambdaLR with lr_lambda
+    t -> 1/(t+1)**power_t (scheduler_kwargs["power_t"]; a lambda is not
+    data). Raises ValueError when the report has no recommended rate."""
+    lr = report.get("recommended_lr")
+    if lr is None:
+        raise ValueError("torch_settings: the report has no recommended rate")
+    optimizer = report["optimizer"]
+    name, extra = _TORCH_OPTIMIZERS[optimizer["name"]]
+    kwargs = {"lr": lr}
+    kwargs.update(extra(optimizer))
+    if optimizer["name"] != "sparse_adam":  # SparseAdam takes no weight decay
+        kwargs["weight_decay"] = report["model"]["l2"]
+    settings = {"optimizer": name, "optimizer_kwargs": kwargs, "scheduler": None, "scheduler_kwargs": {},
+                "scheduler_step": "batch"}
+    schedule = report["recommendation"].get("schedule") or {"name": "constant"}
+    if schedule["name"] != "constant":
+        scheduler, arguments = _TORCH_SCHEDULERS[schedule["name"]]
+        settings["scheduler"] = scheduler
+        settings["scheduler_kwargs"] = {"power_t": schedule["power_t"]} if arguments is None else arguments(schedule)
+    return settings
