@@ -79,7 +79,8 @@ void warn_about_dense_steps(const Dataset& data, const RunConfig& config, const 
   const bool constant_rate = config.training.schedule == "constant" && config.method != "range";
   if (made->lazy(result.l2, constant_rate)) return;
   warn(fmt::format("each step updates all {} features for every rate ({}); for steps that cost the batch's non-zeros "
-                   "use --optimizer sgd (any --l2), or adagrad or sparse_adam with --l2 0",
+                   "use --optimizer sgd (any --l2), adagrad, rmsprop or sparse_adam with --l2 0, or momentum or "
+                   "nesterov with --l2 0 and a constant rate (README: Sparse input)",
                    data.features.cols(),
                    made->lazy(0.0, constant_rate)
                        ? fmt::format("{} with --l2 {} moves every weight", optimizer.name, result.l2)

@@ -4,6 +4,7 @@
 // about steps that update every weight.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -214,6 +215,26 @@ TEST(CliSparse, MixedEncodingsInSvmlightSayToSaveAsUtf8) {
                               "file as UTF-8 throughout (svmlight input has no --encoding)"),
             std::string::npos)
       << r.err;
+}
+
+// One stray index (2^31 - 1) makes two billion features, about 64 GiB of
+// per-feature state: refused with what it would need, not killed by the
+// system (this machine, like CI's, has less than 64 GiB).
+TEST(CliSparse, AFeatureCountBeyondTheMachinesMemoryIsRefused) {
+  const double memory = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+  ASSERT_LT(memory, 60.0 * (1ull << 30)) << "the test expects less than 60 GiB of memory";
+  ScopedTempDir dir;
+  const std::string path = dir.path("stray.svm");
+  write_file(path, "1 1:0.5 3:1\n-1 2147483647:1\n1 1:1\n");
+  const CliResult r = run_cli({path, "--model", "logistic", "--method", "range"});
+  EXPECT_EQ(r.exit_code, 65) << r.err;
+  EXPECT_NE(r.err.find(path + ": the largest feature index makes 2147483647 features need about 64 GiB"),
+            std::string::npos)
+      << r.err;
+  const CliResult given = run_cli({path, "--model", "logistic", "--method", "range", "--features", "2147483648"});
+  EXPECT_EQ(given.exit_code, 64) << given.err;
+  EXPECT_NE(given.err.find("--features 2147483648: 2147483648 features need about 64 GiB"), std::string::npos)
+      << given.err;
 }
 
 }  // namespace
