@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <type_traits>
 #include <utility>
 
 #include "common/registry.hpp"
@@ -24,11 +25,25 @@ struct OptionEntry {
   Call only = Call::kFind;  // kFind: every call; kFindFile: files only; kCheck: check only
 };
 
-// A setter that casts the value to T (strictly: no float for an int) and
-// stores it with `store`.
+// A negative value for an option that counts (threads).
+struct Negative {};
+
+// A setter that casts the value to T (strictly: no float and no bool for an
+// int) and stores it with `store`.
 template <typename T, typename Store>
 Setter as(Store store) {
-  return [store](RunConfig& c, py::handle value) { store(c, value.cast<T>()); };
+  return [store](RunConfig& c, py::handle value) {
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      if (py::isinstance<py::bool_>(value)) throw py::cast_error();
+      if constexpr (std::is_unsigned_v<T>) {
+        const long long v = value.cast<long long>();
+        if (v < 0) throw Negative{};
+        store(c, static_cast<T>(v));
+        return;
+      }
+    }
+    store(c, value.cast<T>());
+  };
 }
 
 // Text or a list of texts (a string alone is one item, as the CLI's "a,b"
@@ -148,6 +163,8 @@ void apply_options(Call call, const py::dict& options, RunConfig& config) {
     } catch (const py::cast_error&) {
       throw py::type_error(fmt::format("{}() argument '{}' must be {}, not {}", call_name(call), name, entry->type,
                                        py::str(py::type::handle_of(value).attr("__name__")).cast<std::string>()));
+    } catch (const Negative&) {
+      throw UsageError(fmt::format("{} must be 0 or more, not {}", name, py::str(value).cast<std::string>()));
     }
   }
 }

@@ -75,18 +75,24 @@ def _is_sparse(X):
 def _run(check, X, y, options, progress):
     import numpy as np
 
+    if hasattr(y, "columns") and hasattr(y, "iloc"):  # a pandas DataFrame: one column, as a Series
+        if y.shape[1] != 1:
+            raise TypeError(f"y must be 1-D, not a DataFrame of {y.shape[1]} columns")
+        y = y.iloc[:, 0]
     target_name = "y"
     if hasattr(y, "name") and hasattr(y, "to_numpy"):  # a pandas Series
         if y.name is not None:
             target_name = str(y.name)
     y = _targets(y)
     if _is_sparse(X):
-        return _sparse(check, X, y, target_name, options, progress)
+        return _lrfind.find_sparse(check, *_sparse(X), y, target_name, options, progress)
     if hasattr(X, "columns") and hasattr(X, "dtypes"):  # a pandas DataFrame
         names = [str(c) for c in X.columns]
         columns = [_column(X.iloc[:, i]) for i in range(X.shape[1])]
         return _lrfind.find_frame(check, names, columns, y, target_name, options, progress)
     X = np.asarray(X)
+    if np.iscomplexobj(X):
+        raise TypeError("X must hold real numbers, not complex ones")
     if X.dtype not in (np.float64, np.float32):
         if not (np.issubdtype(X.dtype, np.number) or X.dtype == np.bool_):
             raise TypeError(f"X must hold numbers, not {X.dtype} (a pandas DataFrame takes text columns)")
@@ -123,10 +129,10 @@ def _column(series):
     return series.astype(object).where(series.notna(), None).tolist()
 
 
-def _sparse(check, X, y, target_name, options, progress):
-    """scipy.sparse X as compressed sparse rows with sorted, distinct indices
-    (converted, or copied when not canonical; the caller's matrix is left as
-    it is)."""
+def _sparse(X):
+    """scipy.sparse X as the columns and compressed sparse rows (offsets,
+    sorted distinct indices, values) find_sparse takes: converted, or copied
+    when not canonical; the caller's matrix is left as it is."""
     import numpy as np
 
     X = X.tocsr()
@@ -135,9 +141,10 @@ def _sparse(check, X, y, target_name, options, progress):
         X.sum_duplicates()
     if X.shape[1] >= 2**31:
         raise ValueError(f"X has {X.shape[1]} columns; lr-find takes at most 2**31 - 1")
-    return _lrfind.find_sparse(check, X.shape[1], X.indptr.astype(np.int64, copy=False),
-                               X.indices.astype(np.int32, copy=False), X.data.astype(np.float64, copy=False), y,
-                               target_name, options, progress)
+    if np.iscomplexobj(X.data):
+        raise TypeError("X must hold real numbers, not complex ones")
+    return (X.shape[1], X.indptr.astype(np.int64, copy=False), X.indices.astype(np.int32, copy=False),
+            X.data.astype(np.float64, copy=False))
 
 
 # torch.optim's class and keyword arguments for each of lr-find's optimizers

@@ -60,3 +60,35 @@ def test_missing_value_drops_its_row_with_a_warning():
     assert warned[0].filename == __file__  # the caller's line, not the package's
     assert report["dataset"]["rows_dropped"] == 1
     assert report["dataset"]["rows"] == 59
+
+
+def test_a_negative_count_is_a_usage_error_and_a_bool_is_not_an_int():
+    X, y = data()
+    with pytest.raises(lrfind.UsageError, match="threads must be 0 or more, not -1"):
+        lrfind.find(X, y, model="logistic", threads=-1)
+    with pytest.raises(TypeError, match="argument 'epochs' must be an int, not bool"):
+        lrfind.find(X, y, model="logistic", epochs=True)
+
+
+def test_y_as_a_one_column_dataframe_is_its_column_and_complex_x_is_refused():
+    import pandas as pd
+
+    X, y = data()
+    frame = pd.DataFrame({"above": y})
+    report = lrfind.find(X, frame, model="logistic", method="range", steps=10)
+    assert report["dataset"]["target"] == "above"
+    with pytest.raises(TypeError, match="not a DataFrame of 2 columns"):
+        lrfind.find(X, pd.DataFrame({"a": y, "b": y}), model="logistic")
+    with pytest.raises(TypeError, match="not complex"):
+        lrfind.find(X.astype(complex), y, model="logistic")
+
+
+def test_warnings_name_the_callers_line_for_sparse_x_too():
+    import scipy.sparse as sp
+
+    X, y = data()
+    X = sp.csr_matrix(X)
+    X.data[0] = np.nan
+    with pytest.warns(UserWarning, match="dropped 1 of 60 rows") as caught:
+        lrfind.find(X, y, model="logistic", method="range", steps=10)
+    assert [w.filename for w in caught if "dropped" in str(w.message)] == [__file__]
