@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 #include <vector>
 
 namespace lrfind {
@@ -108,6 +110,44 @@ TEST(SuggestionWindow, ShortCurveUsesEverything) {
   const Window w = suggestion_window(12, 100);
   EXPECT_EQ(w.begin, 0u);
   EXPECT_EQ(w.end, 12u);
+}
+
+// fastai's valley loop, quadratic, as fastai writes it: the reference the
+// O(n log n) rule must match index for index.
+std::size_t fastai_valley_index(const std::vector<double>& losses) {
+  const std::size_t n = losses.size();
+  std::vector<long> lds(n, 1);
+  long max_start = 0;
+  std::size_t max_end = 0;
+  for (std::size_t i = 1; i < n; ++i)
+    for (std::size_t j = 0; j < i; ++j) {
+      if (losses[i] < losses[j] && lds[i] < lds[j] + 1) lds[i] = lds[j] + 1;
+      if (lds[max_end] < lds[i]) {
+        max_end = i;
+        max_start = static_cast<long>(max_end) - lds[max_end];
+      }
+    }
+  const double sections = static_cast<double>(static_cast<long>(max_end) - max_start) / 3.0;
+  long raw = max_start + static_cast<long>(sections) + static_cast<long>(sections / 2.0);
+  if (raw < 0) raw += static_cast<long>(n);
+  return static_cast<std::size_t>(std::clamp(raw, 0L, static_cast<long>(n) - 1));
+}
+
+TEST(SuggestValley, MatchesFastaisQuadraticLoopOnNoisyCurvesWithTiesAndNaN) {
+  std::mt19937_64 gen(7);
+  std::uniform_int_distribution<int> level(0, 12);  // few levels: many ties
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::size_t n = 1 + static_cast<std::size_t>(trial % 97);
+    std::vector<double> losses;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double u = unit(gen);
+      losses.push_back(u < 0.03 ? std::nan("") : u < 0.05 ? INFINITY : trial % 2 ? level(gen) : 5.0 - 0.04 * i + u);
+    }
+    const auto s = suggest_valley(decades(n), losses);
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->index, fastai_valley_index(losses)) << "trial " << trial;
+  }
 }
 
 }  // namespace
