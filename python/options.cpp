@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "common/registry.hpp"
+#include "pipeline/method.hpp"
 
 namespace py = pybind11;
 
@@ -151,6 +152,27 @@ std::vector<std::string> option_names(Call call) {
   return names;
 }
 
+// Warns, as the command line does, about keywords the method does not use
+// (rates with method="range", ...), naming them in Python's spelling; the
+// warning names the caller's line (find -> _run -> this module: level 3).
+void warn_unused(Call call, const py::dict& options, const RunConfig& config) {
+  const Registry<MethodEntry> methods = builtin_methods();
+  const MethodEntry* method = methods.find(config.method);
+  if (method == nullptr) return;  // the run names the choices
+  const std::vector<std::string>& used = method->used_by_check;
+  for (const auto& [key, value] : options) {
+    if (value.is_none()) continue;
+    std::string option = "--" + py::str(key).cast<std::string>();
+    std::replace(option.begin(), option.end(), '_', '-');
+    const auto& unused = method->unused_options;
+    if (std::find(unused.begin(), unused.end(), option) == unused.end()) continue;
+    if (call == Call::kCheck && std::find(used.begin(), used.end(), option) != used.end()) continue;
+    const std::string message = fmt::format("{} has no effect with method=\"{}\"", py::str(key).cast<std::string>(),
+                                            config.method);
+    if (PyErr_WarnEx(PyExc_UserWarning, message.c_str(), 3) != 0) throw py::error_already_set();
+  }
+}
+
 void apply_options(Call call, const py::dict& options, RunConfig& config) {
   for (const auto& [key, value] : options) {
     const std::string name = py::str(key);
@@ -167,6 +189,7 @@ void apply_options(Call call, const py::dict& options, RunConfig& config) {
       throw UsageError(fmt::format("{} must be 0 or more, not {}", name, py::str(value).cast<std::string>()));
     }
   }
+  warn_unused(call, options, config);
 }
 
 }  // namespace lrfind::python

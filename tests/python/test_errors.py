@@ -92,3 +92,12 @@ def test_warnings_name_the_callers_line_for_sparse_x_too():
     with pytest.warns(UserWarning, match="dropped 1 of 60 rows") as caught:
         lrfind.find(X, y, model="logistic", method="range", steps=10)
     assert [w.filename for w in caught if "dropped" in str(w.message)] == [__file__]
+
+
+def test_keywords_the_method_does_not_use_warn_at_the_callers_line():
+    X, y = data()
+    with pytest.warns(UserWarning, match='rates has no effect with method="range"') as caught:
+        lrfind.find(X, y, model="logistic", method="range", steps=10, rates=[0.1])
+    assert [w.filename for w in caught if "no effect" in str(w.message)] == [__file__]
+    with pytest.warns(UserWarning, match='steps has no effect with method="grid"'):
+        lrfind.find(X, y, model="logistic", method="grid", grid_points=3, epochs=1, steps=20)
