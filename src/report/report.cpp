@@ -36,7 +36,8 @@ Json config_json(const RunResult& result) {
     config["zero_based"] = result.dataset.zero_based.value_or(false);
     config["features"] = c.data.features > 0 ? Json(c.data.features) : Json(nullptr);
   }
-  config["delimiter"] = std::string(1, result.dataset.delimiter);
+  // CSV only: svmlight has no delimiter, data from memory no text.
+  config["delimiter"] = result.dataset.format == "csv" ? Json(std::string(1, result.dataset.delimiter)) : Json(nullptr);
   config["target"] = result.dataset.target_name;
   config["drop"] = c.data.drop;
   config["standardize"] = result.scaling == "zscore";  // kept: whether features were z-scored

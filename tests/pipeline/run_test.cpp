@@ -53,7 +53,7 @@ RunConfig quick(const std::string& method) {
 // read (svmlight's index settings).
 Json without_input(Json report) {
   report["dataset"].erase("path");
-  for (const char* key : {"input", "input_format", "zero_based", "features"}) report["config"].erase(key);
+  for (const char* key : {"input", "input_format", "zero_based", "features", "delimiter"}) report["config"].erase(key);
   return report;
 }
 

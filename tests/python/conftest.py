@@ -11,10 +11,11 @@ import pytest
 # Fields that name the input rather than describe the run: the CLI's report
 # has the CSV's path, the module's "<memory>" (dataset.path) or nothing
 # (config.input); the format read ("csv" or "svmlight" against "memory")
-# and svmlight's index settings (config.zero_based, config.features), which
-# a file has and an array has not. Every other field must be equal.
+# and how a file was read (config.delimiter, svmlight's config.zero_based
+# and config.features), which a file has and an array has not. Every other
+# field must be equal.
 INPUT_FIELDS = {("config", "input"), ("config", "input_format"), ("config", "zero_based"), ("config", "features"),
-                ("dataset", "path")}
+                ("config", "delimiter"), ("dataset", "path")}
 
 
 @pytest.fixture(scope="session")
