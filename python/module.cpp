@@ -192,7 +192,7 @@ py::object find_file(const std::string& path, const py::dict& options, const py:
   std::error_code error;
   if (path != "-" && !std::filesystem::exists(path, error)) {
     const py::object exception =
-        py::handle(PyExc_FileNotFoundError)(ENOENT, fmt::format("no such file: '{}'", path), path);
+        py::handle(PyExc_FileNotFoundError)(ENOENT, "No such file or directory", path);
     PyErr_SetObject(PyExc_FileNotFoundError, exception.ptr());
     throw py::error_already_set();
   }

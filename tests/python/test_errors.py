@@ -48,8 +48,10 @@ def test_wrong_type_is_type_error():
 
 
 def test_missing_file_is_file_not_found():
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(FileNotFoundError) as caught:
         lrfind.find_file("/nonexistent/data.csv", model="linear")
+    assert str(caught.value) == "[Errno 2] No such file or directory: '/nonexistent/data.csv'"
+    assert caught.value.filename == "/nonexistent/data.csv"
 
 
 def test_missing_value_drops_its_row_with_a_warning():
