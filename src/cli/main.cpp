@@ -221,11 +221,7 @@ int main(int argc, char** argv) {
       return lrfind::kExitNoInput;
     } catch (const CLI::ParseError& e) {
       if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-      // CLI11 writes sentences; lr-find's messages are lower-case phrases.
-      std::string message = e.what();
-      if (!message.empty() && message[0] >= 'A' && message[0] <= 'Z' && !(message.size() > 1 && message[1] >= 'A' && message[1] <= 'Z'))
-        message[0] = static_cast<char>(message[0] - 'A' + 'a');
-      print_error(fmt::format("{} (see lr-find --help)", message));
+      print_error(fmt::format("{} (see lr-find --help)", lrfind::cli::parse_error_message(app, e)));
       return lrfind::kExitUsage;
     }
     // The plot file's format, from its extension, before any work is done.

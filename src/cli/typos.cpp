@@ -176,4 +176,30 @@ std::optional<std::string> find_typo(const CLI::App& app, const std::vector<std:
   return std::nullopt;
 }
 
+std::string parse_error_message(const CLI::App& app, const CLI::ParseError& e) {
+  const std::string what = e.what();
+  // "Could not convert: --epochs = abc"
+  constexpr std::string_view kConvert = "Could not convert: ";
+  if (what.rfind(kConvert, 0) == 0) {
+    const std::string rest = what.substr(kConvert.size());
+    const std::size_t equals = rest.find(" = ");
+    if (equals != std::string::npos) {
+      const std::string name = rest.substr(0, equals);
+      const std::string value = rest.substr(equals + 3);
+      const CLI::Option* option = app.get_option_no_throw(name);
+      const std::string type = option ? option->get_type_name() : "";
+      const std::string kind = type == "UINT" ? "a whole number of 0 or more" : type == "INT" ? "a whole number" : "a number";
+      return fmt::format("{}: '{}' is not {}", name, value, kind);
+    }
+  }
+  // "--method: At Most 1 required but received 2"
+  constexpr std::string_view kAtMost = ": At Most 1 required but received ";
+  if (const std::size_t at = what.find(kAtMost); at != std::string::npos)
+    return fmt::format("{} is given {} times: give it once", what.substr(0, at), what.substr(at + kAtMost.size()));
+  std::string message = what;  // CLI11 writes sentences; lr-find's messages are lower-case phrases
+  if (message.size() > 1 && message[0] >= 'A' && message[0] <= 'Z' && !(message[1] >= 'A' && message[1] <= 'Z'))
+    message[0] = static_cast<char>(message[0] - 'A' + 'a');
+  return message;
+}
+
 }  // namespace lrfind::cli

@@ -20,6 +20,11 @@ namespace lrfind::cli {
 // option-like words it would reject, and a first positional that is no file.
 std::optional<std::string> find_typo(const CLI::App& app, const std::vector<std::string>& args, bool check);
 
+// CLI11's message for a parse error as one of lr-find's phrases: a value that
+// is not a number of the option's kind names the option, the value and the
+// kind; an option given twice says so; others are CLI11's, lower-cased.
+std::string parse_error_message(const CLI::App& app, const CLI::ParseError& e);
+
 // The long option names (without dashes) only `lr-find check` declares:
 // "lr", "lr-from", ...
 const std::vector<std::string>& check_only_options();

@@ -156,5 +156,24 @@ TEST(CliTypos, ValidSpellingsAreNoTypos) {
   }
 }
 
+// A value that is not a number of the option's kind, and an option given
+// twice, read as lr-find's other messages (CLI11's own: "could not convert:
+// --epochs = abc", "--method: At Most 1 required but received 2").
+TEST(CliTypos, BadNumbersAndRepeatedOptionsAreNamedPlainly) {
+  const auto error = [](std::vector<std::string> args) {
+    const CliResult r = run_cli(std::move(args));
+    EXPECT_EQ(r.exit_code, 64) << r.err;
+    return r.err;
+  };
+  EXPECT_EQ(error({"data/iris.csv", "--model", "logistic", "--epochs", "abc"}),
+            "lr-find: error: --epochs: 'abc' is not a whole number (see lr-find --help)\n");
+  EXPECT_EQ(error({"data/iris.csv", "--model", "logistic", "--threads", "-1"}),
+            "lr-find: error: --threads: '-1' is not a whole number of 0 or more (see lr-find --help)\n");
+  EXPECT_EQ(error({"data/iris.csv", "--model", "logistic", "--min-lr", "x"}),
+            "lr-find: error: --min-lr: 'x' is not a number (see lr-find --help)\n");
+  EXPECT_EQ(error({"data/iris.csv", "--model", "logistic", "--method", "grid", "--method", "range"}),
+            "lr-find: error: --method is given 2 times: give it once (see lr-find --help)\n");
+}
+
 }  // namespace
 }  // namespace lrfind
