@@ -5,7 +5,7 @@
 PACKAGES := cmake g++ make pkgconf libcli11-dev libeigen3-dev nlohmann-json3-dev libfmt-dev libgtest-dev zlib1g-dev \
             librsvg2-dev libcairo2-dev fonts-dejavu-core librsvg2-bin poppler-utils python3 python3-jsonschema jq zsh \
             groff-base util-linux \
-            pybind11-dev python3-dev python3-pytest python3-numpy python3-pandas python3-scipy python3-sklearn
+            pybind11-dev python3-dev python3-pytest python3-numpy python3-pandas python3-scipy python3-sklearn python3-tqdm
 BUILD    := build
 ASAN_BUILD ?= build-asan
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)

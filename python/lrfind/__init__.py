@@ -15,12 +15,14 @@ command line's messages; warnings go through warnings.warn.
 The GIL is released while lr-find trains, so runs in several threads go in
 parallel. Ctrl-C stops a run at its next batch and raises KeyboardInterrupt,
 with the report of what was finished, if anything, as its `report`
-attribute. `progress=callable` is called with (fraction, stage) on the
+attribute. `progress=True` draws a tqdm bar (when tqdm is installed);
+`progress=callable` is called with (fraction, stage) on the
 calling thread, about every 50 ms while the run moves; an exception it
 raises stops the run and is raised in its place.
 """
 
 import numbers
+import warnings
 
 from . import _lrfind
 from ._lrfind import DataError, UsageError
@@ -64,7 +66,46 @@ def find_file(path, *, model, progress=None, **options):
 def _run_file(path, options, progress):
     import os
 
-    return _lrfind.find_file(os.fspath(path), options, progress)
+    with _Progress(progress) as report:
+        return report.done(_lrfind.find_file(os.fspath(path), options, report.callback))
+
+
+class _Progress:
+    """`progress` as the module takes it: a callable as it is; True for a tqdm
+    bar (percent done, the stage as its description), or a warning when tqdm
+    is not installed; None or False for none."""
+
+    def __init__(self, progress):
+        self.bar = None
+        self.callback = None if progress is None or progress is False else progress
+        if progress is not True:
+            return
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            warnings.warn("progress=True draws a tqdm bar, and tqdm is not installed (apt install python3-tqdm)",
+                          stacklevel=4)  # _Progress, _run, find: the caller's line
+            self.callback = None
+            return
+        self.bar = tqdm(total=100, unit="%", bar_format="{desc}{percentage:3.0f}%|{bar}| [{elapsed}<{remaining}]")
+        self.callback = self._update
+
+    def _update(self, fraction, stage):
+        self.bar.set_description(stage, refresh=False)
+        self.bar.update(max(0.0, min(100.0, 100.0 * fraction) - self.bar.n))
+
+    def done(self, report):
+        if self.bar is not None:
+            self.bar.update(100.0 - self.bar.n)
+        return report
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exception):
+        if self.bar is not None:
+            self.bar.close()
+        return False
 
 
 def _is_sparse(X):
@@ -85,11 +126,13 @@ def _run(check, X, y, options, progress):
             target_name = str(y.name)
     y = _targets(y)
     if _is_sparse(X):
-        return _lrfind.find_sparse(check, *_sparse(X), y, target_name, options, progress)
+        with _Progress(progress) as report:
+            return report.done(_lrfind.find_sparse(check, *_sparse(X), y, target_name, options, report.callback))
     if hasattr(X, "columns") and hasattr(X, "dtypes"):  # a pandas DataFrame
         names = [str(c) for c in X.columns]
         columns = [_column(X.iloc[:, i]) for i in range(X.shape[1])]
-        return _lrfind.find_frame(check, names, columns, y, target_name, options, progress)
+        with _Progress(progress) as report:
+            return report.done(_lrfind.find_frame(check, names, columns, y, target_name, options, report.callback))
     X = np.asarray(X)
     if np.iscomplexobj(X):
         raise TypeError("X must hold real numbers, not complex ones")
@@ -97,7 +140,8 @@ def _run(check, X, y, options, progress):
         if not (np.issubdtype(X.dtype, np.number) or X.dtype == np.bool_):
             raise TypeError(f"X must hold numbers, not {X.dtype} (a pandas DataFrame takes text columns)")
         X = X.astype(np.float64)
-    return _lrfind.find_array(check, X, y, target_name, [], options, progress)
+    with _Progress(progress) as report:
+        return report.done(_lrfind.find_array(check, X, y, target_name, [], options, report.callback))
 
 
 def _targets(y):

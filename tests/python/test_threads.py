@@ -99,3 +99,22 @@ def test_an_exception_in_the_progress_callback_stops_the_run():
         lrfind.find(X, y, progress=progress, **dict(OPTIONS, epochs=400))
     assert calls[-1] > 0.1 and calls[-1] < 0.5  # stopped at once, not called again, not run to the end
     assert caught.value.report["interrupted"] is True
+
+
+def test_progress_true_draws_a_tqdm_bar_to_100_percent(capsys):
+    X, y = big_data(rows=2000)
+    report = lrfind.find(X, y, model="linear", method="grid", rates=[1e-3, 1e-2], epochs=3, progress=True)
+    assert report["recommended_lr"] is not None
+    err = capsys.readouterr().err
+    assert "done: 100%|" in err, err  # the last stage, then the percentage
+
+
+def test_progress_true_without_tqdm_warns_and_runs(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # import tqdm.auto now fails
+    X, y = big_data(rows=500)
+    with pytest.warns(UserWarning, match="tqdm is not installed") as caught:
+        report = lrfind.find(X, y, model="linear", method="range", steps=20, progress=True)
+    assert report["range_test"]["steps_run"] > 0
+    assert [w.filename for w in caught] == [__file__]
