@@ -107,6 +107,7 @@ const std::vector<OptionEntry>& entries() {
       // Budget and grid.
       {"epochs", "an int", as<int>([](RunConfig& c, int v) { c.training.epochs = v; })},
       {"schedule", "a str", as<std::string>([](RunConfig& c, std::string v) { c.training.schedule = std::move(v); })},
+      {"power_t", "a float", as<double>([](RunConfig& c, double v) { c.training.power_t = v; })},
       {"folds", "an int", as<int>([](RunConfig& c, int v) { c.folds = v; })},
       {"rates", "a list of float", [](RunConfig& c, py::handle v) { c.grid.rates = numbers(v); }},
       {"grid_points", "an int", as<int>([](RunConfig& c, int v) { c.grid.points = v; })},

@@ -45,6 +45,7 @@ struct TrainingSettings {
   long batch_size = 32;               // 0: the whole training set
   int epochs = 5;                     // grid and auto
   std::string schedule = "constant";  // grid and auto
+  double power_t = 0.25;              // the invscaling schedule's exponent
 };
 
 // The range test (--method range, and auto's bracketing tests).

@@ -17,8 +17,8 @@ sklearn/linear_model/_sgd_fast.pyx; every step is one sample):
                                         (alpha/2)·‖w‖² in both, never on the intercept
   penalty=None                          l2 = 0
   learning_rate="constant"              schedule="constant": eta = eta0
-  learning_rate="invscaling", power_t   schedule="invscaling": eta0 / t^0.25, t the
-                                        samples seen from 1 (power_t must be 0.25)
+  learning_rate="invscaling", power_t   schedule="invscaling", power_t: eta0 / t^power_t,
+                                        t the samples seen from 1
   one sample a step, shuffled, max_iter epochs   batch_size=1, epochs=max_iter
   the intercept learns at eta           the intercept learns at lr (dense X only:
                                         on sparse X scikit-learn slows it by 100)
@@ -39,9 +39,8 @@ from . import find
 __all__ = ["eta0_for"]
 
 _MODELS = {"log_loss": "logistic", "hinge": "svm", "squared_error": "linear"}
-_LR_FIND_POWER_T = 0.25  # lr-find's invscaling schedule
 # Options eta0_for sets from the estimator itself.
-_IMPLIED = ("model", "batch_size", "epochs", "schedule", "l2", "scaling", "no_standardize", "optimizer")
+_IMPLIED = ("model", "batch_size", "epochs", "schedule", "power_t", "l2", "scaling", "no_standardize", "optimizer")
 
 
 def _estimator_and_data(estimator, X, y):
@@ -70,8 +69,6 @@ def _check_settings(est, regression):
         if p["learning_rate"] == "optimal":
             why += " (learning_rate='constant' with the returned eta0 is the alternative to 'optimal')"
         _refuse(f"learning_rate={p['learning_rate']!r}", why)
-    if p["learning_rate"] == "invscaling" and p["power_t"] != _LR_FIND_POWER_T:
-        _refuse(f"power_t={p['power_t']!r}", f"lr-find's invscaling schedule has power_t {_LR_FIND_POWER_T}")
     if p["penalty"] not in (None, "l2"):
         _refuse(f"penalty={p['penalty']!r}", "supported: None and 'l2'")
     if not p["fit_intercept"]:
@@ -119,8 +116,11 @@ def eta0_for(estimator, X, y, *, with_report=False, **options):
                     "supported: two classes")
     factor = 2.0 if regression else 1.0  # ½(y - p)² against lr-find's (y - p)²
     alpha = p["alpha"] if p["penalty"] == "l2" else 0.0
+    schedule = {"schedule": p["learning_rate"]}
+    if p["learning_rate"] == "invscaling":
+        schedule["power_t"] = float(p["power_t"])
     report = find(X, y, model=_MODELS[p["loss"]], optimizer="sgd", batch_size=1, epochs=int(p["max_iter"]),
-                  schedule=p["learning_rate"], l2=factor * alpha, scaling="none", **options)
+                  l2=factor * alpha, scaling="none", **schedule, **options)
     lr = report["recommended_lr"]
     if lr is None:
         reason = report["recommendation"].get("reason") or "no rate trained the model"

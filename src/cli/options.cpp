@@ -212,6 +212,11 @@ void declare_budget(CLI::App& app, Options& o) {
   app.add_option("--schedule", r.training.schedule,
                  "Learning-rate schedule while training: " + choice_list(builtin_schedules().names()))
       ->group(grid);
+  app.add_option("--power-t", r.training.power_t,
+                 "invscaling: the exponent of lr/(t+1)^power_t (scikit-learn's power_t; SGDClassifier's default is "
+                 "0.5)")
+      ->default_val(TrainingSettings{}.power_t)
+      ->group(grid);
   app.add_option("--folds", r.folds, "auto: cross-validation folds; 0 chooses 5, or a hold-out above 20000 rows")
       ->group(grid);
   app.add_option("--rates", r.grid.rates,

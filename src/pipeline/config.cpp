@@ -75,6 +75,12 @@ void validate_training(const RunConfig& c, const Registries& registries) {
     throw UsageError(fmt::format("--stop-factor must be a number above 1, not {}", c.range.stop_factor));
   const double l2 = effective_l2(c, registries);
   if (!(l2 >= 0.0) || !std::isfinite(l2)) throw UsageError(fmt::format("--l2 must be 0 or positive, not {}", l2));
+  if (!(c.training.power_t >= 0.0) || !std::isfinite(c.training.power_t))
+    throw UsageError(fmt::format("--power-t must be 0 or positive, not {}", c.training.power_t));
+  if (c.training.power_t != TrainingSettings{}.power_t && c.training.schedule != "invscaling")
+    throw UsageError(fmt::format("--power-t is the invscaling schedule's exponent, and --schedule is {}; give "
+                                 "--schedule invscaling",
+                                 c.training.schedule));
   if (c.training.optimizer == "sparse_adam" && l2 > 0.0)
     throw UsageError(fmt::format("sparse_adam takes no L2 term (as torch.optim.SparseAdam); {} {}: give --l2 0",
                                  c.training.l2 ? "--l2 is" : fmt::format("the {} model's default l2 is", c.training.model),

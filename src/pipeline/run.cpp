@@ -199,7 +199,9 @@ RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::strin
   Recommendation& rec = result.outcome.recommendation;
   if (rec.lr && result.outcome.steps_per_epoch > 0)
     rec.schedule =
-        TrainingSchedule(schedule, result.outcome.steps_per_epoch * config.training.epochs).parameters(*rec.lr);
+        TrainingSchedule(schedule, result.outcome.steps_per_epoch * config.training.epochs,
+                         ScheduleOptions{config.training.power_t})
+            .parameters(*rec.lr);
   warn_about_theory(result, kind, optimizer, rec);
   if (context.warn)
     for (const std::string& w : rec.warnings) context.warn(w);

@@ -63,6 +63,7 @@ Json config_json(const RunResult& result) {
   if (c.method != "range") {
     config["epochs"] = c.training.epochs;
     config["schedule"] = c.training.schedule;
+    if (c.training.schedule == "invscaling") config["power_t"] = c.training.power_t;
   }
   if (const auto* grid = std::get_if<GridOutcome>(&result.outcome.detail)) {
     config["grid_points"] = c.grid.rates.empty() ? c.grid.points : static_cast<int>(c.grid.rates.size());

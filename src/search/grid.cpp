@@ -259,7 +259,7 @@ std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& o
   EpochSampler sampler(train_rows, config.batch_size, rng);
   const Index batches = sampler.batches_per_epoch();
   const TrainingSchedule schedule(config.schedule ? *config.schedule : schedule_named("constant"),
-                                  static_cast<long>(batches) * config.epochs);
+                                  static_cast<long>(batches) * config.epochs, config.schedule_options);
   // Small batches are random rows of a large matrix, each a wait on memory
   // (and, past the TLB's reach, a page walk) between short computations:
   // they are gathered a chunk of batches (up to 2048 rows, 4 MiB) at a time

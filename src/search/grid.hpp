@@ -21,6 +21,7 @@ struct GridConfig {
   int epochs = TrainingSettings{}.epochs;
   Index batch_size = TrainingSettings{}.batch_size;  // 0: all training rows
   const ScheduleEntry* schedule = nullptr;  // applied to every rate, stepped per batch; null: constant
+  ScheduleOptions schedule_options;
   unsigned threads = 1;  // threads for the groups of rates (0: every core); never changes a result
 };
 

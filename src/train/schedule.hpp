@@ -19,14 +19,19 @@ struct ScheduleParameter {
   bool whole = false;  // a step count, written as an integer
 };
 
+// The schedules' settings besides the rate and the step count.
+struct ScheduleOptions {
+  double power_t = 0.25;  // invscaling's exponent (--power-t)
+};
+
 struct ScheduleEntry {
   std::string name;
   std::string help;
   // Multiplier of the base rate at step `step` (from 0) of `total` (>= 1).
-  double (*factor)(long step, long total) = nullptr;
+  double (*factor)(long step, long total, const ScheduleOptions& options) = nullptr;
   // The parameters that reproduce the schedule in PyTorch or scikit-learn for
   // base rate `lr` (for onecycle the base rate is max_lr).
-  std::vector<ScheduleParameter> (*parameters)(double lr, long total) = nullptr;
+  std::vector<ScheduleParameter> (*parameters)(double lr, long total, const ScheduleOptions& options) = nullptr;
 };
 
 // constant, step, exponential, cosine, onecycle and invscaling, each in its
@@ -36,16 +41,17 @@ Registry<ScheduleEntry> builtin_schedules();
 // A schedule over a run of `total_steps` steps.
 class TrainingSchedule {
  public:
-  TrainingSchedule(const ScheduleEntry& entry, long total_steps)
-      : entry_(&entry), total_(total_steps < 1 ? 1 : total_steps) {}
+  TrainingSchedule(const ScheduleEntry& entry, long total_steps, ScheduleOptions options = {})
+      : entry_(&entry), total_(total_steps < 1 ? 1 : total_steps), options_(options) {}
   const std::string& name() const { return entry_->name; }
   long total_steps() const { return total_; }
-  double factor(long step) const { return entry_->factor(step, total_); }
-  std::vector<ScheduleParameter> parameters(double lr) const { return entry_->parameters(lr, total_); }
+  double factor(long step) const { return entry_->factor(step, total_, options_); }
+  std::vector<ScheduleParameter> parameters(double lr) const { return entry_->parameters(lr, total_, options_); }
 
  private:
   const ScheduleEntry* entry_;
   long total_;
+  ScheduleOptions options_;
 };
 
 // The registry's entry of that name (throws UsageError), from a registry that

@@ -119,8 +119,8 @@ TEST(RegistryRecipes, AToySuggestionRuleIsOneEntry) {
 
 TEST(RegistryRecipes, AToyScheduleIsOneEntry) {
   Registries registries;
-  registries.schedules.add({"half", "lr/2 at every step", [](long, long) { return 0.5; },
-                            [](double lr, long) -> std::vector<ScheduleParameter> { return {{"lr", lr / 2}}; }});
+  registries.schedules.add({"half", "lr/2 at every step", [](long, long, const ScheduleOptions&) { return 0.5; },
+                            [](double lr, long, const ScheduleOptions&) -> std::vector<ScheduleParameter> { return {{"lr", lr / 2}}; }});
   const std::string csv = read("data/diabetes.csv");
   RunConfig half = grid_config("linear", {0.02, 0.2});
   half.training.schedule = "half";

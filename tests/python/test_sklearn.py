@@ -50,6 +50,9 @@ CASES = {
                       "diabetes.csv", "neg_mean_squared_error", REGRESS),
     "squared_error_invscaling": (SGDRegressor(learning_rate="invscaling", max_iter=5, tol=None),
                                  "diabetes.csv", "neg_mean_squared_error", REGRESS),
+    "log_loss_invscaling_power_half": (SGDClassifier(loss="log_loss", learning_rate="invscaling", power_t=0.5,
+                                                     max_iter=5, tol=None),
+                                       "breast_cancer.csv", "neg_log_loss", CLASSIFY),
 }
 
 
@@ -88,6 +91,10 @@ def test_classifier_settings_map_one_to_one():
     eta0, report = lrfind.sklearn.eta0_for(hinge, X, y, seed=2, with_report=True)
     assert eta0 == report["recommended_lr"]
     assert (report["model"]["kind"], report["model"]["l2"], report["config"]["schedule"]) == ("svm", 0.003, "invscaling")
+    assert report["recommendation"]["schedule"]["power_t"] == 0.25
+    hinge.set_params(power_t=0.5)
+    _, report = lrfind.sklearn.eta0_for(hinge, X, y, seed=2, with_report=True)
+    assert report["recommendation"]["schedule"]["power_t"] == 0.5
     log = SGDClassifier(loss="log_loss", learning_rate="constant", penalty=None, alpha=0.5, max_iter=2, tol=None)
     _, report = lrfind.sklearn.eta0_for(log, X, y, seed=2, with_report=True)
     assert (report["model"]["kind"], report["model"]["l2"]) == ("logistic", 0.0)
@@ -102,7 +109,6 @@ def test_classifier_settings_map_one_to_one():
     (SGDClassifier(loss="log_loss", learning_rate="constant", average=True), "average=True"),
     (SGDClassifier(loss="log_loss", learning_rate="constant", class_weight="balanced"), "class_weight='balanced'"),
     (SGDClassifier(loss="log_loss", learning_rate="constant", early_stopping=True), "early_stopping=True"),
-    (SGDClassifier(loss="log_loss", learning_rate="invscaling", eta0=0.1), "power_t=0.5"),
     (SGDRegressor(loss="huber", learning_rate="constant"), "loss='huber'"),
     (LogisticRegression(), "LogisticRegression"),
 ])

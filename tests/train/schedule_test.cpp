@@ -63,6 +63,10 @@ TEST(TrainingSchedule, InvScalingIsScikitLearnsPowerLaw) {
   const TrainingSchedule s = schedule("invscaling", 100);
   EXPECT_EQ(s.factor(0), 1.0);
   EXPECT_DOUBLE_EQ(s.factor(15), 1.0 / 2.0);  // 16^-0.25
+  const TrainingSchedule half(schedule_named("invscaling"), 100, ScheduleOptions{0.5});
+  EXPECT_DOUBLE_EQ(half.factor(15), 1.0 / 4.0);  // 16^-0.5
+  EXPECT_EQ(half.parameters(0.1).back().name, "power_t");
+  EXPECT_EQ(half.parameters(0.1).back().value, 0.5);
 }
 
 TEST(ScheduleRegistry, HoldsEveryScheduleInOrderAndRejectsOthers) {

@@ -21,6 +21,7 @@ MethodOutcome run(const Problem& p, const Hooks& hooks) {
   config.budget.epochs = c.training.epochs;
   config.budget.batch_size = c.training.batch_size;
   config.budget.schedule = &p.schedule;
+  config.budget.schedule_options.power_t = c.training.power_t;
   config.range = RangeTestConfig{c.range, config.min_lr, config.max_lr, c.training.batch_size};
   config.seed = c.seed;
   if (c.check) config.check_lr = c.check->lr;

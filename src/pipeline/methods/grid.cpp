@@ -19,6 +19,7 @@ MethodOutcome run(const Problem& p, const Hooks& hooks) {
   config.epochs = c.training.epochs;
   config.batch_size = c.training.batch_size;
   config.schedule = &p.schedule;
+  config.schedule_options.power_t = c.training.power_t;
   config.threads = c.threads;
   MethodOutcome outcome;
   outcome.steps_per_epoch = batches_per_epoch(c.training.batch_size, p.train_rows.size());

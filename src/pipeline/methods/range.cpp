@@ -44,6 +44,7 @@ std::optional<CheckMeasure> measure_check(const Problem& p, const Hooks& hooks, 
   budget.epochs = c.training.epochs;
   budget.batch_size = c.training.batch_size;
   budget.schedule = &p.schedule;
+  budget.schedule_options.power_t = c.training.power_t;
   const Index rows = static_cast<Index>(p.train_rows.size());
   const int folds = c.folds > 0 ? static_cast<int>(std::min<Index>(c.folds, rows)) : default_folds(rows);
   std::vector<std::vector<Split>> splits = cv_splits(p.train_rows, out.seeds, folds, c.validation.value_or(0.2), p.groups);

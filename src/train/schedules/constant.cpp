@@ -4,8 +4,8 @@
 namespace lrfind {
 
 ScheduleEntry constant_schedule() {
-  return {"constant", "lr at every step (PyTorch: no scheduler)", [](long, long) { return 1.0; },
-          [](double lr, long) -> std::vector<ScheduleParameter> { return {{"lr", lr}}; }};
+  return {"constant", "lr at every step (PyTorch: no scheduler)", [](long, long, const ScheduleOptions&) { return 1.0; },
+          [](double lr, long, const ScheduleOptions&) -> std::vector<ScheduleParameter> { return {{"lr", lr}}; }};
 }
 
 }  // namespace lrfind

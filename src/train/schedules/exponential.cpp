@@ -14,10 +14,10 @@ constexpr double kFinal = 0.01;
 
 ScheduleEntry exponential_schedule() {
   return {"exponential", "lr·0.01^(t/T) (ExponentialLR)",
-          [](long step, long total) {
+          [](long step, long total, const ScheduleOptions&) {
             return std::pow(kFinal, static_cast<double>(step) / static_cast<double>(total));
           },
-          [](double lr, long total) -> std::vector<ScheduleParameter> {
+          [](double lr, long total, const ScheduleOptions&) -> std::vector<ScheduleParameter> {
             return {{"lr", lr}, {"gamma", std::pow(kFinal, 1.0 / static_cast<double>(total))}};
           }};
 }

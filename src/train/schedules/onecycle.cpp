@@ -19,7 +19,7 @@ double annealing_cos(double start, double end, double pct) {
   return end + (start - end) / 2.0 * (std::cos(kPi * pct) + 1.0);
 }
 
-double factor(long step, long total_steps) {
+double factor(long step, long total_steps, const ScheduleOptions&) {
   const double t = static_cast<double>(step);
   const double total = static_cast<double>(total_steps);
   const double initial = 1.0 / kDivFactor;
@@ -34,7 +34,7 @@ double factor(long step, long total_steps) {
 
 ScheduleEntry onecycle_schedule() {
   return {"onecycle", "warm-up from lr/25 to lr over 30% of T, cosine down to lr/25/1e4 (OneCycleLR)", factor,
-          [](double lr, long total) -> std::vector<ScheduleParameter> {
+          [](double lr, long total, const ScheduleOptions&) -> std::vector<ScheduleParameter> {
             return {{"max_lr", lr},
                     {"div_factor", kDivFactor},
                     {"final_div_factor", kFinalDiv},

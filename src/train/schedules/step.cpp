@@ -15,13 +15,13 @@ long milestone(long total, int quarter) { return total * quarter / 4; }
 
 ScheduleEntry step_schedule() {
   return {"step", "lr·0.1 after T/2, lr·0.01 after 3T/4 (MultiStepLR)",
-          [](long step, long total) {
+          [](long step, long total, const ScheduleOptions&) {
             int passed = 0;
             if (step >= milestone(total, 2)) ++passed;
             if (step >= milestone(total, 3)) ++passed;
             return std::pow(kGamma, passed);
           },
-          [](double lr, long total) -> std::vector<ScheduleParameter> {
+          [](double lr, long total, const ScheduleOptions&) -> std::vector<ScheduleParameter> {
             return {{"lr", lr},
                     {"gamma", kGamma},
                     {"milestone_1", static_cast<double>(milestone(total, 2)), true},
