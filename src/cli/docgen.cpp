@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/options.hpp"
+#include "cli/scale_out.hpp"
 #include "pipeline/registries.hpp"
 #include "recommend/check.hpp"
 #include "search/range.hpp"
@@ -52,21 +53,35 @@ std::string names_of(const CLI::Option* o) {
 
 bool takes_value(const CLI::Option* o) { return o->get_items_expected_max() > 0; }
 
-// Every option of the main command and of `check`, in declaration order.
+// Every option of the main command, of `check`, and of plan, shard and
+// merge (their own), in declaration order.
 struct Declared {
   CLI::App app{"lr-find"};
   CLI::App check_app{"lr-find check"};
+  CLI::App plan_app{"lr-find plan"};
+  CLI::App shard_app{"lr-find shard"};
+  CLI::App merge_app{"lr-find merge"};
   Options options;
   Options check_options;
+  std::string shards;
+  lrfind::cli::ShardOptions shard_options;
+  lrfind::cli::MergeOptions merge_options;
   Declared() {
     lrfind::cli::declare(app, options);
     check_options.check = true;
     lrfind::cli::declare(check_app, check_options);
+    lrfind::cli::declare_plan_shards(plan_app, shards);
+    lrfind::cli::declare_shard(shard_app, shard_options);
+    lrfind::cli::declare_merge(merge_app, merge_options);
   }
   std::vector<const CLI::Option*> all() const {
-    std::vector<const CLI::Option*> out = app.get_options([](const CLI::Option* o) { return o->nonpositional(); });
-    for (const CLI::Option* o : check_app.get_options([](const CLI::Option* o) { return o->nonpositional(); }))
+    const auto named = [](const CLI::Option* o) { return o->nonpositional(); };
+    std::vector<const CLI::Option*> out = app.get_options(named);
+    for (const CLI::Option* o : check_app.get_options(named))
       if (o->get_group().rfind("Check", 0) == 0) out.push_back(o);
+    for (const CLI::App* scale : {&plan_app, &shard_app, &merge_app})
+      for (const CLI::Option* o : scale->get_options(named))
+        if (o->get_group() == lrfind::cli::kScaleOutGroup) out.push_back(o);
     return out;
   }
 };
@@ -76,6 +91,10 @@ void man(const Declared& d) {
             << ".SH NAME\nlr\\-find \\- find a good learning rate for linear, logistic and SVM models\n"
             << ".SH SYNOPSIS\n.B lr\\-find\n.I FILE\n\\-\\-model\n.I KIND\n[\\fIoptions\\fR]\n.br\n"
             << ".B lr\\-find check\n.I FILE\n\\-\\-model\n.I KIND\n\\-\\-lr\n.I RATE\n[\\fIoptions\\fR]\n"
+            << ".br\n.B lr\\-find plan\n.I FILE\n\\-\\-model\n.I KIND\n\\-\\-method grid|range\n\\-\\-shards\n.I N\n"
+            << "\\-o\n.I PLAN\n[\\fIoptions\\fR]\n.br\n"
+            << ".B lr\\-find shard\n.I PLAN\n[\\-\\-index\n.IR I ]\n[\\-\\-data\n.IR PATH ]\n\\-o\n.I PART\n.br\n"
+            << ".B lr\\-find merge\n.I PLAN\n.IR PART ...\n[\\-\\-next\\-plan\n.IR NEXT ]\n[\\fIoutput options\\fR]\n"
             << ".SH DESCRIPTION\n" << roff(d.app.get_description()) << "\n"
             << ".PP\nFILE is a CSV file with a header row (gzip-compressed or not), or \\- for standard input. "
             << "The JSON report goes to standard output or \\-o FILE; a summary line goes to standard error.\n";
@@ -128,12 +147,12 @@ void bash(const Declared& d) {
             << "_lr_find() {\n"
             << "  local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"${COMP_WORDS[COMP_CWORD-1]}\"\n"
             << "  case \"$prev\" in\n" << cases
-            << "    -o|--output|--config|--lr-from) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
+            << "    -o|--output|--config|--lr-from|--data|--next-plan) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
             << "  esac\n"
             << "  if [[ \"$cur\" == -* ]]; then\n"
             << "    COMPREPLY=($(compgen -W \"" << words.substr(1) << "\" -- \"$cur\"))\n"
             << "  elif [[ $COMP_CWORD -eq 1 ]]; then\n"
-            << "    COMPREPLY=($(compgen -W \"check\" -- \"$cur\") $(compgen -f -- \"$cur\"))\n"
+            << "    COMPREPLY=($(compgen -W \"check plan shard merge\" -- \"$cur\") $(compgen -f -- \"$cur\"))\n"
             << "  else\n"
             << "    COMPREPLY=($(compgen -f -- \"$cur\"))\n"
             << "  fi\n"
@@ -164,7 +183,8 @@ void zsh(const Declared& d) {
         std::string list;
         for (const std::string& c : *choices) list += (list.empty() ? "" : " ") + c;
         action = ":value:(" + list + ")";
-      } else if (names.back() == "--output" || names.back() == "--config" || names.back() == "--lr-from") {
+      } else if (names.back() == "--output" || names.back() == "--config" || names.back() == "--lr-from" ||
+                 names.back() == "--data" || names.back() == "--next-plan") {
         action = ":file:_files";
       } else {
         action = ":value: ";
@@ -174,7 +194,8 @@ void zsh(const Declared& d) {
     for (const std::string& n : names)
       std::cout << "  '" << n << "[" << description << "]" << action << "' \\\n";
   }
-  std::cout << "  '1:command or CSV file:_files' \\\n  '*:CSV file:_files'\n";
+  std::cout << "  '1:command or data file:_alternative \"commands:command:(check plan shard merge)\" \"files:file:_files\"' \\\n"
+            << "  '*:file:_files'\n";
 }
 
 void registries() {

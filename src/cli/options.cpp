@@ -34,6 +34,12 @@ Examples:
   lr-find - --model logistic --target label --drop id,name < data.csv
   lr-find data.csv --model logistic --quiet | jq .recommended_lr
 
+A search split over a job array (Slurm, Kubernetes, GNU parallel; see
+docs/scale-out.md), merged into the report one machine would write:
+  lr-find plan data.csv --model logistic --method grid --shards 8 -o plan.json
+  lr-find shard plan.json --index I -o part-I.json     (I = 0..7; or from SLURM_ARRAY_TASK_ID)
+  lr-find merge plan.json part-*.json -o result.json
+
 Exit status: 0 success (check: the rate is inside the interval), 1 check: the
 rate is outside it, 3 no usable rate (JSON still written), 64 bad usage,
 65 bad data, 66 input missing or unreadable, 73 output cannot be created,

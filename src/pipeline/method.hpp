@@ -21,6 +21,7 @@
 #include "train/model.hpp"
 #include "train/optimizer.hpp"
 #include "train/schedule.hpp"
+#include "pipeline/units.hpp"
 
 namespace lrfind {
 
@@ -45,6 +46,7 @@ struct Problem {
 struct Hooks {
   const StopToken& stop;
   Progress progress;
+  WorkUnits* units = nullptr;  // lr-find plan, shard or merge (pipeline/units.hpp); null: the whole run here
 };
 
 struct RangeOutcome {

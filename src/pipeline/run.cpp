@@ -144,8 +144,10 @@ CheckResult judge(const RunResult& result, const RunConfig& config, const Band& 
 
 }  // namespace
 
-RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::string& source,
-                         const RunContext& context, const Registries& registries) {
+namespace {
+
+RunResult run_prepared(const RunConfig& config, Dataset data, const std::string& source, const RunContext& context,
+                       const Registries& registries, WorkUnits* units) {
   validate(config, registries);
   const MethodEntry& method = registries.methods.at(config.method);
   const ModelKindEntry& kind = registries.models.at(config.training.model);
@@ -193,7 +195,7 @@ RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::strin
                         schedule,      registries.rules, config,      result.repeats, rng,
                         near_best_band(kind.quadratic), data.groups};
   const Progress method_part = progress.next(cost.method);
-  result.outcome = method.run(problem, Hooks{context.stop, method_part});
+  result.outcome = method.run(problem, Hooks{context.stop, method_part, units});
   if (!result.outcome.interrupted) method_part.report(1.0, "done");  // a range test may stop short of its estimate
   if (result.outcome.split_rows) std::tie(result.train_rows, result.validation_rows) = *result.outcome.split_rows;
   Recommendation& rec = result.outcome.recommendation;
@@ -209,6 +211,13 @@ RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::strin
   return result;
 }
 
+}  // namespace
+
+RunResult run_on_dataset(const RunConfig& config, Dataset data, const std::string& source,
+                         const RunContext& context, const Registries& registries) {
+  return run_prepared(config, std::move(data), source, context, registries, nullptr);
+}
+
 RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const std::string& source,
                        const RunContext& context, const Registries& registries) {
   validate(config, registries);
@@ -216,31 +225,44 @@ RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const st
                         context, registries);
 }
 
-RunResult run_result(const RunConfig& config, const RunContext& context, const Registries& registries) {
+namespace {
+
+// Reads `path` and runs; config.data.input names the data.
+RunResult read_and_run(const RunConfig& config, const std::string& path, const RunContext& context,
+                       const Registries& registries, WorkUnits* units) {
   validate(config, registries);
   const std::string source = config.data.input == "-" ? "<stdin>" : config.data.input;
   LoadOptions options = load_options(config, registries);
   options.stop = &context.stop;
   if (!context.progress)
-    return run_on_dataset(config, load_dataset(config.data.input, options), source, context, registries);
+    return run_prepared(config, load_dataset(path, options), source, context, registries, units);
   // Progress: reading, then the rest, by their estimated times (search/cost.hpp);
   // the data's shape is guessed from the file's size (none for standard input).
   std::error_code no_size;
-  const std::uintmax_t bytes = config.data.input == "-" ? 0 : std::filesystem::file_size(config.data.input, no_size);
+  const std::uintmax_t bytes = path == "-" ? 0 : std::filesystem::file_size(path, no_size);
   const RunCost guess = run_cost_before_reading(config, no_size ? 0.0 : static_cast<double>(bytes), config.threads);
   ProgressPlan progress(Progress(context.progress), guess.reading + guess.preparing + guess.method);
   const Progress reading = progress.next(guess.reading, "reading");
   reading.report(0.0);
   options.progress = [reading](double fraction, std::string_view stage) { reading.report(fraction, stage); };
-  Dataset data = load_dataset(config.data.input, options);
+  Dataset data = load_dataset(path, options);
   RunContext rest = context;
   rest.progress = [after = progress.next(progress.remaining())](double fraction, std::string_view stage) {
     after.report(fraction, stage);
   };
-  return run_on_dataset(config, std::move(data), source, rest, registries);
+  return run_prepared(config, std::move(data), source, rest, registries, units);
 }
 
-namespace {
+}  // namespace
+
+RunResult run_result(const RunConfig& config, const RunContext& context, const Registries& registries) {
+  return read_and_run(config, config.data.input, context, registries, nullptr);
+}
+
+RunResult run_units(const RunConfig& config, const std::string& path, WorkUnits& units, const RunContext& context,
+                    const Registries& registries) {
+  return read_and_run(config, path, context, registries, &units);
+}
 
 Run to_run(const RunResult& result) {
   Run run;
@@ -254,8 +276,6 @@ Run to_run(const RunResult& result) {
   run.summary = summary_line(result);
   return run;
 }
-
-}  // namespace
 
 Run run(const RunConfig& config, const RunContext& context) { return to_run(run_result(config, context)); }
 

@@ -10,6 +10,7 @@
 #include "lrfind/run.hpp"
 #include "pipeline/registries.hpp"
 #include "pipeline/result.hpp"
+#include "pipeline/units.hpp"
 
 namespace lrfind {
 
@@ -34,6 +35,16 @@ RunResult run_result(const RunConfig& config, const RunContext& context = {},
 // The same on bytes in memory, `source` naming them in messages.
 RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const std::string& source,
                        const RunContext& context = {}, const Registries& registries = builtin_registries());
+
+// lr-find plan, shard and merge (pipeline/units.hpp): reads `path` (the data
+// the plan fingerprinted) where config.data.input, which the report and the
+// messages name, may be elsewhere or standard input, and runs the method's
+// stage as `units` says. Throws UnitsDone once a plan's or shard's work is done.
+RunResult run_units(const RunConfig& config, const std::string& path, WorkUnits& units, const RunContext& context = {},
+                    const Registries& registries = builtin_registries());
+
+// The library's answer (include/lrfind/run.hpp) from the whole result.
+Run to_run(const RunResult& result);
 
 // One line for a person: the recommendation and how it was reached.
 std::string summary_line(const RunResult& result);

@@ -243,6 +243,17 @@ Progress work_count(const Progress& progress, std::size_t rates, int epochs, std
 
 }  // namespace
 
+std::vector<RateGroupSpan> grid_groups(std::size_t rates) {
+  std::vector<RateGroupSpan> spans;
+  const std::size_t group_count = (rates + kGridGroupRates - 1) / kGridGroupRates;
+  for (std::size_t g = 0, first = 0; g < group_count; ++g) {
+    const std::size_t count = rates / group_count + (g < rates % group_count ? 1 : 0);
+    spans.push_back({first, count});
+    first += count;
+  }
+  return spans;
+}
+
 std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& optimizer, const Features& X,
                                      const Vector& y, std::span<const Index> train_rows,
                                      std::span<const Index> validation_rows, const GridConfig& config, Rng& rng,
@@ -275,22 +286,25 @@ std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& o
   const bool large_batches = batch_rows > Model::chunk_rows(X.row_width());
   // Sparse rows stepped lazily: the stacks are kept feature-major.
   const bool lazy = X.sparse() && !large_batches;
-  const std::size_t group_count = (k + kGridGroupRates - 1) / kGridGroupRates;
   std::vector<std::unique_ptr<RateGroup>> groups;
   std::vector<double> group_work;  // of a row of a group, as search/cost.hpp counts it
-  for (std::size_t g = 0, first = 0; g < group_count; ++g) {
-    const std::size_t count = k / group_count + (g < k % group_count ? 1 : 0);
-    groups.push_back(
-        std::make_unique<RateGroup>(model, optimizer, config, results, first, count, !validation_rows.empty(), lazy));
-    group_work.push_back(static_cast<double>(count) + kStackOverhead);
-    first += count;
+  const std::vector<RateGroupSpan> spans = grid_groups(k);
+  std::size_t running = 0;  // rates
+  assert(config.run_groups.empty() || config.run_groups.size() == spans.size());
+  for (std::size_t g = 0; g < spans.size(); ++g) {
+    if (!config.run_groups.empty() && !config.run_groups[g]) continue;
+    groups.push_back(std::make_unique<RateGroup>(model, optimizer, config, results, spans[g].first, spans[g].count,
+                                                 !validation_rows.empty(), lazy));
+    group_work.push_back(static_cast<double>(spans[g].count) + kStackOverhead);
+    running += spans[g].count;
   }
+  if (groups.empty()) return results;
   const auto any_active = [&] {
     return std::any_of(groups.begin(), groups.end(), [](const auto& g) { return !g->empty(); });
   };
 
   const unsigned threads = config.threads;
-  const Progress work = work_count(progress, k, config.epochs, train_rows.size(), validation_rows.size());
+  const Progress work = work_count(progress, running, config.epochs, train_rows.size(), validation_rows.size());
   work.report(0.0);
 
   for (int epoch = 0; epoch < config.epochs && any_active(); ++epoch) {

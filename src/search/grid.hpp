@@ -23,6 +23,9 @@ struct GridConfig {
   const ScheduleEntry* schedule = nullptr;  // applied to every rate, stepped per batch; null: constant
   ScheduleOptions schedule_options;
   unsigned threads = 1;  // threads for the groups of rates (0: every core); never changes a result
+  // Empty: every group of rates (grid_groups) trains. Otherwise only the
+  // groups marked true (lr-find shard's units); the others' rates get no curves.
+  std::vector<bool> run_groups;
 };
 
 // How many rates share one stacked parameter matrix: the rates are cut into
@@ -30,6 +33,13 @@ struct GridConfig {
 // The cut depends on the number of rates only, so results never depend on
 // the number of threads.
 inline constexpr std::size_t kGridGroupRates = 8;
+
+// The groups of `rates` rates: the first rate and the count of each.
+struct RateGroupSpan {
+  std::size_t first = 0;
+  std::size_t count = 0;
+};
+std::vector<RateGroupSpan> grid_groups(std::size_t rates);
 
 struct GridRateResult {
   double lr = 0.0;

@@ -18,7 +18,7 @@ import os
 import re
 import sys
 
-STAGES = ["common", "io", "load", "train", "search", "recommend", "report", "pipeline", "cli"]
+STAGES = ["common", "io", "load", "train", "search", "recommend", "report", "pipeline", "scale", "cli"]
 MAX_FILE_LINES = 600
 MAX_FUNCTION_LINES = 100
 LENGTH_NOTE = re.compile(r"//\s*length:", re.IGNORECASE)

@@ -9,6 +9,7 @@
 #include "recommend/range.hpp"
 #include "search/cost.hpp"
 #include "search/cv_objective.hpp"
+#include "lrfind/stop.hpp"
 
 namespace lrfind {
 
@@ -87,17 +88,41 @@ MethodOutcome run(const Problem& p, const Hooks& hooks) {
                            ? range_check_time(p.config, p.repeats, p.train_rows.size(), p.config.threads) / test_time
                            : 0.0;
   ProgressPlan progress(hooks.progress, p.repeats + check);
-  double expected = 1.0;  // of the steps
-  for (const std::uint64_t seed : out.seeds) {
-    const Progress part = progress.next(expected, "range test");
-    part.report(0.0);
-    Rng stream(seed);
-    out.repeats.push_back(
-        run_range_test(p.model, *optimizer, p.X, p.y, p.train_rows, config, stream, hooks.stop, part));
-    if (out.repeats.back().stop_reason == StopReason::kInterrupted) break;
-    const double ran = std::max(static_cast<double>(out.repeats.back().points.size()), 1.0) / config.settings.steps;
-    progress.replan((progress.remaining() - check) * ran / expected + check);
-    expected = ran;
+  if (hooks.units) {
+    // lr-find plan, shard or merge (pipeline/units.hpp): a unit is a repeat.
+    WorkUnits& units = *hooks.units;
+    std::vector<WorkUnit> described;
+    const double batch = static_cast<double>(config.batch_size > 0 ? std::min<std::size_t>(config.batch_size, p.train_rows.size())
+                                                                   : p.train_rows.size());
+    for (std::size_t r = 0; r < out.seeds.size(); ++r)
+      described.push_back({{{"repeat", r}, {"seed", out.seeds[r]}}, config.settings.steps * batch});
+    units.describe("range", std::move(described));  // a plan's run ends here
+    if (units.role() == WorkUnits::Role::kShard) {
+      std::map<std::size_t, UnitJson> results;
+      for (std::size_t r = 0; r < out.seeds.size(); ++r) {
+        if (!units.mine(r)) continue;
+        Rng stream(out.seeds[r]);
+        const RangeTestResult test =
+            run_range_test(p.model, *optimizer, p.X, p.y, p.train_rows, config, stream, hooks.stop, progress.next(1.0));
+        if (test.stop_reason == StopReason::kInterrupted) throw_if_stopped(hooks.stop, "before the shard finished");
+        results[r] = to_unit_json(test);
+      }
+      units.finish(std::move(results));
+    }
+    for (std::size_t r = 0; r < out.seeds.size(); ++r) out.repeats.push_back(range_test_from_unit_json(units.result(r)));
+  } else {
+    double expected = 1.0;  // of the steps
+    for (const std::uint64_t seed : out.seeds) {
+      const Progress part = progress.next(expected, "range test");
+      part.report(0.0);
+      Rng stream(seed);
+      out.repeats.push_back(
+          run_range_test(p.model, *optimizer, p.X, p.y, p.train_rows, config, stream, hooks.stop, part));
+      if (out.repeats.back().stop_reason == StopReason::kInterrupted) break;
+      const double ran = std::max(static_cast<double>(out.repeats.back().points.size()), 1.0) / config.settings.steps;
+      progress.replan((progress.remaining() - check) * ran / expected + check);
+      expected = ran;
+    }
   }
   MethodOutcome outcome;
   outcome.interrupted = out.repeats.back().stop_reason == StopReason::kInterrupted;

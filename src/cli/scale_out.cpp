@@ -1,0 +1,387 @@
+#include "cli/scale_out.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "cli/options.hpp"
+#include "cli/run_command.hpp"
+#include "cli/typos.hpp"
+#include "io/output.hpp"
+#include "lrfind/error.hpp"
+#include "pipeline/run.hpp"
+#include "pipeline/units.hpp"
+#include "scale/plan.hpp"
+
+namespace lrfind::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using scale::Json;
+
+// The methods whose searches split into units: the others are refused by plan.
+bool splits(const std::string& method) { return method == "grid" || method == "range"; }
+
+// Parses a small command's own options; returns the exit status when the
+// parse ended it (--help: 0; an error: 64, printed), else nullopt.
+std::optional<int> parse_command(CLI::App& app, const std::vector<std::string>& args) {
+  std::vector<std::string> words(args.rbegin(), args.rend());  // CLI11 takes them last first
+  try {
+    app.parse(words);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    print_error(fmt::format("{} (see {} --help)", parse_error_message(app, e), app.get_name()));
+    return kExitUsage;
+  }
+  return std::nullopt;
+}
+
+// Removes `name VALUE` and `name=VALUE` from args, returning the last value.
+std::optional<std::string> take_option(std::vector<std::string>& args, const std::vector<std::string>& names,
+                                       bool with_value = true) {
+  std::optional<std::string> value;
+  std::vector<std::string> kept;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    bool taken = false;
+    for (const std::string& name : names) {
+      if (a == name) {
+        taken = true;
+        if (with_value) {
+          if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs a value", name));
+          value = args[++i];
+        } else {
+          value = "";
+        }
+      } else if (with_value && name.starts_with("--") && a.starts_with(name + "=")) {
+        taken = true;
+        value = a.substr(name.size() + 1);
+      } else if (with_value && !name.starts_with("--") && a.size() > name.size() && a.starts_with(name)) {
+        taken = true;  // -oFILE
+        value = a.substr(name.size());
+      }
+    }
+    if (!taken) kept.push_back(a);
+  }
+  args = std::move(kept);
+  return value;
+}
+
+// The run a plan describes, parsed as lr-find parses its options.
+struct PlannedRun {
+  CLI::App app{"lr-find", "lr-find"};
+  Options options;
+  RunConfig config;
+};
+
+// Parses `args` (a plan's, with any output options after them) into `run`;
+// returns the exit status when the parse ended the command.
+std::optional<int> parse_planned_run(PlannedRun& run, const std::vector<std::string>& args) {
+  if (const std::optional<int> status = parse_run_options(run.app, run.options, args)) return status;
+  run.config = to_config(run.options);
+  return std::nullopt;
+}
+
+// Where a shard or the merge reads the plan's data: --data, else the plan's
+// copy beside it (standard input as the source), else where the plan read it.
+// Checked against the plan's fingerprint: DataError (65) when it changed.
+std::string planned_data(const scale::Plan& plan, const std::string& plan_path, const std::string& data_option) {
+  std::string path = data_option;
+  if (path.empty())
+    path = plan.cached ? (fs::path(plan_path).parent_path() / plan.data_path).string() : plan.data_path;
+  const scale::Fingerprint now = scale::fingerprint_file(path);
+  if (!(now == plan.data))
+    throw DataError(path, 0,
+                    fmt::format("not the data of the plan ({} bytes, FNV-1a {}; the plan's: {} bytes, {}): the file "
+                                "changed since the plan was made, or --data names another; make a new plan",
+                                now.bytes, now.hash, plan.data.bytes, plan.data.hash));
+  return path;
+}
+
+// The shard index: --index, else the job array's variable (Slurm, Kubernetes,
+// AWS Batch, in that order). UsageError when none is set or it is not one of
+// the plan's shards.
+int shard_index(const std::optional<std::string>& option, int shards) {
+  std::string name = "--index";
+  std::optional<std::string> text = option;
+  for (const char* variable : {"SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX"}) {
+    if (text) break;
+    if (const char* value = std::getenv(variable); value && *value) {
+      text = value;
+      name = variable;
+    }
+  }
+  if (!text)
+    throw UsageError("no shard index: give --index I, or run under a job array that sets SLURM_ARRAY_TASK_ID, "
+                     "JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX");
+  std::size_t used = 0;
+  long index = -1;
+  try {
+    index = std::stol(*text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text->size())
+    throw UsageError(fmt::format("{} {:?} is not a whole number", name, *text));
+  if (index < 0 || index >= shards)
+    throw UsageError(fmt::format("{} {} is not one of the plan's shards 0 to {} (a Slurm array: --array=0-{})", name,
+                                 index, shards - 1, shards - 1));
+  return static_cast<int>(index);
+}
+
+std::string write_json(const Json& j) { return j.dump(2) + "\n"; }
+
+int plan_command(std::vector<std::string> args) {
+  if (!args.empty() && args.front() == "check")
+    throw UsageError("lr-find plan does not split lr-find check yet (its verdict needs the rate's own trainings "
+                     "beside the search's): run lr-find check on one machine");
+  const std::optional<std::string> shards_text = take_option(args, {"--shards"});
+  std::vector<std::string> run_args = args;  // to keep: without plan's own output and quiet
+  take_option(run_args, {"-o", "--output"});
+  take_option(run_args, {"-q", "--quiet"}, false);
+  PlannedRun run;
+  if (const std::optional<int> status = parse_planned_run(run, args)) return *status;
+  const Options& o = run.options;
+  if (!shards_text) throw UsageError("lr-find plan needs --shards N, the number of shards to split the search into");
+  int shards = 0;
+  try {
+    std::size_t used = 0;
+    shards = std::stoi(*shards_text, &used);
+    if (used != shards_text->size()) shards = 0;
+  } catch (const std::exception&) {
+  }
+  if (shards < 1 || shards > 100000)
+    throw UsageError(fmt::format("--shards: {:?} is not a whole number from 1 to 100000", *shards_text));
+  if (!splits(run.config.method))
+    throw UsageError(fmt::format("lr-find plan splits --method grid and range; --method {} is not split yet (its "
+                                 "refinement needs each result before choosing the next rate)",
+                                 run.config.method));
+  for (const char* name : {"--format", "--plot", "--plot-scale", "--config"})
+    if (run.app.get_option(name)->count() > 0)
+      throw UsageError(std::string(name) == "--config"
+                           ? "lr-find plan takes the run's options on its command line, not from --config"
+                           : fmt::format("{} is an option of lr-find merge, which writes the report", name));
+  if (o.output == "-" && run.config.data.input == "-")
+    throw UsageError("with standard input as the data, lr-find plan needs -o FILE: the data is kept beside the plan");
+  check_can_create(o.output, fmt::format("-o {}", o.output));
+
+  scale::Plan plan;
+  plan.input = run.config.data.input;
+  plan.args = run_args;
+  plan.method = run.config.method;
+  plan.shards = shards;
+  std::string read_path;
+  if (run.config.data.input == "-") {
+    const std::string bytes{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+    plan.cached = true;
+    plan.data_path = fs::path(o.output).filename().string() + ".data";
+    read_path = (fs::path(o.output).parent_path() / plan.data_path).string();
+    check_can_create(read_path, "the plan's copy of standard input");
+    write_output(read_path, bytes);
+  } else {
+    read_path = run.config.data.input;
+    plan.data_path = fs::absolute(read_path).lexically_normal().string();
+  }
+  plan.data = scale::fingerprint_file(read_path);
+  CommandContext command(o);
+  WorkUnits units;
+  try {
+    run_units(run.config, read_path, units, command.context());
+  } catch (const UnitsDone&) {
+  }
+  command.finish();
+  if (units.units().empty()) throw UsageError("this run has no units to split");  // not reached for grid and range
+  plan.stage = units.stage();
+  std::vector<double> costs;
+  for (const WorkUnit& u : units.units()) costs.push_back(u.cost);
+  const std::vector<int> shard_of = scale::balance(costs, shards);
+  for (std::size_t i = 0; i < units.units().size(); ++i)
+    plan.units.push_back({i, shard_of[i], costs[i], units.units()[i].spec});
+  const Json j = scale::to_json(plan);
+  write_output(o.output, write_json(j));
+  if (!o.quiet) {
+    const std::set<int> busy(shard_of.begin(), shard_of.end());
+    fmt::print(stderr,
+               "lr-find: plan {}: {} {} unit{} over {} shard{}{}; run lr-find shard {} --index I -o part-I.json for I "
+               "= 0..{}, then lr-find merge {} part-*.json\n",
+               j.at("plan_id").get<std::string>(), plan.units.size(), plan.stage, plan.units.size() == 1 ? "" : "s",
+               shards, shards == 1 ? "" : "s",
+               busy.size() < static_cast<std::size_t>(shards)
+                   ? fmt::format(" ({} of them with no unit: more shards than units)", shards - busy.size())
+                   : "",
+               o.output == "-" ? "PLAN" : o.output, shards - 1, o.output == "-" ? "PLAN" : o.output);
+  }
+  return kExitOk;
+}
+
+int shard_command(const std::vector<std::string>& args) {
+  CLI::App app{"Runs one shard of a plan and writes its part (docs/scale-out.md).", "lr-find shard"};
+  ShardOptions so;
+  declare_shard(app, so);
+  const std::string& plan_path = so.plan;
+  const std::string& output = so.output;
+  const bool quiet = so.quiet;
+  if (const std::optional<int> status = parse_command(app, args)) return *status;
+  const scale::Plan plan = scale::read_plan(plan_path);
+  const int index = shard_index(so.index, plan.shards);
+  check_can_create(output, fmt::format("-o {}", output));
+  PlannedRun run;
+  if (const std::optional<int> status = parse_planned_run(run, plan.args)) return *status;
+  run.options.quiet = quiet;
+  if (so.threads_option->count() > 0) run.config.threads = so.threads;
+  const std::string path = planned_data(plan, plan_path, so.data);
+  const std::vector<bool> mine = plan.units_of(index);
+  scale::Part part;
+  part.plan_id = plan.id;
+  part.shard = index;
+  part.shards = plan.shards;
+  if (std::count(mine.begin(), mine.end(), true) > 0) {
+    CommandContext command(run.options);
+    WorkUnits units(WorkUnits::Role::kShard, plan.stage, plan.specs(), mine);
+    try {
+      run_units(run.config, path, units, command.context());
+    } catch (const UnitsDone&) {
+      part.results = units.results();
+    } catch (...) {
+      command.finish();
+      throw;
+    }
+    command.finish();
+  }
+  part.complete = part.results.size() == static_cast<std::size_t>(std::count(mine.begin(), mine.end(), true));
+  if (!part.complete) throw DataError(plan_path, 0, "the shard's run ended before its units were trained");
+  write_output(output, write_json(scale::to_json(part)));
+  if (!quiet)
+    fmt::print(stderr, "lr-find: shard {} of {}: {} unit{} trained, written to {}\n", index, plan.shards,
+               part.results.size(), part.results.size() == 1 ? "" : "s",
+               output == "-" ? "standard output" : output);
+  return kExitOk;
+}
+
+// Every shard's part, once, complete and of this plan: DataError naming the
+// part (or the shards missing) otherwise.
+std::map<std::size_t, Json> gather_parts(const scale::Plan& plan, const std::string& plan_path,
+                                         const std::vector<std::string>& paths) {
+  std::map<int, std::string> seen;  // shard -> part's path
+  std::map<std::size_t, Json> results;
+  for (const std::string& path : paths) {
+    scale::Part part = scale::read_part(path);
+    if (part.plan_id != plan.id || part.shards != plan.shards)
+      throw DataError(path, 0,
+                      fmt::format("a part of another plan (plan_id {}, and this plan's is {}): give the parts of "
+                                  "this plan only",
+                                  part.plan_id, plan.id));
+    if (part.shard < 0 || part.shard >= plan.shards)
+      throw DataError(path, 0, fmt::format("shard {} is not one of the plan's 0 to {}", part.shard, plan.shards - 1));
+    if (const auto it = seen.find(part.shard); it != seen.end())
+      throw DataError(path, 0, fmt::format("shard {} again (also {}): give each shard's part once", part.shard, it->second));
+    seen[part.shard] = path;
+    if (!part.complete)
+      throw DataError(path, 0, fmt::format("shard {} is incomplete: run it again", part.shard));
+    const std::vector<bool> mine = plan.units_of(part.shard);
+    for (std::size_t id = 0; id < mine.size(); ++id)
+      if (mine[id] != (part.results.count(id) > 0))
+        throw DataError(path, 0,
+                        fmt::format("unit {} is {} this part, and the plan gives it to shard {}", id,
+                                    mine[id] ? "missing from" : "in", plan.units[id].shard));
+    for (auto& [id, result] : part.results) results.emplace(id, std::move(result));
+  }
+  std::vector<std::string> missing;
+  for (int s = 0; s < plan.shards; ++s)
+    if (!seen.count(s)) missing.push_back(std::to_string(s));
+  if (!missing.empty())
+    throw DataError(plan_path, 0,
+                    fmt::format("no part for shard{} {} of the plan's {}: run lr-find shard with --index for "
+                                "each, and give every part to merge",
+                                missing.size() == 1 ? "" : "s", fmt::join(missing, ", "), plan.shards));
+  return results;
+}
+
+int merge_command(const std::vector<std::string>& args) {
+  CLI::App app{"Merges the shards' parts into the run's report (docs/scale-out.md).", "lr-find merge"};
+  MergeOptions mo;
+  declare_merge(app, mo);
+  const std::string& plan_path = mo.plan;
+  const std::vector<std::string>& parts = mo.parts;
+  const std::string& next_plan = mo.next_plan;
+  const std::vector<std::string>& output_args = mo.output_args;
+  if (const std::optional<int> status = parse_command(app, args)) return *status;
+  const scale::Plan plan = scale::read_plan(plan_path);
+  std::map<std::size_t, Json> results = gather_parts(plan, plan_path, parts);
+  std::vector<std::string> run_args = plan.args;
+  run_args.insert(run_args.end(), output_args.begin(), output_args.end());
+  PlannedRun run;
+  if (const std::optional<int> status = parse_planned_run(run, run_args)) return *status;
+  if (mo.threads_option->count() > 0) run.config.threads = mo.threads;
+  const PlotFormatEntry* plot_format = plot_format_for(run.options);
+  check_outputs(run.options);
+  if (!next_plan.empty()) check_can_create(next_plan, fmt::format("--next-plan {}", next_plan));
+  const std::string path = planned_data(plan, plan_path, mo.data);
+  CommandContext command(run.options);
+  WorkUnits units(WorkUnits::Role::kMerge, plan.stage, plan.specs(), {}, std::move(results));
+  return write_run(run.app, run.options, run.config, plot_format, command, [&](const RunContext& context) {
+    return to_run(run_units(run.config, path, units, context));
+  });
+}
+
+}  // namespace
+
+void declare_shard(CLI::App& app, ShardOptions& o) {
+  app.add_option("plan", o.plan, "The plan (lr-find plan -o)")->required();
+  app.add_option("--index", o.index,
+                 "shard: the shard to run, from 0; else SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or "
+                 "AWS_BATCH_JOB_ARRAY_INDEX")
+      ->group(kScaleOutGroup);
+  app.add_option("--data", o.data,
+                 "shard and merge: the plan's data where this machine sees it (checked against the plan's hash)")
+      ->group(kScaleOutGroup);
+  o.threads_option = app.add_option("--threads", o.threads, "Threads for this shard (never changes a result)");
+  app.add_option("-o,--output", o.output, "The part to write (- for standard output)");
+  app.add_flag("-q,--quiet", o.quiet, "No progress bar, warnings or summary");
+}
+
+void declare_merge(CLI::App& app, MergeOptions& o) {
+  app.add_option("plan", o.plan, "The plan (lr-find plan -o)")->required();
+  app.add_option("parts", o.parts, "Every shard's part (lr-find shard -o), once each");
+  app.add_option("--data", o.data, "The plan's data where this machine sees it (checked against the plan's hash)");
+  o.threads_option = app.add_option("--threads", o.threads, "Threads (never changes a result)");
+  app.add_option("--next-plan", o.next_plan,
+                 "merge: where to write the next round's plan when the search needs one (then no report is "
+                 "written)")
+      ->group(kScaleOutGroup);
+  // The run's output options, passed on to its parser.
+  for (const char* name : {"-o,--output", "--format", "--plot", "--plot-scale"}) {
+    app.add_option_function<std::string>(
+        name,
+        [&o, name](const std::string& value) {
+          o.output_args.push_back(std::string(name).starts_with("-o") ? "--output" : name);
+          o.output_args.push_back(value);
+        },
+        "As for a run (lr-find --help)");
+  }
+  app.add_flag_function("-q,--quiet", [&o](std::int64_t) { o.output_args.push_back("--quiet"); },
+                        "No progress bar, warnings or summary");
+}
+
+void declare_plan_shards(CLI::App& app, std::string& shards) {
+  app.add_option("--shards", shards, "plan: the number of shards to split the search into (1 to 100000)")
+      ->group(kScaleOutGroup);
+}
+
+std::optional<int> scale_out_command(const std::vector<std::string>& args) {
+  if (args.empty()) return std::nullopt;
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args.front() == "plan") return plan_command(rest);
+  if (args.front() == "shard") return shard_command(rest);
+  if (args.front() == "merge") return merge_command(rest);
+  return std::nullopt;
+}
+
+}  // namespace lrfind::cli
