@@ -12,24 +12,29 @@ JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 # cmake --build runs make again inside this make: no "Entering directory" lines.
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps configure build demo test test-asan clean
+.PHONY: all deps configure build demo test test-asan test-cluster clean
 
 all: build
 
-deps:
-	@missing=$$(for p in $(PACKAGES); do \
+# Installs the missing packages of $(1) (as root; otherwise says how).
+define install_missing
+	@missing=$$(for p in $(1); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
 	  done | tr '\n' ' '); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing: $$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(if $(2),$(2) )$$missing; \
 	  else \
 	    echo "missing Debian packages; run:"; \
-	    echo "  sudo apt-get install -y $$missing"; \
+	    echo "  sudo apt-get install -y $(if $(2),$(2) )$$missing"; \
 	    exit 1; \
 	  fi; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(PACKAGES))
 
 configure: deps
 	cmake --preset release
@@ -61,6 +66,15 @@ test-asan: deps
 	cmake --preset asan -B $(ASAN_BUILD)
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && $(ASAN_ENV) ctest -j $(JOBS) --output-on-failure --no-tests=error
+
+# lr-find plan/shard/merge on real engines (docs/scale-out.md): a one-node
+# Slurm cluster started and stopped by the test (as root), and GNU parallel.
+# Their packages are installed here only, not by make deps: on a user's
+# machine slurm-wlm's daemons are not wanted by make demo or make test.
+CLUSTER_PACKAGES := slurm-wlm munge parallel
+test-cluster: build
+	$(call install_missing,$(CLUSTER_PACKAGES),--no-install-recommends)
+	tests/cluster/run.sh $(BUILD) .
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
