@@ -21,7 +21,9 @@ calling thread, about every 50 ms while the run moves; an exception it
 raises stops the run and is raised in its place.
 """
 
+import functools
 import numbers
+import os
 import warnings
 
 from . import _lrfind
@@ -64,8 +66,6 @@ def find_file(path, *, model, progress=None, **options):
 # Each public function calls the module through one helper, so that the
 # module's warnings name the caller's line (warnings.warn's stacklevel 3).
 def _run_file(path, options, progress):
-    import os
-
     with _Progress(progress) as report:
         return report.done(_lrfind.find_file(os.fspath(path), options, report.callback))
 
@@ -116,6 +116,9 @@ def _is_sparse(X):
 def _run(check, X, y, options, progress):
     import numpy as np
 
+    if isinstance(X, (str, bytes, os.PathLike)):
+        raise TypeError(f"X is a path ({os.fsdecode(X)!r}); lrfind.find_file(path, model=...) reads a file")
+
     if hasattr(y, "columns") and hasattr(y, "iloc"):  # a pandas DataFrame: one column, as a Series
         if y.shape[1] != 1:
             raise TypeError(f"y must be 1-D, not a DataFrame of {y.shape[1]} columns")
@@ -157,6 +160,8 @@ def _targets(y):
     array = np.asarray(y) if not isinstance(y, list) else None
     if array is not None and array.ndim == 1 and (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
         return array.astype(np.float64)
+    if array is not None and array.ndim == 2 and array.shape[1] == 1:  # a column, as scikit-learn takes it
+        return _targets(array[:, 0])
     if array is not None and array.ndim != 1:
         raise TypeError(f"y must be 1-D, not {array.ndim}-D")
     return list(y)
@@ -216,8 +221,14 @@ _TORCH_SCHEDULERS = {
                  lambda s: {"max_lr": s["max_lr"], "total_steps": s["total_steps"], "pct_start": s["pct_start"],
                             "div_factor": s["div_factor"], "final_div_factor": s["final_div_factor"],
                             "anneal_strategy": "cos", "cycle_momentum": False}),
-    "invscaling": ("torch.optim.lr_scheduler.LambdaLR", None),
+    "invscaling": ("torch.optim.lr_scheduler.LambdaLR",
+                   lambda s: {"lr_lambda": functools.partial(_invscaling, power_t=s["power_t"])}),
 }
+
+
+def _invscaling(step, power_t):
+    """scikit-learn's invscaling factor at scheduler step `step` (from 0)."""
+    return 1.0 / (step + 1) ** power_t
 
 
 def torch_settings(report):
@@ -228,10 +239,14 @@ def torch_settings(report):
     (torch adds weight_decay·p to every parameter's gradient, the bias's
     too: give the bias its own parameter group with weight_decay 0 to match
     lr-find, which never penalises the intercept). The scheduler's steps are
-    batches: call scheduler.step() after every optimizer.step(). For
-    "invscaling" the scheduler is LambdaLR with lr_lambda
-    t -> 1/(t+1)**power_t (scheduler_kwargs["power_t"]; a lambda is not
-    data). Raises ValueError when the report has no recommended rate."""
+    batches: call scheduler.step() after every optimizer.step(). Step counts
+    (T_max, total_steps, milestones) are the report's, counted in batches of
+    the rows lr-find trained each rate on (a fold's, or the grid's training
+    split): scale them to your training set's batches. For "invscaling" the
+    scheduler is LambdaLR with lr_lambda t -> 1/(t+1)**power_t, so that
+    LambdaLR(optimizer, **settings["scheduler_kwargs"]) works as for the
+    others. For a check's report, lr is still the recommended rate, not the
+    rate checked. Raises ValueError when the report has no recommended rate."""
     lr = report.get("recommended_lr")
     if lr is None:
         raise ValueError("torch_settings: the report has no recommended rate")
@@ -247,5 +262,5 @@ def torch_settings(report):
     if schedule["name"] != "constant":
         scheduler, arguments = _TORCH_SCHEDULERS[schedule["name"]]
         settings["scheduler"] = scheduler
-        settings["scheduler_kwargs"] = {"power_t": schedule["power_t"]} if arguments is None else arguments(schedule)
+        settings["scheduler_kwargs"] = arguments(schedule)
     return settings

@@ -67,7 +67,8 @@ def _check_settings(est, regression):
     if p["learning_rate"] not in ("constant", "invscaling"):
         why = "supported: 'constant' and 'invscaling'"
         if p["learning_rate"] == "optimal":
-            why += " (learning_rate='constant' with the returned eta0 is the alternative to 'optimal')"
+            why += (" (the alternative to 'optimal': set learning_rate='constant' and call eta0_for again for "
+                    "its eta0)")
         _refuse(f"learning_rate={p['learning_rate']!r}", why)
     if p["penalty"] not in (None, "l2"):
         _refuse(f"penalty={p['penalty']!r}", "supported: None and 'l2'")
@@ -119,8 +120,18 @@ def eta0_for(estimator, X, y, *, with_report=False, **options):
     schedule = {"schedule": p["learning_rate"]}
     if p["learning_rate"] == "invscaling":
         schedule["power_t"] = float(p["power_t"])
-    report = find(X, y, model=_MODELS[p["loss"]], optimizer="sgd", batch_size=1, epochs=int(p["max_iter"]),
-                  l2=factor * alpha, scaling="none", **schedule, **options)
+    # lr-find's warnings, re-issued at the caller's line; their rates are
+    # lr-find's, which for squared_error are eta0/2.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            report = find(X, y, model=_MODELS[p["loss"]], optimizer="sgd", batch_size=1, epochs=int(p["max_iter"]),
+                          l2=factor * alpha, scaling="none", **schedule, **options)
+        except TypeError as e:  # an unknown keyword: name this function
+            raise TypeError(str(e).replace("find()", "eta0_for()")) from None
+    for w in caught:
+        note = " (rates in lr-find's terms: eta0 is twice them for squared_error)" if factor != 1.0 else ""
+        warnings.warn(f"eta0_for: {w.message}{note}", w.category, stacklevel=2)
     lr = report["recommended_lr"]
     if lr is None:
         reason = report["recommendation"].get("reason") or "no rate trained the model"

@@ -103,3 +103,13 @@ def test_keywords_the_method_does_not_use_warn_at_the_callers_line():
     assert [w.filename for w in caught if "no effect" in str(w.message)] == [__file__]
     with pytest.warns(UserWarning, match='steps has no effect with method="grid"'):
         lrfind.find(X, y, model="logistic", method="grid", grid_points=3, epochs=1, steps=20)
+
+
+def test_a_path_as_x_points_to_find_file_and_y_may_be_a_column():
+    X, y = data()
+    with pytest.raises(TypeError, match=r"X is a path \('data/iris.csv'\); lrfind.find_file"):
+        lrfind.find("data/iris.csv", None, model="logistic")
+    as_column = lrfind.find(X, y.reshape(-1, 1), model="logistic", method="range", steps=10)
+    assert as_column == lrfind.find(X, y, model="logistic", method="range", steps=10)
+    with pytest.raises(TypeError, match="y must be 1-D, not 2-D"):
+        lrfind.find(X, np.stack([y, y], axis=1), model="logistic")

@@ -120,7 +120,7 @@ def test_settings_it_cannot_map_are_refused_by_name(estimator, named):
 
 def test_optimal_names_constant_as_the_alternative():
     X, y = table("breast_cancer.csv")
-    with pytest.raises(ValueError, match="learning_rate='constant' with the returned eta0"):
+    with pytest.raises(ValueError, match="set learning_rate='constant' and call eta0_for again"):
         lrfind.sklearn.eta0_for(SGDClassifier(loss="log_loss"), X, y)
 
 
@@ -154,7 +154,7 @@ def test_tol_warns_that_scikit_learn_may_stop_early():
     ("adagrad", "onecycle", ("torch.optim.Adagrad", {"eps": 1e-10, "lr_decay": 0.0},
                              "torch.optim.lr_scheduler.OneCycleLR", {"pct_start": 0.3, "cycle_momentum": False})),
     ("sparse_adam", "invscaling", ("torch.optim.SparseAdam", {"betas": (0.9, 0.999)},
-                                   "torch.optim.lr_scheduler.LambdaLR", {"power_t": 0.25})),
+                                   "torch.optim.lr_scheduler.LambdaLR", {})),
 ])
 def test_torch_settings_name_torchs_classes_with_the_reports_numbers(optimizer, schedule, expected):
     X, y = table("iris.csv")
@@ -177,8 +177,26 @@ def test_torch_settings_name_torchs_classes_with_the_reports_numbers(optimizer, 
         assert settings["scheduler_kwargs"]["milestones"] == [s["milestone_1"], s["milestone_2"]]
     if schedule == "onecycle":
         assert settings["scheduler_kwargs"]["max_lr"] == report["recommendation"]["schedule"]["max_lr"]
+    if schedule == "invscaling":  # LambdaLR(optimizer, **kwargs) works: lr_lambda is scikit-learn's factor
+        lr_lambda = settings["scheduler_kwargs"]["lr_lambda"]
+        assert (lr_lambda(0), lr_lambda(15)) == (1.0, 16 ** -0.25)
 
 
 def test_torch_settings_refuse_a_report_without_a_rate():
     with pytest.raises(ValueError, match="no recommended rate"):
         lrfind.torch_settings({"recommended_lr": None})
+
+
+def test_eta0_for_names_itself_for_a_typo_and_warns_at_the_callers_line():
+    X, y = table("diabetes.csv")
+    regressor = SGDRegressor(learning_rate="constant", max_iter=5, tol=None)
+    with pytest.raises(TypeError, match=r"eta0_for\(\) got an unexpected keyword argument 'sed'"):
+        lrfind.sklearn.eta0_for(regressor, X, y, sed=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        X = X.copy()
+        X[0, 0] = np.nan  # lr-find warns that it dropped the row
+        lrfind.sklearn.eta0_for(regressor, X, y, method="grid", grid_points=5)
+    ours = [w for w in caught if "dropped 1 of" in str(w.message)]
+    assert len(ours) == 1 and ours[0].filename == __file__, [(w.filename, str(w.message)) for w in caught]
+    assert str(ours[0].message).startswith("eta0_for: ") and "eta0 is twice them" in str(ours[0].message)
