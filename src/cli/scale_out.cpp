@@ -16,7 +16,7 @@
 #include "io/output.hpp"
 #include "lrfind/error.hpp"
 #include "pipeline/run.hpp"
-#include "pipeline/units.hpp"
+#include "search/units.hpp"
 #include "scale/plan.hpp"
 
 namespace lrfind::cli {
@@ -25,9 +25,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using scale::Json;
-
-// The methods whose searches split into units: the others are refused by plan.
-bool splits(const std::string& method) { return method == "grid" || method == "range"; }
 
 // Parses a small command's own options; returns the exit status when the
 // parse ended it (--help: 0; an error: 64, printed), else nullopt.
@@ -84,7 +81,9 @@ struct PlannedRun {
 // Parses `args` (a plan's, with any output options after them) into `run`;
 // returns the exit status when the parse ended the command.
 std::optional<int> parse_planned_run(PlannedRun& run, const std::vector<std::string>& args) {
-  if (const std::optional<int> status = parse_run_options(run.app, run.options, args)) return status;
+  run.options.check = !args.empty() && args.front() == "check";
+  const std::vector<std::string> rest(args.begin() + (run.options.check ? 1 : 0), args.end());
+  if (const std::optional<int> status = parse_run_options(run.app, run.options, rest)) return status;
   run.config = to_config(run.options);
   return std::nullopt;
 }
@@ -138,10 +137,30 @@ int shard_index(const std::optional<std::string>& option, int shards) {
 
 std::string write_json(const Json& j) { return j.dump(2) + "\n"; }
 
+// Fills `plan`'s round from `round` (its units balanced over the shards) and
+// writes it to `path`; returns what was written.
+Json write_round(scale::Plan& plan, const UnitRound& round, const std::string& path) {
+  plan.stage = round.stage;
+  plan.units.clear();
+  const std::vector<int> shard_of = scale::balance(round.costs, plan.shards);
+  for (std::size_t i = 0; i < round.specs.size(); ++i)
+    plan.units.push_back({i, shard_of[i], round.costs[i], round.specs[i]});
+  Json j = scale::to_json(plan);
+  write_output(path, write_json(j));
+  return j;
+}
+
+// "12 cross-validation units over 4 shards (1 of them with no unit)".
+std::string describe_round(const scale::Plan& plan) {
+  std::set<int> busy;
+  for (const scale::PlannedUnit& u : plan.units) busy.insert(u.shard);
+  const std::size_t idle = static_cast<std::size_t>(plan.shards) - busy.size();
+  return fmt::format("{} {} unit{} over {} shard{}{}", plan.units.size(), plan.stage, plan.units.size() == 1 ? "" : "s",
+                     plan.shards, plan.shards == 1 ? "" : "s",
+                     idle > 0 ? fmt::format(" ({} of them with no unit)", idle) : "");
+}
+
 int plan_command(std::vector<std::string> args) {
-  if (!args.empty() && args.front() == "check")
-    throw UsageError("lr-find plan does not split lr-find check yet (its verdict needs the rate's own trainings "
-                     "beside the search's): run lr-find check on one machine");
   const std::optional<std::string> shards_text = take_option(args, {"--shards"});
   std::vector<std::string> run_args = args;  // to keep: without plan's own output and quiet
   take_option(run_args, {"-o", "--output"});
@@ -159,10 +178,6 @@ int plan_command(std::vector<std::string> args) {
   }
   if (shards < 1 || shards > 100000)
     throw UsageError(fmt::format("--shards: {:?} is not a whole number from 1 to 100000", *shards_text));
-  if (!splits(run.config.method))
-    throw UsageError(fmt::format("lr-find plan splits --method grid and range; --method {} is not split yet (its "
-                                 "refinement needs each result before choosing the next rate)",
-                                 run.config.method));
   for (const char* name : {"--format", "--plot", "--plot-scale", "--config"})
     if (run.app.get_option(name)->count() > 0)
       throw UsageError(std::string(name) == "--config"
@@ -191,32 +206,22 @@ int plan_command(std::vector<std::string> args) {
   }
   plan.data = scale::fingerprint_file(read_path);
   CommandContext command(o);
-  WorkUnits units;
+  WorkUnits units(WorkUnits::Role::kPlan);
   try {
     run_units(run.config, read_path, units, command.context());
   } catch (const UnitsDone&) {
+  } catch (...) {
+    command.finish();
+    throw;
   }
   command.finish();
-  if (units.units().empty()) throw UsageError("this run has no units to split");  // not reached for grid and range
-  plan.stage = units.stage();
-  std::vector<double> costs;
-  for (const WorkUnit& u : units.units()) costs.push_back(u.cost);
-  const std::vector<int> shard_of = scale::balance(costs, shards);
-  for (std::size_t i = 0; i < units.units().size(); ++i)
-    plan.units.push_back({i, shard_of[i], costs[i], units.units()[i].spec});
-  const Json j = scale::to_json(plan);
-  write_output(o.output, write_json(j));
+  if (units.recorded().specs.empty()) throw UsageError("this run has no work to split");  // not reached
+  const Json j = write_round(plan, units.recorded(), o.output);
   if (!o.quiet) {
-    const std::set<int> busy(shard_of.begin(), shard_of.end());
-    fmt::print(stderr,
-               "lr-find: plan {}: {} {} unit{} over {} shard{}{}; run lr-find shard {} --index I -o part-I.json for I "
-               "= 0..{}, then lr-find merge {} part-*.json\n",
-               j.at("plan_id").get<std::string>(), plan.units.size(), plan.stage, plan.units.size() == 1 ? "" : "s",
-               shards, shards == 1 ? "" : "s",
-               busy.size() < static_cast<std::size_t>(shards)
-                   ? fmt::format(" ({} of them with no unit: more shards than units)", shards - busy.size())
-                   : "",
-               o.output == "-" ? "PLAN" : o.output, shards - 1, o.output == "-" ? "PLAN" : o.output);
+    const std::string name = o.output == "-" ? "PLAN" : o.output;
+    fmt::print(stderr, "lr-find: plan {}: round 1, {}; run lr-find shard {} --index I -o part-I.json for I = 0..{}, "
+               "then lr-find merge {} part-*.json --next-plan NEXT -o REPORT\n",
+               j.at("plan_id").get<std::string>(), describe_round(plan), name, shards - 1, name);
   }
   return kExitOk;
 }
@@ -227,14 +232,13 @@ int shard_command(const std::vector<std::string>& args) {
   declare_shard(app, so);
   const std::string& plan_path = so.plan;
   const std::string& output = so.output;
-  const bool quiet = so.quiet;
   if (const std::optional<int> status = parse_command(app, args)) return *status;
   const scale::Plan plan = scale::read_plan(plan_path);
   const int index = shard_index(so.index, plan.shards);
   check_can_create(output, fmt::format("-o {}", output));
   PlannedRun run;
   if (const std::optional<int> status = parse_planned_run(run, plan.args)) return *status;
-  run.options.quiet = quiet;
+  run.options.quiet = so.quiet;
   if (so.threads_option->count() > 0) run.config.threads = so.threads;
   const std::string path = planned_data(plan, plan_path, so.data);
   const std::vector<bool> mine = plan.units_of(index);
@@ -244,11 +248,11 @@ int shard_command(const std::vector<std::string>& args) {
   part.shards = plan.shards;
   if (std::count(mine.begin(), mine.end(), true) > 0) {
     CommandContext command(run.options);
-    WorkUnits units(WorkUnits::Role::kShard, plan.stage, plan.specs(), mine);
+    WorkUnits units(WorkUnits::Role::kShard, plan.done, plan.current(), mine);
     try {
       run_units(run.config, path, units, command.context());
     } catch (const UnitsDone&) {
-      part.results = units.results();
+      part.results = units.shard_results();
     } catch (...) {
       command.finish();
       throw;
@@ -258,9 +262,9 @@ int shard_command(const std::vector<std::string>& args) {
   part.complete = part.results.size() == static_cast<std::size_t>(std::count(mine.begin(), mine.end(), true));
   if (!part.complete) throw DataError(plan_path, 0, "the shard's run ended before its units were trained");
   write_output(output, write_json(scale::to_json(part)));
-  if (!quiet)
-    fmt::print(stderr, "lr-find: shard {} of {}: {} unit{} trained, written to {}\n", index, plan.shards,
-               part.results.size(), part.results.size() == 1 ? "" : "s",
+  if (!so.quiet)
+    fmt::print(stderr, "lr-find: shard {} of {}, round {}: {} unit{} trained, written to {}\n", index, plan.shards,
+               plan.round, part.results.size(), part.results.size() == 1 ? "" : "s",
                output == "-" ? "standard output" : output);
   return kExitOk;
 }
@@ -325,10 +329,27 @@ int merge_command(const std::vector<std::string>& args) {
   if (!next_plan.empty()) check_can_create(next_plan, fmt::format("--next-plan {}", next_plan));
   const std::string path = planned_data(plan, plan_path, mo.data);
   CommandContext command(run.options);
-  WorkUnits units(WorkUnits::Role::kMerge, plan.stage, plan.specs(), {}, std::move(results));
-  return write_run(run.app, run.options, run.config, plot_format, command, [&](const RunContext& context) {
-    return to_run(run_units(run.config, path, units, context));
-  });
+  WorkUnits units(WorkUnits::Role::kMerge, plan.done, plan.current(results));
+  try {
+    return write_run(run.app, run.options, run.config, plot_format, command, [&](const RunContext& context) {
+      return to_run(run_units(run.config, path, units, context));
+    });
+  } catch (const UnitsDone&) {
+    // The search needs another round: its plan instead of a report.
+    scale::Plan next = plan;
+    next.round = plan.round + 1;
+    next.done = units.done();
+    if (next_plan.empty())
+      throw UsageError(fmt::format("the search needs round {} ({} {} units) before its report: give --next-plan FILE "
+                                   "for that round's plan",
+                                   next.round, units.recorded().specs.size(), units.recorded().stage));
+    const Json j = write_round(next, units.recorded(), next_plan);
+    if (!run.options.quiet)
+      fmt::print(stderr, "lr-find: merge: round {} done; the search needs round {}: {}; wrote its plan {} to {} "
+                 "(no report yet: run its shards, then merge them)\n",
+                 plan.round, next.round, describe_round(next), j.at("plan_id").get<std::string>(), next_plan);
+    return kExitOk;
+  }
 }
 
 }  // namespace

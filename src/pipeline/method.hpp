@@ -21,7 +21,7 @@
 #include "train/model.hpp"
 #include "train/optimizer.hpp"
 #include "train/schedule.hpp"
-#include "pipeline/units.hpp"
+#include "search/units.hpp"
 
 namespace lrfind {
 
@@ -46,7 +46,7 @@ struct Problem {
 struct Hooks {
   const StopToken& stop;
   Progress progress;
-  WorkUnits* units = nullptr;  // lr-find plan, shard or merge (pipeline/units.hpp); null: the whole run here
+  WorkUnits* units = nullptr;  // lr-find plan, shard or merge (search/units.hpp); null: the whole run here
 };
 
 struct RangeOutcome {

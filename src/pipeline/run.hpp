@@ -10,7 +10,7 @@
 #include "lrfind/run.hpp"
 #include "pipeline/registries.hpp"
 #include "pipeline/result.hpp"
-#include "pipeline/units.hpp"
+#include "search/units.hpp"
 
 namespace lrfind {
 
@@ -36,7 +36,7 @@ RunResult run_result(const RunConfig& config, const RunContext& context = {},
 RunResult run_on_bytes(const RunConfig& config, std::string_view bytes, const std::string& source,
                        const RunContext& context = {}, const Registries& registries = builtin_registries());
 
-// lr-find plan, shard and merge (pipeline/units.hpp): reads `path` (the data
+// lr-find plan, shard and merge (search/units.hpp): reads `path` (the data
 // the plan fingerprinted) where config.data.input, which the report and the
 // messages name, may be elsewhere or standard input, and runs the method's
 // stage as `units` says. Throws UnitsDone once a plan's or shard's work is done.

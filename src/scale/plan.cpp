@@ -100,6 +100,14 @@ std::vector<Json> Plan::specs() const {
   return out;
 }
 
+UnitRound Plan::current(const std::map<std::size_t, Json>& results) const {
+  UnitRound r;
+  r.stage = stage;
+  r.specs = specs();
+  for (const auto& [id, result] : results) r.results.push_back(result);  // ids 0..n-1, checked by merge
+  return r;
+}
+
 std::vector<bool> Plan::units_of(int index) const {
   std::vector<bool> mine;
   for (const PlannedUnit& u : units) mine.push_back(u.shard == index);
@@ -131,8 +139,16 @@ Json body(const Plan& plan) {
                {"fnv1a64", plan.data.hash}};
   j["args"] = plan.args;
   j["method"] = plan.method;
-  j["stage"] = plan.stage;
   j["shards"] = plan.shards;
+  j["round"] = plan.round;
+  Json done = Json::array();
+  for (const UnitRound& r : plan.done) {
+    Json units = Json::array();
+    for (std::size_t i = 0; i < r.specs.size(); ++i) units.push_back({{"spec", r.specs[i]}, {"result", r.results.at(i)}});
+    done.push_back({{"stage", r.stage}, {"units", std::move(units)}});
+  }
+  j["done"] = std::move(done);
+  j["stage"] = plan.stage;
   Json units = Json::array();
   for (const PlannedUnit& u : plan.units)
     units.push_back({{"id", u.id}, {"shard", u.shard}, {"cost", u.cost}, {"spec", u.spec}});
@@ -174,9 +190,23 @@ Plan read_plan(const std::string& path) {
     p.args.push_back(a.get<std::string>());
   }
   p.method = r.text(j, "method");
-  p.stage = r.text(j, "stage");
   p.shards = static_cast<int>(r.whole(j, "shards"));
   if (p.shards < 1) r.fail("\"shards\" is below 1");
+  p.round = static_cast<int>(r.whole(j, "round"));
+  const Json& done = r.field(j, "done");
+  if (!done.is_array()) r.fail("\"done\" is not a list");
+  for (const Json& d : done) {
+    UnitRound round;
+    round.stage = r.text(d, "stage");
+    const Json& units = r.field(d, "units");
+    if (!units.is_array()) r.fail("a done round's \"units\" is not a list");
+    for (const Json& u : units) {
+      round.specs.push_back(r.field(u, "spec"));
+      round.results.push_back(r.field(u, "result"));
+    }
+    p.done.push_back(std::move(round));
+  }
+  p.stage = r.text(j, "stage");
   const Json& units = r.field(j, "units");
   if (!units.is_array()) r.fail("\"units\" is not a list");
   for (const Json& u : units) {

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "search/units.hpp"
+
 namespace lrfind::scale {
 
 using Json = nlohmann::ordered_json;
@@ -34,9 +36,10 @@ struct PlannedUnit {
   std::size_t id = 0;
   int shard = 0;
   double cost = 0.0;
-  Json spec;  // what the method trains in it (pipeline/units.hpp)
+  Json spec;  // what the method trains in it (search/units.hpp)
 };
 
+// A plan's round: the units to train, each with its shard and cost.
 struct Plan {
   std::string id;                  // hash of the rest, as written
   std::string version;             // lr-find's that made it
@@ -46,9 +49,14 @@ struct Plan {
   Fingerprint data;
   std::vector<std::string> args;   // the run's options, input included, as given (less plan's own)
   std::string method;
-  std::string stage;               // the units' kind: "grid" or "range"
   int shards = 1;
+  int round = 1;                   // from 1
+  std::vector<UnitRound> done;     // the rounds before, with their results
+  std::string stage;               // this round's units: "grid", "range tests", "cross-validation", "check"
   std::vector<PlannedUnit> units;
+
+  // This round as search/units.hpp takes it (results from `results`, by unit id).
+  UnitRound current(const std::map<std::size_t, Json>& results = {}) const;
 
   // The units' specs in order, and which are shard `index`'s.
   std::vector<Json> specs() const;

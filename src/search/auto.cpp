@@ -48,7 +48,12 @@ bool bracket(const Model& model, const OptimizerEntry& optimizer, const Features
   RangeTestConfig range = config.range;
   range.min_lr = config.min_lr;
   range.max_lr = config.max_lr;
-  for (const std::uint64_t seed : search.seeds) {
+  if (config.units) {  // lr-find plan, shard or merge: the tests as one round
+    search.range_tests = range_test_round(*config.units, model, optimizer, X, y, rows, range, search.seeds, stop);
+    for (const RangeTestResult& rt : search.range_tests)
+      if (rt.stop_reason != StopReason::kCompleted && !rt.points.empty()) search.stop_lrs.push_back(rt.points.back().lr);
+  }
+  for (const std::uint64_t seed : config.units ? std::vector<std::uint64_t>{} : search.seeds) {
     const Progress part = progress.range_test();
     part.report(0.0);
     Rng rng(seed);
@@ -157,6 +162,7 @@ AutoSearch run_auto(const Model& model, const OptimizerEntry& optimizer, const F
   search.split_validation_rows = splits.front().front().validation.size();
   CvObjective objective(model, X, y, std::move(splits), search.seeds, config.budget, optimizer, stop);
   objective.set_threads(config.threads);
+  objective.set_units(config.units);
   search.untrained_loss = objective.untrained_loss();
   search.untrained_by_run = objective.untrained_by_run();
 

@@ -21,6 +21,7 @@
 #include "common/progress.hpp"
 #include "lrfind/stop.hpp"
 #include "search/cv_objective.hpp"
+#include "search/units.hpp"
 #include "search/range.hpp"
 
 namespace lrfind {
@@ -44,6 +45,7 @@ struct AutoConfig {
   std::optional<double> check_lr;  // also score this rate (lr-find check), outside the search
   unsigned threads = 0;            // for the cross-validation runs; 0: every core; never changes a result
   std::span<const std::int64_t> groups;  // a group id per row (svmlight's qid), kept whole by the splits; or empty
+  WorkUnits* units = nullptr;  // lr-find plan, shard or merge (search/units.hpp); null: all trained here
 };
 
 struct AutoSearch {

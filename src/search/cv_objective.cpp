@@ -7,6 +7,7 @@
 
 #include "common/parallel.hpp"
 #include "search/cost.hpp"
+#include "lrfind/stop.hpp"
 
 namespace lrfind {
 
@@ -70,6 +71,7 @@ CvObjective::Outcomes CvObjective::train(const std::vector<double>& rates, const
   std::vector<std::pair<std::size_t, std::size_t>> jobs;
   for (std::size_t r = 0; r < splits_.size(); ++r)
     for (std::size_t f = 0; f < splits_[r].size(); ++f) jobs.emplace_back(r, f);
+  if (units_) return train_in_units(rates, config, jobs, progress);
   Outcomes outcomes(jobs.size());
   // The runs count their work in one count, as they do it (search/cost.hpp).
   double total = 0.0;
@@ -83,6 +85,54 @@ CvObjective::Outcomes CvObjective::train(const std::vector<double>& rates, const
     Rng rng(derive_seed(seeds_[r], f));
     outcomes[j] = run_grid(model_, optimizer_, X_, y_, split.train, split.validation, config, rng, stop_, work);
   });
+  return outcomes;
+}
+
+CvObjective::Outcomes CvObjective::train_in_units(const std::vector<double>& rates, const GridConfig& config,
+                                                  const std::vector<std::pair<std::size_t, std::size_t>>& jobs,
+                                                  const Progress& progress) const {
+  // A unit per (repeat, fold) run and stack of rates, run by run.
+  const std::vector<RateGroupSpan> spans = grid_groups(rates.size());
+  const std::span<const double> all(rates);
+  std::vector<WorkUnit> described;
+  for (const auto& [r, f] : jobs) {
+    const Split& split = splits_[r][f];
+    const double rows = static_cast<double>(split.train.size() + split.validation.size());
+    for (const RateGroupSpan& g : spans)
+      described.push_back({rates_spec({{"repeat", r}, {"fold", f}}, all.subspan(g.first, g.count)),
+                           static_cast<double>(g.count) * config.epochs * rows});
+  }
+  const auto train = [&](const std::vector<bool>& which) {
+    std::vector<std::vector<GridRateResult>> trained(jobs.size());
+    const Progress work = progress.counting(static_cast<double>(std::count(which.begin(), which.end(), true)));
+    parallel_for(jobs.size(), threads_, [&](std::size_t j) {
+      GridConfig mine = config;
+      mine.run_groups.assign(which.begin() + static_cast<std::ptrdiff_t>(j * spans.size()),
+                             which.begin() + static_cast<std::ptrdiff_t>((j + 1) * spans.size()));
+      if (std::none_of(mine.run_groups.begin(), mine.run_groups.end(), [](bool b) { return b; })) return;
+      const auto [r, f] = jobs[j];
+      Rng rng(derive_seed(seeds_[r], f));
+      trained[j] = run_grid(model_, optimizer_, X_, y_, splits_[r][f].train, splits_[r][f].validation, mine, rng,
+                            stop_);
+      work.add(static_cast<double>(std::count(mine.run_groups.begin(), mine.run_groups.end(), true)));
+    });
+    std::map<std::size_t, UnitJson> results;
+    for (std::size_t j = 0; j < jobs.size(); ++j)
+      for (std::size_t g = 0; g < spans.size(); ++g) {
+        if (!which[j * spans.size() + g]) continue;
+        const auto stack = std::span<const GridRateResult>(trained[j]).subspan(spans[g].first, spans[g].count);
+        for (const GridRateResult& result : stack)
+          if (result.interrupted) throw_if_stopped(stop_, "before the shard finished");
+        results[j * spans.size() + g] = to_unit_json(stack);
+      }
+    return results;
+  };
+  const std::vector<UnitJson> results = units_->round("cross-validation", described, train);
+  Outcomes outcomes(jobs.size());
+  for (std::size_t j = 0; j < jobs.size(); ++j)
+    for (std::size_t g = 0; g < spans.size(); ++g)
+      for (GridRateResult& r : grid_rates_from_unit_json(results[j * spans.size() + g], spans[g].count))
+        outcomes[j].push_back(std::move(r));
   return outcomes;
 }
 

@@ -14,6 +14,7 @@
 #include "load/splits.hpp"
 #include "lrfind/stop.hpp"
 #include "search/grid.hpp"
+#include "search/units.hpp"
 
 namespace lrfind {
 
@@ -72,10 +73,15 @@ class CvObjective {
   std::size_t repeats() const { return splits_.size(); }
   // Threads for the (repeat, fold) runs, 0 for every core; the scores never depend on it.
   void set_threads(unsigned threads) { threads_ = threads; }
+  // Under lr-find plan, shard or merge: each evaluation is a round of units,
+  // one per (repeat, fold) run and stack of rates (search/units.hpp).
+  void set_units(WorkUnits* units) { units_ = units; }
 
  private:
   using Outcomes = std::vector<std::vector<GridRateResult>>;  // per (repeat, fold) run
   Outcomes train(const std::vector<double>& rates, const Progress& progress) const;
+  Outcomes train_in_units(const std::vector<double>& rates, const GridConfig& config,
+                          const std::vector<std::pair<std::size_t, std::size_t>>& jobs, const Progress& progress) const;
   void record(const std::vector<double>& rates, const Outcomes& outcomes, CandidateStage stage);
 
   const Model& model_;
@@ -91,6 +97,7 @@ class CvObjective {
   double untrained_ = 0.0;
   std::vector<double> untrained_by_run_;
   unsigned threads_ = 1;
+  WorkUnits* units_ = nullptr;
   bool interrupted_ = false;
 };
 

@@ -48,6 +48,7 @@ cases=(
   "grid_logistic|3|$SOURCE/data/breast_cancer.csv --model logistic --method grid --grid-points 30"
   "grid_sparse|2|$SOURCE/tests/fixtures/iris.svm --model svm --method grid --epochs 3"
   "range_repeats|2|$SOURCE/data/diabetes.csv --model linear --method range --repeats 4"
+  "auto_rounds|3|$SOURCE/data/iris.csv --model logistic"
 )
 for c in "${cases[@]}"; do
   IFS='|' read -r name shards options <<<"$c"
@@ -57,7 +58,8 @@ for c in "${cases[@]}"; do
   t=$SECONDS
   (cd "$W/$name/slurm" && "$W/lr-find-slurm.sh" "$shards" report.json "${args[@]}" 2>"$W/$name/slurm.err") \
     || { cat "$W/$name/slurm.err" >&2; die "$name: the Slurm recipe failed"; }
-  check "$name: Slurm array of $shards ($((SECONDS - t)) s) merged = one machine" "$W/$name/slurm/report.json" "$W/$name/one.json"
+  rounds=$(ls "$W/$name"/slurm/lr-find-work.*/plan-*.json | wc -l)
+  check "$name: Slurm arrays of $shards, $rounds round(s) ($((SECONDS - t)) s), merged = one machine" "$W/$name/slurm/report.json" "$W/$name/one.json"
   t=$SECONDS
   (cd "$W/$name/parallel" && bash "$W/lr-find-parallel.sh" "${args[@]}" 2>"$W/$name/parallel.err") \
     || { cat "$W/$name/parallel.err" >&2; die "$name: the GNU parallel recipe failed"; }

@@ -1,5 +1,5 @@
 // The files lr-find plan, shard and merge exchange (scale/plan.hpp), the
-// shards' balance, and the units' exact JSON (pipeline/units.hpp).
+// shards' balance, and the units' exact JSON (search/units.hpp).
 #include "scale/plan.hpp"
 
 #include <gtest/gtest.h>
@@ -10,7 +10,7 @@
 #include <limits>
 
 #include "lrfind/error.hpp"
-#include "pipeline/units.hpp"
+#include "search/units.hpp"
 
 namespace lrfind::scale {
 namespace {
@@ -55,6 +55,19 @@ TEST(PlanFile, ReadsBackWhatItWrote) {
   EXPECT_EQ(to_json(read), written);
   EXPECT_EQ(read.id, written.at("plan_id").get<std::string>());
   EXPECT_EQ(read.units_of(1), (std::vector<bool>{false, true}));
+}
+
+TEST(PlanFile, ALaterRoundCarriesTheResultsBeforeIt) {
+  Plan p = example();
+  p.round = 2;
+  p.done = {{"range tests", {Json{{"repeat", 0}, {"seed", 0}}}, {Json{{"points", Json::array()}}}, {}}};
+  const Json written = to_json(p);
+  const Plan read = read_plan(write_temp("lrfind_plan_round_2.json", written.dump()));
+  EXPECT_EQ(read.round, 2);
+  ASSERT_EQ(read.done.size(), 1u);
+  EXPECT_EQ(read.done[0].stage, "range tests");
+  EXPECT_EQ(read.done[0].results[0], (Json{{"points", Json::array()}}));
+  EXPECT_NE(written.at("plan_id"), to_json(example()).at("plan_id"));  // another round, another plan
 }
 
 TEST(PlanFile, AnEditedPlanIsRefused) {

@@ -50,18 +50,29 @@ def read(path):
         return f.read()
 
 
-def scale_out(tmp, name, args, shards, stdin=None):
-    """plan, every shard, merge: the merged report's bytes."""
-    plan = os.path.join(tmp, f"{name}.plan.json")
-    run(["plan"] + args + ["--shards", str(shards), "-q", "-o", plan], stdin=stdin)
-    parts = []
-    for i in range(shards):
-        part = os.path.join(tmp, f"{name}.part-{i}.json")
-        run(["shard", plan, "--index", str(i), "-q", "-o", part])
-        parts.append(part)
+def scale_out(tmp, name, args, shards, stdin=None, expect=0):
+    """plan, then rounds of every shard and a merge until the merge writes the
+    report: the first plan, the last round's parts, the report's bytes and the
+    number of rounds."""
+    first = os.path.join(tmp, f"{name}.plan-1.json")
+    run(["plan"] + args + ["--shards", str(shards), "-q", "-o", first], stdin=stdin)
     merged = os.path.join(tmp, f"{name}.merged.json")
-    run(["merge", plan] + parts + ["-q", "-o", merged])
-    return plan, parts, read(merged)
+    plan, rounds = first, 1
+    while True:
+        parts = []
+        for i in range(shards):
+            part = os.path.join(tmp, f"{name}.part-{rounds}-{i}.json")
+            run(["shard", plan, "--index", str(i), "-q", "-o", part])
+            parts.append(part)
+        following = os.path.join(tmp, f"{name}.plan-{rounds + 1}.json")
+        p = subprocess.run([LR_FIND, "merge", plan] + parts + ["-q", "-o", merged, "--next-plan", following],
+                           cwd=SOURCE, capture_output=True)
+        if not os.path.exists(following):
+            check(p.returncode == expect, f"{name}: merge exit {p.returncode}, expected {expect}: {p.stderr[-300:]}")
+            break
+        check(p.returncode == 0 and not os.path.exists(merged), f"{name}: round {rounds}'s merge wrote a report")
+        plan, rounds = following, rounds + 1
+    return first, parts, read(merged), rounds
 
 
 def one_machine(args, stdin=None):
@@ -81,26 +92,39 @@ def equal_to_one_machine(tmp):
                              "invscaling", "--power-t", "0.5"], 2),
         "range_repeats": (["data/diabetes.csv", "--model", "linear", "--method", "range", "--repeats", "5"], 2),
         "range_one_shard": (["data/iris.csv", "--model", "svm", "--method", "range"], 1),
+        "auto_logistic": (["data/iris.csv", "--model", "logistic"], 3),
+        "auto_svmlight_invscaling": (["tests/fixtures/iris.svm", "--model", "svm", "--repeats", "2", "--folds", "3",
+                                     "--schedule", "invscaling", "--power-t", "0.5"], 4),
+        "auto_linear_adam": (["data/diabetes.csv", "--model", "linear", "--optimizer", "adam"], 2),
     }
     for name, (args, shards) in cases.items():
-        _, _, merged = scale_out(tmp, name, args, shards)
+        _, _, merged, rounds = scale_out(tmp, name, args, shards)
         check(merged == one_machine(args), f"{name}: the merged report differs from the one-machine run's")
+        check((rounds == 1) == ("auto" not in name), f"{name}: {rounds} rounds")
+    # lr-find check: the verdict and its exit status too.
+    for name, args, status in (
+            ("check_auto_fails", ["check", "data/iris.csv", "--model", "logistic", "--lr", "0.5"], 1),
+            ("check_range_fails", ["check", "data/diabetes.csv", "--model", "linear", "--method", "range",
+                                   "--lr", "0.01"], 1),
+            ("check_grid_passes", ["check", "data/iris.csv", "--model", "svm", "--method", "grid", "--lr", "100"], 0)):
+        _, _, merged, _ = scale_out(tmp, name, args, 3, expect=status)
+        check(merged == run(args + ["-q"], expect=status).stdout, f"{name}: the merged report differs")
     # Standard input (gzip) as the source: the plan keeps a copy beside itself.
     data = subprocess.run(["gzip", "-c", "data/breast_cancer.csv"], cwd=SOURCE, capture_output=True).stdout
     args = ["-", "--model", "logistic", "--method", "grid", "--grid-points", "30"]
-    plan, _, merged = scale_out(tmp, "stdin", args, 4, stdin=data)
+    plan, _, merged, _ = scale_out(tmp, "stdin", args, 4, stdin=data)
     check(os.path.exists(plan + ".data"), "standard input: no copy of the data beside the plan")
     check(merged == one_machine(args, stdin=data), "standard input: the merged report differs")
     # The other formats of merge are the run's.
-    parts = [f"{tmp}/grid_svm.part-{i}.json" for i in range(3)]
-    table = run(["merge", f"{tmp}/grid_svm.plan.json"] + parts + ["--format", "table", "-q"]).stdout
+    parts = [f"{tmp}/grid_svm.part-1-{i}.json" for i in range(3)]
+    table = run(["merge", f"{tmp}/grid_svm.plan-1.json"] + parts + ["--format", "table", "-q"]).stdout
     check(table == one_machine(["data/iris.csv", "--model", "svm", "--method", "grid", "--format", "table"]),
           "merge --format table differs from the run's table")
 
 
 def shards_are_deterministic(tmp):
-    plan = f"{tmp}/grid_linear_validation.plan.json"
-    first = read(f"{tmp}/grid_linear_validation.part-1.json")
+    plan = f"{tmp}/grid_linear_validation.plan-1.json"
+    first = read(f"{tmp}/grid_linear_validation.part-1-1.json")
     run(["shard", plan, "--index", "1", "-q", "--threads", "1", "-o", f"{tmp}/again.json"])
     check(read(f"{tmp}/again.json") == first, "a shard run again (one thread) wrote other bytes")
     # The index from the job array's variables, in order: Slurm, Kubernetes, AWS Batch; --index first.
@@ -138,8 +162,8 @@ def killed_shard_writes_nothing(tmp):
 
 
 def merge_refuses_bad_parts(tmp):
-    plan = f"{tmp}/grid_linear_validation.plan.json"
-    parts = [f"{tmp}/grid_linear_validation.part-{i}.json" for i in range(4)]
+    plan = f"{tmp}/grid_linear_validation.plan-1.json"
+    parts = [f"{tmp}/grid_linear_validation.part-1-{i}.json" for i in range(4)]
     out = f"{tmp}/refused.json"
 
     def refused(args, expect, words):
@@ -150,7 +174,7 @@ def merge_refuses_bad_parts(tmp):
 
     refused(parts[:3], 65, ["no part for shard 3 of the plan's 4"])
     refused(parts + [parts[2]], 65, ["shard 2 again"])
-    refused(parts[:3] + [f"{tmp}/grid_svm.part-0.json"], 65, ["grid_svm.part-0.json", "a part of another plan"])
+    refused(parts[:3] + [f"{tmp}/grid_svm.part-1-0.json"], 65, ["grid_svm.part-1-0.json", "a part of another plan"])
     refused(parts[:3] + [f"{tmp}/missing.json"], 66, ["missing.json"])
     incomplete = json.loads(read(parts[3]))
     incomplete["complete"] = False
@@ -162,6 +186,14 @@ def merge_refuses_bad_parts(tmp):
     refused(parts[:3] + [f"{tmp}/not-json.json"], 65, ["not-json.json", "not an lr-find part"])
     run(["merge", plan] + parts + ["-q", "-o", out])  # and the right ones are merged
     check(os.path.exists(out), "merge of the right parts wrote no report")
+    os.remove(out)
+    # A round of a search that needs more: without --next-plan, an error and no report;
+    # the first round's parts are not the second round's.
+    auto = [f"{tmp}/auto_logistic.part-1-{i}.json" for i in range(3)]
+    p = run(["merge", f"{tmp}/auto_logistic.plan-1.json"] + auto + ["-o", out], expect=64)
+    check("needs round 2" in p.stderr.decode() and not os.path.exists(out), f"no --next-plan: {p.stderr}")
+    p = run(["merge", f"{tmp}/auto_logistic.plan-2.json"] + auto + ["-o", out], expect=65)
+    check("a part of another plan" in p.stderr.decode(), f"round 1's parts for round 2: {p.stderr}")
 
 
 def changed_data_is_refused(tmp):
@@ -188,12 +220,10 @@ def changed_data_is_refused(tmp):
 
 def plan_refusals(tmp):
     for args, words in (
-            (["data/iris.csv", "--model", "svm", "--shards", "2"], "--method auto is not split yet"),
             (["data/iris.csv", "--model", "svm", "--method", "grid"], "needs --shards N"),
             (["data/iris.csv", "--model", "svm", "--method", "grid", "--shards", "0"], "from 1 to 100000"),
             (["data/iris.csv", "--model", "svm", "--method", "grid", "--shards", "2", "--plot", "x.svg"],
              "--plot is an option of lr-find merge"),
-            (["check", "data/iris.csv", "--model", "svm", "--lr", "1", "--shards", "2"], "does not split lr-find check"),
             (["-", "--model", "svm", "--method", "grid", "--shards", "2"], "needs -o FILE")):
         err = run(["plan"] + args, expect=64, stdin=b"").stderr.decode()
         check(words in err, f"plan {args}: {err}")

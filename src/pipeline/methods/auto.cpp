@@ -24,6 +24,7 @@ MethodOutcome run(const Problem& p, const Hooks& hooks) {
   config.budget.schedule_options.power_t = c.training.power_t;
   config.range = RangeTestConfig{c.range, config.min_lr, config.max_lr, c.training.batch_size};
   config.seed = c.seed;
+  config.units = hooks.units;
   if (c.check) config.check_lr = c.check->lr;
   config.threads = c.threads;
   AutoOutcome out;

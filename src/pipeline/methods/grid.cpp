@@ -14,47 +14,6 @@ namespace lrfind {
 
 namespace {
 
-// The grid under lr-find plan, shard or merge (pipeline/units.hpp): a unit
-// is one of the grid's groups of rates (grid_groups), trained as one stack
-// exactly as on one machine.
-std::vector<GridRateResult> run_grid_units(const Problem& p, const Hooks& hooks, GridConfig config,
-                                           const Progress& progress) {
-  WorkUnits& units = *hooks.units;
-  const std::vector<RateGroupSpan> spans = grid_groups(config.rates.size());
-  std::vector<WorkUnit> described;
-  const double rows = static_cast<double>(p.train_rows.size() + p.validation_rows.size());
-  for (const RateGroupSpan& s : spans) {
-    UnitJson rates = UnitJson::array();
-    for (std::size_t r = s.first; r < s.first + s.count; ++r) rates.push_back(config.rates[r]);
-    described.push_back({{{"rates", std::move(rates)}}, static_cast<double>(s.count) * config.epochs * rows});
-  }
-  units.describe("grid", std::move(described));  // a plan's run ends here
-  if (units.role() == WorkUnits::Role::kShard) {
-    for (std::size_t g = 0; g < spans.size(); ++g) config.run_groups.push_back(units.mine(g));
-    const std::vector<GridRateResult> trained =
-        run_grid(p.model, p.optimizer, p.X, p.y, p.train_rows, p.validation_rows, config, p.rng, hooks.stop, progress);
-    for (const GridRateResult& g : trained)
-      if (g.interrupted) throw_if_stopped(hooks.stop, "before the shard finished");
-    std::map<std::size_t, UnitJson> results;
-    for (std::size_t g = 0; g < spans.size(); ++g) {
-      if (!units.mine(g)) continue;
-      UnitJson rates = UnitJson::array();
-      for (std::size_t r = spans[g].first; r < spans[g].first + spans[g].count; ++r)
-        rates.push_back(to_unit_json(trained[r]));
-      results[g] = std::move(rates);
-    }
-    units.finish(std::move(results));
-  }
-  std::vector<GridRateResult> merged;
-  for (std::size_t g = 0; g < spans.size(); ++g) {
-    const UnitJson& rates = units.result(g);
-    if (!rates.is_array() || rates.size() != spans[g].count)
-      throw DataError("a part", 0, fmt::format("unit {} holds {} rates' results, not {}", g, rates.size(), spans[g].count));
-    for (const UnitJson& r : rates) merged.push_back(grid_rate_from_unit_json(r));
-  }
-  return merged;
-}
-
 MethodOutcome run(const Problem& p, const Hooks& hooks) {
   const RunConfig& c = p.config;
   GridConfig config;
@@ -74,8 +33,9 @@ MethodOutcome run(const Problem& p, const Hooks& hooks) {
     return grid_time(rates, config.epochs, train, validation, config.threads);
   };
   ProgressPlan progress(hooks.progress, grid_cost(config.rates.size()) + (c.check ? grid_cost(1) : 0.0));
-  if (hooks.units)
-    out.rates = run_grid_units(p, hooks, config, progress.next(grid_cost(config.rates.size())));
+  if (hooks.units)  // lr-find plan, shard or merge: a unit per stack of rates
+    out.rates = run_grid_round(*hooks.units, "grid", nullptr, p.model, p.optimizer, p.X, p.y, p.train_rows,
+                               p.validation_rows, config, p.rng, hooks.stop, progress.next(grid_cost(config.rates.size())));
   else
     out.rates = run_grid(p.model, p.optimizer, p.X, p.y, p.train_rows, p.validation_rows, config, p.rng, hooks.stop,
                          progress.next(grid_cost(config.rates.size())));
@@ -97,8 +57,11 @@ MethodOutcome run(const Problem& p, const Hooks& hooks) {
     // Counted here, so that the part keeps its own stage (run_grid counts a grid's work the same way).
     const Progress check_part = progress.next(progress.remaining(), "check: training the rate under check")
                                     .counting(grid_work(1, config.epochs, train, validation));
-    const std::vector<GridRateResult> checked = run_grid(p.model, p.optimizer, p.X, p.y, p.train_rows,
-                                                         p.validation_rows, alone, same, hooks.stop, check_part);
+    const std::vector<GridRateResult> checked =
+        hooks.units ? run_grid_round(*hooks.units, "check", nullptr, p.model, p.optimizer, p.X, p.y, p.train_rows,
+                                     p.validation_rows, alone, same, hooks.stop, check_part)
+                    : run_grid(p.model, p.optimizer, p.X, p.y, p.train_rows, p.validation_rows, alone, same,
+                               hooks.stop, check_part);
     outcome.interrupted = checked.front().interrupted;
     if (!outcome.interrupted)
       outcome.check = CheckMeasure{grid_scores(checked, validated, untrained).front(), {untrained},

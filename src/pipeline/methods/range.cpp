@@ -57,6 +57,7 @@ std::optional<CheckMeasure> measure_check(const Problem& p, const Hooks& hooks, 
   };
   CvObjective objective(p.model, p.X, p.y, std::move(splits), out.seeds, budget, p.optimizer, hooks.stop);
   objective.set_threads(c.threads);
+  objective.set_units(hooks.units);
   std::vector<double> rates{*rec.lr};
   for (const Suggestion& s : rec.suggestions) rates.push_back(s.lr);
   std::vector<double> distinct = rates;
@@ -88,28 +89,9 @@ MethodOutcome run(const Problem& p, const Hooks& hooks) {
                            ? range_check_time(p.config, p.repeats, p.train_rows.size(), p.config.threads) / test_time
                            : 0.0;
   ProgressPlan progress(hooks.progress, p.repeats + check);
-  if (hooks.units) {
-    // lr-find plan, shard or merge (pipeline/units.hpp): a unit is a repeat.
-    WorkUnits& units = *hooks.units;
-    std::vector<WorkUnit> described;
-    const double batch = static_cast<double>(config.batch_size > 0 ? std::min<std::size_t>(config.batch_size, p.train_rows.size())
-                                                                   : p.train_rows.size());
-    for (std::size_t r = 0; r < out.seeds.size(); ++r)
-      described.push_back({{{"repeat", r}, {"seed", out.seeds[r]}}, config.settings.steps * batch});
-    units.describe("range", std::move(described));  // a plan's run ends here
-    if (units.role() == WorkUnits::Role::kShard) {
-      std::map<std::size_t, UnitJson> results;
-      for (std::size_t r = 0; r < out.seeds.size(); ++r) {
-        if (!units.mine(r)) continue;
-        Rng stream(out.seeds[r]);
-        const RangeTestResult test =
-            run_range_test(p.model, *optimizer, p.X, p.y, p.train_rows, config, stream, hooks.stop, progress.next(1.0));
-        if (test.stop_reason == StopReason::kInterrupted) throw_if_stopped(hooks.stop, "before the shard finished");
-        results[r] = to_unit_json(test);
-      }
-      units.finish(std::move(results));
-    }
-    for (std::size_t r = 0; r < out.seeds.size(); ++r) out.repeats.push_back(range_test_from_unit_json(units.result(r)));
+  if (hooks.units) {  // lr-find plan, shard or merge: a unit per repeat
+    out.repeats = range_test_round(*hooks.units, p.model, p.optimizer, p.X, p.y, p.train_rows, config, out.seeds,
+                                   hooks.stop);
   } else {
     double expected = 1.0;  // of the steps
     for (const std::uint64_t seed : out.seeds) {
