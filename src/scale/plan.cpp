@@ -73,6 +73,16 @@ void check_version(const Reader& r, const Json& j, const char* kind) {
                        version, LRFIND_VERSION));
 }
 
+// A plan's or part's JSON, its format and lr-find version checked: `key` is
+// "lr_find_plan" or "lr_find_part", `kind` "plan" or "part".
+Json read_document(const Reader& r, const std::string& path, const char* key, int format, const char* kind) {
+  Json j = r.parse(io::read_text(path));
+  if (r.whole(j, key) != format)
+    r.fail(fmt::format("a {} of format {}; this lr-find reads format {}", kind, r.whole(j, key), format));
+  check_version(r, j, kind);
+  return j;
+}
+
 }  // namespace
 
 Fingerprint fingerprint_file(const std::string& path) {
@@ -170,10 +180,7 @@ Json to_json(const Plan& plan) {
 
 Plan read_plan(const std::string& path) {
   const Reader r(path, "an lr-find plan");
-  const Json j = r.parse(io::read_text(path));
-  if (r.whole(j, "lr_find_plan") != kPlanVersion)
-    r.fail(fmt::format("a plan of format {}; this lr-find reads format {}", r.whole(j, "lr_find_plan"), kPlanVersion));
-  check_version(r, j, "plan");
+  const Json j = read_document(r, path, "lr_find_plan", kPlanVersion, "plan");
   Plan p;
   p.id = r.text(j, "plan_id");
   p.version = LRFIND_VERSION;
@@ -242,10 +249,7 @@ Json to_json(const Part& part) {
 
 Part read_part(const std::string& path) {
   const Reader r(path, "an lr-find part");
-  const Json j = r.parse(io::read_text(path));
-  if (r.whole(j, "lr_find_part") != kPartVersion)
-    r.fail(fmt::format("a part of format {}; this lr-find reads format {}", r.whole(j, "lr_find_part"), kPartVersion));
-  check_version(r, j, "part");
+  const Json j = read_document(r, path, "lr_find_part", kPartVersion, "part");
   Part p;
   p.version = LRFIND_VERSION;
   p.plan_id = r.text(j, "plan_id");
