@@ -216,12 +216,13 @@ int plan_command(std::vector<std::string> args) {
   }
   command.finish();
   if (units.recorded().specs.empty()) throw UsageError("this run has no work to split");  // not reached
+  plan.done = units.done();  // what the plan trained itself: auto's bracketing range tests
   const Json j = write_round(plan, units.recorded(), o.output);
   if (!o.quiet) {
     const std::string name = o.output == "-" ? "PLAN" : o.output;
-    fmt::print(stderr, "lr-find: plan {}: round 1, {}; run lr-find shard {} --index I -o part-I.json for I = 0..{}, "
+    fmt::print(stderr, "lr-find: plan {}: round {}, {}; run lr-find shard {} --index I -o part-I.json for I = 0..{}, "
                "then lr-find merge {} part-*.json --next-plan NEXT -o REPORT\n",
-               j.at("plan_id").get<std::string>(), describe_round(plan), name, shards - 1, name);
+               j.at("plan_id").get<std::string>(), plan.round, describe_round(plan), name, shards - 1, name);
   }
   return kExitOk;
 }

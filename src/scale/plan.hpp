@@ -50,8 +50,8 @@ struct Plan {
   std::vector<std::string> args;   // the run's options, input included, as given (less plan's own)
   std::string method;
   int shards = 1;
-  int round = 1;                   // from 1
-  std::vector<UnitRound> done;     // the rounds before, with their results
+  int round = 1;                   // the shards' rounds, from 1
+  std::vector<UnitRound> done;     // the search's rounds before, with their results (a plan's own first)
   std::string stage;               // this round's units: "grid", "range tests", "cross-validation", "check"
   std::vector<PlannedUnit> units;
 

@@ -48,8 +48,9 @@ bool bracket(const Model& model, const OptimizerEntry& optimizer, const Features
   RangeTestConfig range = config.range;
   range.min_lr = config.min_lr;
   range.max_lr = config.max_lr;
-  if (config.units) {  // lr-find plan, shard or merge: the tests as one round
-    search.range_tests = range_test_round(*config.units, model, optimizer, X, y, rows, range, search.seeds, stop);
+  if (config.units) {  // lr-find plan, shard or merge: the tests run by the plan, its cheap start
+    search.range_tests =
+        range_test_round(*config.units, model, optimizer, X, y, rows, range, search.seeds, stop, /*at_plan=*/true);
     for (const RangeTestResult& rt : search.range_tests)
       if (rt.stop_reason != StopReason::kCompleted && !rt.points.empty()) search.stop_lrs.push_back(rt.points.back().lr);
   }

@@ -87,11 +87,17 @@ UnitRound recorded_round(const std::string& stage, const std::vector<WorkUnit>& 
 }  // namespace
 
 std::vector<UnitJson> WorkUnits::round(const std::string& stage, const std::vector<WorkUnit>& units,
-                                       const Trainer& train) {
+                                       const Trainer& train, bool at_plan) {
   const std::size_t index = next_++;
   if (index < done_.size()) {  // trained in an earlier round
     check_same(done_[index], stage, units, index);
     return done_[index].results;
+  }
+  if (role_ == Role::kPlan && at_plan) {  // the plan trains it, whole
+    UnitRound trained = recorded_round(stage, units);
+    for (auto& [id, result] : train(std::vector<bool>(units.size(), true))) trained.results.push_back(std::move(result));
+    done_.push_back(std::move(trained));
+    return done_.back().results;
   }
   const bool planned = role_ != Role::kPlan && !current_used_;  // a plan's run has no round of its own yet
   if (planned && index == done_.size()) {
@@ -201,7 +207,7 @@ std::vector<GridRateResult> run_grid_round(WorkUnits& units, const std::string& 
 std::vector<RangeTestResult> range_test_round(WorkUnits& units, const Model& model, const OptimizerEntry& optimizer,
                                               const Features& X, const Vector& y, std::span<const Index> rows,
                                               const RangeTestConfig& config, const std::vector<std::uint64_t>& seeds,
-                                              const StopToken& stop) {
+                                              const StopToken& stop, bool at_plan) {
   std::vector<WorkUnit> described;
   const double batch = static_cast<double>(config.batch_size > 0 ? std::min<std::size_t>(config.batch_size, rows.size())
                                                                  : rows.size());
@@ -220,7 +226,8 @@ std::vector<RangeTestResult> range_test_round(WorkUnits& units, const Model& mod
     return results;
   };
   std::vector<RangeTestResult> tests;
-  for (const UnitJson& j : units.round("range tests", described, train)) tests.push_back(range_test_from_unit_json(j));
+  for (const UnitJson& j : units.round("range tests", described, train, at_plan))
+    tests.push_back(range_test_from_unit_json(j));
   return tests;
 }
 

@@ -69,8 +69,11 @@ class WorkUnits {
 
   // One round of `units`: every unit's result. Throws UnitsDone where this
   // process stops, DataError when the units differ from the plan's (another
-  // lr-find, or other data).
-  std::vector<UnitJson> round(const std::string& stage, const std::vector<WorkUnit>& units, const Trainer& train);
+  // lr-find, or other data). A round `at_plan` that the plan's run reaches
+  // first is trained there, whole, and carried by the plan like any other
+  // (the cheap start of a search: auto's bracketing range tests).
+  std::vector<UnitJson> round(const std::string& stage, const std::vector<WorkUnit>& units, const Trainer& train,
+                              bool at_plan = false);
 
  private:
   Role role_;
@@ -98,7 +101,7 @@ std::vector<GridRateResult> run_grid_round(WorkUnits& units, const std::string& 
 std::vector<RangeTestResult> range_test_round(WorkUnits& units, const Model& model, const OptimizerEntry& optimizer,
                                               const Features& X, const Vector& y, std::span<const Index> rows,
                                               const RangeTestConfig& config, const std::vector<std::uint64_t>& seeds,
-                                              const StopToken& stop);
+                                              const StopToken& stop, bool at_plan = false);
 
 // The spec of a stack of rates, with `split`'s fields first.
 UnitJson rates_spec(const UnitJson& split, std::span<const double> rates);
