@@ -150,13 +150,13 @@ Json write_round(scale::Plan& plan, const UnitRound& round, const std::string& p
   return j;
 }
 
-// "12 cross-validation units over 4 shards (1 of them with no unit)".
+// "12 units of cross-validation over 4 shards (1 of them with no unit)".
 std::string describe_round(const scale::Plan& plan) {
   std::set<int> busy;
   for (const scale::PlannedUnit& u : plan.units) busy.insert(u.shard);
   const std::size_t idle = static_cast<std::size_t>(plan.shards) - busy.size();
-  return fmt::format("{} {} unit{} over {} shard{}{}", plan.units.size(), plan.stage, plan.units.size() == 1 ? "" : "s",
-                     plan.shards, plan.shards == 1 ? "" : "s",
+  return fmt::format("{} unit{} of {} over {} shard{}{}", plan.units.size(), plan.units.size() == 1 ? "" : "s",
+                     plan.stage, plan.shards, plan.shards == 1 ? "" : "s",
                      idle > 0 ? fmt::format(" ({} of them with no unit)", idle) : "");
 }
 
@@ -168,6 +168,12 @@ int plan_command(std::vector<std::string> args) {
   PlannedRun run;
   if (const std::optional<int> status = parse_planned_run(run, args)) return *status;
   const Options& o = run.options;
+  if (!o.lr_from.empty()) {  // the rate as read now: every shard checks the same one, wherever it runs
+    take_option(run_args, {"--lr-from"});
+    take_option(run_args, {"--lr-key"});
+    run_args.push_back("--lr");
+    run_args.push_back(fmt::format("{}", run.config.check->lr));
+  }
   if (!shards_text) throw UsageError("lr-find plan needs --shards N, the number of shards to split the search into");
   int shards = 0;
   try {
@@ -220,8 +226,8 @@ int plan_command(std::vector<std::string> args) {
   const Json j = write_round(plan, units.recorded(), o.output);
   if (!o.quiet) {
     const std::string name = o.output == "-" ? "PLAN" : o.output;
-    fmt::print(stderr, "lr-find: plan {}: round {}, {}; run lr-find shard {} --index I -o part-I.json for I = 0..{}, "
-               "then lr-find merge {} part-*.json --next-plan NEXT -o REPORT\n",
+    fmt::print(stderr, "lr-find: plan {}: round {}, {}; run lr-find shard {} --index I -o part-1-I.json for I = "
+               "0..{}, then lr-find merge {} part-1-*.json -o REPORT --next-plan NEXT (docs/scale-out.md)\n",
                j.at("plan_id").get<std::string>(), plan.round, describe_round(plan), name, shards - 1, name);
   }
   return kExitOk;
@@ -245,6 +251,7 @@ int shard_command(const std::vector<std::string>& args) {
   const std::vector<bool> mine = plan.units_of(index);
   scale::Part part;
   part.plan_id = plan.id;
+  part.round = plan.round;
   part.shard = index;
   part.shards = plan.shards;
   if (std::count(mine.begin(), mine.end(), true) > 0) {
@@ -278,6 +285,11 @@ std::map<std::size_t, Json> gather_parts(const scale::Plan& plan, const std::str
   std::map<std::size_t, Json> results;
   for (const std::string& path : paths) {
     scale::Part part = scale::read_part(path);
+    if (part.plan_id != plan.id && part.round != plan.round)
+      throw DataError(path, 0,
+                      fmt::format("a part of round {} (plan_id {}), and this plan is round {} (plan_id {}): give "
+                                  "the parts of this round's plan only",
+                                  part.round, part.plan_id, plan.round, plan.id));
     if (part.plan_id != plan.id || part.shards != plan.shards)
       throw DataError(path, 0,
                       fmt::format("a part of another plan (plan_id {}, and this plan's is {}): give the parts of "
@@ -332,16 +344,21 @@ int merge_command(const std::vector<std::string>& args) {
   CommandContext command(run.options);
   WorkUnits units(WorkUnits::Role::kMerge, plan.done, plan.current(results));
   try {
-    return write_run(run.app, run.options, run.config, plot_format, command, [&](const RunContext& context) {
+    const int status = write_run(run.app, run.options, run.config, plot_format, command, [&](const RunContext& context) {
       return to_run(run_units(run.config, path, units, context));
     });
+    // The report is written: no next plan may be left from an earlier run at
+    // that path, where a driver would take it for this search's.
+    std::error_code ignored;
+    if (!next_plan.empty() && next_plan != "-") fs::remove(next_plan, ignored);
+    return status;
   } catch (const UnitsDone&) {
     // The search needs another round: its plan instead of a report.
     scale::Plan next = plan;
     next.round = plan.round + 1;
     next.done = units.done();
     if (next_plan.empty())
-      throw UsageError(fmt::format("the search needs round {} ({} {} units) before its report: give --next-plan FILE "
+      throw UsageError(fmt::format("the search needs round {} ({} units of {}) before its report: give --next-plan FILE "
                                    "for that round's plan",
                                    next.round, units.recorded().specs.size(), units.recorded().stage));
     const Json j = write_round(next, units.recorded(), next_plan);

@@ -238,6 +238,7 @@ Json to_json(const Part& part) {
   j["lr_find_part"] = kPartVersion;
   j["tool"] = tool();
   j["plan_id"] = part.plan_id;
+  j["round"] = part.round;
   j["shard"] = part.shard;
   j["shards"] = part.shards;
   j["complete"] = part.complete;
@@ -253,6 +254,7 @@ Part read_part(const std::string& path) {
   Part p;
   p.version = LRFIND_VERSION;
   p.plan_id = r.text(j, "plan_id");
+  p.round = static_cast<int>(r.whole(j, "round"));
   p.shard = static_cast<int>(r.whole(j, "shard"));
   p.shards = static_cast<int>(r.whole(j, "shards"));
   p.complete = r.flag(j, "complete");

@@ -76,6 +76,7 @@ Plan read_plan(const std::string& path);
 struct Part {
   std::string plan_id;
   std::string version;
+  int round = 1;
   int shard = 0;
   int shards = 0;
   bool complete = false;

@@ -69,8 +69,8 @@ void check_same(const UnitRound& planned, const std::string& stage, const std::v
   for (std::size_t i = 0; same && i < units.size(); ++i) same = units[i].spec == planned.specs[i];
   if (!same)
     throw DataError("the plan", 0,
-                    fmt::format("round {} of this run ({} {} units) differs from the plan's ({} {} units): the plan "
-                                "was made by another lr-find or from other data",
+                    fmt::format("step {} of this run ({} units of {}) differs from the plan's ({} units of {}): the "
+                                "plan was made by another lr-find or from other data",
                                 index + 1, units.size(), stage, planned.specs.size(), planned.stage));
 }
 

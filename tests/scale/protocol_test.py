@@ -50,12 +50,13 @@ def read(path):
         return f.read()
 
 
-def scale_out(tmp, name, args, shards, stdin=None, expect=0):
+def scale_out(tmp, name, args, shards, stdin=None, expect=0, after_plan=lambda: None):
     """plan, then rounds of every shard and a merge until the merge writes the
     report: the first plan, the last round's parts, the report's bytes and the
     number of rounds."""
     first = os.path.join(tmp, f"{name}.plan-1.json")
     run(["plan"] + args + ["--shards", str(shards), "-q", "-o", first], stdin=stdin)
+    after_plan()
     merged = os.path.join(tmp, f"{name}.merged.json")
     plan, rounds = first, 1
     while True:
@@ -193,7 +194,28 @@ def merge_refuses_bad_parts(tmp):
     p = run(["merge", f"{tmp}/auto_logistic.plan-1.json"] + auto + ["-o", out], expect=64)
     check("needs round 2" in p.stderr.decode() and not os.path.exists(out), f"no --next-plan: {p.stderr}")
     p = run(["merge", f"{tmp}/auto_logistic.plan-2.json"] + auto + ["-o", out], expect=65)
-    check("a part of another plan" in p.stderr.decode(), f"round 1's parts for round 2: {p.stderr}")
+    check("a part of round 1" in p.stderr.decode() and "this plan is round 2" in p.stderr.decode(),
+          f"round 1's parts for round 2: {p.stderr}")
+
+
+def check_rate_from_a_file_is_read_by_plan(tmp):
+    """--lr-from's file is read by plan: shards elsewhere need not see it.
+    And a merge that writes the report removes a stale --next-plan file."""
+    with open(f"{tmp}/train.json", "w") as f:
+        json.dump({"train": {"lr": 10}}, f)
+    args = ["check", "data/iris.csv", "--model", "svm", "--method", "grid", "--lr-from", f"{tmp}/train.json",
+            "--lr-key", "train.lr"]
+    expected = run(args + ["-q"]).stdout
+    plan, _, merged, rounds = scale_out(tmp, "lr_from", args, 2, after_plan=lambda: os.remove(f"{tmp}/train.json"))
+    check(merged == expected and rounds == 2, f"check --lr-from: the merged report differs ({rounds} rounds)")
+    check("\"--lr\"" in read(plan).decode() and "--lr-from" not in read(plan).decode(),
+          "the plan keeps --lr-from instead of the rate")
+    stale = f"{tmp}/lr_from.plan-3.json"
+    with open(stale, "w") as f:
+        f.write("{}")  # a next plan left by an earlier run: not this search's
+    parts = [f"{tmp}/lr_from.part-2-{i}.json" for i in range(2)]
+    run(["merge", f"{tmp}/lr_from.plan-2.json"] + parts + ["-q", "-o", f"{tmp}/again.json", "--next-plan", stale])
+    check(not os.path.exists(stale), "merge wrote the report and left a stale --next-plan file")
 
 
 def changed_data_is_refused(tmp):
@@ -236,6 +258,7 @@ def main():
         killed_shard_writes_nothing(tmp)
         merge_refuses_bad_parts(tmp)
         changed_data_is_refused(tmp)
+        check_rate_from_a_file_is_read_by_plan(tmp)
         plan_refusals(tmp)
     print(f"{checks - len(failures)} passed, {len(failures)} failed")
     return 1 if failures else 0
