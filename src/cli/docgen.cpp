@@ -91,7 +91,7 @@ void man(const Declared& d) {
             << ".SH NAME\nlr\\-find \\- find a good learning rate for linear, logistic and SVM models\n"
             << ".SH SYNOPSIS\n.B lr\\-find\n.I FILE\n\\-\\-model\n.I KIND\n[\\fIoptions\\fR]\n.br\n"
             << ".B lr\\-find check\n.I FILE\n\\-\\-model\n.I KIND\n\\-\\-lr\n.I RATE\n[\\fIoptions\\fR]\n"
-            << ".br\n.B lr\\-find plan\n.I FILE\n\\-\\-model\n.I KIND\n\\-\\-method grid|range\n\\-\\-shards\n.I N\n"
+            << ".br\n.B lr\\-find plan\n.I FILE\n\\-\\-model\n.I KIND\n\\-\\-shards\n.I N\n"
             << "\\-o\n.I PLAN\n[\\fIoptions\\fR]\n.br\n"
             << ".B lr\\-find shard\n.I PLAN\n[\\-\\-index\n.IR I ]\n[\\-\\-data\n.IR PATH ]\n\\-o\n.I PART\n.br\n"
             << ".B lr\\-find merge\n.I PLAN\n.IR PART ...\n[\\-\\-next\\-plan\n.IR NEXT ]\n[\\fIoutput options\\fR]\n"

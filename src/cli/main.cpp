@@ -18,14 +18,15 @@
 
 namespace {
 
-// `lr-find help` and `lr-find help check` ask for the help, as git's and
-// cargo's do: they become `lr-find --help` and `lr-find check --help`,
+// `lr-find help` and `lr-find help check` (or plan, shard, merge) ask for the
+// help, as git's and cargo's do: they become `lr-find --help` and
+// `lr-find check --help`,
 // unless a file is named help (then it is the data, as before).
 std::vector<std::string> help_command(std::vector<std::string> words) {
   std::error_code error;
   if (words.empty() || words.front() != "help" || std::filesystem::exists("help", error)) return words;
-  const bool check = words.size() > 1 && words[1] == "check";
-  if (check) return {"check", "--help"};
+  for (const char* command : {"check", "plan", "shard", "merge"})
+    if (words.size() > 1 && words[1] == command) return {command, "--help"};
   return {"--help"};
 }
 

@@ -86,8 +86,10 @@ void print_error(std::string_view message) {
   fmt::print(stderr, "lr-find: error: {}\n", line);
 }
 
-std::optional<int> parse_run_options(CLI::App& app, Options& options, const std::vector<std::string>& args) {
+std::optional<int> parse_run_options(CLI::App& app, Options& options, const std::vector<std::string>& args,
+                                     const std::function<void(CLI::App&)>& extra) {
   declare(app, options);
+  if (extra) extra(app);
   // A config file's unknown key is named with its file, line and the nearest option.
   app.config_formatter(std::make_shared<TomlOrJsonConfig>(&app));
   if (const std::optional<std::string> typo = find_typo(app, args, options.check)) {

@@ -27,7 +27,9 @@ void print_error(std::string_view message);
 // (--help and --version print and give 0; a typo or bad value prints its
 // one-line error and gives 64; a --config file that cannot be read, 66), or
 // nullopt to go on.
-std::optional<int> parse_run_options(CLI::App& app, Options& options, const std::vector<std::string>& args);
+// `extra` declares a command's own options beside the run's (plan's --shards).
+std::optional<int> parse_run_options(CLI::App& app, Options& options, const std::vector<std::string>& args,
+                                     const std::function<void(CLI::App&)>& extra = {});
 
 // The context of a run from the command line: a progress bar on a terminal
 // (unless --quiet), warnings on standard error, the test hooks

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
+#include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <set>
@@ -15,6 +17,7 @@
 #include "cli/typos.hpp"
 #include "io/output.hpp"
 #include "lrfind/error.hpp"
+#include "lrfind/stop.hpp"
 #include "pipeline/run.hpp"
 #include "search/units.hpp"
 #include "scale/plan.hpp"
@@ -80,10 +83,11 @@ struct PlannedRun {
 
 // Parses `args` (a plan's, with any output options after them) into `run`;
 // returns the exit status when the parse ended the command.
-std::optional<int> parse_planned_run(PlannedRun& run, const std::vector<std::string>& args) {
+std::optional<int> parse_planned_run(PlannedRun& run, const std::vector<std::string>& args,
+                                     const std::function<void(CLI::App&)>& extra = {}) {
   run.options.check = !args.empty() && args.front() == "check";
   const std::vector<std::string> rest(args.begin() + (run.options.check ? 1 : 0), args.end());
-  if (const std::optional<int> status = parse_run_options(run.app, run.options, rest)) return status;
+  if (const std::optional<int> status = parse_run_options(run.app, run.options, rest, extra)) return status;
   run.config = to_config(run.options);
   return std::nullopt;
 }
@@ -160,13 +164,34 @@ std::string describe_round(const scale::Plan& plan) {
                      idle > 0 ? fmt::format(" ({} of them with no unit)", idle) : "");
 }
 
-int plan_command(std::vector<std::string> args) {
-  const std::optional<std::string> shards_text = take_option(args, {"--shards"});
-  std::vector<std::string> run_args = args;  // to keep: without plan's own output and quiet
+// A copy of the input (standard input, a pipe, a process substitution)
+// beside the plan, where shards and the merge can read it again; its path.
+std::string copy_beside(scale::Plan& plan, const std::string& input, const std::string& plan_path) {
+  std::string bytes;
+  if (input == "-") {
+    bytes.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(input, std::ios::binary);
+    if (!in) throw InputError(fmt::format("{}: cannot open for reading", input));
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  plan.cached = true;
+  plan.data_path = fs::path(plan_path).filename().string() + ".data";
+  const std::string path = (fs::path(plan_path).parent_path() / plan.data_path).string();
+  check_can_create(path, "the plan's copy of its input");
+  write_output(path, bytes);
+  return path;
+}
+
+int plan_command(const std::vector<std::string>& args) {
+  std::vector<std::string> run_args = args;  // to keep: without plan's own options, output and quiet
+  take_option(run_args, {"--shards"});
   take_option(run_args, {"-o", "--output"});
   take_option(run_args, {"-q", "--quiet"}, false);
   PlannedRun run;
-  if (const std::optional<int> status = parse_planned_run(run, args)) return *status;
+  std::string shards_text;
+  const auto declare_shards = [&shards_text](CLI::App& app) { declare_plan_shards(app, shards_text); };
+  if (const std::optional<int> status = parse_planned_run(run, args, declare_shards)) return *status;
   const Options& o = run.options;
   if (!o.lr_from.empty()) {  // the rate as read now: every shard checks the same one, wherever it runs
     take_option(run_args, {"--lr-from"});
@@ -174,23 +199,28 @@ int plan_command(std::vector<std::string> args) {
     run_args.push_back("--lr");
     run_args.push_back(fmt::format("{}", run.config.check->lr));
   }
-  if (!shards_text) throw UsageError("lr-find plan needs --shards N, the number of shards to split the search into");
+  if (run.app.get_option("--shards")->count() == 0)
+    throw UsageError("lr-find plan needs --shards N, the number of shards to split the search into");
   int shards = 0;
   try {
     std::size_t used = 0;
-    shards = std::stoi(*shards_text, &used);
-    if (used != shards_text->size()) shards = 0;
+    shards = std::stoi(shards_text, &used);
+    if (used != shards_text.size()) shards = 0;
   } catch (const std::exception&) {
   }
   if (shards < 1 || shards > 100000)
-    throw UsageError(fmt::format("--shards: {:?} is not a whole number from 1 to 100000", *shards_text));
+    throw UsageError(fmt::format("--shards: {:?} is not a whole number from 1 to 100000", shards_text));
   for (const char* name : {"--format", "--plot", "--plot-scale", "--config"})
     if (run.app.get_option(name)->count() > 0)
       throw UsageError(std::string(name) == "--config"
                            ? "lr-find plan takes the run's options on its command line, not from --config"
                            : fmt::format("{} is an option of lr-find merge, which writes the report", name));
-  if (o.output == "-" && run.config.data.input == "-")
-    throw UsageError("with standard input as the data, lr-find plan needs -o FILE: the data is kept beside the plan");
+  const std::string& input = run.config.data.input;
+  std::error_code not_regular;
+  const bool copied = input == "-" || !fs::is_regular_file(input, not_regular);
+  if (o.output == "-" && copied)
+    throw UsageError(fmt::format("with {} as the data, lr-find plan needs -o FILE: the data is kept beside the plan",
+                                 input == "-" ? "standard input" : input + " (not a regular file)"));
   check_can_create(o.output, fmt::format("-o {}", o.output));
 
   scale::Plan plan;
@@ -198,29 +228,30 @@ int plan_command(std::vector<std::string> args) {
   plan.args = run_args;
   plan.method = run.config.method;
   plan.shards = shards;
-  std::string read_path;
-  if (run.config.data.input == "-") {
-    const std::string bytes{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-    plan.cached = true;
-    plan.data_path = fs::path(o.output).filename().string() + ".data";
-    read_path = (fs::path(o.output).parent_path() / plan.data_path).string();
-    check_can_create(read_path, "the plan's copy of standard input");
-    write_output(read_path, bytes);
-  } else {
-    read_path = run.config.data.input;
-    plan.data_path = fs::absolute(read_path).lexically_normal().string();
-  }
-  plan.data = scale::fingerprint_file(read_path);
+  std::string read_path = input;
+  if (copied)
+    read_path = copy_beside(plan, input, o.output);
+  else
+    plan.data_path = fs::absolute(input).lexically_normal().string();
   CommandContext command(o);
   WorkUnits units(WorkUnits::Role::kPlan);
   try {
+    plan.data = scale::fingerprint_file(read_path);
     run_units(run.config, read_path, units, command.context());
+    throw_if_stopped(command.context().stop, "before the plan was written");
   } catch (const UnitsDone&) {
+    command.finish();
   } catch (...) {
     command.finish();
+    std::error_code ignored;
+    if (copied) fs::remove(read_path, ignored);  // "wrote nothing"
     throw;
   }
-  command.finish();
+  if (command.signal() != 0) {
+    std::error_code ignored;
+    if (copied) fs::remove(read_path, ignored);
+    throw_if_stopped(command.context().stop, "before the plan was written");
+  }
   if (units.recorded().specs.empty()) throw UsageError("this run has no work to split");  // not reached
   plan.done = units.done();  // what the plan trained itself: auto's bracketing range tests
   const Json j = write_round(plan, units.recorded(), o.output);
@@ -303,6 +334,9 @@ std::map<std::size_t, Json> gather_parts(const scale::Plan& plan, const std::str
     if (!part.complete)
       throw DataError(path, 0, fmt::format("shard {} is incomplete: run it again", part.shard));
     const std::vector<bool> mine = plan.units_of(part.shard);
+    if (!part.results.empty() && part.results.rbegin()->first >= mine.size())
+      throw DataError(path, 0, fmt::format("unit {} is not one of the plan's {} units", part.results.rbegin()->first,
+                                           mine.size()));
     for (std::size_t id = 0; id < mine.size(); ++id)
       if (mine[id] != (part.results.count(id) > 0))
         throw DataError(path, 0,
@@ -339,13 +373,25 @@ int merge_command(const std::vector<std::string>& args) {
   if (mo.threads_option->count() > 0) run.config.threads = mo.threads;
   const PlotFormatEntry* plot_format = plot_format_for(run.options);
   check_outputs(run.options);
-  if (!next_plan.empty()) check_can_create(next_plan, fmt::format("--next-plan {}", next_plan));
+  if (!next_plan.empty()) {
+    for (const auto& [name, other] : {std::pair<const char*, std::string>{"-o", run.options.output},
+                                      {"--plot", run.options.plot}, {"the plan", plan_path}})
+      if (same_output_file(next_plan, other))
+        throw UsageError(fmt::format("--next-plan {} and {} {} name the same file: give the next plan a path of its "
+                                     "own",
+                                     next_plan, name, other));
+    check_can_create(next_plan, fmt::format("--next-plan {}", next_plan));
+  }
   const std::string path = planned_data(plan, plan_path, mo.data);
   CommandContext command(run.options);
   WorkUnits units(WorkUnits::Role::kMerge, plan.done, plan.current(results));
   try {
     const int status = write_run(run.app, run.options, run.config, plot_format, command, [&](const RunContext& context) {
-      return to_run(run_units(run.config, path, units, context));
+      RunResult result = run_units(run.config, path, units, context);
+      if (!units.used_plan_round())
+        throw DataError(plan_path, 0, "the search ended before the plan's round, whose parts it did not use: the "
+                                      "plan does not match this run");
+      return to_run(result);
     });
     // The report is written: no next plan may be left from an earlier run at
     // that path, where a driver would take it for this search's.
@@ -356,6 +402,10 @@ int merge_command(const std::vector<std::string>& args) {
     // The search needs another round: its plan instead of a report.
     scale::Plan next = plan;
     next.round = plan.round + 1;
+    if (plan.cached)  // the copy stays beside the first plan: named from the next plan's folder
+      next.data_path = fs::relative(fs::absolute(fs::path(plan_path).parent_path() / plan.data_path),
+                                    fs::absolute(fs::path(next_plan).parent_path()))
+                           .string();
     next.done = units.done();
     if (next_plan.empty())
       throw UsageError(fmt::format("the search needs round {} ({} units of {}) before its report: give --next-plan FILE "

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fmt/format.h>
 #include <fstream>
+#include <limits>
 #include <numeric>
 
 #include "io/input.hpp"
@@ -51,6 +52,11 @@ class Reader {
     const Json& f = field(j, key);
     if (!f.is_number_integer()) fail(fmt::format("\"{}\" is not a whole number", key));
     return f.get<long long>();
+  }
+  int integer(const Json& j, const char* key) const {  // a count or an index: 0 to 2^31 - 1
+    const long long v = whole(j, key);
+    if (v < 0 || v > std::numeric_limits<int>::max()) fail(fmt::format("\"{}\" is out of range: {}", key, v));
+    return static_cast<int>(v);
   }
   bool flag(const Json& j, const char* key) const {
     const Json& f = field(j, key);
@@ -183,7 +189,6 @@ Plan read_plan(const std::string& path) {
   const Json j = read_document(r, path, "lr_find_plan", kPlanVersion, "plan");
   Plan p;
   p.id = r.text(j, "plan_id");
-  p.version = LRFIND_VERSION;
   p.input = r.text(j, "input");
   const Json& data = r.field(j, "data");
   p.data_path = r.text(data, "path");
@@ -197,9 +202,9 @@ Plan read_plan(const std::string& path) {
     p.args.push_back(a.get<std::string>());
   }
   p.method = r.text(j, "method");
-  p.shards = static_cast<int>(r.whole(j, "shards"));
+  p.shards = r.integer(j, "shards");
   if (p.shards < 1) r.fail("\"shards\" is below 1");
-  p.round = static_cast<int>(r.whole(j, "round"));
+  p.round = r.integer(j, "round");
   const Json& done = r.field(j, "done");
   if (!done.is_array()) r.fail("\"done\" is not a list");
   for (const Json& d : done) {
@@ -218,8 +223,8 @@ Plan read_plan(const std::string& path) {
   if (!units.is_array()) r.fail("\"units\" is not a list");
   for (const Json& u : units) {
     PlannedUnit unit;
-    unit.id = static_cast<std::size_t>(r.whole(u, "id"));
-    unit.shard = static_cast<int>(r.whole(u, "shard"));
+    unit.id = static_cast<std::size_t>(r.integer(u, "id"));
+    unit.shard = r.integer(u, "shard");
     const Json& cost = r.field(u, "cost");
     if (!cost.is_number()) r.fail("a unit's \"cost\" is not a number");
     unit.cost = cost.get<double>();
@@ -252,16 +257,15 @@ Part read_part(const std::string& path) {
   const Reader r(path, "an lr-find part");
   const Json j = read_document(r, path, "lr_find_part", kPartVersion, "part");
   Part p;
-  p.version = LRFIND_VERSION;
   p.plan_id = r.text(j, "plan_id");
-  p.round = static_cast<int>(r.whole(j, "round"));
-  p.shard = static_cast<int>(r.whole(j, "shard"));
-  p.shards = static_cast<int>(r.whole(j, "shards"));
+  p.round = r.integer(j, "round");
+  p.shard = r.integer(j, "shard");
+  p.shards = r.integer(j, "shards");
   p.complete = r.flag(j, "complete");
   const Json& units = r.field(j, "units");
   if (!units.is_array()) r.fail("\"units\" is not a list");
   for (const Json& u : units) {
-    const auto id = static_cast<std::size_t>(r.whole(u, "id"));
+    const auto id = static_cast<std::size_t>(r.integer(u, "id"));
     if (!p.results.emplace(id, r.field(u, "result")).second) r.fail(fmt::format("unit {} is there twice", id));
   }
   return p;

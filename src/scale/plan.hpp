@@ -42,7 +42,6 @@ struct PlannedUnit {
 // A plan's round: the units to train, each with its shard and cost.
 struct Plan {
   std::string id;                  // hash of the rest, as written
-  std::string version;             // lr-find's that made it
   std::string input;               // the data as the run named it (the report's config.input)
   std::string data_path;           // where the plan read it: absolute, or the cache's name beside the plan
   bool cached = false;             // data_path is a copy beside the plan (standard input as the source)
@@ -75,7 +74,6 @@ Plan read_plan(const std::string& path);
 
 struct Part {
   std::string plan_id;
-  std::string version;
   int round = 1;
   int shard = 0;
   int shards = 0;

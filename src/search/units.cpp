@@ -1,5 +1,6 @@
 #include "search/units.hpp"
 
+#include <cassert>
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
@@ -96,6 +97,7 @@ std::vector<UnitJson> WorkUnits::round(const std::string& stage, const std::vect
   if (role_ == Role::kPlan && at_plan) {  // the plan trains it, whole
     UnitRound trained = recorded_round(stage, units);
     for (auto& [id, result] : train(std::vector<bool>(units.size(), true))) trained.results.push_back(std::move(result));
+    assert(trained.results.size() == units.size());  // a trainer returns every unit asked for
     done_.push_back(std::move(trained));
     return done_.back().results;
   }
@@ -108,8 +110,8 @@ std::vector<UnitJson> WorkUnits::round(const std::string& stage, const std::vect
       throw UnitsDone{};
     }
     if (current_.results.size() != units.size())
-      throw DataError("a part", 0, fmt::format("the parts hold {} of round {}'s {} results", current_.results.size(),
-                                               index + 1, units.size()));
+      throw DataError("a part", 0, fmt::format("the parts hold {} of the plan's {} results", current_.results.size(),
+                                               units.size()));
     done_.push_back(current_);
     return done_.back().results;
   }

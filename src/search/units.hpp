@@ -66,6 +66,8 @@ class WorkUnits {
   const std::vector<UnitRound>& done() const { return done_; }
   const UnitRound& recorded() const { return recorded_; }
   const std::map<std::size_t, UnitJson>& shard_results() const { return shard_results_; }
+  // Whether the run reached the plan's round (a merge must use its parts).
+  bool used_plan_round() const { return current_used_; }
 
   // One round of `units`: every unit's result. Throws UnitsDone where this
   // process stops, DataError when the units differ from the plan's (another

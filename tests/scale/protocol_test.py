@@ -73,6 +73,9 @@ def scale_out(tmp, name, args, shards, stdin=None, expect=0, after_plan=lambda: 
             break
         check(p.returncode == 0 and not os.path.exists(merged), f"{name}: round {rounds}'s merge wrote a report")
         plan, rounds = following, rounds + 1
+        if rounds > 30:  # auto takes about 9: a merge that always asks for more is a failure, not a hang
+            check(False, f"{name}: more than 30 rounds")
+            break
     return first, parts, read(merged), rounds
 
 
@@ -97,6 +100,8 @@ def equal_to_one_machine(tmp):
         "auto_svmlight_invscaling": (["tests/fixtures/iris.svm", "--model", "svm", "--repeats", "2", "--folds", "3",
                                      "--schedule", "invscaling", "--power-t", "0.5"], 4),
         "auto_linear_adam": (["data/diabetes.csv", "--model", "linear", "--optimizer", "adam"], 2),
+        "range_adam_repeats": (["data/iris.csv", "--model", "logistic", "--method", "range", "--optimizer", "adam",
+                                "--repeats", "3"], 3),
     }
     for name, (args, shards) in cases.items():
         _, _, merged, rounds = scale_out(tmp, name, args, shards)
@@ -116,6 +121,10 @@ def equal_to_one_machine(tmp):
     plan, _, merged, _ = scale_out(tmp, "stdin", args, 4, stdin=data)
     check(os.path.exists(plan + ".data"), "standard input: no copy of the data beside the plan")
     check(merged == one_machine(args, stdin=data), "standard input: the merged report differs")
+    # A pipe named by a path (/dev/stdin, <(zcat ...)) is copied beside the plan too.
+    plan, _, merged, _ = scale_out(tmp, "pipe", ["/dev/stdin"] + args[1:], 2, stdin=data)
+    check(os.path.exists(plan + ".data") and merged == one_machine(["/dev/stdin"] + args[1:], stdin=data),
+          "/dev/stdin as a pipe: not copied, or the merged report differs")
     # The other formats of merge are the run's.
     parts = [f"{tmp}/grid_svm.part-1-{i}.json" for i in range(3)]
     table = run(["merge", f"{tmp}/grid_svm.plan-1.json"] + parts + ["--format", "table", "-q"]).stdout
@@ -188,6 +197,20 @@ def merge_refuses_bad_parts(tmp):
     run(["merge", plan] + parts + ["-q", "-o", out])  # and the right ones are merged
     check(os.path.exists(out), "merge of the right parts wrote no report")
     os.remove(out)
+    p = run(["merge", plan] + parts + ["-o", out, "--next-plan", out], expect=64)
+    check("name the same file" in p.stderr.decode() and not os.path.exists(out), f"--next-plan = -o: {p.stderr}")
+    p = run(["merge", plan] + parts + ["-o", out, "--next-plan", plan], expect=64)
+    check("name the same file" in p.stderr.decode() and os.path.exists(plan), f"--next-plan = the plan: {p.stderr}")
+    forged = json.loads(read(parts[3]))
+    forged["units"].append({"id": 99, "result": []})
+    with open(f"{tmp}/forged.json", "w") as f:
+        json.dump(forged, f)
+    refused(parts[:3] + [f"{tmp}/forged.json"], 65, ["forged.json", "unit 99 is not one of the plan's"])
+    short = json.loads(read(parts[3]))
+    short["units"][0]["result"] = short["units"][0]["result"][:1]
+    with open(f"{tmp}/short.json", "w") as f:
+        json.dump(short, f)
+    refused(parts[:3] + [f"{tmp}/short.json"], 65, ["rates' results"])
     # A round of a search that needs more: without --next-plan, an error and no report;
     # the first round's parts are not the second round's.
     auto = [f"{tmp}/auto_logistic.part-1-{i}.json" for i in range(3)]
@@ -240,6 +263,13 @@ def changed_data_is_refused(tmp):
     check(merged == one_machine(args), "merge with --data differs from the one-machine run")
 
 
+def help_lists_each_commands_options(tmp):
+    for command, option in (("plan", "--shards"), ("shard", "--index"), ("merge", "--next-plan")):
+        for args in ([command, "--help"], ["help", command]):
+            out = run(args).stdout.decode()
+            check(option in out, f"lr-find {' '.join(args)} does not list {option}")
+
+
 def plan_refusals(tmp):
     for args, words in (
             (["data/iris.csv", "--model", "svm", "--method", "grid"], "needs --shards N"),
@@ -260,6 +290,7 @@ def main():
         changed_data_is_refused(tmp)
         check_rate_from_a_file_is_read_by_plan(tmp)
         plan_refusals(tmp)
+        help_lists_each_commands_options(tmp)
     print(f"{checks - len(failures)} passed, {len(failures)} failed")
     return 1 if failures else 0
 
