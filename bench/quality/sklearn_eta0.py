@@ -39,6 +39,9 @@ CASES = [
      SGDRegressor(max_iter=5, tol=None), "diabetes.csv", "neg_mean_squared_error", REGRESS),
     ("squared_error, invscaling", SGDRegressor(learning_rate="invscaling", max_iter=5, tol=None),
      SGDRegressor(max_iter=5, tol=None), "diabetes.csv", "neg_mean_squared_error", REGRESS),
+    ("log_loss, invscaling power_t=0.5",
+     SGDClassifier(loss="log_loss", learning_rate="invscaling", power_t=0.5, max_iter=5, tol=None),
+     SGDClassifier(loss="log_loss", max_iter=5, tol=None), "breast_cancer.csv", "neg_log_loss", CLASSIFY),
 ]
 
 
