@@ -51,20 +51,20 @@ bool bracket(const Model& model, const OptimizerEntry& optimizer, const Features
   if (config.units) {  // lr-find plan, shard or merge: the tests run by the plan, its cheap start
     search.range_tests =
         range_test_round(*config.units, model, optimizer, X, y, rows, range, search.seeds, stop, /*at_plan=*/true);
-    for (const RangeTestResult& rt : search.range_tests)
-      if (rt.stop_reason != StopReason::kCompleted && !rt.points.empty()) search.stop_lrs.push_back(rt.points.back().lr);
+  } else {
+    for (const std::uint64_t seed : search.seeds) {
+      const Progress part = progress.range_test();
+      part.report(0.0);
+      Rng rng(seed);
+      const std::unique_ptr<Optimizer> opt = optimizer.make();
+      search.range_tests.push_back(run_range_test(model, *opt, X, y, rows, range, rng, stop, part));
+      const RangeTestResult& rt = search.range_tests.back();
+      progress.range_test_ran(rt.points.size(), search.seeds.size() - search.range_tests.size());
+      if (rt.stop_reason == StopReason::kInterrupted) return false;
+    }
   }
-  for (const std::uint64_t seed : config.units ? std::vector<std::uint64_t>{} : search.seeds) {
-    const Progress part = progress.range_test();
-    part.report(0.0);
-    Rng rng(seed);
-    const std::unique_ptr<Optimizer> opt = optimizer.make();
-    search.range_tests.push_back(run_range_test(model, *opt, X, y, rows, range, rng, stop, part));
-    const RangeTestResult& rt = search.range_tests.back();
-    progress.range_test_ran(rt.points.size(), search.seeds.size() - search.range_tests.size());
-    if (rt.stop_reason == StopReason::kInterrupted) return false;
+  for (const RangeTestResult& rt : search.range_tests)
     if (rt.stop_reason != StopReason::kCompleted && !rt.points.empty()) search.stop_lrs.push_back(rt.points.back().lr);
-  }
   double high = search.stop_lrs.empty() ? config.max_lr : median_rate(search.stop_lrs);
   double low = std::max(config.min_lr, high * 1e-4);
   if (low >= high) {
