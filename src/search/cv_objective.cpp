@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 #include "common/parallel.hpp"
@@ -72,19 +73,38 @@ CvObjective::Outcomes CvObjective::train(const std::vector<double>& rates, const
   for (std::size_t r = 0; r < splits_.size(); ++r)
     for (std::size_t f = 0; f < splits_[r].size(); ++f) jobs.emplace_back(r, f);
   if (units_) return train_in_units(rates, config, jobs, progress);
-  Outcomes outcomes(jobs.size());
   // The runs count their work in one count, as they do it (search/cost.hpp).
   double total = 0.0;
   for (const auto& [r, f] : jobs)
     total += grid_work(rates.size(), config.epochs, splits_[r][f].train.size(), splits_[r][f].validation.size());
   const Progress work = progress.counting(total);
   work.report(0.0);
-  parallel_for(jobs.size(), threads_, [&](std::size_t j) {
+  // A task per run and stack of rates (grid_groups: the grid's own cut, so a
+  // stack trains exactly as in one run_grid call), spread over the threads:
+  // one run of two stacks (a hold-out on large data with --repeats 1) keeps
+  // two cores busy, as three runs on two cores keep them both busy to the end.
+  const std::vector<RateGroupSpan> spans = grid_groups(rates.size());
+  std::vector<std::vector<GridRateResult>> trained(jobs.size() * spans.size());
+  parallel_for(trained.size(), threads_, [&](std::size_t t) {
+    const std::size_t j = t / spans.size();
     const auto [r, f] = jobs[j];
     const Split& split = splits_[r][f];
+    GridConfig mine = config;
+    if (spans.size() > 1) {
+      mine.run_groups.assign(spans.size(), false);
+      mine.run_groups[t % spans.size()] = true;
+      mine.counts_steps = t % spans.size() == 0;  // the run's steps, counted once
+    }
     Rng rng(derive_seed(seeds_[r], f));
-    outcomes[j] = run_grid(model_, optimizer_, X_, y_, split.train, split.validation, config, rng, stop_, work);
+    trained[t] = run_grid(model_, optimizer_, X_, y_, split.train, split.validation, mine, rng, stop_, work);
   });
+  Outcomes outcomes(jobs.size());
+  for (std::size_t j = 0; j < jobs.size(); ++j)
+    for (std::size_t g = 0; g < spans.size(); ++g) {
+      std::vector<GridRateResult>& stack = trained[j * spans.size() + g];
+      outcomes[j].insert(outcomes[j].end(), std::make_move_iterator(stack.begin() + static_cast<std::ptrdiff_t>(spans[g].first)),
+                         std::make_move_iterator(stack.begin() + static_cast<std::ptrdiff_t>(spans[g].first + spans[g].count)));
+    }
   return outcomes;
 }
 

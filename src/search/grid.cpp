@@ -317,7 +317,7 @@ std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& o
       for (Index b = 0; b < batches; ++b) {
         // The first group counts the steps (for the test hook), even once
         // all its rates have left; the others only look.
-        if (g == 0 ? stop.training_step() : stop.requested()) {
+        if (g == 0 && config.counts_steps ? stop.training_step() : stop.requested()) {
           stopped = true;
           return;
         }

@@ -26,6 +26,9 @@ struct GridConfig {
   // Empty: every group of rates (grid_groups) trains. Otherwise only the
   // groups marked true (lr-find shard's units); the others' rates get no curves.
   std::vector<bool> run_groups;
+  // Whether the first group trained counts the steps for StopToken's test
+  // hook; false for the other stacks of one run trained by separate calls.
+  bool counts_steps = true;
 };
 
 // How many rates share one stacked parameter matrix: the rates are cut into
