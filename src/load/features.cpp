@@ -81,6 +81,28 @@ std::size_t Features::bytes() const {
   return nonzeros() * (value + sizeof(std::int32_t)) + static_cast<std::size_t>(rows() + 1) * sizeof(std::int64_t);
 }
 
+namespace {
+
+template <typename Scalar>
+Index drop_empty_csr_columns(Csr<Scalar>& X) {
+  std::vector<std::int32_t> renumbered(static_cast<std::size_t>(X.cols), 0);
+  for (const std::int32_t c : X.indices) renumbered[static_cast<std::size_t>(c)] = 1;
+  std::int32_t used = 0;
+  for (std::int32_t& c : renumbered) c = c ? used++ : -1;
+  const Index dropped = X.cols - used;
+  if (dropped == 0) return 0;
+  for (std::int32_t& c : X.indices) c = renumbered[static_cast<std::size_t>(c)];  // ascending stays ascending
+  X.cols = used;
+  return dropped;
+}
+
+}  // namespace
+
+Index Features::drop_empty_columns() {
+  if (!sparse_) return 0;
+  return single_ ? drop_empty_csr_columns(s32_) : drop_empty_csr_columns(s64_);
+}
+
 Index Features::row_width() const {
   if (!sparse_) return cols();
   const Index n = std::max<Index>(rows(), 1);

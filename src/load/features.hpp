@@ -80,6 +80,16 @@ class Features {
   // or a conversion into `scratch`.
   Eigen::Ref<const Matrix> block(Index start, Index count, Matrix& scratch) const;
 
+  // Sparse storage: drops the columns no row stores a value in and numbers
+  // the others 0, 1, ... in their order; returns how many were dropped. A
+  // weight of such a column starts at zero, gets a zero gradient from every
+  // row and so stays zero under every optimizer, L2 and schedule here, and
+  // adds nothing to a score: training on the rest is the same arithmetic,
+  // at a cost (weights, their updates, the theory's power iteration) that
+  // follows the columns in use rather than the largest index. Dense storage
+  // is left as it is (returns 0).
+  Index drop_empty_columns();
+
   // Calls fn(row, column, value) for every stored entry of row r, columns ascending.
   template <typename Fn>
   void for_each_in_row(Index r, Fn&& fn) const {

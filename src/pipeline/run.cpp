@@ -44,7 +44,8 @@ Scaling effective_scaling(const DataSettings& d, const Features& X) {
   return X.sparse() ? Scaling::kScale : Scaling::kZscore;
 }
 
-DatasetSummary summarize(const Dataset& data, const std::string& source) {
+// `features`: the columns of the input (the model may train on fewer: Features::drop_empty_columns).
+DatasetSummary summarize(const Dataset& data, const std::string& source, Index features) {
   DatasetSummary s;
   s.source = source;
   s.rows = data.rows();
@@ -52,7 +53,7 @@ DatasetSummary summarize(const Dataset& data, const std::string& source) {
   s.rows_sampled = data.rows_sampled;
   s.sampled = data.sampled;
   s.rows_dropped = data.rows_dropped;
-  s.features = data.features.cols();
+  s.features = features;
   if (data.features.sparse()) s.nonzeros = data.features.nonzeros();
   s.feature_names = data.feature_names;
   s.categorical_columns = data.categorical_columns;
@@ -70,18 +71,19 @@ DatasetSummary summarize(const Dataset& data, const std::string& source) {
 // optimizer (train/optimizer.hpp: sgd; adagrad and sparse_adam without L2);
 // otherwise every step updates every weight, which on wide data is most of
 // the time.
-void warn_about_dense_steps(const Dataset& data, const RunConfig& config, const RunResult& result,
-                            const OptimizerEntry& optimizer, const MessageSink& warn) {
+void warn_about_dense_steps(const Dataset& data, Index input_features, const RunConfig& config,
+                            const RunResult& result, const OptimizerEntry& optimizer, const MessageSink& warn) {
   constexpr Index kWide = 10'000;
   if (!warn || !data.features.sparse() || data.features.cols() < kWide) return;
   const auto made = optimizer.make();
   // The grids train at one rate each; the range tests' rate grows at every step.
   const bool constant_rate = config.training.schedule == "constant" && config.method != "range";
   if (made->lazy(result.l2, constant_rate)) return;
-  warn(fmt::format("each step updates all {} features for every rate ({}); for steps that cost the batch's non-zeros "
+  warn(fmt::format("each step updates all {} features{} for every rate ({}); for steps that cost the batch's non-zeros "
                    "use --optimizer sgd (any --l2), adagrad, rmsprop or sparse_adam with --l2 0, or momentum or "
                    "nesterov with --l2 0 and a constant rate (README: Sparse input)",
                    data.features.cols(),
+                   data.features.cols() < input_features ? fmt::format(" in use (of {})", input_features) : "",
                    made->lazy(0.0, constant_rate)
                        ? fmt::format("{} with --l2 {} moves every weight", optimizer.name, result.l2)
                        : fmt::format("{} moves weights the batch does not touch{}", optimizer.name,
@@ -157,9 +159,13 @@ RunResult run_prepared(const RunConfig& config, Dataset data, const std::string&
   result.l2 = effective_l2(config, registries);
   result.repeats = effective_repeats(config, registries);
   result.validation = effective_validation(config, registries);
+  // Sparse columns no row uses (most of a hashed feature space, say) are
+  // left out of training: their weights would stay zero whatever the rate.
+  const Index input_features = data.features.cols();
+  data.features.drop_empty_columns();
   warn_about_text(data, source, context.warn);
   warn_about_rows(data, config, context.warn);
-  warn_about_dense_steps(data, config, result, optimizer, context.warn);
+  warn_about_dense_steps(data, input_features, config, result, optimizer, context.warn);
   if (kind.target == TargetKind::kClassification && !config.data.allow_many_classes)
     check_classifier_target(data, source);
   // Progress: preparing the data, then the method, by their estimated times
@@ -187,7 +193,7 @@ RunResult run_prepared(const RunConfig& config, Dataset data, const std::string&
   result.optimizer_hyperparameters = optimizer.make()->hyperparameters();
   result.theory = estimate_theory(kind.curvature(data.classes.size()), result.l2, data.features, split.train,
                                   config.training.batch_size);
-  result.dataset = summarize(data, source);
+  result.dataset = summarize(data, source, input_features);
   preparing.report(1.0);
 
   const ScheduleEntry& schedule = registries.schedules.at(config.training.schedule);

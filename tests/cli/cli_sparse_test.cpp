@@ -119,17 +119,31 @@ TEST(CliSparse, SparseAdamTakesNoL2) {
 TEST(CliSparse, WideDataNotesStepsThatUpdateEveryWeight) {
   ScopedTempDir dir;
   const std::string path = dir.path("wide.svm");
-  std::string text;
-  for (int r = 0; r < 40; ++r)
-    text += fmt::format("{} {}:1 {}:0.5 {}:2\n", r % 2, 1 + r, 100 + 7 * r, 20000 - r);
+  std::string text;  // 40 rows of 300 non-zeros each: 12,000 columns in use
+  for (int r = 0; r < 40; ++r) {
+    text += fmt::format("{}", r % 2);
+    for (int k = 0; k < 300; ++k) text += fmt::format(" {}:{}", 1 + 300 * r + k, 1 + k % 3);
+    text += "\n";
+  }
   write_file(path, text);
   const std::vector<std::string> base = {path, "--model", "logistic", "--method", "range", "--steps", "10"};
   const CliResult adam = run_cli(concat(base, {"--optimizer", "adam"}));
   ASSERT_EQ(adam.exit_code, 0) << adam.err;
-  EXPECT_NE(adam.err.find("each step updates all 20000 features for every rate (adam moves weights the batch does "
+  EXPECT_NE(adam.err.find("each step updates all 12000 features for every rate (adam moves weights the batch does "
                           "not touch)"),
             std::string::npos)
       << adam.err;
+  // Columns no row uses are not trained: 12,000 in use of 20,000 declared.
+  const CliResult declared = run_cli(concat(base, {"--optimizer", "adam", "--features", "20000"}));
+  EXPECT_NE(declared.err.find("each step updates all 12000 features in use (of 20000) for every rate"),
+            std::string::npos)
+      << declared.err;
+  // A few columns of a wide space: the steps are cheap, no note.
+  write_file(dir.path("few.svm"), "0 1:1 20000:2\n1 2:1 19999:1\n0 3:1\n1 4:2\n");
+  const CliResult few = run_cli({dir.path("few.svm"), "--model", "logistic", "--method", "range", "--steps", "10",
+                                 "--optimizer", "adam"});
+  ASSERT_EQ(few.exit_code, 0) << few.err;
+  EXPECT_EQ(few.err.find("each step updates"), std::string::npos) << few.err;
   const CliResult sgd = run_cli(base);
   ASSERT_EQ(sgd.exit_code, 0) << sgd.err;
   EXPECT_EQ(sgd.err.find("each step updates"), std::string::npos) << sgd.err;

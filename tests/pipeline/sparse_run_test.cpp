@@ -184,6 +184,53 @@ TEST(SparseFeatures, DefaultToScalingWithoutCentringAndRefuseZscore) {
             "zscore");
 }
 
+// The same non-zeros with every column c moved to 10c + 3 of 10 times the
+// columns (five more empty ones at the end): nine columns in use of 95.
+Dataset spread_columns(Dataset d) {
+  CsrF64& m = d.features.csr64();
+  for (std::int32_t& c : m.indices) c = 10 * c + 3;
+  m.cols = 10 * m.cols + 5;
+  return d;
+}
+
+// Columns no row uses are left out of training (Features::drop_empty_columns):
+// the report is the very same, bit for bit, but for the feature count, for
+// optimizers that step lazily and densely, with and without L2.
+TEST(SparseFeatures, EmptyColumnsChangeNothingButTheFeatureCount) {
+  for (const Case& c : {Case{"linear", 0}, Case{"logistic", 3}, Case{"svm", 2}}) {
+    const Dataset sparse = to_sparse(make_dense(120, 9, c.classes, 11), Precision::kFloat64);
+    for (const std::string optimizer : {"sgd", "momentum", "adam", "rmsprop", "sparse_adam"}) {
+      if (optimizer == "sparse_adam" && c.model == "svm") continue;  // takes no L2
+      for (const std::string method : {"range", "grid", "auto"}) {
+        SCOPED_TRACE(fmt::format("{} {} classes, {}, {}", c.model, c.classes, optimizer, method));
+        const RunConfig config = config_for(c, optimizer, method);
+        const Json narrow = report_of(config, sparse);
+        Json wide = report_of(config, spread_columns(sparse));
+        EXPECT_EQ(wide["dataset"]["features"], 95);
+        wide["dataset"]["features"] = 9;
+        EXPECT_EQ(narrow.dump(), wide.dump());
+      }
+    }
+  }
+}
+
+TEST(SparseFeatures, DropEmptyColumnsRenumbersTheUsedOnesInOrder) {
+  CsrF32 m;
+  m.cols = 10;
+  m.indices = {2, 9, 5, 9};
+  m.values = {1.0f, 2.0f, 3.0f, 4.0f};
+  m.offsets = {0, 2, 2, 4};
+  Features X(std::move(m));
+  EXPECT_EQ(X.drop_empty_columns(), 7);
+  EXPECT_EQ(X.cols(), 3);
+  EXPECT_EQ(X.csr32().indices, (std::vector<std::int32_t>{0, 2, 1, 2}));
+  EXPECT_EQ(X(2, 1), 3.0);
+  EXPECT_EQ(X.drop_empty_columns(), 0);  // none left to drop
+  Features dense(Matrix(Matrix::Zero(2, 3)));
+  EXPECT_EQ(dense.drop_empty_columns(), 0);
+  EXPECT_EQ(dense.cols(), 3);
+}
+
 TEST(SparseFeatures, Float32StorageStaysWithinSinglePrecisionOfFloat64) {
   const Dataset dense = make_dense(120, 9, 2, 5);
   const RunConfig config = config_for({"logistic", 2}, "sgd", "grid");
