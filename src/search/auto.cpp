@@ -105,7 +105,34 @@ void widen(CvObjective& objective, const AutoConfig& config, AutoProgress& progr
   }
 }
 
+const double kInvPhi = (std::sqrt(5.0) - 1.0) / 2.0;
+const double kRefinedWidth = std::log(1.05);     // refinement ends with its points within 5% of each other
+
+// A golden-section bracket in log(lr): a < c < d < b.
+struct Golden {
+  double a, c, d, b;
+  // The next bracket and the point it evaluates, when f(c) < f(d) (to the
+  // left) or not: the very arithmetic of refine's steps, so that the rates
+  // agree to the bit.
+  Golden left() const { return {a, d - kInvPhi * (d - a), c, d}; }
+  Golden right() const { return {c, d, c + kInvPhi * (b - c), b}; }
+};
+
+// The rates the next `depth` steps after `g` may evaluate, whichever way
+// they go (2 + 4 + ... of them), while the search would go on.
+void points_ahead(const Golden& g, int depth, std::vector<double>& out) {
+  if (depth == 0 || !(g.b - g.a > kRefinedWidth)) return;
+  const Golden l = g.left(), r = g.right();
+  out.push_back(std::exp(l.c));
+  out.push_back(std::exp(r.d));
+  points_ahead(l, depth - 1, out);
+  points_ahead(r, depth - 1, out);
+}
+
 // 3. Golden-section search in log(lr) between the best rate's neighbours.
+// Each step evaluates one rate, as the search is sequential; when cores
+// would wait (one hold-out run on two cores), the rates the next two steps
+// may ask for train beside it (CvObjective::value), which changes no score.
 void refine(CvObjective& objective, double untrained, AutoProgress& progress) {
   const auto& scores = objective.scores();
   const double best = best_rate(scores);
@@ -114,31 +141,36 @@ void refine(CvObjective& objective, double untrained, AutoProgress& progress) {
   const double right = std::next(it) == scores.end() ? best : std::next(it)->first;
   double a = std::log(left), b = std::log(right);
   if (!(b > a)) return;
-  const double inv_phi = (std::sqrt(5.0) - 1.0) / 2.0;
   const double scale = std::max(untrained - scores.at(best).val_loss, 1e-300);
   RefinementForecast forecast(scores, 1e-4 * scale);  // the flatness test's threshold, below
-  const auto value = [&](double lr) {
+  const bool look_ahead = objective.looks_ahead();
+  const auto value = [&](double lr, const std::vector<double>& ahead) {
     const Progress part = progress.refinement(forecast.left(a, b));
     part.report(0.0);
-    const double loss = objective.value(lr, part);
+    const double loss = look_ahead ? objective.value(lr, ahead, part) : objective.value(lr, part);
     forecast.saw(lr, loss);
     return loss;
   };
-  double c = b - inv_phi * (b - a), d = a + inv_phi * (b - a);
-  double fc = value(std::exp(c)), fd = value(std::exp(d));
-  while (b - a > std::log(1.05) && !objective.interrupted()) {
+  const auto ahead_of = [&](const Golden& g, std::vector<double> ahead) {
+    if (look_ahead) points_ahead(g, 2, ahead);
+    return ahead;
+  };
+  double c = b - kInvPhi * (b - a), d = a + kInvPhi * (b - a);
+  double fc = value(std::exp(c), ahead_of({a, c, d, b}, {std::exp(d)}));
+  double fd = value(std::exp(d), {});
+  while (b - a > kRefinedWidth && !objective.interrupted()) {
     if (fc < fd) {
       b = d;
       d = c;
       fd = fc;
-      c = b - inv_phi * (b - a);
-      fc = value(std::exp(c));
+      c = b - kInvPhi * (b - a);
+      fc = value(std::exp(c), ahead_of({a, c, d, b}, {}));
     } else {
       a = c;
       c = d;
       fc = fd;
-      d = a + inv_phi * (b - a);
-      fd = value(std::exp(d));
+      d = a + kInvPhi * (b - a);
+      fd = value(std::exp(d), ahead_of({a, c, d, b}, {}));
     }
     // More precision would not change the loss measurably.
     if (std::isfinite(fc) && std::isfinite(fd) && std::abs(fc - fd) <= 1e-4 * scale) break;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <iterator>
 #include <limits>
 
 #include "common/parallel.hpp"
@@ -53,6 +52,11 @@ CvObjective::CvObjective(const Model& model, const Features& X, const Vector& y,
       budget_(std::move(budget)),
       optimizer_(optimizer),
       stop_(stop) {
+  rates_train_alone_ = std::all_of(splits_.begin(), splits_.end(), [&](const std::vector<Split>& repeat) {
+    return std::all_of(repeat.begin(), repeat.end(), [&](const Split& s) {
+      return rates_train_alone(X_, budget_.batch_size, s.train.size());
+    });
+  });
   const Params zero = model_.initial_params();
   double total = 0.0;
   std::size_t count = 0;
@@ -79,32 +83,39 @@ CvObjective::Outcomes CvObjective::train(const std::vector<double>& rates, const
     total += grid_work(rates.size(), config.epochs, splits_[r][f].train.size(), splits_[r][f].validation.size());
   const Progress work = progress.counting(total);
   work.report(0.0);
-  // A task per run and stack of rates (grid_groups: the grid's own cut, so a
-  // stack trains exactly as in one run_grid call), spread over the threads:
-  // one run of two stacks (a hold-out on large data with --repeats 1) keeps
-  // two cores busy, as three runs on two cores keep them both busy to the end.
-  const std::vector<RateGroupSpan> spans = grid_groups(rates.size());
+  // A task per run and stack of rates, cut as the grid cuts them
+  // (grid_groups, at most 8 to a stack), spread over the threads. Where a
+  // rate trains the same whatever is stacked with it (rates_train_alone:
+  // sparse rows), fewer runs than cores (one hold-out run on large data)
+  // cut the rates into more, smaller stacks to keep every core busy.
+  const unsigned threads = thread_count();
+  std::vector<RateGroupSpan> spans = grid_groups(rates.size());
+  if (jobs.size() * spans.size() < threads && rates_train_alone_) {
+    const std::size_t stacks = std::min(rates.size(), (threads + jobs.size() - 1) / jobs.size());
+    spans.clear();
+    for (std::size_t g = 0, first = 0; g < stacks; ++g) {
+      const std::size_t count = rates.size() / stacks + (g < rates.size() % stacks ? 1 : 0);
+      spans.push_back({first, count});
+      first += count;
+    }
+  }
   std::vector<std::vector<GridRateResult>> trained(jobs.size() * spans.size());
   parallel_for(trained.size(), threads_, [&](std::size_t t) {
     const std::size_t j = t / spans.size();
     const auto [r, f] = jobs[j];
     const Split& split = splits_[r][f];
+    const RateGroupSpan& span = spans[t % spans.size()];
     GridConfig mine = config;
-    if (spans.size() > 1) {
-      mine.run_groups.assign(spans.size(), false);
-      mine.run_groups[t % spans.size()] = true;
-      mine.counts_steps = t % spans.size() == 0;  // the run's steps, counted once
-    }
+    mine.rates.assign(rates.begin() + static_cast<std::ptrdiff_t>(span.first),
+                      rates.begin() + static_cast<std::ptrdiff_t>(span.first + span.count));
+    mine.counts_steps = t % spans.size() == 0;  // the run's steps, counted once
     Rng rng(derive_seed(seeds_[r], f));
     trained[t] = run_grid(model_, optimizer_, X_, y_, split.train, split.validation, mine, rng, stop_, work);
   });
   Outcomes outcomes(jobs.size());
   for (std::size_t j = 0; j < jobs.size(); ++j)
-    for (std::size_t g = 0; g < spans.size(); ++g) {
-      std::vector<GridRateResult>& stack = trained[j * spans.size() + g];
-      outcomes[j].insert(outcomes[j].end(), std::make_move_iterator(stack.begin() + static_cast<std::ptrdiff_t>(spans[g].first)),
-                         std::make_move_iterator(stack.begin() + static_cast<std::ptrdiff_t>(spans[g].first + spans[g].count)));
-    }
+    for (std::size_t g = 0; g < spans.size(); ++g)
+      for (GridRateResult& result : trained[j * spans.size() + g]) outcomes[j].push_back(std::move(result));
   return outcomes;
 }
 
@@ -238,6 +249,44 @@ double CvObjective::value(double lr, const Progress& progress) {
   evaluate({lr}, CandidateStage::kRefine, progress);
   const auto it = scores_.find(lr);
   return it == scores_.end() ? std::numeric_limits<double>::quiet_NaN() : it->second.val_loss;
+}
+
+unsigned CvObjective::thread_count() const { return threads_ == 0 ? available_cores() : threads_; }
+
+bool CvObjective::looks_ahead() const {
+  std::size_t runs = 0;
+  for (const auto& repeat : splits_) runs += repeat.size();
+  return !units_ && rates_train_alone_ && runs < thread_count();
+}
+
+double CvObjective::value(double lr, const std::vector<double>& ahead, const Progress& progress) {
+  if (!scores_.count(lr) && !interrupted_) {
+    if (const auto kept = ahead_.find(lr); kept != ahead_.end()) {
+      Outcomes outcomes;
+      for (GridRateResult& run : kept->second) outcomes.push_back({std::move(run)});
+      ahead_.erase(kept);
+      progress.report(1.0);
+      record({lr}, outcomes, CandidateStage::kRefine);
+    } else if (looks_ahead()) {
+      std::vector<double> rates{lr};
+      for (const double r : ahead)
+        if (!scores_.count(r) && !ahead_.count(r) && std::find(rates.begin(), rates.end(), r) == rates.end())
+          rates.push_back(r);
+      const Outcomes outcomes = train(rates, progress);
+      for (const std::vector<GridRateResult>& results : outcomes)
+        if (std::any_of(results.begin(), results.end(), [](const GridRateResult& g) { return g.interrupted; })) {
+          interrupted_ = true;  // as evaluate: the call is abandoned
+          return std::numeric_limits<double>::quiet_NaN();
+        }
+      Outcomes first(outcomes.size());
+      for (std::size_t j = 0; j < outcomes.size(); ++j) {
+        first[j].push_back(outcomes[j][0]);
+        for (std::size_t i = 1; i < rates.size(); ++i) ahead_[rates[i]].push_back(outcomes[j][i]);
+      }
+      record({lr}, first, CandidateStage::kRefine);
+    }
+  }
+  return value(lr, progress);
 }
 
 }  // namespace lrfind

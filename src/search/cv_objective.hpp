@@ -65,6 +65,15 @@ class CvObjective {
   // scored, and interrupted() turns true.
   void evaluate(const std::vector<double>& rates, CandidateStage stage, const Progress& progress = {});
   double value(double lr, const Progress& progress = {});  // scores lr if needed; NaN when interrupted
+  // As value(lr), and when cores would otherwise wait (fewer runs than
+  // threads, on one machine) and rates train alone (sparse rows:
+  // rates_train_alone in search/grid.hpp), also trains `ahead`, rates a sequential search
+  // may ask for next, alongside lr; they are kept aside, not scored, until
+  // asked for. The scores are the same with or without: a rate trains to the
+  // same numbers whatever is stacked with it.
+  double value(double lr, const std::vector<double>& ahead, const Progress& progress = {});
+  // Whether value(lr, ahead) would train `ahead` now.
+  bool looks_ahead() const;
   bool interrupted() const { return interrupted_; }
   const std::map<double, Score>& scores() const { return scores_; }
   double untrained_loss() const { return untrained_; }
@@ -83,6 +92,7 @@ class CvObjective {
   Outcomes train_in_units(const std::vector<double>& rates, const GridConfig& config,
                           const std::vector<std::pair<std::size_t, std::size_t>>& jobs, const Progress& progress) const;
   void record(const std::vector<double>& rates, const Outcomes& outcomes, CandidateStage stage);
+  unsigned thread_count() const;
 
   const Model& model_;
   const Features& X_;
@@ -94,9 +104,11 @@ class CvObjective {
   const StopToken& stop_;
   void restate_stability();
   std::map<double, Score> scores_;
+  std::map<double, std::vector<GridRateResult>> ahead_;  // trained ahead, not yet scored: per run
   double untrained_ = 0.0;
   std::vector<double> untrained_by_run_;
   unsigned threads_ = 1;
+  bool rates_train_alone_ = false;  // in every run (search/grid.hpp): the cut into stacks is free
   WorkUnits* units_ = nullptr;
   bool interrupted_ = false;
 };

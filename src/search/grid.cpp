@@ -254,6 +254,12 @@ std::vector<RateGroupSpan> grid_groups(std::size_t rates) {
   return spans;
 }
 
+bool rates_train_alone(const Features& X, Index batch_size, std::size_t train_rows) {
+  const Index rows = static_cast<Index>(train_rows);
+  const Index batch = std::max<Index>(1, batch_size > 0 ? std::min(batch_size, rows) : rows);  // as EpochSampler
+  return X.sparse() && batch <= Model::chunk_rows(X.row_width());  // run_grid's `lazy`
+}
+
 std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& optimizer, const Features& X,
                                      const Vector& y, std::span<const Index> train_rows,
                                      std::span<const Index> validation_rows, const GridConfig& config, Rng& rng,
@@ -286,6 +292,7 @@ std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& o
   const bool large_batches = batch_rows > Model::chunk_rows(X.row_width());
   // Sparse rows stepped lazily: the stacks are kept feature-major.
   const bool lazy = X.sparse() && !large_batches;
+  assert(lazy == rates_train_alone(X, config.batch_size, train_rows.size()));
   std::vector<std::unique_ptr<RateGroup>> groups;
   std::vector<double> group_work;  // of a row of a group, as search/cost.hpp counts it
   const std::vector<RateGroupSpan> spans = grid_groups(k);

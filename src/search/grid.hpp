@@ -44,6 +44,13 @@ struct RateGroupSpan {
 };
 std::vector<RateGroupSpan> grid_groups(std::size_t rates);
 
+// Whether run_grid trains each rate to the same numbers, bit for bit,
+// whatever rates share its stack: so for sparse rows stepped lazily, where
+// the stack is feature-major and each rate is a lane of its own in every
+// sum. Dense stacks are matrix products whose blocking, and so whose order
+// of summation, follows the stack's width: there the cut must not change.
+bool rates_train_alone(const Features& X, Index batch_size, std::size_t train_rows);
+
 struct GridRateResult {
   double lr = 0.0;
   std::vector<double> train_loss;  // objective over the training rows after each epoch

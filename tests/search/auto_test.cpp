@@ -1,5 +1,6 @@
 #include "search/auto.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -294,6 +295,65 @@ TEST(CvObjective, UntrainedLossReadsTheValidationRowsNotTheTrainingRows) {
   EXPECT_DOUBLE_EQ(objective.untrained_loss(), untrained_loss_of(p.y, splits));
 }
 
+// X's entries above 0.5 in size, as compressed sparse rows.
+Features sparse_of(const Matrix& X) {
+  CsrF64 csr;
+  csr.cols = X.cols();
+  for (Index r = 0; r < X.rows(); ++r) {
+    for (Index c = 0; c < X.cols(); ++c)
+      if (std::abs(X(r, c)) > 0.5) {
+        csr.indices.push_back(static_cast<std::int32_t>(c));
+        csr.values.push_back(X(r, c));
+      }
+    csr.offsets.push_back(static_cast<std::int64_t>(csr.indices.size()));
+  }
+  return Features(std::move(csr));
+}
+
+// One hold-out run (large data's default) on four threads, sparse rows: the rates a
+// search may ask for next train beside the one asked for, are kept aside
+// unscored, and are then scored without training again (the step hook
+// would stop any training), to the same numbers as trained alone.
+TEST(CvObjective, LooksAheadWhenCoresWouldWaitAndScoresTheSame) {
+  const Problem p = make_problem(120, false, 3);
+  const Features sparse = sparse_of(p.X);
+  const Model model = make("linear", 3, 0, 0.0);
+  const auto hold_out = [&](const StopToken& stop, const Features& X) {
+    Rng rng(100);
+    GridConfig budget;
+    budget.epochs = 3;
+    budget.batch_size = 16;
+    return CvObjective(model, X, p.y, {make_splits(120, 1, 0.2, rng)}, {0}, budget, optimizer("sgd"), stop);
+  };
+  const StopToken stop;
+  CvObjective ahead = hold_out(stop, sparse);
+  ahead.set_threads(4);
+  ASSERT_TRUE(ahead.looks_ahead());
+  const double first = ahead.value(0.01, {0.02, 0.005, 0.01});
+  EXPECT_EQ(ahead.scores().size(), 1u);  // the rates ahead are not scored yet
+  stop.stop_after_steps(0);
+  const double second = ahead.value(0.02, {0.04});  // kept aside: no training (nor looking further ahead)
+  EXPECT_FALSE(ahead.interrupted());
+  EXPECT_EQ(ahead.scores().size(), 2u);
+  EXPECT_EQ(ahead.scores().at(0.02).stage, CandidateStage::kRefine);
+  EXPECT_TRUE(std::isnan(ahead.value(0.04)));  // this one trains: the hook stops it
+  CvObjective alone = hold_out(never(), sparse);
+  alone.set_threads(1);
+  EXPECT_FALSE(alone.looks_ahead());
+  EXPECT_EQ(alone.value(0.01), first);
+  EXPECT_EQ(alone.value(0.02, {0.005}), second);
+  EXPECT_EQ(alone.scores().at(0.02).val_curve, ahead.scores().at(0.02).val_curve);
+  EXPECT_EQ(alone.scores().at(0.02).train_curve, ahead.scores().at(0.02).train_curve);
+  // Several runs keep the cores busy: no looking ahead.
+  CvObjective folds = make_objective(model, p, 1);
+  folds.set_threads(4);
+  EXPECT_FALSE(folds.looks_ahead());
+  // Dense stacks are matrix products whose sums follow the stack's width.
+  CvObjective dense = hold_out(never(), p.features);
+  dense.set_threads(4);
+  EXPECT_FALSE(dense.looks_ahead());
+}
+
 TEST(CvObjective, DivergingRateScoresInfinity) {
   const Problem p = make_problem(60, false, 5);
   const Model model = make("linear", 3, 0, 0.0);
@@ -492,6 +552,40 @@ TEST(RunAutoThreads, SameResultWhateverTheThreads) {
     EXPECT_EQ(std::memcmp(&one.candidates[i].val_loss, &three.candidates[i].val_loss, sizeof(double)), 0);
   }
   EXPECT_EQ(one.lr, three.lr);
+}
+
+// One hold-out run, sparse rows stepped lazily (rates cut into more stacks,
+// refinement looking ahead) and dense rows (neither), on one thread and on
+// four: every candidate, curve and the recommendation are the same, bit for bit.
+TEST(RunAutoThreads, OneHoldOutRunSameResultWhateverTheThreads) {
+  const Problem p = make_problem(400, true, 21);
+  const Features sparse = sparse_of(p.X);
+  const Model model = make("logistic", 3, 2, 0.0);
+  for (const Features* X : {&p.features, &sparse})
+    for (const std::string name : {"sgd", "adam"}) {
+      SCOPED_TRACE(fmt::format("{}, {}", X->sparse() ? "sparse" : "dense", name));
+      AutoConfig config;
+      config.repeats = 1;
+      config.folds = 1;  // a hold-out
+      config.budget.epochs = 2;
+      config.budget.batch_size = 16;
+      config.range.settings.steps = 30;
+      config.threads = 1;
+      const Auto one = auto_run(model, optimizer(name), *X, p.y, p.rows, config);
+      config.threads = 4;
+      const Auto four = auto_run(model, optimizer(name), *X, p.y, p.rows, config);
+      ASSERT_EQ(one.candidates.size(), four.candidates.size());
+      EXPECT_GE(std::count_if(one.candidates.begin(), one.candidates.end(),
+                              [](const auto& c) { return c.stage == CandidateStage::kRefine; }),
+                3);
+      for (std::size_t i = 0; i < one.candidates.size(); ++i) {
+        EXPECT_EQ(one.candidates[i].lr, four.candidates[i].lr);
+        EXPECT_EQ(one.candidates[i].stage, four.candidates[i].stage);
+        EXPECT_EQ(one.candidates[i].train_curve, four.candidates[i].train_curve);
+        EXPECT_EQ(one.candidates[i].val_curve, four.candidates[i].val_curve);
+      }
+      EXPECT_EQ(one.lr, four.lr);
+    }
 }
 
 }  // namespace
