@@ -106,8 +106,8 @@ void declare_main(CLI::App& app, Options& o) {
                  choice_list(builtin_optimizers().names()) + " (torch.optim defaults)");
   app.add_option("--method", r.method, method_help());
   o.repeats_option = app.add_option("--repeats", o.repeats,
-                                    "Runs with seeds seed, seed+1, ...: median and spread [default: 3 for auto "
-                                    "and range, 1 for grid]")
+                                    "Runs with seeds seed, seed+1, ...: median and spread [default: 3 for auto and "
+                                    "range (auto: 1 above 20000 rows), 1 for grid]")
                          ->default_str("");
 }
 

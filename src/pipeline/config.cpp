@@ -21,6 +21,12 @@ int effective_repeats(const RunConfig& config, const Registries& registries) {
   return config.repeats.value_or(registries.methods.at(config.method).default_repeats);
 }
 
+int effective_repeats(const RunConfig& config, Index rows, const Registries& registries) {
+  const MethodEntry& method = registries.methods.at(config.method);
+  if (config.repeats || !method.default_repeats_for) return effective_repeats(config, registries);
+  return method.default_repeats_for(rows);
+}
+
 double effective_l2(const RunConfig& config, const Registries& registries) {
   return config.training.l2.value_or(registries.models.at(config.training.model).default_l2);
 }

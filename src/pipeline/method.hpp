@@ -87,6 +87,7 @@ struct MethodEntry {
   std::string name;
   std::string help;
   int default_repeats = 1;
+  int (*default_repeats_for)(Index rows) = nullptr;  // when set, the default for that many rows instead
   double default_validation = 0.0;    // the held-out fraction when --validation is not given
   bool holds_out_validation = false;  // the validation split is made before training
   std::vector<std::string> unused_options;  // options of the others that have no effect on it

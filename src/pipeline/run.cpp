@@ -157,7 +157,7 @@ RunResult run_prepared(const RunConfig& config, Dataset data, const std::string&
   RunResult result;
   result.config = config;
   result.l2 = effective_l2(config, registries);
-  result.repeats = effective_repeats(config, registries);
+  result.repeats = effective_repeats(config, data.rows(), registries);
   result.validation = effective_validation(config, registries);
   // Sparse columns no row uses (most of a hashed feature space, say) are
   // left out of training: their weights would stay zero whatever the rate.

@@ -21,6 +21,8 @@ void validate(const RunConfig& config, const Registries& registries = builtin_re
 double effective_l2(const RunConfig& config, const Registries& registries = builtin_registries());
 double effective_validation(const RunConfig& config, const Registries& registries = builtin_registries());
 int effective_repeats(const RunConfig& config, const Registries& registries = builtin_registries());
+// The same for a data set of `rows` rows (auto runs fewer on large data).
+int effective_repeats(const RunConfig& config, Index rows, const Registries& registries = builtin_registries());
 inline double effective_min_lr(const RunConfig& config) { return config.min_lr.value_or(kDefaultMinLr); }
 inline double effective_max_lr(const RunConfig& config) { return config.max_lr.value_or(kDefaultMaxLr); }
 

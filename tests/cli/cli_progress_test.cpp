@@ -111,7 +111,8 @@ std::vector<Drawing> drawings(const std::string& terminal) {
 }
 
 TEST(CliProgress, ABarOnATerminalMovesThroughEveryStageInSmallSteps) {
-  // 60,000 rows (a hold-out search, three repeats side by side) for 30
+  // 60,000 rows (a hold-out search, three repeats side by side: --repeats 3,
+  // as one is the default on so many rows) for 30
   // epochs, its range too low so that it is widened (range tests stopped at
   // once by a stop factor near 1; a --max-lr given is never searched past):
   // a few seconds, on two threads whatever the machine.
@@ -119,7 +120,8 @@ TEST(CliProgress, ABarOnATerminalMovesThroughEveryStageInSmallSteps) {
   const std::string data = dir + "/regression.csv";
   testing::write_file(data, regression_csv(60000, 8, 1));
   const TerminalRun run =
-      run_on_terminal({data, "--model", "linear", "--epochs", "30", "--stop-factor", "1.05", "--threads", "2"});
+      run_on_terminal({data, "--model", "linear", "--epochs", "30", "--stop-factor", "1.05", "--threads", "2",
+                       "--repeats", "3"});
   testing::remove_tree(dir);
   ASSERT_EQ(run.exit_code, 0) << run.err;
 

@@ -354,6 +354,12 @@ TEST(CvObjective, LooksAheadWhenCoresWouldWaitAndScoresTheSame) {
   EXPECT_FALSE(dense.looks_ahead());
 }
 
+TEST(DefaultAutoRepeats, ThreeUpToTheFoldsLimitThenOne) {
+  EXPECT_EQ(default_auto_repeats(kMaxRowsForFolds), 3);
+  EXPECT_EQ(default_auto_repeats(kMaxRowsForFolds + 1), 1);
+  EXPECT_EQ(default_folds(kMaxRowsForFolds + 1), 1);  // a hold-out, scored once
+}
+
 TEST(CvObjective, DivergingRateScoresInfinity) {
   const Problem p = make_problem(60, false, 5);
   const Model model = make("linear", 3, 0, 0.0);

@@ -64,6 +64,7 @@ MethodEntry auto_method() {
   e.help = "auto (range test, then cross-validated search for your budget)";
   e.default_validation = 0.2;
   e.default_repeats = 3;
+  e.default_repeats_for = default_auto_repeats;
   e.unused_options = {"--rates", "--grid-points"};
   e.run = run;
   return e;
