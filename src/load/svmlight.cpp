@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <malloc.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -56,29 +55,6 @@ const Finding* earliest(const std::deque<SvmBlock<Scalar>>& blocks, Finding SvmB
   return nullptr;
 }
 
-// Refuses a feature count whose per-feature state (scaling, the theory's
-// vectors, one model's weights: about 32 bytes a feature, measured) would not
-// fit in the machine's memory, instead of being killed by the system: one
-// stray index such as 2147483647 makes two billion features.
-void check_feature_memory(std::int64_t cols, bool given, const std::string& source) {
-  constexpr double kBytesPerFeature = 32.0;
-  const long pages = ::sysconf(_SC_PHYS_PAGES);
-  const long page = ::sysconf(_SC_PAGESIZE);
-  if (pages <= 0 || page <= 0) return;
-  const double memory = static_cast<double>(pages) * static_cast<double>(page);
-  const double need = static_cast<double>(cols) * kBytesPerFeature;
-  if (need <= memory) return;
-  constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
-  const std::string what = fmt::format("{} features need about {:.0f} GiB for their per-feature state (32 bytes a "
-                                       "feature, more for every rate trained), more than this machine's {:.0f} GiB",
-                                       cols, need / kGiB, memory / kGiB);
-  if (given) throw UsageError(fmt::format("--features {}: {}", cols, what));
-  throw DataError(source, 0,
-                  fmt::format("the largest feature index makes {}; number the features densely (or hash them into "
-                              "fewer)",
-                              what));
-}
-
 // The data set's columns: the largest index (counted from 0) plus one, or --features.
 template <typename Scalar>
 Index feature_count(const std::deque<SvmBlock<Scalar>>& blocks, const LoadOptions& options, bool zero_based,
@@ -89,12 +65,10 @@ Index feature_count(const std::deque<SvmBlock<Scalar>>& blocks, const LoadOption
     if (const Finding* f =
             earliest(blocks, zero_based ? &SvmBlock<Scalar>::at_features : &SvmBlock<Scalar>::above_features))
       index_beyond_features(*f, options.features, zero_based, source);
-    check_feature_memory(options.features, true, source);
     return static_cast<Index>(options.features);
   }
   const std::int64_t cols = largest < 0 ? 0 : largest + (zero_based ? 1 : 0);
   if (cols == 0) throw DataError(source, 0, "no feature index:value in any row, and no --features");
-  check_feature_memory(cols, false, source);
   return static_cast<Index>(cols);
 }
 

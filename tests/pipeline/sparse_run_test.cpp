@@ -226,6 +226,17 @@ TEST(SparseFeatures, DropEmptyColumnsRenumbersTheUsedOnesInOrder) {
   EXPECT_EQ(X.csr32().indices, (std::vector<std::int32_t>{0, 2, 1, 2}));
   EXPECT_EQ(X(2, 1), 3.0);
   EXPECT_EQ(X.drop_empty_columns(), 0);  // none left to drop
+  // Two billion columns, four in use: the distinct indices are searched
+  // instead (no table of every column), to the same numbers.
+  CsrF64 huge;
+  huge.cols = 2147483647;
+  huge.indices = {2, 2147483646, 5, 2147483646};
+  huge.values = {1.0, 2.0, 3.0, 4.0};
+  huge.offsets = {0, 2, 2, 4};
+  Features stray(std::move(huge));
+  EXPECT_EQ(stray.drop_empty_columns(), 2147483647 - 3);
+  EXPECT_EQ(stray.cols(), 3);
+  EXPECT_EQ(stray.csr64().indices, (std::vector<std::int32_t>{0, 2, 1, 2}));
   Features dense(Matrix(Matrix::Zero(2, 3)));
   EXPECT_EQ(dense.drop_empty_columns(), 0);
   EXPECT_EQ(dense.cols(), 3);
