@@ -11,6 +11,7 @@
 #include "load/splits.hpp"
 #include "report/report.hpp"
 #include "search/cost.hpp"
+#include "search/cv_objective.hpp"
 #include "common/ratio.hpp"
 
 namespace lrfind {
@@ -90,6 +91,18 @@ void warn_about_dense_steps(const Dataset& data, Index input_features, const Run
                                      made->lazy(0.0, true) ? " when the rate changes" : "")));
 }
 
+// auto scores rates by folds up to kMaxRowsForFolds rows (or with --folds K)
+// and on a hold-out of --validation above: given to a fold search, it does nothing.
+void warn_about_unused_validation(const Dataset& data, const RunConfig& config, const MessageSink& warn) {
+  if (!warn || config.method != "auto" || !config.validation) return;
+  const int folds = config.folds > 0 ? config.folds : default_folds(data.rows());
+  if (folds < 2) return;
+  warn(fmt::format("--validation has no effect: auto scores rates by {}-fold cross-validation{} (it holds out "
+                   "--validation of the rows above {} rows, without --folds)",
+                   folds, config.folds > 0 ? " (--folds)" : fmt::format(" on {} rows", data.rows()),
+                   kMaxRowsForFolds));
+}
+
 void warn_about_rows(const Dataset& data, const RunConfig& config, const MessageSink& warn) {
   if (!warn) return;
   if (data.sampled)
@@ -165,6 +178,7 @@ RunResult run_prepared(const RunConfig& config, Dataset data, const std::string&
   data.features.drop_empty_columns();
   warn_about_text(data, source, context.warn);
   warn_about_rows(data, config, context.warn);
+  warn_about_unused_validation(data, config, context.warn);
   warn_about_dense_steps(data, input_features, config, result, optimizer, context.warn);
   if (kind.target == TargetKind::kClassification && !config.data.allow_many_classes)
     check_classifier_target(data, source);

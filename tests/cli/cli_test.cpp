@@ -349,6 +349,30 @@ TEST(CliWarnings, OptionsOfTheOtherMethodAreNamed) {
   EXPECT_EQ(r.err.find("--steps has no effect"), std::string::npos) << r.err;
 }
 
+// auto holds out --validation of the rows only above 20,000 rows without
+// --folds; on fewer rows, or with --folds, it scores folds and says so.
+TEST(CliWarnings, ValidationHasNoEffectOnAFoldSearch) {
+  const std::vector<std::string> base{"data/iris.csv", "--model", "logistic", "--epochs", "1", "--repeats", "1",
+                                      "--validation", "0.3", "-o", "/dev/null"};
+  const CliResult r = run_cli(base);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("--validation has no effect: auto scores rates by 5-fold cross-validation on 150 rows"),
+            std::string::npos)
+      << r.err;
+  const CliResult folds = run_cli(concat(base, {"--folds", "3"}));
+  EXPECT_NE(folds.err.find("--validation has no effect: auto scores rates by 3-fold cross-validation (--folds)"),
+            std::string::npos)
+      << folds.err;
+  ScopedTempDir dir;  // a hold-out: --validation is what it holds out
+  std::string text = "x,y\n";
+  for (int i = 0; i < 20001; ++i) text += fmt::format("{},{}\n", i % 13, i % 2);
+  write_file(dir.path("large.csv"), text);
+  const CliResult large = run_cli({dir.path("large.csv"), "--model", "logistic", "--epochs", "1", "--validation",
+                                   "0.3", "-o", "/dev/null"});
+  ASSERT_EQ(large.exit_code, 0) << large.err;
+  EXPECT_EQ(large.err.find("--validation has no effect"), std::string::npos) << large.err;
+}
+
 TEST(CliWarnings, CheckAfterARangeTestUsesTheBudgetOptions) {
   // check's own trainings after a range test take --epochs, --schedule, --folds and --validation.
   const std::vector<std::string> args{"check", "data/iris.csv", "--model", "logistic", "--method", "range",
