@@ -84,15 +84,16 @@ std::size_t Features::bytes() const {
 namespace {
 
 // The columns in use, numbered in order: by a table of every column while
-// there are not many more columns than non-zeros, else by searching the
-// sorted distinct indices (so that a stray index such as 2^31 - 1, two
-// billion columns, costs no memory a column).
+// there are at most 16 columns a non-zero, else by searching the sorted
+// distinct indices (so that a stray index such as 2^31 - 1, two billion
+// columns, costs no memory a column; and no value at all keeps one column).
 template <typename Scalar>
 Index drop_empty_csr_columns(Csr<Scalar>& X) {
-  if (static_cast<std::size_t>(X.cols) > 16 * X.indices.size() + 4096) {
+  if (static_cast<std::size_t>(X.cols) > 16 * X.indices.size()) {
     std::vector<std::int32_t> used(X.indices);
     std::sort(used.begin(), used.end());
     used.erase(std::unique(used.begin(), used.end()), used.end());
+    if (used.empty()) used.push_back(0);  // no value at all: one (empty) column is kept, as a model needs one
     const Index dropped = X.cols - static_cast<Index>(used.size());
     for (std::int32_t& c : X.indices)
       c = static_cast<std::int32_t>(std::lower_bound(used.begin(), used.end(), c) - used.begin());

@@ -87,7 +87,8 @@ class Features {
   // adds nothing to a score: training on the rest is the same arithmetic,
   // at a cost (weights, their updates, the theory's power iteration) that
   // follows the columns in use rather than the largest index. Dense storage
-  // is left as it is (returns 0).
+  // is left as it is (returns 0). Without a single stored value, one (empty)
+  // column stays: a model needs one.
   Index drop_empty_columns();
 
   // Calls fn(row, column, value) for every stored entry of row r, columns ascending.

@@ -237,6 +237,13 @@ TEST(SparseFeatures, DropEmptyColumnsRenumbersTheUsedOnesInOrder) {
   EXPECT_EQ(stray.drop_empty_columns(), 2147483647 - 3);
   EXPECT_EQ(stray.cols(), 3);
   EXPECT_EQ(stray.csr64().indices, (std::vector<std::int32_t>{0, 2, 1, 2}));
+  // No value at all (label-only rows with --features 5): one empty column stays.
+  CsrF64 none;
+  none.cols = 5;
+  none.offsets = {0, 0, 0};
+  Features empty(std::move(none));
+  EXPECT_EQ(empty.drop_empty_columns(), 4);
+  EXPECT_EQ(empty.cols(), 1);
   Features dense(Matrix(Matrix::Zero(2, 3)));
   EXPECT_EQ(dense.drop_empty_columns(), 0);
   EXPECT_EQ(dense.cols(), 3);
