@@ -79,12 +79,6 @@ CvObjective::Outcomes CvObjective::train(const std::vector<double>& rates, const
   for (std::size_t r = 0; r < splits_.size(); ++r)
     for (std::size_t f = 0; f < splits_[r].size(); ++f) jobs.emplace_back(r, f);
   if (units_) return train_in_units(rates, config, jobs, progress);
-  // The runs count their work in one count, as they do it (search/cost.hpp).
-  double total = 0.0;
-  for (const auto& [r, f] : jobs)
-    total += grid_work(rates.size(), config.epochs, splits_[r][f].train.size(), splits_[r][f].validation.size());
-  const Progress work = progress.counting(total);
-  work.report(0.0);
   // A task per run and stack of rates, cut as the grid cuts them
   // (grid_groups, at most 8 to a stack), spread over the threads. Where a
   // rate trains the same whatever is stacked with it (rates_train_alone:
@@ -101,6 +95,13 @@ CvObjective::Outcomes CvObjective::train(const std::vector<double>& rates, const
       first += count;
     }
   }
+  // The tasks count their work in one count, as they do it (search/cost.hpp).
+  double total = 0.0;
+  for (const auto& [r, f] : jobs)
+    for (const RateGroupSpan& span : spans)
+      total += grid_work(span.count, config.epochs, splits_[r][f].train.size(), splits_[r][f].validation.size());
+  const Progress work = progress.counting(total);
+  work.report(0.0);
   std::vector<std::vector<GridRateResult>> trained(jobs.size() * spans.size());
   parallel_for(trained.size(), threads_, [&](std::size_t t) {
     const std::size_t j = t / spans.size();

@@ -323,7 +323,8 @@ std::vector<GridRateResult> run_grid(const Model& model, const OptimizerEntry& o
       RowCount rows_done(work, group_work[g]);
       for (Index b = 0; b < batches; ++b) {
         // The first group counts the steps (for the test hook), even once
-        // all its rates have left; the others only look.
+        // all its rates have left, while a rate of this call trains; the
+        // others, and calls with counts_steps false, only look.
         if (g == 0 && config.counts_steps ? stop.training_step() : stop.requested()) {
           stopped = true;
           return;
