@@ -218,6 +218,7 @@ AutoSearch run_auto(const Model& model, const OptimizerEntry& optimizer, const F
     if (objective.interrupted()) search.interrupted_during = AutoStage::kRefinement;
   }
   for (const auto& [lr, s] : objective.scores()) search.candidates.push_back(s);
+  search.scored_from_ahead = objective.scored_from_ahead();
   // A rate under check is scored last, on the same folds, and is not a candidate.
   if (config.check_lr && !objective.interrupted()) {
     objective.evaluate({*config.check_lr}, CandidateStage::kCheck, stages.check());

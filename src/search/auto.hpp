@@ -64,6 +64,7 @@ struct AutoSearch {
   double untrained_loss = 0.0;
   std::vector<double> untrained_by_run;       // on each (repeat, fold) run's validation rows
   std::optional<CvObjective::Score> checked;  // the score of AutoConfig::check_lr
+  std::size_t scored_from_ahead = 0;          // rates scored from training ahead (CvObjective::value), not reported
   // The stage a stop request cut short; empty when the search finished.
   std::optional<AutoStage> interrupted_during;
 };

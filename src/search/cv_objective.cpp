@@ -268,6 +268,7 @@ double CvObjective::value(double lr, const std::vector<double>& ahead, const Pro
       Outcomes outcomes;
       for (GridRateResult& run : kept->second) outcomes.push_back({std::move(run)});
       ahead_.erase(kept);
+      ++scored_from_ahead_;
       progress.report(1.0);
       record({lr}, outcomes, CandidateStage::kRefine);
     } else if (looks_ahead()) {

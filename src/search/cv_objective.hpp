@@ -79,6 +79,8 @@ class CvObjective {
   double value(double lr, const std::vector<double>& ahead, const Progress& progress = {});
   // Whether value(lr, ahead) would train `ahead` now.
   bool looks_ahead() const;
+  // How many rates were scored from what value(lr, ahead) trained ahead.
+  std::size_t scored_from_ahead() const { return scored_from_ahead_; }
   bool interrupted() const { return interrupted_; }
   const std::map<double, Score>& scores() const { return scores_; }
   double untrained_loss() const { return untrained_; }
@@ -110,6 +112,7 @@ class CvObjective {
   void restate_stability();
   std::map<double, Score> scores_;
   std::map<double, std::vector<GridRateResult>> ahead_;  // trained ahead, not yet scored: per run
+  std::size_t scored_from_ahead_ = 0;
   double untrained_ = 0.0;
   std::vector<double> untrained_by_run_;
   unsigned threads_ = 1;

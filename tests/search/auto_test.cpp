@@ -591,6 +591,16 @@ TEST(RunAutoThreads, OneHoldOutRunSameResultWhateverTheThreads) {
         EXPECT_EQ(one.candidates[i].val_curve, four.candidates[i].val_curve);
       }
       EXPECT_EQ(one.lr, four.lr);
+      // Looking two steps ahead, a refinement trains about every third rate it
+      // scores: the rates trained ahead are the very ones the steps ask for.
+      const auto refined = static_cast<std::size_t>(std::count_if(
+          four.candidates.begin(), four.candidates.end(), [](const auto& c) { return c.stage == CandidateStage::kRefine; }));
+      EXPECT_EQ(one.scored_from_ahead, 0u);
+      if (X->sparse()) {
+        EXPECT_LE(refined - four.scored_from_ahead, refined / 3 + 1) << refined << " refined";
+      } else {
+        EXPECT_EQ(four.scored_from_ahead, 0u);  // dense stacks do not look ahead
+      }
     }
 }
 
