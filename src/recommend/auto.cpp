@@ -77,9 +77,6 @@ void set_confidence(const AutoSearch& search, std::size_t at, AutoRecommendation
     rec.confidence_reason = "the best rate is at the edge of the searched range";
   } else {
     std::tie(rec.confidence, rec.confidence_reason) = spread_confidence(*min_it, *max_it);
-    // One repeat (the default above 20,000 rows) has no spread to measure.
-    if (rec.confidence == Confidence::kHigh && rec.repeat_best.size() == 1)
-      rec.confidence_reason = "one repeat: agreement between seeds not measured";
     if (rec.confidence == Confidence::kHigh && rec.margin_to_instability &&
         *rec.margin_to_instability < kInstabilityMargin) {
       rec.confidence = Confidence::kMedium;
