@@ -21,6 +21,17 @@ std::string_view to_string(CandidateStage stage) {
   return "grid";
 }
 
+namespace {
+
+// Whether a stop request cut any run of an evaluation short.
+bool any_interrupted(const std::vector<std::vector<GridRateResult>>& outcomes) {
+  return std::any_of(outcomes.begin(), outcomes.end(), [](const std::vector<GridRateResult>& results) {
+    return std::any_of(results.begin(), results.end(), [](const GridRateResult& g) { return g.interrupted; });
+  });
+}
+
+}  // namespace
+
 std::vector<std::vector<Split>> cv_splits(std::span<const Index> rows, const std::vector<std::uint64_t>& seeds,
                                           int folds, double holdout, std::span<const std::int64_t> groups) {
   std::vector<std::int64_t> position_groups;  // the group of each position in `rows`
@@ -86,15 +97,8 @@ CvObjective::Outcomes CvObjective::train(const std::vector<double>& rates, const
   // cut the rates into more, smaller stacks to keep every core busy.
   const unsigned threads = thread_count();
   std::vector<RateGroupSpan> spans = grid_groups(rates.size());
-  if (jobs.size() * spans.size() < threads && rates_train_alone_) {
-    const std::size_t stacks = std::min(rates.size(), (threads + jobs.size() - 1) / jobs.size());
-    spans.clear();
-    for (std::size_t g = 0, first = 0; g < stacks; ++g) {
-      const std::size_t count = rates.size() / stacks + (g < rates.size() % stacks ? 1 : 0);
-      spans.push_back({first, count});
-      first += count;
-    }
-  }
+  if (jobs.size() * spans.size() < threads && rates_train_alone_)
+    spans = cut_rates(rates.size(), std::min(rates.size(), (threads + jobs.size() - 1) / jobs.size()));
   // The tasks count their work in one count, as they do it (search/cost.hpp).
   double total = 0.0;
   for (const auto& [r, f] : jobs)
@@ -240,11 +244,10 @@ void CvObjective::evaluate(const std::vector<double>& rates, CandidateStage stag
   if (fresh.empty() || interrupted_) return;
   const Outcomes outcomes = train(fresh, progress);
   // A stop request abandons the whole call: no rate of it is scored.
-  for (const std::vector<GridRateResult>& results : outcomes)
-    if (std::any_of(results.begin(), results.end(), [](const GridRateResult& g) { return g.interrupted; })) {
-      interrupted_ = true;
-      return;
-    }
+  if (any_interrupted(outcomes)) {
+    interrupted_ = true;
+    return;
+  }
   record(fresh, outcomes, stage);
 }
 
@@ -277,11 +280,10 @@ double CvObjective::value(double lr, const std::vector<double>& ahead, const Pro
         if (!scores_.count(r) && !ahead_.count(r) && std::find(rates.begin(), rates.end(), r) == rates.end())
           rates.push_back(r);
       const Outcomes outcomes = train(rates, progress);
-      for (const std::vector<GridRateResult>& results : outcomes)
-        if (std::any_of(results.begin(), results.end(), [](const GridRateResult& g) { return g.interrupted; })) {
-          interrupted_ = true;  // as evaluate: the call is abandoned
-          return std::numeric_limits<double>::quiet_NaN();
-        }
+      if (any_interrupted(outcomes)) {
+        interrupted_ = true;  // as evaluate: the call is abandoned
+        return std::numeric_limits<double>::quiet_NaN();
+      }
       Outcomes first(outcomes.size());
       for (std::size_t j = 0; j < outcomes.size(); ++j) {
         first[j].push_back(outcomes[j][0]);

@@ -243,15 +243,18 @@ Progress work_count(const Progress& progress, std::size_t rates, int epochs, std
 
 }  // namespace
 
-std::vector<RateGroupSpan> grid_groups(std::size_t rates) {
+std::vector<RateGroupSpan> cut_rates(std::size_t rates, std::size_t stacks) {
   std::vector<RateGroupSpan> spans;
-  const std::size_t group_count = (rates + kGridGroupRates - 1) / kGridGroupRates;
-  for (std::size_t g = 0, first = 0; g < group_count; ++g) {
-    const std::size_t count = rates / group_count + (g < rates % group_count ? 1 : 0);
+  for (std::size_t g = 0, first = 0; g < stacks; ++g) {
+    const std::size_t count = rates / stacks + (g < rates % stacks ? 1 : 0);
     spans.push_back({first, count});
     first += count;
   }
   return spans;
+}
+
+std::vector<RateGroupSpan> grid_groups(std::size_t rates) {
+  return cut_rates(rates, (rates + kGridGroupRates - 1) / kGridGroupRates);
 }
 
 bool rates_train_alone(const Features& X, Index batch_size, std::size_t train_rows) {

@@ -43,6 +43,8 @@ struct RateGroupSpan {
   std::size_t count = 0;
 };
 std::vector<RateGroupSpan> grid_groups(std::size_t rates);
+// `rates` cut into `stacks` consecutive spans as even as can be (the larger first).
+std::vector<RateGroupSpan> cut_rates(std::size_t rates, std::size_t stacks);
 
 // Whether run_grid trains each rate to the same numbers, bit for bit,
 // whatever rates share its stack: so for sparse rows stepped lazily, where
