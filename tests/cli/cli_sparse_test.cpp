@@ -22,10 +22,7 @@ using testing::run_cli;
 using testing::ScopedTempDir;
 using testing::write_file;
 
-std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
+using testing::concat;
 
 // Every number of `a` within 1e-9 relative of `b`'s; other values equal.
 bool near(const Json& a, const Json& b, std::string& where) {

@@ -25,6 +25,12 @@ void remove_tree(const std::string& path);
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text);
 
+// The arguments of a, then b's.
+inline std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
 // A temporary folder removed at the end of the test.
 class ScopedTempDir {
  public:

@@ -25,10 +25,7 @@ using testing::ScopedTempDir;
 using testing::write_file;
 
 
-std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
+using testing::concat;
 
 const std::vector<std::string> kQuickRange = {"--method", "range", "--steps", "30"};
 

@@ -20,10 +20,7 @@ using Json = nlohmann::json;
 using testing::CliResult;
 using testing::run_cli;
 
-std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
+using testing::concat;
 
 std::string rate(double lr) { return fmt::format("{:.17g}", lr); }
 
